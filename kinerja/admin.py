@@ -1,0 +1,142 @@
+"""Admin site: master data the administrator maintains, every model with its history."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    Cycle,
+    HolidayCorrection,
+    Letter,
+    Organisation,
+    Position,
+    Section,
+    SopStep,
+    SopVersion,
+    StepRun,
+    TransitionLog,
+    User,
+    WorkingHours,
+    WorkSchedule,
+)
+
+admin.site.site_header = "Administrasi Sistem Kinerja Kecamatan"
+admin.site.site_title = "Sistem Kinerja"
+admin.site.index_title = "Data induk dan pengaturan"
+
+
+class PositionInline(admin.TabularInline):
+    model = Position
+    fk_name = "user"
+    extra = 0
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
+    fieldsets = BaseUserAdmin.fieldsets + (("Kepegawaian", {"fields": ("nip",)}),)
+    list_display = ("username", "first_name", "nip", "email", "is_active")
+    inlines = [PositionInline]
+
+
+class SectionInline(admin.TabularInline):
+    model = Section
+    extra = 0
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "code", "government")
+    inlines = [SectionInline]
+
+
+@admin.register(Section)
+class SectionAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "code", "kind", "organisation", "active")
+    list_filter = ("organisation", "kind", "active")
+
+
+@admin.register(Position)
+class PositionAdmin(SimpleHistoryAdmin):
+    list_display = ("user", "title", "role", "section", "start_date", "end_date")
+    list_filter = ("organisation", "role")
+    search_fields = ("user__username", "user__first_name", "title")
+
+
+class SopStepInline(admin.StackedInline):
+    model = SopStep
+    extra = 0
+
+
+@admin.register(SopVersion)
+class SopVersionAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "number", "effective_date", "organisation")
+    inlines = [SopStepInline]
+
+
+@admin.register(SopStep)
+class SopStepAdmin(SimpleHistoryAdmin):
+    list_display = ("number", "short_name", "actor_role", "duration_amount", "duration_unit", "version")
+    list_filter = ("version",)
+
+
+class WorkingHoursInline(admin.TabularInline):
+    model = WorkingHours
+    extra = 0
+
+
+@admin.register(WorkSchedule)
+class WorkScheduleAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "organisation", "valid_from", "valid_to")
+    inlines = [WorkingHoursInline]
+
+
+@admin.register(HolidayCorrection)
+class HolidayCorrectionAdmin(SimpleHistoryAdmin):
+    list_display = ("date", "name", "kind", "organisation")
+    list_filter = ("organisation", "kind")
+
+
+@admin.register(Letter)
+class LetterAdmin(SimpleHistoryAdmin):
+    list_display = ("number", "date", "sender", "subject", "nature")
+    search_fields = ("number", "subject", "sender")
+
+
+class ReadOnlyAdmin(SimpleHistoryAdmin):
+    """Workflow records change only through kinerja.workflow; the admin may read them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Cycle)
+class CycleAdmin(ReadOnlyAdmin):
+    list_display = ("__str__", "organisation", "status", "started_at")
+    list_filter = ("organisation", "status")
+
+
+@admin.register(StepRun)
+class StepRunAdmin(ReadOnlyAdmin):
+    list_display = ("cycle", "step", "section", "round", "opened_at", "due_at", "closed_at", "outcome")
+    list_filter = ("cycle",)
+
+
+@admin.register(TransitionLog)
+class TransitionLogAdmin(admin.ModelAdmin):
+    list_display = ("at", "cycle", "actor", "action", "from_step", "to_steps", "outcome")
+    list_filter = ("cycle",)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,11 @@
+"""Template context shared by every page: the signed-in user's main position."""
+
+from . import permissions
+
+
+def current_roles(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    position = permissions.primary_position(user)
+    return {"current_position": position, "is_admin": permissions.is_admin(user)}

@@ -1,0 +1,168 @@
+"""A cycle runs one SOP version for one organisation and period; step runs and the transition log
+record every round of every step. Only kinerja.workflow changes these rows."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from .organisation import Organisation, Section
+from .sop import SopStep, SopVersion
+
+
+class Letter(models.Model):
+    """An incoming letter (surat masuk), such as the request for the performance report."""
+
+    class Nature(models.TextChoices):
+        BIASA = "biasa", "Biasa"
+        SEGERA = "segera", "Segera"
+        SANGAT_SEGERA = "sangat_segera", "Sangat segera"
+        RAHASIA = "rahasia", "Rahasia"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="letters")
+    number = models.CharField("nomor surat", max_length=120)
+    date = models.DateField("tanggal surat")
+    sender = models.CharField("pengirim", max_length=200)
+    subject = models.CharField("perihal", max_length=300)
+    nature = models.CharField("sifat", max_length=20, choices=Nature.choices, default=Nature.BIASA)
+    received_date = models.DateField("tanggal diterima")
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    registered_at = models.DateTimeField("dicatat pada", auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "surat masuk"
+        verbose_name_plural = "surat masuk"
+        ordering = ["-received_date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.number} — {self.subject}"
+
+
+class Cycle(models.Model):
+    """One run of the SOP for one period: a year (quarter empty) or one quarter of a year."""
+
+    class Status(models.TextChoices):
+        RUNNING = "berjalan", "Berjalan"
+        DONE = "selesai", "Selesai"
+        CANCELLED = "dibatalkan", "Dibatalkan"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="cycles")
+    sop_version = models.ForeignKey(SopVersion, on_delete=models.PROTECT, related_name="cycles")
+    letter = models.ForeignKey(Letter, on_delete=models.PROTECT, related_name="cycles")
+    year = models.PositiveSmallIntegerField("tahun")
+    quarter = models.PositiveSmallIntegerField(
+        "triwulan", null=True, blank=True, choices=[(1, "TW I"), (2, "TW II"), (3, "TW III"), (4, "TW IV")]
+    )
+    sections = models.ManyToManyField(Section, related_name="cycles", verbose_name="seksi yang menyerahkan data")
+    status = models.CharField("status", max_length=20, choices=Status.choices, default=Status.RUNNING)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    started_at = models.DateTimeField("dimulai")
+    finished_at = models.DateTimeField("selesai/dibatalkan", null=True, blank=True)
+    cancel_reason = models.TextField("alasan pembatalan", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "siklus"
+        verbose_name_plural = "siklus"
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.sop_version.name} — {self.period_label}"
+
+    @property
+    def period_label(self) -> str:
+        if self.quarter:
+            return f"{self.get_quarter_display()} {self.year}"
+        return f"Tahun {self.year}"
+
+
+class StepRunQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(closed_at__isnull=True)
+
+
+class StepRun(models.Model):
+    """One round of one step of a cycle (for step 2, of one section). Never overwritten: a rework
+    or revision round is a new row with the next round number."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="runs")
+    step = models.ForeignKey(SopStep, on_delete=models.PROTECT, related_name="runs")
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, null=True, blank=True, related_name="step_runs")
+    round = models.PositiveSmallIntegerField("putaran", default=1)
+    opened_at = models.DateTimeField("dibuka")
+    due_at = models.DateTimeField("batas waktu")
+    target_minutes = models.PositiveIntegerField("target (menit kerja)")
+    closed_at = models.DateTimeField("ditutup", null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actual_minutes = models.PositiveIntegerField("realisasi (menit kerja)", null=True, blank=True)
+    outcome = models.CharField("hasil", max_length=40, blank=True)
+    note = models.TextField("catatan", blank=True)
+    overdue_reason = models.TextField("alasan terlambat", blank=True)
+    overdue_notified_at = models.DateTimeField("pemberitahuan terlambat", null=True, blank=True)
+    returned_from = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="dikembalikan dari"
+    )
+    history = HistoricalRecords()
+
+    objects = StepRunQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "langkah siklus"
+        verbose_name_plural = "langkah siklus"
+        ordering = ["cycle", "opened_at", "pk"]
+        constraints = [
+            # At most one open run per cycle and step (per section for step 2): a second request
+            # that tries to open the same run fails on the database, on SQLite and PostgreSQL.
+            models.UniqueConstraint(
+                fields=["cycle", "step"],
+                condition=Q(closed_at__isnull=True, section__isnull=True),
+                name="one_open_run_per_step",
+            ),
+            models.UniqueConstraint(
+                fields=["cycle", "step", "section"],
+                condition=Q(closed_at__isnull=True, section__isnull=False),
+                name="one_open_run_per_step_section",
+            ),
+            models.UniqueConstraint(fields=["cycle", "step", "section", "round"], name="run_round_unique"),
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True) | Q(closed_at__gte=models.F("opened_at")),
+                name="run_closed_after_opened",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = f" — {self.section}" if self.section_id else ""
+        return f"Langkah {self.step.number}{where} (putaran {self.round})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+    @property
+    def outcome_label(self) -> str:
+        return self.step.outcome_labels.get(self.outcome, self.outcome)
+
+
+class TransitionLog(models.Model):
+    """Append-only record of every move: who, when, from which step to which, outcome and why."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="transitions")
+    run = models.ForeignKey(StepRun, on_delete=models.PROTECT, null=True, blank=True, related_name="transitions")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField("waktu")
+    action = models.CharField("tindakan", max_length=40)
+    from_step = models.PositiveSmallIntegerField("dari langkah", null=True, blank=True)
+    to_steps = models.CharField("ke langkah", max_length=120, blank=True)
+    outcome = models.CharField("hasil", max_length=40, blank=True)
+    note = models.TextField("catatan", blank=True)
+
+    class Meta:
+        verbose_name = "log transisi"
+        verbose_name_plural = "log transisi"
+        ordering = ["cycle", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d-%m-%Y %H:%M} {self.actor}: {self.action}"

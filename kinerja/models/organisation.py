@@ -1,0 +1,157 @@
+"""The organisation (PD), its sections, its people and the positions they hold over time."""
+
+import datetime
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+
+class User(AbstractUser):
+    """A person who signs in. Roles come from Position rows, never from this table."""
+
+    nip = models.CharField("NIP", max_length=30, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "pengguna"
+        verbose_name_plural = "pengguna"
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class OrganisationManager(models.Manager):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class Organisation(models.Model):
+    """A Perangkat Daerah: here a kecamatan. Every other record is scoped to one."""
+
+    code = models.SlugField("kode", max_length=40, unique=True)
+    name = models.CharField("nama", max_length=200)
+    government = models.CharField("pemerintah daerah", max_length=200, help_text="mis. Pemerintah Kabupaten Boyolali")
+    address = models.CharField("alamat", max_length=300, blank=True)
+    phone = models.CharField("telepon", max_length=60, blank=True)
+    email = models.EmailField("surel", blank=True)
+    postal_code = models.CharField("kode pos", max_length=10, blank=True)
+    history = HistoricalRecords()
+
+    objects = OrganisationManager()
+
+    class Meta:
+        verbose_name = "organisasi (PD)"
+        verbose_name_plural = "organisasi (PD)"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class SectionManager(models.Manager):
+    def get_by_natural_key(self, organisation_code, code):
+        return self.get(organisation__code=organisation_code, code=code)
+
+
+class Section(models.Model):
+    """A unit of the organisation: the leadership, the Sekretariat, a sub-division or a Seksi."""
+
+    class Kind(models.TextChoices):
+        PIMPINAN = "pimpinan", "Pimpinan"
+        SEKRETARIAT = "sekretariat", "Sekretariat"
+        SUBBAGIAN = "subbagian", "Subbagian"
+        SEKSI = "seksi", "Seksi"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="sections")
+    code = models.SlugField("kode", max_length=40)
+    name = models.CharField("nama", max_length=200)
+    kind = models.CharField("jenis", max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
+    order = models.PositiveSmallIntegerField("urutan", default=0)
+    active = models.BooleanField("aktif", default=True)
+    history = HistoricalRecords()
+
+    objects = SectionManager()
+
+    class Meta:
+        verbose_name = "unit kerja"
+        verbose_name_plural = "unit kerja"
+        ordering = ["organisation", "order", "name"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "code"], name="section_code_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self):
+        return (self.organisation.code, self.code)
+
+    natural_key.dependencies = ["kinerja.organisation"]
+
+
+class Role(models.TextChoices):
+    KEPALA = "kepala", "Camat (Kepala)"
+    SEKRETARIS = "sekretaris", "Sekretaris Kecamatan"
+    KASUBAG = "kasubag", "Kasubag Perencanaan dan Pelaporan"
+    KASI = "kasi", "Kepala Seksi"
+    STAF = "staf", "Staf Seksi"
+    ADMIN = "admin", "Administrator"
+
+
+# Roles that act for one section only; the others act for the whole organisation.
+SECTION_ROLES = frozenset({Role.KASI, Role.STAF})
+
+
+class PositionQuerySet(models.QuerySet):
+    def active_on(self, day: datetime.date):
+        return self.filter(Q(start_date__lte=day), Q(end_date__isnull=True) | Q(end_date__gte=day))
+
+    def active_now(self):
+        return self.active_on(timezone.localdate())
+
+
+class Position(models.Model):
+    """A user holding a role in a section of an organisation, from a date to a date.
+
+    Officials rotate: a role handed to someone else ends the old position (end_date) and starts a
+    new one, so the record always shows who held the role on any day.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="positions")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="positions")
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, null=True, blank=True, related_name="positions")
+    role = models.CharField("peran", max_length=20, choices=Role.choices)
+    title = models.CharField("jabatan", max_length=200, help_text="mis. Camat Klego, Staf Seksi Pemerintahan")
+    acting = models.BooleanField("pelaksana tugas (Plt.)", default=False)
+    start_date = models.DateField("mulai")
+    end_date = models.DateField("sampai", null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = PositionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "jabatan"
+        verbose_name_plural = "jabatan"
+        ordering = ["organisation", "role", "-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="position_dates_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.title}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.role in SECTION_ROLES and self.section_id is None:
+            raise ValidationError({"section": "Peran ini harus terikat pada satu seksi."})
+        if self.section_id and self.section.organisation_id != self.organisation_id:
+            raise ValidationError({"section": "Unit kerja harus milik organisasi yang sama."})

@@ -1,0 +1,148 @@
+"""The SOP as versioned data: a version's header and its steps, with the step graph."""
+
+import datetime
+
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from .organisation import Organisation, Role
+
+
+class SopVersionQuerySet(models.QuerySet):
+    def in_force_on(self, organisation: Organisation, day: datetime.date):
+        """The version an organisation follows on a day: the latest effective on or before it."""
+        return (
+            self.filter(organisation=organisation, effective_date__lte=day).order_by("-effective_date", "-pk").first()
+        )
+
+
+class SopVersionManager(models.Manager.from_queryset(SopVersionQuerySet)):
+    def get_by_natural_key(self, organisation_code, number, effective_date):
+        return self.get(organisation__code=organisation_code, number=number, effective_date=effective_date)
+
+
+class SopVersion(models.Model):
+    """One printed version of an SOP. A revision is a new row; cycles pin the row they started on."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="sop_versions")
+    number = models.CharField("nomor SOP", max_length=60)
+    year = models.PositiveSmallIntegerField("tahun")
+    name = models.CharField("nama SOP", max_length=200)
+    unit = models.CharField("unit", max_length=120, help_text="mis. Sekretariat")
+    created_date = models.DateField("tanggal pembuatan")
+    revised_date = models.DateField("tanggal revisi", null=True, blank=True)
+    effective_date = models.DateField("tanggal efektif")
+    approved_by = models.CharField("disahkan oleh", max_length=200, blank=True)
+    legal_basis = models.JSONField("dasar hukum", default=list)
+    qualifications = models.JSONField("kualifikasi pelaksana", default=list)
+    related_sops = models.JSONField("keterkaitan", default=list)
+    equipment = models.JSONField("peralatan/perlengkapan", default=list)
+    warning = models.TextField("peringatan", blank=True)
+    recording = models.TextField("pencatatan dan pendataan", blank=True)
+    performers = models.JSONField(
+        "kolom pelaksana", default=list, help_text="Urutan kolom pelaksana pada tabel alur, berisi kode peran."
+    )
+    history = HistoricalRecords()
+
+    objects = SopVersionManager()
+
+    class Meta:
+        verbose_name = "versi SOP"
+        verbose_name_plural = "versi SOP"
+        ordering = ["organisation", "number", "-effective_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "number", "effective_date"], name="sop_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.number}, efektif {self.effective_date:%d-%m-%Y})"
+
+    def natural_key(self):
+        return (self.organisation.code, self.number, self.effective_date.isoformat())
+
+    natural_key.dependencies = ["kinerja.organisation"]
+
+    def performer_labels(self) -> list[str]:
+        labels = dict(Role.choices)
+        labels[Role.STAF] = "Bidang/Seksi"
+        return [labels.get(code, code) for code in self.performers]
+
+
+class SopStepManager(models.Manager):
+    def get_by_natural_key(self, organisation_code, number, effective_date, step_number):
+        return self.get(
+            version__organisation__code=organisation_code,
+            version__number=number,
+            version__effective_date=effective_date,
+            number=step_number,
+        )
+
+
+class SopStep(models.Model):
+    """One row of the SOP's flow table.
+
+    `symbols` maps each performing role to its flowchart symbol; `actor_role` is the role that
+    closes the step; `next_steps` maps each outcome code to the number of the next step (null
+    ends the cycle). The workflow reads only this data, so a revised SOP is a new fixture.
+    """
+
+    class Symbol(models.TextChoices):
+        TERMINATOR = "terminator", "Mulai/selesai"
+        PROCESS = "process", "Proses"
+        DECISION = "decision", "Keputusan"
+
+    class Scope(models.TextChoices):
+        ORGANISATION = "organisation", "Organisasi"
+        SECTION = "section", "Per seksi"
+
+    class DurationUnit(models.TextChoices):
+        MINUTE = "minute", "menit"
+        HOUR = "hour", "jam"
+        DAY = "day", "hari"
+        WEEK = "week", "minggu"
+
+    version = models.ForeignKey(SopVersion, on_delete=models.CASCADE, related_name="steps")
+    number = models.PositiveSmallIntegerField(
+        "nomor", help_text="Nomor seperti tercetak (SOP ini tidak punya langkah 3)."
+    )
+    order = models.PositiveSmallIntegerField("urutan")
+    activity = models.TextField("kegiatan")
+    short_name = models.CharField("nama singkat", max_length=80)
+    symbols = models.JSONField("simbol per pelaksana", default=dict)
+    actor_role = models.CharField("peran penutup langkah", max_length=20, choices=Role.choices)
+    scope = models.CharField("lingkup", max_length=20, choices=Scope.choices, default=Scope.ORGANISATION)
+    required_input = models.CharField("kelengkapan", max_length=300)
+    duration_amount = models.PositiveSmallIntegerField("waktu")
+    duration_unit = models.CharField("satuan waktu", max_length=10, choices=DurationUnit.choices)
+    output = models.CharField("output", max_length=300)
+    remark = models.TextField("keterangan", blank=True)
+    next_steps = models.JSONField("langkah berikutnya", default=dict)
+    outcome_labels = models.JSONField("label hasil", default=dict)
+    history = HistoricalRecords()
+
+    objects = SopStepManager()
+
+    class Meta:
+        verbose_name = "langkah SOP"
+        verbose_name_plural = "langkah SOP"
+        ordering = ["version", "order"]
+        constraints = [models.UniqueConstraint(fields=["version", "number"], name="sop_step_number_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.short_name}"
+
+    def natural_key(self):
+        return (*self.version.natural_key(), self.number)
+
+    natural_key.dependencies = ["kinerja.sopversion"]
+
+    @property
+    def duration_label(self) -> str:
+        return f"{self.duration_amount} {self.get_duration_unit_display()}"
+
+    @property
+    def is_decision(self) -> bool:
+        return len(self.next_steps) > 1
+
+    def symbol_for(self, role: str) -> str:
+        return self.symbols.get(role, "")

@@ -1,0 +1,141 @@
+"""Who may do what, in one place. Views and the workflow both ask these functions.
+
+A user's roles come from their Position rows on a given day, so a role handed to someone else
+stops giving rights on the day the old position ends.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import Cycle, Organisation, Position, Role, Section, StepRun, User
+from .models.organisation import SECTION_ROLES
+
+# A role may also do the work of the roles listed here (a Kepala Seksi can submit for the seksi).
+ALSO_ACTS_AS = {Role.KASI: {Role.STAF}}
+# Whom to tell when a holder of a role is late.
+SUPERIOR = {
+    Role.STAF: Role.KASI,
+    Role.KASI: Role.SEKRETARIS,
+    Role.KASUBAG: Role.SEKRETARIS,
+    Role.SEKRETARIS: Role.KEPALA,
+}
+
+CYCLE_STARTERS = {Role.KASUBAG, Role.KEPALA}
+CYCLE_CANCELLERS = {Role.KEPALA}
+
+
+def _today(on: datetime.date | None) -> datetime.date:
+    return on or timezone.localdate()
+
+
+def positions_of(user: User, on: datetime.date | None = None) -> list[Position]:
+    """The positions a user holds on a day, cached on the user object for the request."""
+    if not user.is_authenticated:
+        return []
+    day = _today(on)
+    cache = user.__dict__.setdefault("_positions_cache", {})
+    if day not in cache:
+        cache[day] = list(Position.objects.active_on(day).filter(user=user).select_related("section", "organisation"))
+    return cache[day]
+
+
+def roles_in(user: User, organisation: Organisation, on: datetime.date | None = None) -> set[str]:
+    return {p.role for p in positions_of(user, on) if p.organisation_id == organisation.pk}
+
+
+def organisations_of(user: User, on: datetime.date | None = None) -> list[Organisation]:
+    seen = {}
+    for position in positions_of(user, on):
+        seen.setdefault(position.organisation_id, position.organisation)
+    return list(seen.values())
+
+
+def primary_position(user: User, on: datetime.date | None = None) -> Position | None:
+    order = [Role.KEPALA, Role.SEKRETARIS, Role.KASUBAG, Role.KASI, Role.STAF, Role.ADMIN]
+    positions = sorted(positions_of(user, on), key=lambda p: order.index(p.role))
+    return positions[0] if positions else None
+
+
+def is_admin(user: User, organisation: Organisation | None = None) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return any(
+        p.role == Role.ADMIN and (organisation is None or p.organisation_id == organisation.pk)
+        for p in positions_of(user)
+    )
+
+
+def _acts_as(role: str) -> set[str]:
+    return {role, *ALSO_ACTS_AS.get(role, set())}
+
+
+def can_act_on_run(user: User, run: StepRun, on: datetime.date | None = None) -> bool:
+    """May this user close this step run: they hold the step's role on that day, in the cycle's
+    organisation, and for a per-section run, in that section."""
+    required = run.step.actor_role
+    for position in positions_of(user, on):
+        if position.organisation_id != run.cycle.organisation_id or required not in _acts_as(position.role):
+            continue
+        if required in SECTION_ROLES and position.section_id != run.section_id:
+            continue
+        return True
+    return False
+
+
+def can_start_cycle(user: User, organisation: Organisation, on: datetime.date | None = None) -> bool:
+    return bool(roles_in(user, organisation, on) & CYCLE_STARTERS)
+
+
+def can_cancel_cycle(user: User, cycle: Cycle, on: datetime.date | None = None) -> bool:
+    return bool(roles_in(user, cycle.organisation, on) & CYCLE_CANCELLERS)
+
+
+def runs_for(user: User, on: datetime.date | None = None) -> Q:
+    """A filter on StepRun for the runs this user may act on: the inbox "Tugas saya"."""
+    condition = Q(pk__in=[])
+    for position in positions_of(user, on):
+        roles = _acts_as(position.role)
+        q = Q(cycle__organisation_id=position.organisation_id, step__actor_role__in=roles)
+        if position.role in SECTION_ROLES:
+            q &= Q(section_id=position.section_id)
+        condition |= q
+    return condition
+
+
+def cycles_visible_to(user: User):
+    """Cycles of the organisations where the user holds any position (all, for a superuser)."""
+    if user.is_superuser:
+        return Cycle.objects.all()
+    return Cycle.objects.filter(organisation__in=[o.pk for o in organisations_of(user)])
+
+
+def holders(
+    organisation: Organisation, role: str, section: Section | None = None, on: datetime.date | None = None
+) -> list[User]:
+    """The users holding a role (in a section, for section roles) on a day."""
+    positions = Position.objects.active_on(_today(on)).filter(organisation=organisation, role__in=_holders_roles(role))
+    if role in SECTION_ROLES and section is not None:
+        positions = positions.filter(section=section)
+    return [p.user for p in positions.select_related("user") if p.user.is_active]
+
+
+def _holders_roles(role: str) -> set[str]:
+    return {r for r in Role.values if role in _acts_as(r)}
+
+
+def superiors(organisation: Organisation, role: str, section: Section | None = None) -> list[User]:
+    """Whom to tell when the holders of `role` are late: the Kasi of the section (or, without
+    one, the Sekretaris), the Sekretaris for the Kasubag, the Camat for the Sekretaris."""
+    superior = SUPERIOR.get(role)
+    while superior:
+        found = holders(organisation, superior, section if superior in SECTION_ROLES else None)
+        if found:
+            return found
+        superior = SUPERIOR.get(superior)
+    return []

@@ -1,0 +1,113 @@
+"""Shared page layout of printed artefacts: paper sizes, the organisation's letterhead (kop
+surat), page numbers, paragraph styles and the escaping every user string needs."""
+
+from __future__ import annotations
+
+import io
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+# F4 (folio), the paper Indonesian offices print on besides A4.
+F4 = (215 * mm, 330 * mm)
+PAPER = {"a4": A4, "f4": F4}
+
+_base = getSampleStyleSheet()
+STYLES = {
+    "body": ParagraphStyle("body", parent=_base["Normal"], fontName="Helvetica", fontSize=8.5, leading=10.5),
+    "small": ParagraphStyle("small", parent=_base["Normal"], fontName="Helvetica", fontSize=7.5, leading=9),
+    "bold": ParagraphStyle("bold", parent=_base["Normal"], fontName="Helvetica-Bold", fontSize=8.5, leading=10.5),
+    "center": ParagraphStyle(
+        "center", parent=_base["Normal"], fontName="Helvetica-Bold", fontSize=8.5, leading=10.5, alignment=TA_CENTER
+    ),
+    "small_center": ParagraphStyle(
+        "small_center", parent=_base["Normal"], fontName="Helvetica-Bold", fontSize=7, leading=8.5, alignment=TA_CENTER
+    ),
+    "title": ParagraphStyle(
+        "title", parent=_base["Title"], fontName="Helvetica-Bold", fontSize=12, leading=15, alignment=TA_CENTER
+    ),
+}
+GRID = colors.HexColor("#333333")
+HEADER_FILL = colors.HexColor("#e9eef5")
+
+
+def text(value, style: str = "body") -> Paragraph:
+    """A paragraph of user or database text. reportlab reads markup in Paragraph, so every
+    string is escaped: a '<' would crash the report and a tag could open a server file."""
+    return Paragraph(escape(str(value if value is not None else "")).replace("\n", "<br/>"), STYLES[style])
+
+
+def markup(trusted: str, style: str = "body") -> Paragraph:
+    """A paragraph whose markup this code wrote itself (never user input)."""
+    return Paragraph(trusted, STYLES[style])
+
+
+def page_size(paper: str = "a4", *, wide: bool = False):
+    size = PAPER.get(paper, A4)
+    return landscape(size) if wide else size
+
+
+def letterhead(canvas, doc, organisation) -> None:
+    """The kop surat at the top of a page: the regional government, the organisation, its
+    address, and a double rule beneath."""
+    width, height = doc.pagesize
+    top = height - 12 * mm
+    canvas.saveState()
+    canvas.setFont("Helvetica-Bold", 12)
+    canvas.drawCentredString(width / 2, top, organisation.government.upper())
+    canvas.setFont("Helvetica-Bold", 14)
+    canvas.drawCentredString(width / 2, top - 6 * mm, organisation.name.upper())
+    canvas.setFont("Helvetica", 8)
+    contact = " · ".join(
+        part
+        for part in (
+            organisation.address,
+            f"Telp. {organisation.phone}" if organisation.phone else "",
+            organisation.email,
+            f"Kode Pos {organisation.postal_code}" if organisation.postal_code else "",
+        )
+        if part
+    )
+    canvas.drawCentredString(width / 2, top - 11 * mm, contact)
+    canvas.setLineWidth(1.5)
+    canvas.line(doc.leftMargin, top - 13.5 * mm, width - doc.rightMargin, top - 13.5 * mm)
+    canvas.setLineWidth(0.5)
+    canvas.line(doc.leftMargin, top - 14.5 * mm, width - doc.rightMargin, top - 14.5 * mm)
+    canvas.restoreState()
+
+
+LETTERHEAD_HEIGHT = 30 * mm
+
+
+def build(story, *, organisation, title: str, paper: str = "a4", wide: bool = False, footer: str = "") -> bytes:
+    """Lay out a story on pages with the letterhead and "Halaman n" and return the PDF bytes."""
+    buffer = io.BytesIO()
+    size = page_size(paper, wide=wide)
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=size,
+        leftMargin=12 * mm,
+        rightMargin=12 * mm,
+        topMargin=LETTERHEAD_HEIGHT,
+        bottomMargin=14 * mm,
+        title=title,
+        author=organisation.name,
+        subject=title,
+        creator="Sistem Kinerja Kecamatan",
+    )
+
+    def decorate(canvas, doc):
+        letterhead(canvas, doc, organisation)
+        canvas.saveState()
+        canvas.setFont("Helvetica", 7.5)
+        canvas.drawString(doc.leftMargin, 8 * mm, footer or title)
+        canvas.drawRightString(size[0] - doc.rightMargin, 8 * mm, f"Halaman {doc.page}")
+        canvas.restoreState()
+
+    doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
+    return buffer.getvalue()

@@ -1,0 +1,1 @@
+"""Views, by area. Each loads, checks access, calls the workflow or a form, renders."""

@@ -1,0 +1,154 @@
+"""Cycle pages: list, start, the timeline with the actions open to the user, cancel, statistics."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from .. import permissions, selectors, workflow
+from ..forms import CancelCycleForm, CompleteStepForm, StartCycleForm
+from ..models import Cycle, Letter, StepRun, TransitionLog
+
+
+def _cycle_for(request, pk):
+    queryset = permissions.cycles_visible_to(request.user).select_related(
+        "organisation", "sop_version", "letter", "started_by"
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+@require_GET
+def cycle_list(request):
+    cycles = (
+        permissions.cycles_visible_to(request.user)
+        .select_related("organisation", "sop_version", "letter")
+        .order_by("-started_at")
+    )
+    return render(request, "kinerja/cycle_list.html", {"cycles": cycles})
+
+
+@require_http_methods(["GET", "POST"])
+def cycle_start(request):
+    organisations = [
+        o for o in permissions.organisations_of(request.user) if permissions.can_start_cycle(request.user, o)
+    ]
+    if not organisations:
+        raise PermissionDenied("Hanya Kasubag Perencanaan dan Pelaporan atau Camat yang dapat memulai siklus.")
+    organisation = organisations[0]
+    form = StartCycleForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        letter = Letter(
+            organisation=organisation,
+            number=data["letter_number"],
+            date=data["letter_date"],
+            sender=data["letter_sender"],
+            subject=data["letter_subject"],
+            nature=data["letter_nature"],
+            received_date=data["letter_received"],
+            registered_by=request.user,
+        )
+        try:
+            letter.save()
+            cycle = workflow.start_cycle(
+                organisation=organisation,
+                letter=letter,
+                year=data["year"],
+                quarter=data["quarter"],
+                by=request.user,
+                sections=data["sections"],
+            )
+        except workflow.WorkflowError as exc:
+            letter.delete()
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Siklus {cycle.period_label} dimulai. Langkah 1 (disposisi surat) dibuka.")
+            return redirect("kinerja:cycle_detail", pk=cycle.pk)
+    return render(request, "kinerja/cycle_start.html", {"form": form, "organisation": organisation})
+
+
+@require_GET
+def cycle_detail(request, pk):
+    cycle = _cycle_for(request, pk)
+    runs = StepRun.objects.select_related("step", "section", "closed_by").order_by("opened_at", "pk")
+    cycle = (
+        Cycle.objects.select_related("organisation", "sop_version", "letter", "started_by")
+        .prefetch_related(
+            Prefetch("runs", queryset=runs),
+            "sop_version__steps",
+            "sections",
+            Prefetch(
+                "transitions", queryset=TransitionLog.objects.select_related("actor", "run__step").order_by("at", "pk")
+            ),
+        )
+        .get(pk=cycle.pk)
+    )
+    actions = workflow.allowed_actions(cycle, request.user)
+    context = {
+        "cycle": cycle,
+        "timeline": selectors.timeline(cycle),
+        "actions": [a for a in actions if a.code == "complete"],
+        "cancel_action": next((a for a in actions if a.code == "cancel"), None),
+        "open_runs": [r for r in cycle.runs.all() if r.closed_at is None],
+        "elapsed": selectors.total_elapsed(cycle),
+        "cancel_form": CancelCycleForm(),
+    }
+    return render(request, "kinerja/cycle_detail.html", context)
+
+
+@require_POST
+def cycle_act(request, pk):
+    cycle = _cycle_for(request, pk)
+    form = CompleteStepForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Permintaan tidak lengkap; muat ulang halaman lalu coba lagi.")
+        return redirect("kinerja:cycle_detail", pk=cycle.pk)
+    run = cycle.runs.filter(pk=form.cleaned_data["run"]).first()
+    if run is None:
+        raise Http404("Langkah tidak ditemukan pada siklus ini.")
+    try:
+        opened = workflow.complete_step(
+            run,
+            by=request.user,
+            outcome=form.cleaned_data["outcome"],
+            note=form.cleaned_data["note"],
+            overdue_reason=form.cleaned_data["overdue_reason"],
+            sections=form.cleaned_data["sections"],
+        )
+    except workflow.WorkflowError as exc:
+        messages.error(request, str(exc))
+    else:
+        if opened:
+            numbers = ", ".join(sorted({str(r.step.number) for r in opened}, key=int))
+            messages.success(request, f"Langkah {run.step.number} selesai. Langkah {numbers} dibuka.")
+        else:
+            messages.success(request, f"Langkah {run.step.number} selesai.")
+    return redirect("kinerja:cycle_detail", pk=cycle.pk)
+
+
+@require_POST
+def cycle_cancel(request, pk):
+    cycle = _cycle_for(request, pk)
+    form = CancelCycleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Tuliskan alasan pembatalan siklus.")
+        return redirect("kinerja:cycle_detail", pk=cycle.pk)
+    try:
+        workflow.cancel_cycle(cycle, by=request.user, reason=form.cleaned_data["reason"])
+    except workflow.WorkflowError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Siklus dibatalkan.")
+    return redirect("kinerja:cycle_detail", pk=cycle.pk)
+
+
+@require_GET
+def step_statistics(request):
+    organisations = permissions.organisations_of(request.user)
+    if not organisations:
+        raise PermissionDenied("Anda belum memegang jabatan di organisasi mana pun.")
+    organisation = organisations[0]
+    rows = workflow.step_statistics(organisation)
+    return render(request, "kinerja/statistics.html", {"organisation": organisation, "rows": rows})

@@ -1,0 +1,40 @@
+"""Home page (the inbox "Tugas saya" with the user's role) and the health check."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from .. import permissions, selectors
+
+
+@require_GET
+def home(request):
+    user = request.user
+    position = permissions.primary_position(user)
+    cycles = (
+        permissions.cycles_visible_to(user).select_related("organisation", "sop_version").order_by("-started_at")[:10]
+    )
+    organisations = permissions.organisations_of(user)
+    context = {
+        "position": position,
+        "items": selectors.inbox(user),
+        "cycles": cycles,
+        "can_start": any(permissions.can_start_cycle(user, org) for org in organisations),
+    }
+    return render(request, "kinerja/home.html", context)
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # any database failure means "not healthy", never a 500 page
+        return JsonResponse({"status": "error", "database": "tidak terhubung"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})

@@ -1,0 +1,460 @@
+"""The SOP engine: the only code that moves a cycle.
+
+Every transition takes the acting user, checks the permission table, locks the cycle row, validates,
+changes the step runs, writes the transition log, all in one transaction. The step graph comes
+from the SOP version's data (SopStep.next_steps), never from code here.
+"""
+
+from __future__ import annotations
+
+import datetime
+import statistics
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from . import permissions
+from .calendar import WorkCalendar
+from .models import Cycle, Letter, Organisation, Section, SopStep, SopVersion, StepRun, TransitionLog, User
+from .models.organisation import SECTION_ROLES
+
+
+class WorkflowError(Exception):
+    """A refused action. The message is an Indonesian sentence for the user; nothing was changed."""
+
+
+class NotAllowed(WorkflowError):
+    pass
+
+
+class AlreadyDone(WorkflowError):
+    pass
+
+
+# Outcomes that send work back and therefore need a written reason.
+RETURN_OUTCOMES = {"tidak_lengkap", "revisi", "revisi_analisis"}
+# The outcome whose next step runs again only for the sections the user names.
+SECTIONS_OUTCOME = "tidak_lengkap"
+
+# Extra checks of a step's required input, by step number: each returns an Indonesian message
+# when the input is missing, or None. Later capabilities (dispositions, submissions, analysis)
+# register theirs here so the rule stays in this module.
+InputCheck = Callable[[StepRun, str], "str | None"]
+INPUT_CHECKS: dict[int, list[InputCheck]] = {}
+
+
+def input_check(step_number: int):
+    def register(func: InputCheck) -> InputCheck:
+        INPUT_CHECKS.setdefault(step_number, []).append(func)
+        return func
+
+    return register
+
+
+@input_check(1)
+def _letter_recorded(run: StepRun, outcome: str) -> str | None:
+    if not run.cycle.letter_id:
+        return "Surat permintaan laporan kinerja belum dicatat."
+    return None
+
+
+@dataclass
+class Action:
+    """One thing a user may do now; the page shows exactly these buttons."""
+
+    code: str  # "complete" or "cancel"
+    label: str
+    run: StepRun | None = None
+    outcome: str = ""
+    needs_note: bool = False
+    needs_sections: bool = False
+    overdue: bool = False
+    style: str = "primary"
+    sections: list[Section] = field(default_factory=list)
+
+
+def _now(at: datetime.datetime | None) -> datetime.datetime:
+    return at or timezone.now()
+
+
+def _outcomes(step: SopStep) -> list[str]:
+    return list(step.next_steps.keys())
+
+
+def allowed_actions(cycle: Cycle, user: User, at: datetime.datetime | None = None) -> list[Action]:
+    """The actions open to this user on this cycle now. Every workflow function checks the same
+    rules, so a button shown here is never refused for a reason the page did not tell."""
+    now = _now(at)
+    day = timezone.localdate(now)
+    if cycle.status != Cycle.Status.RUNNING or not user.is_authenticated:
+        return []
+    actions = []
+    open_runs = [r for r in cycle.runs.all() if r.closed_at is None]
+    for run in open_runs:
+        if not permissions.can_act_on_run(user, run, day):
+            continue
+        for outcome in _outcomes(run.step):
+            label = run.step.outcome_labels.get(outcome, "Selesaikan")
+            actions.append(
+                Action(
+                    code="complete",
+                    label=label,
+                    run=run,
+                    outcome=outcome,
+                    needs_note=outcome in RETURN_OUTCOMES,
+                    needs_sections=outcome == SECTIONS_OUTCOME,
+                    overdue=now > run.due_at,
+                    style="outline-danger" if outcome in RETURN_OUTCOMES else "primary",
+                    sections=list(cycle.sections.all()) if outcome == SECTIONS_OUTCOME else [],
+                )
+            )
+    if permissions.can_cancel_cycle(user, cycle, day):
+        actions.append(Action(code="cancel", label="Batalkan siklus", needs_note=True, style="outline-secondary"))
+    return actions
+
+
+# Starting ------------------------------------------------------------------------------------
+
+
+def start_cycle(
+    *,
+    organisation: Organisation,
+    letter: Letter,
+    year: int,
+    quarter: int | None,
+    by: User,
+    sections: Iterable[Section] | None = None,
+    at: datetime.datetime | None = None,
+) -> Cycle:
+    """Start a cycle for a period on a letter, pinning the SOP version in force on that day, and
+    open the SOP's first step."""
+    now = _now(at)
+    day = timezone.localdate(now)
+    if not permissions.can_start_cycle(by, organisation, day):
+        raise NotAllowed("Hanya Kasubag Perencanaan dan Pelaporan atau Camat yang dapat memulai siklus.")
+    if letter.organisation_id != organisation.pk:
+        raise WorkflowError("Surat itu milik organisasi lain.")
+    if quarter not in (None, 1, 2, 3, 4):
+        raise WorkflowError("Triwulan harus I, II, III atau IV, atau kosong untuk periode tahunan.")
+    if not 2000 <= int(year) <= 2100:
+        raise WorkflowError("Tahun periode tidak masuk akal; isi tahun empat angka, misalnya 2026.")
+    version = SopVersion.objects.in_force_on(organisation, day)
+    if version is None:
+        raise WorkflowError("Belum ada versi SOP yang berlaku pada tanggal ini. Muat SOP terlebih dahulu.")
+    first = version.steps.order_by("order").first()
+    if first is None:
+        raise WorkflowError("Versi SOP ini belum memiliki langkah.")
+    section_list = (
+        list(sections)
+        if sections is not None
+        else list(Section.objects.filter(organisation=organisation, kind=Section.Kind.SEKSI, active=True))
+    )
+    if not section_list:
+        raise WorkflowError("Pilih setidaknya satu seksi yang menyerahkan data kinerja.")
+    if any(s.organisation_id != organisation.pk for s in section_list):
+        raise WorkflowError("Seksi yang dipilih harus milik organisasi yang sama.")
+    with transaction.atomic():
+        if Cycle.objects.filter(
+            organisation=organisation, year=year, quarter=quarter, status=Cycle.Status.RUNNING
+        ).exists():
+            raise WorkflowError("Sudah ada siklus yang berjalan untuk periode ini.")
+        cycle = Cycle(
+            organisation=organisation,
+            sop_version=version,
+            letter=letter,
+            year=year,
+            quarter=quarter,
+            started_by=by,
+            started_at=now,
+        )
+        cycle._history_user = by
+        cycle.save()
+        cycle.sections.set(section_list)
+        calendar = WorkCalendar.for_organisation(organisation)
+        opened = _open_step(cycle, first, now, calendar, by=by)
+        _log(cycle, None, by, now, "mulai", None, opened, "", f"Siklus {cycle.period_label} dimulai.")
+    return cycle
+
+
+# Moving on -----------------------------------------------------------------------------------
+
+
+def complete_step(
+    run: StepRun,
+    *,
+    by: User,
+    outcome: str | None = None,
+    note: str = "",
+    overdue_reason: str = "",
+    sections: Iterable[Section] = (),
+    at: datetime.datetime | None = None,
+) -> list[StepRun]:
+    """Close a step run with an outcome and open what the SOP graph says comes next.
+
+    Returns the runs it opened (none while other sections' runs of the same step are still open,
+    or when the cycle ends). Raises WorkflowError, with nothing changed, when the user may not act,
+    the step is already closed or not open, the outcome is unknown, a return has no reason, or an
+    overdue step has no reason for the delay.
+    """
+    now = _now(at)
+    day = timezone.localdate(now)
+    note = (note or "").strip()
+    overdue_reason = (overdue_reason or "").strip()
+    with transaction.atomic():
+        cycle = Cycle.objects.select_for_update().select_related("organisation").get(pk=run.cycle_id)
+        run = StepRun.objects.select_related("step", "section", "closed_by").get(pk=run.pk)
+        run.cycle = cycle
+        if cycle.status != Cycle.Status.RUNNING:
+            raise WorkflowError(
+                f"Siklus ini sudah {cycle.get_status_display().lower()}; tidak ada langkah yang bisa diubah."
+            )
+        if run.closed_at is not None:
+            raise AlreadyDone(
+                f"Langkah {run.step.number} sudah diselesaikan oleh {run.closed_by} pada "
+                f"{timezone.localtime(run.closed_at):%d-%m-%Y %H:%M}. Tidak ada yang diubah."
+            )
+        if not permissions.can_act_on_run(by, run, day):
+            raise NotAllowed(_not_allowed_message(run))
+        outcomes = _outcomes(run.step)
+        if outcome is None and len(outcomes) == 1:
+            outcome = outcomes[0]
+        if outcome not in outcomes:
+            raise WorkflowError(
+                "Pilih hasil langkah: " + ", ".join(run.step.outcome_labels.get(o, o) for o in outcomes) + "."
+            )
+        if outcome in RETURN_OUTCOMES and not note:
+            raise WorkflowError("Tuliskan alasan atau catatan revisi agar penerima tahu apa yang harus diperbaiki.")
+        if now > run.due_at and not overdue_reason:
+            raise WorkflowError("Langkah ini melewati batas waktu. Isi alasan keterlambatan sebelum menyelesaikannya.")
+        if now < run.opened_at:
+            raise WorkflowError("Waktu penyelesaian tidak boleh sebelum langkah dibuka.")
+        section_list = list(sections)
+        if outcome == SECTIONS_OUTCOME:
+            allowed = set(cycle.sections.values_list("pk", flat=True))
+            if not section_list:
+                raise WorkflowError("Sebutkan seksi yang datanya belum lengkap; hanya seksi itu yang dikembalikan.")
+            if any(s.pk not in allowed for s in section_list):
+                raise WorkflowError("Seksi yang dipilih tidak termasuk dalam siklus ini.")
+        for check in INPUT_CHECKS.get(run.step.number, []):
+            problem = check(run, outcome)
+            if problem:
+                raise WorkflowError(problem)
+
+        calendar = WorkCalendar.for_organisation(cycle.organisation)
+        run.closed_at = now
+        run.closed_by = by
+        run.outcome = outcome
+        run.note = note
+        run.overdue_reason = overdue_reason if now > run.due_at else ""
+        run.actual_minutes = calendar.working_minutes_between(run.opened_at, now)
+        run._history_user = by
+        run.save()
+
+        next_number = run.step.next_steps[outcome]
+        opened: list[StepRun] = []
+        if (
+            run.step.scope == SopStep.Scope.SECTION
+            and cycle.runs.filter(step=run.step, closed_at__isnull=True).exists()
+        ):
+            pass  # other sections still owe their part of this step
+        elif next_number is None:
+            cycle.status = Cycle.Status.DONE
+            cycle.finished_at = now
+            cycle._history_user = by
+            cycle.save()
+        else:
+            next_step = cycle.sop_version.steps.get(number=next_number)
+            opened = _open_step(
+                cycle, next_step, now, calendar, by=by, sections=section_list or None, returned_from=run
+            )
+        _log(cycle, run, by, now, "selesai", run.step.number, opened, outcome, note or overdue_reason)
+    return opened
+
+
+def cancel_cycle(cycle: Cycle, *, by: User, reason: str, at: datetime.datetime | None = None) -> Cycle:
+    """The Camat stops a cycle with a reason; open steps are closed as cancelled."""
+    now = _now(at)
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+        if not permissions.can_cancel_cycle(by, cycle, timezone.localdate(now)):
+            raise NotAllowed("Hanya Camat yang dapat membatalkan siklus.")
+        if cycle.status != Cycle.Status.RUNNING:
+            raise AlreadyDone(f"Siklus ini sudah {cycle.get_status_display().lower()}.")
+        if not reason:
+            raise WorkflowError("Tuliskan alasan pembatalan siklus.")
+        calendar = WorkCalendar.for_organisation(cycle.organisation)
+        for run in cycle.runs.filter(closed_at__isnull=True):
+            run.closed_at = max(now, run.opened_at)
+            run.closed_by = by
+            run.outcome = "dibatalkan"
+            run.note = reason
+            run.actual_minutes = calendar.working_minutes_between(run.opened_at, run.closed_at)
+            run._history_user = by
+            run.save()
+        cycle.status = Cycle.Status.CANCELLED
+        cycle.finished_at = now
+        cycle.cancel_reason = reason
+        cycle._history_user = by
+        cycle.save()
+        _log(cycle, None, by, now, "batal", None, [], "dibatalkan", reason)
+    return cycle
+
+
+def _not_allowed_message(run: StepRun) -> str:
+    role = dict(permissions.Role.choices)[run.step.actor_role]
+    if run.step.actor_role in SECTION_ROLES:
+        return f"Langkah {run.step.number} hanya dapat diselesaikan oleh {role} {run.section}."
+    return f"Langkah {run.step.number} hanya dapat diselesaikan oleh {role}."
+
+
+def _open_step(
+    cycle: Cycle,
+    step: SopStep,
+    now: datetime.datetime,
+    calendar: WorkCalendar,
+    *,
+    by: User,
+    sections: list[Section] | None = None,
+    returned_from: StepRun | None = None,
+) -> list[StepRun]:
+    if step.scope == SopStep.Scope.SECTION:
+        targets = sections if sections is not None else list(cycle.sections.all())
+    else:
+        targets = [None]
+    minutes = calendar.target_minutes(step.duration_amount, step.duration_unit)
+    due = calendar.add_working_minutes(now, minutes)
+    opened = []
+    for section in targets:
+        previous = cycle.runs.filter(step=step, section=section).count()
+        run = StepRun(
+            cycle=cycle,
+            step=step,
+            section=section,
+            round=previous + 1,
+            opened_at=now,
+            due_at=due,
+            target_minutes=minutes,
+            returned_from=returned_from,
+        )
+        run._history_user = by
+        try:
+            with transaction.atomic():
+                run.save()
+        except IntegrityError as exc:
+            raise AlreadyDone("Langkah ini sudah dibuka oleh tindakan lain. Muat ulang halaman.") from exc
+        opened.append(run)
+    return opened
+
+
+def _log(cycle, run, by, now, action, from_step, opened, outcome, note) -> None:
+    to_steps = sorted({r.step.number for r in opened})
+    TransitionLog.objects.create(
+        cycle=cycle,
+        run=run,
+        actor=by,
+        at=now,
+        action=action,
+        from_step=from_step,
+        to_steps=", ".join(str(n) for n in to_steps),
+        outcome=outcome,
+        note=note,
+    )
+
+
+# Overdue -------------------------------------------------------------------------------------
+
+
+def notify_overdue(now: datetime.datetime | None = None) -> list[StepRun]:
+    """Mark every open, overdue run of a running cycle and e-mail its assignees and their
+    superior, once per run: a second call sends nothing for the same run."""
+    from django.conf import settings
+
+    now = _now(now)
+    marked = []
+    candidates = StepRun.objects.filter(
+        closed_at__isnull=True, overdue_notified_at__isnull=True, due_at__lt=now, cycle__status=Cycle.Status.RUNNING
+    ).select_related("cycle__organisation", "step", "section")
+    for candidate in candidates:
+        with transaction.atomic():
+            run = (
+                StepRun.objects.select_for_update()
+                .select_related("step", "section", "cycle__organisation")
+                .get(pk=candidate.pk)
+            )
+            if run.overdue_notified_at is not None or run.closed_at is not None:
+                continue
+            organisation = run.cycle.organisation
+            assignees = permissions.holders(organisation, run.step.actor_role, run.section)
+            bosses = permissions.superiors(organisation, run.step.actor_role, run.section)
+            recipients = sorted({u.email for u in [*assignees, *bosses] if u.email})
+            run.overdue_notified_at = now
+            run.save(update_fields=["overdue_notified_at"])
+            if recipients:
+                local_due = timezone.localtime(run.due_at)
+                where = f" ({run.section})" if run.section_id else ""
+                send_mail(
+                    subject=f"[Kinerja] Terlambat: langkah {run.step.number} {run.step.short_name}{where}",
+                    message=(
+                        f'Langkah {run.step.number} "{run.step.short_name}"{where} pada siklus '
+                        f"{run.cycle.period_label} melewati batas waktu {local_due:%d-%m-%Y %H:%M}.\n"
+                        f"Mohon segera diselesaikan dan isi alasan keterlambatan.\n\n"
+                        f"{settings.SITE_URL}/siklus/{run.cycle_id}/"
+                    ),
+                    from_email=None,
+                    recipient_list=recipients,
+                )
+            marked.append(run)
+    return marked
+
+
+# Statistics ----------------------------------------------------------------------------------
+
+
+@dataclass
+class StepStatistics:
+    number: int
+    name: str
+    target_minutes: int
+    count: int
+    median_minutes: float | None
+    worst_minutes: int | None
+    late_count: int
+
+    @property
+    def median_ratio(self) -> float | None:
+        if self.median_minutes is None or not self.target_minutes:
+            return None
+        return self.median_minutes / self.target_minutes
+
+
+def step_statistics(organisation: Organisation) -> list[StepStatistics]:
+    """Per SOP step, across all cycles of an organisation: how long its closed runs took in
+    working minutes (median and worst) against the target, and how many closed late."""
+    runs = (
+        StepRun.objects.filter(cycle__organisation=organisation, closed_at__isnull=False, actual_minutes__isnull=False)
+        .exclude(outcome="dibatalkan")
+        .values_list("step__number", "step__short_name", "target_minutes", "actual_minutes", "closed_at", "due_at")
+    )
+    grouped: dict[int, list] = {}
+    for number, name, target, actual, closed_at, due_at in runs:
+        grouped.setdefault(number, []).append((name, target, actual, closed_at > due_at))
+    result = []
+    for number in sorted(grouped):
+        rows = grouped[number]
+        actuals = [r[2] for r in rows]
+        result.append(
+            StepStatistics(
+                number=number,
+                name=rows[-1][0],
+                target_minutes=rows[-1][1],
+                count=len(rows),
+                median_minutes=statistics.median(actuals),
+                worst_minutes=max(actuals),
+                late_count=sum(1 for r in rows if r[3]),
+            )
+        )
+    return result

@@ -1,0 +1,86 @@
+"""The shared cast: Kecamatan Klego from the fixtures, with one user per role (as seed_demo
+makes them) plus a second staff member of another section, and helpers to drive a cycle."""
+
+import datetime
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from kinerja import demo, workflow
+from kinerja.models import Cycle, Organisation, Section, StepRun, User
+
+from .factories import LetterFactory
+
+WIB = ZoneInfo("Asia/Jakarta")
+# A Monday morning in working hours, well clear of holidays.
+MONDAY = datetime.datetime(2026, 11, 2, 8, 0, tzinfo=WIB)
+
+
+def at(day: str, hhmm: str = "08:00") -> datetime.datetime:
+    """A moment in Asia/Jakarta: at("2026-11-02", "09:30")."""
+    return datetime.datetime.fromisoformat(f"{day}T{hhmm}").replace(tzinfo=WIB)
+
+
+@dataclass
+class Cast:
+    org: Organisation
+    users: dict[str, User]
+    sections: dict[str, Section] = field(default_factory=dict)
+
+    def __getattr__(self, name):
+        users = self.__dict__.get("users", {})
+        key = name.replace("_", ".")
+        if key in users:
+            return users[key]
+        raise AttributeError(name)
+
+    def staff_of(self, section: Section) -> User:
+        return self.users[f"staf.{section.code}"]
+
+
+@pytest.fixture
+def klego(db) -> Cast:
+    demo.load_fixtures()
+    org = Organisation.objects.get(code="klego")
+    demo.ensure_schedule(org)
+    users = {user.username: user for user, _password, _position in demo.ensure_users(org)}
+    sections = {s.code: s for s in Section.objects.filter(organisation=org)}
+    return Cast(org=org, users=users, sections=sections)
+
+
+def start(cast: Cast, *, when=MONDAY, by=None, sections=None, quarter=4) -> Cycle:
+    letter = LetterFactory(organisation=cast.org, registered_by=cast.users["kasubag"])
+    return workflow.start_cycle(
+        organisation=cast.org,
+        letter=letter,
+        year=2026,
+        quarter=quarter,
+        by=by or cast.users["kasubag"],
+        sections=sections,
+        at=when,
+    )
+
+
+def open_runs(cycle: Cycle) -> list[StepRun]:
+    return list(cycle.runs.filter(closed_at__isnull=True).select_related("step", "section").order_by("pk"))
+
+
+def actor_for(cast: Cast, run: StepRun) -> User:
+    role = run.step.actor_role
+    if run.section_id:
+        return cast.users[f"staf.{run.section.code}"]
+    return cast.users[{"kasubag": "kasubag", "sekretaris": "sekcam", "kepala": "camat"}[role]]
+
+
+def advance(cast: Cast, cycle: Cycle, until_step: int, *, when=MONDAY, outcomes=None) -> Cycle:
+    """Close open runs with their first (forward) outcome until `until_step` is open."""
+    outcomes = outcomes or {}
+    for _ in range(100):
+        runs = open_runs(cycle)
+        if not runs or any(r.step.number == until_step for r in runs):
+            return cycle
+        for run in runs:
+            outcome = outcomes.get(run.step.number) or next(iter(run.step.next_steps))
+            workflow.complete_step(run, by=actor_for(cast, run), outcome=outcome, at=when, overdue_reason="uji")
+    raise AssertionError("the cycle did not reach the step")
