@@ -43,6 +43,12 @@ def positions_of(user: User, on: datetime.date | None = None) -> list[Position]:
     return cache[day]
 
 
+def forget_positions(user: User) -> None:
+    """Drop the cached positions, so the next check reads the database (the workflow does this
+    before every transition: a position ended a moment ago must not still give rights)."""
+    user.__dict__.pop("_positions_cache", None)
+
+
 def roles_in(user: User, organisation: Organisation, on: datetime.date | None = None) -> set[str]:
     return {p.role for p in positions_of(user, on) if p.organisation_id == organisation.pk}
 

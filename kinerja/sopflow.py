@@ -33,7 +33,7 @@ class FlowCell:
 
 
 def _short(label: str) -> str:
-    """"Kembalikan: revisi analisis" -> "revisi analisis"; "Tidak lengkap, kembalikan" -> "Tidak lengkap"."""
+    """ "Kembalikan: revisi analisis" -> "revisi analisis"; "Tidak lengkap, kembalikan" -> "Tidak lengkap"."""
     if ":" in label:
         return label.split(":", 1)[1].strip()
     return label.split(",")[0].strip()
@@ -46,8 +46,8 @@ def branch_label(step, steps_by_number) -> str:
     forward = min((n for n in step.next_steps.values() if n is not None and n > step.number), default=None)
     parts = [
         f"{_short(step.outcome_labels.get(outcome, outcome))} → {target}"
-        for outcome, target in step.next_steps.items()
-        if target is not None and target != forward
+        for outcome in step.outcomes
+        if (target := step.next_steps[outcome]) is not None and target != forward
     ]
     return "; ".join(parts)
 

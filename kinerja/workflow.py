@@ -80,10 +80,6 @@ def _now(at: datetime.datetime | None) -> datetime.datetime:
     return at or timezone.now()
 
 
-def _outcomes(step: SopStep) -> list[str]:
-    return list(step.next_steps.keys())
-
-
 def allowed_actions(cycle: Cycle, user: User, at: datetime.datetime | None = None) -> list[Action]:
     """The actions open to this user on this cycle now. Every workflow function checks the same
     rules, so a button shown here is never refused for a reason the page did not tell."""
@@ -96,7 +92,7 @@ def allowed_actions(cycle: Cycle, user: User, at: datetime.datetime | None = Non
     for run in open_runs:
         if not permissions.can_act_on_run(user, run, day):
             continue
-        for outcome in _outcomes(run.step):
+        for outcome in run.step.outcomes:
             label = run.step.outcome_labels.get(outcome, "Selesaikan")
             actions.append(
                 Action(
@@ -133,6 +129,7 @@ def start_cycle(
     open the SOP's first step."""
     now = _now(at)
     day = timezone.localdate(now)
+    permissions.forget_positions(by)
     if not permissions.can_start_cycle(by, organisation, day):
         raise NotAllowed("Hanya Kasubag Perencanaan dan Pelaporan atau Camat yang dapat memulai siklus.")
     if letter.organisation_id != organisation.pk:
@@ -204,7 +201,7 @@ def complete_step(
     note = (note or "").strip()
     overdue_reason = (overdue_reason or "").strip()
     with transaction.atomic():
-        cycle = Cycle.objects.select_for_update().select_related("organisation").get(pk=run.cycle_id)
+        cycle = Cycle.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=run.cycle_id)
         run = StepRun.objects.select_related("step", "section", "closed_by").get(pk=run.pk)
         run.cycle = cycle
         if cycle.status != Cycle.Status.RUNNING:
@@ -216,9 +213,10 @@ def complete_step(
                 f"Langkah {run.step.number} sudah diselesaikan oleh {run.closed_by} pada "
                 f"{timezone.localtime(run.closed_at):%d-%m-%Y %H:%M}. Tidak ada yang diubah."
             )
+        permissions.forget_positions(by)
         if not permissions.can_act_on_run(by, run, day):
             raise NotAllowed(_not_allowed_message(run))
-        outcomes = _outcomes(run.step)
+        outcomes = run.step.outcomes
         if outcome is None and len(outcomes) == 1:
             outcome = outcomes[0]
         if outcome not in outcomes:
@@ -280,6 +278,7 @@ def cancel_cycle(cycle: Cycle, *, by: User, reason: str, at: datetime.datetime |
     reason = (reason or "").strip()
     with transaction.atomic():
         cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+        permissions.forget_positions(by)
         if not permissions.can_cancel_cycle(by, cycle, timezone.localdate(now)):
             raise NotAllowed("Hanya Camat yang dapat membatalkan siklus.")
         if cycle.status != Cycle.Status.RUNNING:
@@ -381,7 +380,7 @@ def notify_overdue(now: datetime.datetime | None = None) -> list[StepRun]:
     for candidate in candidates:
         with transaction.atomic():
             run = (
-                StepRun.objects.select_for_update()
+                StepRun.objects.select_for_update(of=("self",))
                 .select_related("step", "section", "cycle__organisation")
                 .get(pk=candidate.pk)
             )

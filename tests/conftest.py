@@ -81,6 +81,6 @@ def advance(cast: Cast, cycle: Cycle, until_step: int, *, when=MONDAY, outcomes=
         if not runs or any(r.step.number == until_step for r in runs):
             return cycle
         for run in runs:
-            outcome = outcomes.get(run.step.number) or next(iter(run.step.next_steps))
+            outcome = outcomes.get(run.step.number) or run.step.outcomes[0]
             workflow.complete_step(run, by=actor_for(cast, run), outcome=outcome, at=when, overdue_reason="uji")
     raise AssertionError("the cycle did not reach the step")

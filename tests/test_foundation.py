@@ -39,6 +39,8 @@ def test_sop_fixture_has_nine_steps_with_roles_and_durations(klego):
     assert steps[5].next_steps == {"lengkap": 6, "tidak_lengkap": 2}
     assert steps[8].next_steps == {"disetujui": 9, "revisi": 7, "revisi_analisis": 6}
     assert steps[10].next_steps == {"selesai": None}
+    assert steps[8].outcomes == ["disetujui", "revisi", "revisi_analisis"]
+    assert steps[5].outcomes == ["lengkap", "tidak_lengkap"]
     assert steps[1].symbols == {"kepala": "terminator", "sekretaris": "process", "kasubag": "process"}
     assert version.performers == ["kepala", "sekretaris", "kasubag", "staf"]
     assert len(version.legal_basis) == 2 and "Peraturan Bupati Boyolali Nomor 25 Tahun 2018" in version.legal_basis[1]

@@ -141,6 +141,18 @@ class SopStep(models.Model):
         return f"{self.duration_amount} {self.get_duration_unit_display()}"
 
     @property
+    def outcomes(self) -> list[str]:
+        """Outcome codes in a fixed order: forward first, then returns to the latest step first.
+        (PostgreSQL's jsonb does not keep the key order of next_steps, so never iterate it.)"""
+
+        def key(outcome):
+            target = self.next_steps[outcome]
+            backwards = target is not None and target < self.number
+            return (backwards, -(target or 10_000), outcome)
+
+        return sorted(self.next_steps, key=key)
+
+    @property
     def is_decision(self) -> bool:
         return len(self.next_steps) > 1
 

@@ -1,0 +1,87 @@
+"""Overdue steps: the cron command tells assignees and superiors once, and closing a late step
+asks for the reason, which the timeline shows."""
+
+import io
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+
+from kinerja import workflow
+
+from .conftest import MONDAY, advance, at, open_runs, start
+
+
+def test_overdue_command_mails_assignee_and_superior_once(klego, monkeypatch):
+    cycle = start(klego)
+    (run,) = open_runs(cycle)
+    late = at("2026-11-02", "09:00")
+    marked = workflow.notify_overdue(late)
+    assert [r.pk for r in marked] == [run.pk]
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert set(message.to) == {klego.kasubag.email, klego.sekcam.email}
+    assert "Terlambat: langkah 1" in message.subject
+    assert workflow.notify_overdue(at("2026-11-02", "10:00")) == []
+    assert len(mail.outbox) == 1
+
+
+def test_overdue_command_runs_from_the_shell_and_is_idempotent(klego):
+    cycle = start(klego)
+    advance(klego, cycle, 2)
+    out = io.StringIO()
+    call_command("notify_overdue", stdout=out)  # now is long after 2 November 2026
+    assert "5 langkah baru ditandai terlambat" in out.getvalue()
+    # Each section's staff hear about their own section only, with the Sekretaris (no Kasi).
+    recipients = sorted(tuple(sorted(m.to)) for m in mail.outbox)
+    assert (klego.sekcam.email, klego.staf_pem.email) in [tuple(sorted(r)) for r in recipients]
+    call_command("notify_overdue", stdout=out)
+    assert len(mail.outbox) == 5
+
+
+def test_steps_not_yet_due_are_not_marked(klego):
+    start(klego)
+    assert workflow.notify_overdue(at("2026-11-02", "08:29")) == []
+    assert mail.outbox == []
+
+
+def test_closing_an_overdue_step_requires_a_reason(klego):
+    cycle = start(klego)
+    (run,) = open_runs(cycle)
+    with pytest.raises(workflow.WorkflowError, match="alasan keterlambatan"):
+        workflow.complete_step(run, by=klego.kasubag, at=at("2026-11-02", "09:00"))
+    workflow.complete_step(run, by=klego.kasubag, at=at("2026-11-02", "09:00"), overdue_reason="Surat baru sampai")
+    run.refresh_from_db()
+    assert run.overdue_reason == "Surat baru sampai"
+    assert run.actual_minutes == 60
+
+
+def test_a_reason_given_for_a_step_on_time_is_not_kept(klego):
+    cycle = start(klego)
+    (run,) = open_runs(cycle)
+    workflow.complete_step(run, by=klego.kasubag, at=MONDAY, overdue_reason="tidak perlu")
+    run.refresh_from_db()
+    assert run.overdue_reason == ""
+
+
+def test_the_timeline_shows_the_reason_for_lateness(client, klego):
+    cycle = start(klego)
+    (run,) = open_runs(cycle)
+    workflow.complete_step(run, by=klego.kasubag, at=at("2026-11-03", "09:00"), overdue_reason="Menunggu disposisi")
+    client.force_login(klego.camat)
+    html = client.get(reverse("kinerja:cycle_detail", args=[cycle.pk])).content.decode()
+    assert "Alasan terlambat: Menunggu disposisi" in html
+
+
+def test_step_statistics_give_median_and_worst_against_target(klego):
+    for quarter, minutes_late in [(1, "08:10"), (2, "08:40"), (3, "09:30")]:
+        cycle = start(klego, quarter=quarter)
+        (run,) = open_runs(cycle)
+        workflow.complete_step(run, by=klego.kasubag, at=at("2026-11-02", minutes_late), overdue_reason="x")
+    (row, *_) = workflow.step_statistics(klego.org)
+    assert (row.number, row.count, row.target_minutes) == (1, 3, 30)
+    assert row.median_minutes == 40
+    assert row.worst_minutes == 90
+    assert row.late_count == 2
+    assert row.median_ratio == pytest.approx(40 / 30)

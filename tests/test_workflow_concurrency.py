@@ -1,0 +1,51 @@
+"""Two requests completing the same step at the same moment, over real PostgreSQL connections:
+exactly one succeeds, the other is told the step is already done, and one log row is written."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from kinerja import workflow
+from kinerja.models import StepRun, TransitionLog
+
+from .conftest import MONDAY, open_runs, start
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="needs PostgreSQL (set DATABASE_URL=postgres://...): SQLite serialises whole transactions, "
+        "so two real concurrent connections cannot be exercised on the in-memory test database",
+    ),
+]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_completions_of_one_step_give_one_success(klego):
+    cycle = start(klego)
+    (run,) = open_runs(cycle)
+    barrier = threading.Barrier(2)
+    results = []
+
+    def complete():
+        try:
+            barrier.wait(timeout=10)
+            workflow.complete_step(StepRun.objects.get(pk=run.pk), by=klego.kasubag, at=MONDAY)
+            results.append("ok")
+        except workflow.AlreadyDone as exc:
+            results.append(str(exc))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=complete) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert len(results) == 2
+    assert results.count("ok") == 1
+    (refusal,) = [r for r in results if r != "ok"]
+    assert "sudah diselesaikan" in refusal
+    assert TransitionLog.objects.filter(run_id=run.pk).count() == 1
+    assert StepRun.objects.filter(cycle=cycle, step__number=2).count() == 5

@@ -1,0 +1,206 @@
+"""The SOP's order: the graph from the fixture, the branches at steps 5, 8 and 9, and refusal of
+every out-of-order action with nothing changed."""
+
+import pytest
+
+from kinerja import workflow
+from kinerja.models import Cycle, SopVersion, StepRun, TransitionLog
+
+from .conftest import MONDAY, actor_for, advance, at, open_runs, start
+
+SEKSI = ["pem", "trantib", "pmd", "kesos", "pelum"]
+
+
+def snapshot(cycle):
+    return (
+        list(StepRun.objects.filter(cycle=cycle).order_by("pk").values_list("pk", "closed_at", "outcome")),
+        TransitionLog.objects.filter(cycle=cycle).count(),
+        Cycle.objects.get(pk=cycle.pk).status,
+    )
+
+
+def test_start_pins_the_sop_version_and_opens_step_1_with_its_due_time(klego):
+    cycle = start(klego)
+    assert cycle.sop_version == SopVersion.objects.get()
+    (run,) = open_runs(cycle)
+    assert run.step.number == 1
+    assert run.due_at == at("2026-11-02", "08:30")
+    assert run.target_minutes == 30
+    log = TransitionLog.objects.get(cycle=cycle)
+    assert (log.action, log.to_steps, log.actor) == ("mulai", "1", klego.kasubag)
+
+
+def test_step_1_opens_one_step_2_run_per_section(klego):
+    cycle = start(klego)
+    advance(klego, cycle, 2)
+    runs = open_runs(cycle)
+    assert sorted(r.section.code for r in runs) == sorted(SEKSI)
+    assert {r.step.number for r in runs} == {2}
+    assert all(r.due_at == at("2026-11-03", "08:00") for r in runs)  # 1 hari = 450 working minutes
+
+
+def test_step_4_opens_only_when_every_section_has_submitted(klego):
+    cycle = start(klego)
+    advance(klego, cycle, 2)
+    runs = open_runs(cycle)
+    for run in runs[:-1]:
+        assert workflow.complete_step(run, by=actor_for(klego, run), at=MONDAY) == []
+    opened = workflow.complete_step(runs[-1], by=actor_for(klego, runs[-1]), at=MONDAY)
+    assert [r.step.number for r in opened] == [4]
+
+
+def test_incomplete_check_sends_only_the_named_sections_back_to_step_2(klego):
+    cycle = start(klego)
+    advance(klego, cycle, 5)
+    (check,) = open_runs(cycle)
+    opened = workflow.complete_step(
+        check,
+        by=klego.kasubag,
+        outcome="tidak_lengkap",
+        note="Realisasi TW IV belum diisi",
+        sections=[klego.sections["pem"], klego.sections["kesos"]],
+        at=MONDAY,
+    )
+    assert sorted(r.section.code for r in opened) == ["kesos", "pem"]
+    assert all(r.round == 2 and r.returned_from_id == check.pk for r in opened)
+    for run in opened:
+        workflow.complete_step(run, by=actor_for(klego, run), at=MONDAY)
+    (receive,) = open_runs(cycle)
+    assert (receive.step.number, receive.round) == (4, 2)
+    workflow.complete_step(receive, by=klego.kasubag, at=MONDAY)
+    (second_check,) = open_runs(cycle)
+    assert (second_check.step.number, second_check.round) == (5, 2)
+    # Both rounds of step 5 are kept.
+    assert list(cycle.runs.filter(step__number=5).values_list("round", "outcome")) == [(1, "tidak_lengkap"), (2, "")]
+
+
+def test_incomplete_check_without_named_sections_is_refused(klego):
+    cycle = start(klego)
+    advance(klego, cycle, 5)
+    (check,) = open_runs(cycle)
+    before = snapshot(cycle)
+    with pytest.raises(workflow.WorkflowError, match="Sebutkan seksi"):
+        workflow.complete_step(check, by=klego.kasubag, outcome="tidak_lengkap", note="kurang", at=MONDAY)
+    assert snapshot(cycle) == before
+
+
+@pytest.mark.parametrize(
+    "reviewer_step,outcome,back_to",
+    [(8, "revisi", 7), (8, "revisi_analisis", 6), (9, "revisi", 7), (9, "revisi_analisis", 6)],
+)
+def test_a_review_with_revision_notes_sends_the_work_back_then_through_review_again(
+    klego, reviewer_step, outcome, back_to
+):
+    cycle = start(klego)
+    advance(klego, cycle, reviewer_step)
+    (review,) = open_runs(cycle)
+    opened = workflow.complete_step(
+        review, by=actor_for(klego, review), outcome=outcome, note="Capaian IKU 2 salah hitung", at=MONDAY
+    )
+    assert [r.step.number for r in opened] == [back_to]
+    assert opened[0].round == 2
+    advance(klego, cycle, 8)
+    (again,) = open_runs(cycle)
+    assert again.step.number == 8 and again.round == 2
+
+
+def test_a_return_without_a_note_is_refused_and_changes_nothing(klego):
+    cycle = start(klego)
+    advance(klego, cycle, 8)
+    (review,) = open_runs(cycle)
+    before = snapshot(cycle)
+    with pytest.raises(workflow.WorkflowError, match="catatan revisi"):
+        workflow.complete_step(review, by=klego.sekcam, outcome="revisi", note="  ", at=MONDAY)
+    assert snapshot(cycle) == before
+
+
+def test_approval_at_step_10_completes_the_cycle_with_every_step_closed(klego):
+    cycle = start(klego)
+    advance(klego, cycle, 10)
+    (last,) = open_runs(cycle)
+    assert workflow.complete_step(last, by=klego.kasubag, at=MONDAY) == []
+    cycle.refresh_from_db()
+    assert cycle.status == Cycle.Status.DONE
+    closed_steps = set(cycle.runs.filter(closed_at__isnull=False).values_list("step__number", flat=True))
+    assert closed_steps == {1, 2, 4, 5, 6, 7, 8, 9, 10}
+
+
+@pytest.mark.parametrize("reached", [2, 4, 5, 6, 7, 8, 9, 10])
+def test_every_closed_step_is_refused_again_and_nothing_changes(klego, reached):
+    cycle = start(klego)
+    advance(klego, cycle, reached)
+    before = snapshot(cycle)
+    for run in cycle.runs.filter(closed_at__isnull=False).select_related("step", "section"):
+        with pytest.raises(workflow.AlreadyDone, match="sudah diselesaikan"):
+            workflow.complete_step(run, by=actor_for(klego, run), at=MONDAY, overdue_reason="x")
+    assert snapshot(cycle) == before
+
+
+def test_an_unknown_outcome_is_refused(klego):
+    cycle = start(klego)
+    (run,) = open_runs(cycle)
+    with pytest.raises(workflow.WorkflowError, match="Pilih hasil"):
+        workflow.complete_step(run, by=klego.kasubag, outcome="lompat_ke_10", at=MONDAY)
+
+
+def test_nothing_moves_on_a_cancelled_cycle(klego):
+    cycle = start(klego)
+    (run,) = open_runs(cycle)
+    workflow.cancel_cycle(cycle, by=klego.camat, reason="Surat ditarik kembali", at=MONDAY)
+    cycle.refresh_from_db()
+    assert cycle.status == Cycle.Status.CANCELLED and cycle.cancel_reason == "Surat ditarik kembali"
+    run.refresh_from_db()
+    assert run.outcome == "dibatalkan"
+    with pytest.raises(workflow.WorkflowError):
+        workflow.complete_step(run, by=klego.kasubag, at=MONDAY)
+    with pytest.raises(workflow.AlreadyDone):
+        workflow.cancel_cycle(cycle, by=klego.camat, reason="lagi", at=MONDAY)
+
+
+def test_cancel_needs_a_reason_and_the_camat(klego):
+    cycle = start(klego)
+    with pytest.raises(workflow.NotAllowed):
+        workflow.cancel_cycle(cycle, by=klego.kasubag, reason="x", at=MONDAY)
+    with pytest.raises(workflow.WorkflowError, match="alasan"):
+        workflow.cancel_cycle(cycle, by=klego.camat, reason=" ", at=MONDAY)
+    assert Cycle.objects.get(pk=cycle.pk).status == Cycle.Status.RUNNING
+
+
+def test_a_second_running_cycle_for_the_same_period_is_refused(klego):
+    start(klego)
+    with pytest.raises(workflow.WorkflowError, match="Sudah ada siklus"):
+        start(klego)
+
+
+def test_the_camat_may_start_a_cycle_but_section_staff_may_not(klego):
+    assert start(klego, by=klego.camat, quarter=1).started_by == klego.camat
+    with pytest.raises(workflow.NotAllowed):
+        start(klego, by=klego.staf_pem, quarter=2)
+
+
+def test_a_cycle_started_under_the_old_sop_keeps_it_after_a_revision_takes_effect(klego):
+    import datetime
+
+    cycle = start(klego)
+    old = cycle.sop_version
+    steps = list(old.steps.all())
+    new = SopVersion.objects.create(
+        organisation=klego.org,
+        number=old.number,
+        year=2026,
+        name=old.name,
+        unit=old.unit,
+        created_date=datetime.date(2026, 11, 3),
+        effective_date=datetime.date(2026, 11, 3),
+        performers=old.performers,
+    )
+    for step in steps:
+        step.pk = None
+        step.version = new
+        step.duration_amount = step.duration_amount * 2
+        step.save()
+    advance(klego, cycle, 4, when=at("2026-11-04", "08:00"))
+    assert cycle.runs.filter(step__version=new).count() == 0
+    later = start(klego, quarter=3, when=at("2026-11-04", "08:00"))
+    assert later.sop_version == new
+    assert open_runs(later)[0].target_minutes == 60

@@ -1,0 +1,105 @@
+"""Who may close each step: every step × every role, table-driven. Only the step's role passes;
+section staff only for their own section; the administrator and anonymous users never."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from kinerja import workflow
+from kinerja.models import StepRun, TransitionLog
+
+from .conftest import MONDAY, advance, open_runs, start
+
+ROLES = ["kepala", "sekretaris", "kasubag", "staf_same_section", "staf_other_section", "admin", "anonymous"]
+ALLOWED = {
+    1: {"kasubag"},
+    2: {"staf_same_section"},
+    4: {"kasubag"},
+    5: {"kasubag"},
+    6: {"kasubag"},
+    7: {"kasubag"},
+    8: {"sekretaris"},
+    9: {"kepala"},
+    10: {"kasubag"},
+}
+
+
+def user_for(cast, role):
+    return {
+        "kepala": cast.users["camat"],
+        "sekretaris": cast.users["sekcam"],
+        "kasubag": cast.users["kasubag"],
+        "staf_same_section": cast.users["staf.pem"],
+        "staf_other_section": cast.users["staf.trantib"],
+        "admin": cast.users["admin"],
+        "anonymous": AnonymousUser(),
+    }[role]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("step", sorted(ALLOWED))
+def test_only_the_steps_role_may_close_it(klego, step, role):
+    cycle = start(klego)
+    advance(klego, cycle, step)
+    runs = open_runs(cycle)
+    run = next(r for r in runs if r.section is None or r.section.code == "pem")
+    user = user_for(klego, role)
+    logs = TransitionLog.objects.count()
+    outcome = run.step.outcomes[0]
+    if role in ALLOWED[step]:
+        workflow.complete_step(run, by=user, outcome=outcome, at=MONDAY)
+        assert StepRun.objects.get(pk=run.pk).closed_by == user
+        assert TransitionLog.objects.count() == logs + 1
+    else:
+        with pytest.raises(workflow.NotAllowed) as refused:
+            workflow.complete_step(run, by=user, outcome=outcome, at=MONDAY)
+        assert "hanya dapat diselesaikan oleh" in str(refused.value)
+        assert StepRun.objects.get(pk=run.pk).closed_at is None
+        assert TransitionLog.objects.count() == logs
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_allowed_actions_show_exactly_what_the_workflow_accepts(klego, role):
+    cycle = start(klego)
+    advance(klego, cycle, 5)
+    user = user_for(klego, role)
+    codes = {(a.code, a.outcome) for a in workflow.allowed_actions(cycle, user, at=MONDAY)}
+    expected = {("complete", "lengkap"), ("complete", "tidak_lengkap")} if role == "kasubag" else set()
+    if role == "kepala":
+        expected = {("cancel", "")}
+    assert codes == expected
+
+
+def test_a_role_that_ended_gives_no_right_after_its_end_date(klego):
+    import datetime
+
+    from kinerja.models import Position
+
+    cycle = start(klego)
+    position = Position.objects.get(user=klego.kasubag, role="kasubag")
+    position.end_date = datetime.date(2026, 11, 1)
+    position.save()
+    (run,) = open_runs(cycle)
+    with pytest.raises(workflow.NotAllowed):
+        workflow.complete_step(run, by=klego.kasubag, at=MONDAY)
+
+
+def test_a_kepala_seksi_may_submit_for_their_own_section_only(klego):
+    import datetime
+
+    from kinerja.models import Position, Role, User
+
+    kasi = User.objects.create(username="kasi.pem", first_name="Kasi Pemerintahan")
+    Position.objects.create(
+        user=kasi,
+        organisation=klego.org,
+        section=klego.sections["pem"],
+        role=Role.KASI,
+        title="Kasi Pemerintahan",
+        start_date=datetime.date(2025, 1, 1),
+    )
+    cycle = start(klego)
+    advance(klego, cycle, 2)
+    runs = {r.section.code: r for r in open_runs(cycle)}
+    with pytest.raises(workflow.NotAllowed):
+        workflow.complete_step(runs["trantib"], by=kasi, at=MONDAY)
+    workflow.complete_step(runs["pem"], by=kasi, at=MONDAY)
