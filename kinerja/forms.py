@@ -9,15 +9,22 @@ from django.utils import timezone
 from .models import Cycle, Letter, Section
 
 
+class DateInput(forms.DateInput):
+    """The browser's date picker wants ISO dates, whatever the display locale."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
 class StartCycleForm(forms.Form):
     letter_number = forms.CharField(label="Nomor surat", max_length=120)
-    letter_date = forms.DateField(label="Tanggal surat", widget=forms.DateInput(attrs={"type": "date"}))
+    letter_date = forms.DateField(label="Tanggal surat", widget=DateInput())
     letter_sender = forms.CharField(label="Pengirim", max_length=200, initial="Bappeda Kabupaten Boyolali")
     letter_subject = forms.CharField(label="Perihal", max_length=300)
     letter_nature = forms.ChoiceField(label="Sifat surat", choices=Letter.Nature.choices, initial=Letter.Nature.BIASA)
-    letter_received = forms.DateField(
-        label="Tanggal diterima", widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
-    )
+    letter_received = forms.DateField(label="Tanggal diterima", widget=DateInput(), initial=timezone.localdate)
     year = forms.IntegerField(label="Tahun periode", min_value=2000, max_value=2100)
     quarter = forms.TypedChoiceField(
         label="Periode",

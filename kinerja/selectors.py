@@ -106,3 +106,20 @@ def total_elapsed(cycle: Cycle, now: datetime.datetime | None = None) -> str:
     calendar = WorkCalendar.for_organisation(cycle.organisation)
     end = cycle.finished_at or now or timezone.now()
     return format_minutes(calendar.working_minutes_between(cycle.started_at, end), calendar.day_minutes() or 450)
+
+
+@dataclass
+class Waiting:
+    step: object
+    sections: list
+
+
+def whose_move(cycle: Cycle) -> list[Waiting]:
+    """The open steps of a cycle, each with the sections still owing it (for step 2)."""
+    waiting: dict[int, Waiting] = {}
+    for run in cycle.runs.all():
+        if run.closed_at is None:
+            entry = waiting.setdefault(run.step_id, Waiting(run.step, []))
+            if run.section_id:
+                entry.sections.append(run.section)
+    return list(waiting.values())

@@ -148,8 +148,9 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
-# Uploaded files are never served as public media: only through views that check access.
-MEDIA_URL = None
+# Uploaded files are never served as public media, only through views that check access: no URL
+# pattern and no web-server location serves MEDIA_URL.
+MEDIA_URL = "/_media-tidak-publik/"
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 

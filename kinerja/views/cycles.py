@@ -91,7 +91,7 @@ def cycle_detail(request, pk):
         "timeline": selectors.timeline(cycle),
         "actions": [a for a in actions if a.code == "complete"],
         "cancel_action": next((a for a in actions if a.code == "cancel"), None),
-        "open_runs": [r for r in cycle.runs.all() if r.closed_at is None],
+        "waiting": selectors.whose_move(cycle),
         "elapsed": selectors.total_elapsed(cycle),
         "cancel_form": CancelCycleForm(),
     }

@@ -15,7 +15,9 @@ def home(request):
     user = request.user
     position = permissions.primary_position(user)
     cycles = (
-        permissions.cycles_visible_to(user).select_related("organisation", "sop_version").order_by("-started_at")[:10]
+        permissions.cycles_visible_to(user)
+        .select_related("organisation", "sop_version", "letter")
+        .order_by("-started_at")[:10]
     )
     organisations = permissions.organisations_of(user)
     context = {

@@ -1,0 +1,205 @@
+"""Cycle pages: every view checked for method, access and effect, and for a query count that
+does not grow with the data."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from kinerja import workflow
+from kinerja.models import Cycle, Letter, Role, StepRun
+
+from .conftest import MONDAY, advance, open_runs, start
+from .factories import OrganisationFactory, PositionFactory
+
+
+@pytest.fixture
+def outsider(klego):
+    """The Kasubag of another kecamatan: may see nothing of Klego."""
+    return PositionFactory(organisation=OrganisationFactory(), role=Role.KASUBAG).user
+
+
+def start_form(**overrides):
+    data = {
+        "letter_number": "050/123/BAPPEDA/2026",
+        "letter_date": "2026-11-20",
+        "letter_sender": "Bappeda Kabupaten Boyolali",
+        "letter_subject": "Permintaan laporan kinerja TW IV",
+        "letter_nature": "segera",
+        "letter_received": "2026-11-21",
+        "year": "2026",
+        "quarter": "4",
+        "sections": [],
+    }
+    data.update(overrides)
+    return data
+
+
+def test_kasubag_starts_a_cycle_from_the_form(client, klego):
+    client.force_login(klego.kasubag)
+    assert client.get(reverse("kinerja:cycle_start")).status_code == 200
+    data = start_form(sections=[klego.sections["pem"].pk, klego.sections["pmd"].pk])
+    response = client.post(reverse("kinerja:cycle_start"), data)
+    cycle = Cycle.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("kinerja:cycle_detail", args=[cycle.pk])
+    assert (cycle.year, cycle.quarter, cycle.letter.number) == (2026, 4, "050/123/BAPPEDA/2026")
+    assert sorted(s.code for s in cycle.sections.all()) == ["pem", "pmd"]
+    assert cycle.runs.get().step.number == 1
+
+
+def test_start_form_refusal_keeps_no_orphan_letter(client, klego):
+    start(klego)
+    client.force_login(klego.kasubag)
+    response = client.post(reverse("kinerja:cycle_start"), start_form(sections=[klego.sections["pem"].pk]))
+    assert response.status_code == 200
+    assert "Sudah ada siklus yang berjalan untuk periode ini." in response.content.decode()
+    assert Letter.objects.count() == 1
+
+
+def test_start_form_needs_at_least_one_section(client, klego):
+    client.force_login(klego.kasubag)
+    response = client.post(reverse("kinerja:cycle_start"), start_form())
+    assert response.status_code == 200 and Cycle.objects.count() == 0
+
+
+@pytest.mark.parametrize("username", ["staf.pem", "sekcam", "admin"])
+def test_only_kasubag_and_camat_may_open_the_start_form(client, klego, username):
+    client.force_login(klego.users[username])
+    assert client.get(reverse("kinerja:cycle_start")).status_code == 403
+
+
+def test_cycle_page_shows_the_timeline_and_whose_move_it_is(client, klego):
+    cycle = start(klego)
+    advance(klego, cycle, 2)
+    client.force_login(klego.sekcam)
+    html = client.get(reverse("kinerja:cycle_detail", args=[cycle.pk])).content.decode()
+    assert 'data-testid="timeline"' in html
+    assert "giliran Staf Seksi" in html
+    assert "Seksi Pemerintahan" in html
+    assert 'data-testid="actions"' not in html  # nothing for the Sekretaris to do now
+
+
+def test_cycle_page_shows_buttons_only_to_the_role_whose_move_it_is(client, klego):
+    cycle = start(klego)
+    advance(klego, cycle, 2)
+    client.force_login(klego.staf_pem)
+    html = client.get(reverse("kinerja:cycle_detail", args=[cycle.pk])).content.decode()
+    assert html.count('name="run"') == 1
+    assert "Data seksi diserahkan" in html
+
+
+def test_act_closes_the_step_and_opens_the_next(client, klego):
+    cycle = start(klego)
+    (run,) = open_runs(cycle)
+    client.force_login(klego.kasubag)
+    url = reverse("kinerja:cycle_act", args=[cycle.pk])
+    response = client.post(
+        url,
+        {"run": run.pk, "outcome": "selesai", "note": "Disposisi diterima", "overdue_reason": "terlambat karena rapat"},
+        follow=True,
+    )
+    run.refresh_from_db()
+    assert run.closed_by == klego.kasubag and run.note == "Disposisi diterima"
+    assert "Langkah 1 selesai. Langkah 2 dibuka." in response.content.decode()
+
+
+def test_act_in_someone_elses_role_is_refused_with_a_message_and_nothing_changes(client, klego):
+    cycle = start(klego)
+    (run,) = open_runs(cycle)
+    client.force_login(klego.staf_pem)
+    response = client.post(
+        reverse("kinerja:cycle_act", args=[cycle.pk]), {"run": run.pk, "outcome": "selesai"}, follow=True
+    )
+    assert "hanya dapat diselesaikan oleh Kasubag Perencanaan dan Pelaporan" in response.content.decode()
+    assert StepRun.objects.get(pk=run.pk).closed_at is None
+
+
+def test_act_rejects_get(client, klego):
+    cycle = start(klego)
+    client.force_login(klego.kasubag)
+    assert client.get(reverse("kinerja:cycle_act", args=[cycle.pk])).status_code == 405
+
+
+def test_act_on_a_run_of_another_cycle_is_404(client, klego):
+    first = start(klego, quarter=3)
+    second = start(klego, quarter=4)
+    (run,) = open_runs(second)
+    client.force_login(klego.kasubag)
+    response = client.post(reverse("kinerja:cycle_act", args=[first.pk]), {"run": run.pk, "outcome": "selesai"})
+    assert response.status_code == 404
+    assert StepRun.objects.get(pk=run.pk).closed_at is None
+
+
+def test_another_organisation_sees_nothing(client, klego, outsider):
+    cycle = start(klego)
+    (run,) = open_runs(cycle)
+    client.force_login(outsider)
+    assert client.get(reverse("kinerja:cycle_detail", args=[cycle.pk])).status_code == 404
+    assert (
+        client.post(reverse("kinerja:cycle_act", args=[cycle.pk]), {"run": run.pk, "outcome": "selesai"}).status_code
+        == 404
+    )
+    assert client.post(reverse("kinerja:cycle_cancel", args=[cycle.pk]), {"reason": "x"}).status_code == 404
+    assert "050/" not in client.get(reverse("kinerja:cycle_list")).content.decode()
+    assert StepRun.objects.get(pk=run.pk).closed_at is None
+
+
+def test_camat_cancels_with_a_reason_but_the_kasubag_cannot(client, klego):
+    cycle = start(klego)
+    client.force_login(klego.kasubag)
+    response = client.post(reverse("kinerja:cycle_cancel", args=[cycle.pk]), {"reason": "salah periode"}, follow=True)
+    assert "Hanya Camat" in response.content.decode()
+    assert Cycle.objects.get(pk=cycle.pk).status == Cycle.Status.RUNNING
+    client.force_login(klego.camat)
+    assert client.get(reverse("kinerja:cycle_cancel", args=[cycle.pk])).status_code == 405
+    client.post(reverse("kinerja:cycle_cancel", args=[cycle.pk]), {"reason": "salah periode"})
+    assert Cycle.objects.get(pk=cycle.pk).status == Cycle.Status.CANCELLED
+
+
+def test_inbox_lists_the_users_open_steps_with_deadline(client, klego):
+    cycle = start(klego)
+    advance(klego, cycle, 2)
+    client.force_login(klego.staf_trantib)
+    html = client.get(reverse("kinerja:home")).content.decode()
+    assert html.count('data-testid="inbox-item"') == 1
+    assert "Seksi Ketenteraman dan Ketertiban Umum" in html
+    assert "terlambat" in html  # due 3 November 2026, long past
+    client.force_login(klego.kasubag)
+    assert 'data-testid="inbox-empty"' in client.get(reverse("kinerja:home")).content.decode()
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_cycle_page_query_count_does_not_grow_with_rounds(client, klego):
+    small = start(klego, quarter=3)
+    big = start(klego, quarter=4)
+    advance(klego, big, 8)
+    for _ in range(3):  # three revision loops add rounds of steps 7 and 8
+        (review,) = open_runs(big)
+        workflow.complete_step(review, by=klego.sekcam, outcome="revisi", note="perbaiki", at=MONDAY)
+        advance(klego, big, 8)
+    client.force_login(klego.kasubag)
+    assert count_queries(client, reverse("kinerja:cycle_detail", args=[small.pk])) == count_queries(
+        client, reverse("kinerja:cycle_detail", args=[big.pk])
+    )
+
+
+def test_inbox_query_count_does_not_grow_with_cycles(client, klego):
+    start(klego, quarter=1)
+    client.force_login(klego.kasubag)
+    one = count_queries(client, reverse("kinerja:home"))
+    for quarter in (2, 3, 4):
+        start(klego, quarter=quarter)
+    assert count_queries(client, reverse("kinerja:home")) == one
+
+
+def test_statistics_page_lists_steps(client, klego):
+    cycle = start(klego)
+    advance(klego, cycle, 4)
+    client.force_login(klego.camat)
+    html = client.get(reverse("kinerja:statistics")).content.decode()
+    assert "Disposisi surat" in html and "Menghimpun data kinerja seksi" in html
