@@ -85,6 +85,12 @@ def ensure_schedule(organisation: Organisation) -> None:
         )
 
 
+def ensure_instructions(organisation: Organisation) -> None:
+    from .dispositions import ensure_instructions as ensure
+
+    ensure(organisation)
+
+
 def ensure_users(organisation: Organisation) -> list[tuple[User, str, Position]]:
     """One user per role, created once; an existing demo user is left exactly as it is."""
     result = []
@@ -114,7 +120,7 @@ def ensure_users(organisation: Organisation) -> list[tuple[User, str, Position]]
 
 def ensure_open_cycle(organisation: Organisation) -> Cycle:
     """An open cycle for the current quarter, started by the Kasubag on a demo letter."""
-    from . import workflow
+    from . import dispositions, workflow
 
     existing = Cycle.objects.filter(organisation=organisation).order_by("pk").first()
     if existing:
@@ -122,14 +128,15 @@ def ensure_open_cycle(organisation: Organisation) -> Cycle:
     kasubag = User.objects.get(username="kasubag")
     today = timezone.localdate()
     quarter = (today.month - 1) // 3 + 1
-    letter = Letter.objects.create(
+    letter = dispositions.register_letter(
         organisation=organisation,
+        by=kasubag,
         number=f"050/{today.year}/BAPPEDA/{quarter:02d}",
         date=today,
         sender="Bappeda Kabupaten Boyolali",
         subject=f"Permintaan laporan kinerja triwulan {quarter} tahun {today.year}",
+        nature=Letter.Nature.SEGERA,
         received_date=today,
-        registered_by=kasubag,
     )
     return workflow.start_cycle(organisation=organisation, letter=letter, year=today.year, quarter=quarter, by=kasubag)
 
@@ -139,6 +146,7 @@ def seed() -> tuple[Organisation, list[tuple[User, str, Position]], Cycle]:
     load_fixtures()
     organisation = Organisation.objects.get(code=ORG_CODE)
     ensure_schedule(organisation)
+    ensure_instructions(organisation)
     users = ensure_users(organisation)
     cycle = ensure_open_cycle(organisation)
     return organisation, users, cycle

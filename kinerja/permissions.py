@@ -145,3 +145,41 @@ def superiors(organisation: Organisation, role: str, section: Section | None = N
             return found
         superior = SUPERIOR.get(superior)
     return []
+
+
+# Letters and dispositions ----------------------------------------------------------------------
+
+LETTER_REGISTRARS = {Role.KASUBAG, Role.ADMIN}
+
+
+def can_register_letter(user: User, organisation: Organisation, on: datetime.date | None = None) -> bool:
+    return user.is_superuser or bool(roles_in(user, organisation, on) & LETTER_REGISTRARS)
+
+
+def can_dispose_first(user: User, organisation: Organisation, on: datetime.date | None = None) -> bool:
+    """The first disposition of a letter is the Kepala's (or an acting Kepala's, Plt.)."""
+    return Role.KEPALA in roles_in(user, organisation, on)
+
+
+def letters_visible_to(user: User):
+    """Letters of the user's organisations. A rahasia letter only for the people on its
+    disposition chain, the Kepala (who disposes every letter), whoever registered it, and the
+    administrator."""
+    from .models import Letter
+
+    if user.is_superuser:
+        return Letter.objects.all()
+    positions = positions_of(user)
+    organisations = {p.organisation_id for p in positions}
+    see_all = {p.organisation_id for p in positions if p.role in (Role.KEPALA, Role.ADMIN)}
+    open_letters = Q(organisation__in=organisations) & ~Q(nature=Letter.Nature.RAHASIA)
+    privileged = Q(organisation__in=see_all)
+    on_chain = Q(organisation__in=organisations) & (
+        Q(registered_by=user) | Q(dispositions__sender=user) | Q(dispositions__recipient=user)
+    )
+    ids = Letter.objects.filter(open_letters | privileged | on_chain).values("pk")
+    return Letter.objects.filter(pk__in=ids)
+
+
+def can_see_letter(user: User, letter) -> bool:
+    return letters_visible_to(user).filter(pk=letter.pk).exists()

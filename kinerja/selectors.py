@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from . import permissions
@@ -123,3 +124,50 @@ def whose_move(cycle: Cycle) -> list[Waiting]:
             if run.section_id:
                 entry.sections.append(run.section)
     return list(waiting.values())
+
+
+@dataclass
+class LetterTask:
+    letter: object
+    label: str
+    unread: bool = False
+
+
+def letter_tasks(user: User) -> list[LetterTask]:
+    """Letters waiting for this user: to dispose (the Kepala), to receive, or to pass on down the
+    SOP's chain (the Sekretaris). A fixed number of queries."""
+    from .models import Disposition, Letter, Role
+
+    tasks = []
+    received = (
+        Disposition.objects.filter(recipient=user, withdrawn_at__isnull=True)
+        .select_related("letter", "sender")
+        .annotate(passed_on=Count("children", filter=Q(children__withdrawn_at__isnull=True)))
+    )
+    pending_letters = set(
+        StepRun.objects.filter(cycle__status=Cycle.Status.RUNNING, step__number=1, closed_at__isnull=True).values_list(
+            "cycle__letter_id", flat=True
+        )
+    )
+    for disposition in received.order_by("-created_at"):
+        if disposition.acknowledged_at is None:
+            tasks.append(
+                LetterTask(disposition.letter, f"Disposisi dari {disposition.sender}", disposition.read_at is None)
+            )
+        elif (
+            disposition.recipient_role == Role.SEKRETARIS
+            and not disposition.passed_on
+            and disposition.letter_id in pending_letters
+        ):
+            tasks.append(LetterTask(disposition.letter, "Teruskan disposisi ke Kasubag Perencanaan dan Pelaporan"))
+    kepala_orgs = [p.organisation_id for p in permissions.positions_of(user) if p.role == Role.KEPALA]
+    if kepala_orgs:
+        waiting = (
+            Letter.objects.filter(organisation__in=kepala_orgs)
+            .exclude(
+                pk__in=Disposition.objects.filter(parent__isnull=True, withdrawn_at__isnull=True).values("letter_id")
+            )
+            .order_by("-received_date", "-pk")
+        )
+        tasks.extend(LetterTask(letter, "Menunggu disposisi Camat", True) for letter in waiting)
+    return tasks

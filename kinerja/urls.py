@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cycles, home, sop
+from .views import cycles, home, letters, sop
 
 app_name = "kinerja"
 
@@ -15,4 +15,12 @@ urlpatterns = [
     path("siklus/<int:pk>/tindakan/", cycles.cycle_act, name="cycle_act"),
     path("siklus/<int:pk>/batal/", cycles.cycle_cancel, name="cycle_cancel"),
     path("statistik/", cycles.step_statistics, name="statistics"),
+    path("surat/", letters.letter_list, name="letter_list"),
+    path("surat/baru/", letters.letter_create, name="letter_create"),
+    path("surat/<int:pk>/", letters.letter_detail, name="letter_detail"),
+    path("surat/<int:pk>/lampiran/", letters.letter_attachment, name="letter_attachment"),
+    path("surat/<int:pk>/disposisi/", letters.letter_dispose, name="letter_dispose"),
+    path("surat/<int:pk>/lembar-disposisi/", letters.letter_sheet, name="letter_sheet"),
+    path("disposisi/<int:pk>/terima/", letters.disposition_acknowledge, name="disposition_acknowledge"),
+    path("disposisi/<int:pk>/tarik/", letters.disposition_withdraw, name="disposition_withdraw"),
 ]

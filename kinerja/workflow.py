@@ -61,6 +61,18 @@ def _letter_recorded(run: StepRun, outcome: str) -> str | None:
     return None
 
 
+@input_check(1)
+def _disposition_received(run: StepRun, outcome: str) -> str | None:
+    from .dispositions import chain_input_check
+
+    return chain_input_check(run, outcome)
+
+
+# Steps closed by an action on another page rather than a button on the cycle page: the cycle
+# page links there instead (step 1 closes when the Kasubag receives the disposition).
+CLOSED_ELSEWHERE = {1: "letter"}
+
+
 @dataclass
 class Action:
     """One thing a user may do now; the page shows exactly these buttons."""
@@ -91,6 +103,11 @@ def allowed_actions(cycle: Cycle, user: User, at: datetime.datetime | None = Non
     open_runs = [r for r in cycle.runs.all() if r.closed_at is None]
     for run in open_runs:
         if not permissions.can_act_on_run(user, run, day):
+            continue
+        if run.step.number in CLOSED_ELSEWHERE:
+            actions.append(
+                Action(code=CLOSED_ELSEWHERE[run.step.number], label="Buka surat dan terima disposisi", run=run)
+            )
             continue
         for outcome in run.step.outcomes:
             label = run.step.outcome_labels.get(outcome, "Selesaikan")

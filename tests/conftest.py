@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from kinerja import demo, workflow
+from kinerja import demo, dispositions, workflow
 from kinerja.models import Cycle, Organisation, Section, StepRun, User
 
 from .factories import LetterFactory
@@ -44,6 +44,7 @@ def klego(db) -> Cast:
     demo.load_fixtures()
     org = Organisation.objects.get(code="klego")
     demo.ensure_schedule(org)
+    demo.ensure_instructions(org)
     users = {user.username: user for user, _password, _position in demo.ensure_users(org)}
     sections = {s.code: s for s in Section.objects.filter(organisation=org)}
     return Cast(org=org, users=users, sections=sections)
@@ -73,6 +74,34 @@ def actor_for(cast: Cast, run: StepRun) -> User:
     return cast.users[{"kasubag": "kasubag", "sekretaris": "sekcam", "kepala": "camat"}[role]]
 
 
+def dispose_down_the_chain(cast: Cast, letter, *, when=MONDAY, overdue_reason="uji"):
+    """Step 1 as the SOP has it: the Camat disposes to the Sekretaris, who receives it and passes
+    it on to the Kasubag, who receives it. Returns the Kasubag's disposition. Picks up where an
+    earlier, interrupted call stopped."""
+    from kinerja.models import Disposition
+
+    camat, sekcam, kasubag = cast.users["camat"], cast.users["sekcam"], cast.users["kasubag"]
+    first = Disposition.objects.filter(letter=letter, parent=None, recipient=sekcam, withdrawn_at=None).first()
+    if first is None:
+        (first,) = dispositions.dispose(letter, by=camat, recipients=[sekcam], instructions=["Tindak lanjuti"], at=when)
+    if first.acknowledged_at is None:
+        dispositions.acknowledge(first, by=sekcam, at=when)
+        first.refresh_from_db()
+    second = Disposition.objects.filter(letter=letter, parent=first, recipient=kasubag, withdrawn_at=None).first()
+    if second is None:
+        (second,) = dispositions.dispose(
+            letter,
+            by=sekcam,
+            recipients=[kasubag],
+            instructions=["Siapkan bahan"],
+            note="Himpun data kinerja seksi",
+            parent=first,
+            at=when,
+        )
+    dispositions.acknowledge(second, by=kasubag, at=when, overdue_reason=overdue_reason)
+    return second
+
+
 def advance(cast: Cast, cycle: Cycle, until_step: int, *, when=MONDAY, outcomes=None) -> Cycle:
     """Close open runs with their first (forward) outcome until `until_step` is open."""
     outcomes = outcomes or {}
@@ -81,6 +110,9 @@ def advance(cast: Cast, cycle: Cycle, until_step: int, *, when=MONDAY, outcomes=
         if not runs or any(r.step.number == until_step for r in runs):
             return cycle
         for run in runs:
+            if run.step.number == 1:
+                dispose_down_the_chain(cast, cycle.letter, when=when)
+                continue
             outcome = outcomes.get(run.step.number) or run.step.outcomes[0]
             workflow.complete_step(run, by=actor_for(cast, run), outcome=outcome, at=when, overdue_reason="uji")
     raise AssertionError("the cycle did not reach the step")

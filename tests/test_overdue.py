@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from kinerja import workflow
 
-from .conftest import MONDAY, advance, at, open_runs, start
+from .conftest import MONDAY, advance, at, dispose_down_the_chain, open_runs, start
 
 
 def test_overdue_command_mails_assignee_and_superior_once(klego, monkeypatch):
@@ -48,17 +48,19 @@ def test_steps_not_yet_due_are_not_marked(klego):
 
 def test_closing_an_overdue_step_requires_a_reason(klego):
     cycle = start(klego)
-    (run,) = open_runs(cycle)
+    advance(klego, cycle, 4)
+    (run,) = open_runs(cycle)  # step 4: 5 minutes from 08:00
     with pytest.raises(workflow.WorkflowError, match="alasan keterlambatan"):
         workflow.complete_step(run, by=klego.kasubag, at=at("2026-11-02", "09:00"))
-    workflow.complete_step(run, by=klego.kasubag, at=at("2026-11-02", "09:00"), overdue_reason="Surat baru sampai")
+    workflow.complete_step(run, by=klego.kasubag, at=at("2026-11-02", "09:00"), overdue_reason="Data baru masuk")
     run.refresh_from_db()
-    assert run.overdue_reason == "Surat baru sampai"
+    assert run.overdue_reason == "Data baru masuk"
     assert run.actual_minutes == 60
 
 
 def test_a_reason_given_for_a_step_on_time_is_not_kept(klego):
     cycle = start(klego)
+    advance(klego, cycle, 4)
     (run,) = open_runs(cycle)
     workflow.complete_step(run, by=klego.kasubag, at=MONDAY, overdue_reason="tidak perlu")
     run.refresh_from_db()
@@ -67,8 +69,7 @@ def test_a_reason_given_for_a_step_on_time_is_not_kept(klego):
 
 def test_the_timeline_shows_the_reason_for_lateness(client, klego):
     cycle = start(klego)
-    (run,) = open_runs(cycle)
-    workflow.complete_step(run, by=klego.kasubag, at=at("2026-11-03", "09:00"), overdue_reason="Menunggu disposisi")
+    dispose_down_the_chain(klego, cycle.letter, when=at("2026-11-03", "09:00"), overdue_reason="Menunggu disposisi")
     client.force_login(klego.camat)
     html = client.get(reverse("kinerja:cycle_detail", args=[cycle.pk])).content.decode()
     assert "Alasan terlambat: Menunggu disposisi" in html
@@ -77,8 +78,7 @@ def test_the_timeline_shows_the_reason_for_lateness(client, klego):
 def test_step_statistics_give_median_and_worst_against_target(klego):
     for quarter, minutes_late in [(1, "08:10"), (2, "08:40"), (3, "09:30")]:
         cycle = start(klego, quarter=quarter)
-        (run,) = open_runs(cycle)
-        workflow.complete_step(run, by=klego.kasubag, at=at("2026-11-02", minutes_late), overdue_reason="x")
+        dispose_down_the_chain(klego, cycle.letter, when=at("2026-11-02", minutes_late), overdue_reason="x")
     (row, *_) = workflow.step_statistics(klego.org)
     assert (row.number, row.count, row.target_minutes) == (1, 3, 30)
     assert row.median_minutes == 40

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from kinerja import workflow
-from kinerja.models import Cycle, Letter, Role, StepRun
+from kinerja.models import Cycle, Role, StepRun
 
 from .conftest import MONDAY, advance, open_runs, start
 from .factories import OrganisationFactory, PositionFactory
@@ -19,51 +19,15 @@ def outsider(klego):
     return PositionFactory(organisation=OrganisationFactory(), role=Role.KASUBAG).user
 
 
-def start_form(**overrides):
-    data = {
-        "letter_number": "050/123/BAPPEDA/2026",
-        "letter_date": "2026-11-20",
-        "letter_sender": "Bappeda Kabupaten Boyolali",
-        "letter_subject": "Permintaan laporan kinerja TW IV",
-        "letter_nature": "segera",
-        "letter_received": "2026-11-21",
-        "year": "2026",
-        "quarter": "4",
-        "sections": [],
-    }
-    data.update(overrides)
-    return data
-
-
-def test_kasubag_starts_a_cycle_from_the_form(client, klego):
+def test_cycle_start_leads_to_the_letter_form_with_a_cycle(client, klego):
     client.force_login(klego.kasubag)
-    assert client.get(reverse("kinerja:cycle_start")).status_code == 200
-    data = start_form(sections=[klego.sections["pem"].pk, klego.sections["pmd"].pk])
-    response = client.post(reverse("kinerja:cycle_start"), data)
-    cycle = Cycle.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("kinerja:cycle_detail", args=[cycle.pk])
-    assert (cycle.year, cycle.quarter, cycle.letter.number) == (2026, 4, "050/123/BAPPEDA/2026")
-    assert sorted(s.code for s in cycle.sections.all()) == ["pem", "pmd"]
-    assert cycle.runs.get().step.number == 1
-
-
-def test_start_form_refusal_keeps_no_orphan_letter(client, klego):
-    start(klego)
-    client.force_login(klego.kasubag)
-    response = client.post(reverse("kinerja:cycle_start"), start_form(sections=[klego.sections["pem"].pk]))
-    assert response.status_code == 200
-    assert "Sudah ada siklus yang berjalan untuk periode ini." in response.content.decode()
-    assert Letter.objects.count() == 1
-
-
-def test_start_form_needs_at_least_one_section(client, klego):
-    client.force_login(klego.kasubag)
-    response = client.post(reverse("kinerja:cycle_start"), start_form())
-    assert response.status_code == 200 and Cycle.objects.count() == 0
+    response = client.get(reverse("kinerja:cycle_start"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("kinerja:letter_create") + "?siklus=1"
 
 
 @pytest.mark.parametrize("username", ["staf.pem", "sekcam", "admin"])
-def test_only_kasubag_and_camat_may_open_the_start_form(client, klego, username):
+def test_only_kasubag_and_camat_may_start_a_cycle(client, klego, username):
     client.force_login(klego.users[username])
     assert client.get(reverse("kinerja:cycle_start")).status_code == 403
 
@@ -90,17 +54,28 @@ def test_cycle_page_shows_buttons_only_to_the_role_whose_move_it_is(client, kleg
 
 def test_act_closes_the_step_and_opens_the_next(client, klego):
     cycle = start(klego)
+    advance(klego, cycle, 4)
     (run,) = open_runs(cycle)
     client.force_login(klego.kasubag)
     url = reverse("kinerja:cycle_act", args=[cycle.pk])
-    response = client.post(
-        url,
-        {"run": run.pk, "outcome": "selesai", "note": "Disposisi diterima", "overdue_reason": "terlambat karena rapat"},
-        follow=True,
-    )
+    data = {"run": run.pk, "outcome": "selesai", "note": "Semua data diterima", "overdue_reason": "rapat"}
+    response = client.post(url, data, follow=True)
     run.refresh_from_db()
-    assert run.closed_by == klego.kasubag and run.note == "Disposisi diterima"
-    assert "Langkah 1 selesai. Langkah 2 dibuka." in response.content.decode()
+    assert run.closed_by == klego.kasubag and run.note == "Semua data diterima"
+    assert "Langkah 4 selesai. Langkah 5 dibuka." in response.content.decode()
+
+
+def test_step_1_is_not_closed_by_a_button_but_by_receiving_the_disposition(client, klego):
+    cycle = start(klego)
+    (run,) = open_runs(cycle)
+    client.force_login(klego.kasubag)
+    html = client.get(reverse("kinerja:cycle_detail", args=[cycle.pk])).content.decode()
+    assert 'name="run"' not in html
+    assert reverse("kinerja:letter_detail", args=[cycle.letter_id]) in html
+    data = {"run": run.pk, "outcome": "selesai", "overdue_reason": "x"}
+    response = client.post(reverse("kinerja:cycle_act", args=[cycle.pk]), data, follow=True)
+    assert "Kasubag menerima disposisi surat dari Camat melalui Sekretaris" in response.content.decode()
+    assert StepRun.objects.get(pk=run.pk).closed_at is None
 
 
 def test_act_in_someone_elses_role_is_refused_with_a_message_and_nothing_changes(client, klego):

@@ -9,7 +9,7 @@ from hypothesis.extra.django import TestCase
 from kinerja import demo, workflow
 from kinerja.models import Cycle, Letter, Organisation, Section, StepRun, TransitionLog, User
 
-from .conftest import MONDAY
+from .conftest import MONDAY, dispose_down_the_chain
 
 USERNAMES = [u[0] for u in demo.DEMO_USERS]
 
@@ -29,6 +29,7 @@ class CycleInvariantTests(TestCase):
         demo.load_fixtures()
         cls.org = Organisation.objects.get(code="klego")
         demo.ensure_schedule(cls.org)
+        demo.ensure_instructions(cls.org)
         demo.ensure_users(cls.org)
         cls.users = {u.username: u for u in User.objects.all()}
         cls.seksi = list(Section.objects.filter(organisation=cls.org, kind="seksi").order_by("code"))
@@ -90,6 +91,12 @@ class CycleInvariantTests(TestCase):
             outcomes = run.step.outcomes
             actor = self.users[username] if username != "*" else self.rightful_actor(run)
             try:
+                if run.step.number == 1 and username == "*":
+                    dispose_down_the_chain(
+                        self, cycle.letter, when=now, overdue_reason="alasan uji" if gives_reason else ""
+                    )
+                    self.check_invariants(cycle)
+                    continue
                 workflow.complete_step(
                     run,
                     by=actor,

@@ -36,7 +36,38 @@ def user_for(cast, role):
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("step", sorted(ALLOWED))
+def test_only_the_kasubag_closes_step_1_by_receiving_the_disposition(klego, role):
+    from kinerja import dispositions
+    from kinerja.models import Disposition
+
+    cycle = start(klego)
+    (run,) = open_runs(cycle)
+    camat, sekcam, kasubag = klego.camat, klego.sekcam, klego.kasubag
+    (first,) = dispositions.dispose(
+        cycle.letter, by=camat, recipients=[sekcam], instructions=["Tindak lanjuti"], at=MONDAY
+    )
+    dispositions.acknowledge(first, by=sekcam, at=MONDAY)
+    (second,) = dispositions.dispose(
+        cycle.letter, by=sekcam, recipients=[kasubag], note="Siapkan data", parent=first, at=MONDAY
+    )
+    user = user_for(klego, role)
+    logs = TransitionLog.objects.count()
+    if role == "kasubag":
+        closed = dispositions.acknowledge(second, by=user, at=MONDAY)
+        assert closed.pk == run.pk and StepRun.objects.get(pk=run.pk).closed_by == kasubag
+        assert TransitionLog.objects.count() == logs + 1
+    else:
+        with pytest.raises(workflow.NotAllowed):
+            dispositions.acknowledge(second, by=user, at=MONDAY)
+        with pytest.raises(workflow.NotAllowed):
+            workflow.complete_step(run, by=user, at=MONDAY)
+        assert Disposition.objects.get(pk=second.pk).acknowledged_at is None
+        assert StepRun.objects.get(pk=run.pk).closed_at is None
+        assert TransitionLog.objects.count() == logs
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("step", sorted(set(ALLOWED) - {1}))
 def test_only_the_steps_role_may_close_it(klego, step, role):
     cycle = start(klego)
     advance(klego, cycle, step)

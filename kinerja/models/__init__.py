@@ -1,12 +1,15 @@
 """Models of Sistem Kinerja Kecamatan, one module per area."""
 
-from .cycle import Cycle, Letter, StepRun, TransitionLog
+from .cycle import Cycle, StepRun, TransitionLog
+from .letters import Disposition, DispositionInstruction, Letter, StoredFile
 from .organisation import Organisation, Position, Role, Section, User
 from .sop import SopStep, SopVersion
 from .worktime import HolidayCorrection, WorkingHours, WorkSchedule
 
 __all__ = [
     "Cycle",
+    "Disposition",
+    "DispositionInstruction",
     "HolidayCorrection",
     "Letter",
     "Organisation",
@@ -16,6 +19,7 @@ __all__ = [
     "SopStep",
     "SopVersion",
     "StepRun",
+    "StoredFile",
     "TransitionLog",
     "User",
     "WorkSchedule",

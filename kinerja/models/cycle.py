@@ -6,37 +6,9 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from .letters import Letter
 from .organisation import Organisation, Section
 from .sop import SopStep, SopVersion
-
-
-class Letter(models.Model):
-    """An incoming letter (surat masuk), such as the request for the performance report."""
-
-    class Nature(models.TextChoices):
-        BIASA = "biasa", "Biasa"
-        SEGERA = "segera", "Segera"
-        SANGAT_SEGERA = "sangat_segera", "Sangat segera"
-        RAHASIA = "rahasia", "Rahasia"
-
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="letters")
-    number = models.CharField("nomor surat", max_length=120)
-    date = models.DateField("tanggal surat")
-    sender = models.CharField("pengirim", max_length=200)
-    subject = models.CharField("perihal", max_length=300)
-    nature = models.CharField("sifat", max_length=20, choices=Nature.choices, default=Nature.BIASA)
-    received_date = models.DateField("tanggal diterima")
-    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    registered_at = models.DateTimeField("dicatat pada", auto_now_add=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = "surat masuk"
-        verbose_name_plural = "surat masuk"
-        ordering = ["-received_date", "-pk"]
-
-    def __str__(self) -> str:
-        return f"{self.number} — {self.subject}"
 
 
 class Cycle(models.Model):

@@ -11,7 +11,7 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate
 
 # F4 (folio), the paper Indonesian offices print on besides A4.
 F4 = (215 * mm, 330 * mm)
@@ -21,6 +21,7 @@ _base = getSampleStyleSheet()
 STYLES = {
     "body": ParagraphStyle("body", parent=_base["Normal"], fontName="Helvetica", fontSize=8.5, leading=10.5),
     "small": ParagraphStyle("small", parent=_base["Normal"], fontName="Helvetica", fontSize=7.5, leading=9),
+    "tiny": ParagraphStyle("tiny", parent=_base["Normal"], fontName="Helvetica", fontSize=6, leading=7),
     "bold": ParagraphStyle("bold", parent=_base["Normal"], fontName="Helvetica-Bold", fontSize=8.5, leading=10.5),
     "center": ParagraphStyle(
         "center", parent=_base["Normal"], fontName="Helvetica-Bold", fontSize=8.5, leading=10.5, alignment=TA_CENTER
@@ -84,8 +85,18 @@ def letterhead(canvas, doc, organisation) -> None:
 LETTERHEAD_HEIGHT = 30 * mm
 
 
-def build(story, *, organisation, title: str, paper: str = "a4", wide: bool = False, footer: str = "") -> bytes:
-    """Lay out a story on pages with the letterhead and "Halaman n" and return the PDF bytes."""
+def build(
+    story,
+    *,
+    organisation,
+    title: str,
+    paper: str = "a4",
+    wide: bool = False,
+    footer: str = "",
+    stats: dict | None = None,
+) -> bytes:
+    """Lay out a story on pages with the letterhead and "Halaman n" and return the PDF bytes.
+    `stats`, when given, receives the number of pages."""
     buffer = io.BytesIO()
     size = page_size(paper, wide=wide)
     doc = SimpleDocTemplate(
@@ -110,4 +121,55 @@ def build(story, *, organisation, title: str, paper: str = "a4", wide: bool = Fa
         canvas.restoreState()
 
     doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
+    if stats is not None:
+        stats["pages"] = doc.page
     return buffer.getvalue()
+
+
+class TickBox(Flowable):
+    """A small square, crossed when ticked: the boxes of Indonesian office forms."""
+
+    def __init__(self, ticked: bool, size: float = 3.2 * mm):
+        super().__init__()
+        self.ticked, self.size = ticked, size
+
+    def wrap(self, available_width, available_height):
+        return self.size, self.size
+
+    def draw(self):
+        c, s = self.canv, self.size
+        c.setLineWidth(0.6)
+        c.rect(0, 0, s, s)
+        if self.ticked:
+            c.setLineWidth(1.1)
+            c.line(s * 0.18, s * 0.5, s * 0.42, s * 0.2)
+            c.line(s * 0.42, s * 0.2, s * 0.85, s * 0.85)
+
+
+def checklist(items, *, columns: int, width: float, style: str = "body"):
+    """Labels with tick boxes laid out in `columns` columns."""
+    from reportlab.platypus import Table, TableStyle
+
+    cells = [[TickBox(ticked), text(label, style)] for label, ticked in items]
+    rows = []
+    for start in range(0, len(cells), columns):
+        row = []
+        for cell in cells[start : start + columns]:
+            row.extend(cell)
+        row.extend(["", ""] * (columns - len(cells[start : start + columns])))
+        rows.append(row)
+    box = 5 * mm
+    col = width / columns
+    table = Table(rows or [["", ""]], colWidths=[box, col - box] * columns)
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 1),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 1),
+                ("TOPPADDING", (0, 0), (-1, -1), 1),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+            ]
+        )
+    )
+    return table

@@ -5,11 +5,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
 
 from .. import permissions, selectors, workflow
-from ..forms import CancelCycleForm, CompleteStepForm, StartCycleForm
-from ..models import Cycle, Letter, StepRun, TransitionLog
+from ..forms import CancelCycleForm, CompleteStepForm
+from ..models import Cycle, StepRun, TransitionLog
 
 
 def _cycle_for(request, pk):
@@ -29,44 +30,13 @@ def cycle_list(request):
     return render(request, "kinerja/cycle_list.html", {"cycles": cycles})
 
 
-@require_http_methods(["GET", "POST"])
+@require_GET
 def cycle_start(request):
-    organisations = [
-        o for o in permissions.organisations_of(request.user) if permissions.can_start_cycle(request.user, o)
-    ]
-    if not organisations:
+    """A cycle starts on a letter: the letter form, with "start a cycle" ticked."""
+    organisations = permissions.organisations_of(request.user)
+    if not any(permissions.can_start_cycle(request.user, o) for o in organisations):
         raise PermissionDenied("Hanya Kasubag Perencanaan dan Pelaporan atau Camat yang dapat memulai siklus.")
-    organisation = organisations[0]
-    form = StartCycleForm(request.POST or None, organisation=organisation)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        letter = Letter(
-            organisation=organisation,
-            number=data["letter_number"],
-            date=data["letter_date"],
-            sender=data["letter_sender"],
-            subject=data["letter_subject"],
-            nature=data["letter_nature"],
-            received_date=data["letter_received"],
-            registered_by=request.user,
-        )
-        try:
-            letter.save()
-            cycle = workflow.start_cycle(
-                organisation=organisation,
-                letter=letter,
-                year=data["year"],
-                quarter=data["quarter"],
-                by=request.user,
-                sections=data["sections"],
-            )
-        except workflow.WorkflowError as exc:
-            letter.delete()
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, f"Siklus {cycle.period_label} dimulai. Langkah 1 (disposisi surat) dibuka.")
-            return redirect("kinerja:cycle_detail", pk=cycle.pk)
-    return render(request, "kinerja/cycle_start.html", {"form": form, "organisation": organisation})
+    return redirect(reverse("kinerja:letter_create") + "?siklus=1")
 
 
 @require_GET
@@ -90,6 +60,8 @@ def cycle_detail(request, pk):
         "cycle": cycle,
         "timeline": selectors.timeline(cycle),
         "actions": [a for a in actions if a.code == "complete"],
+        "letter_actions": [a for a in actions if a.code == "letter"],
+        "letter_visible": permissions.can_see_letter(request.user, cycle.letter),
         "cancel_action": next((a for a in actions if a.code == "cancel"), None),
         "waiting": selectors.whose_move(cycle),
         "elapsed": selectors.total_elapsed(cycle),

@@ -23,6 +23,7 @@ def home(request):
     context = {
         "position": position,
         "items": selectors.inbox(user),
+        "letter_tasks": selectors.letter_tasks(user),
         "cycles": cycles,
         "can_start": any(permissions.can_start_cycle(user, org) for org in organisations),
     }

@@ -1,0 +1,299 @@
+"""Step 1 of the SOP: incoming letters and their dispositions. The Kepala disposes, the
+Sekretaris passes on, the Kasubag receives; the Kasubag's receipt closes step 1 of the letter's
+cycle through kinerja.workflow."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from . import permissions, workflow
+from .models import Cycle, Disposition, DispositionInstruction, Letter, Organisation, Position, Role, StepRun, User
+from .workflow import AlreadyDone, NotAllowed, WorkflowError
+
+DEFAULT_INSTRUCTIONS = [
+    "Untuk diketahui",
+    "Tindak lanjuti",
+    "Koordinasikan",
+    "Siapkan bahan",
+    "Laporkan hasilnya",
+    "Hadiri / wakili",
+    "Arsipkan",
+]
+
+# The chain the SOP asks for before the Kasubag's receipt closes step 1.
+SOP_CHAIN = [Role.KEPALA, Role.SEKRETARIS, Role.KASUBAG]
+
+
+def ensure_instructions(organisation: Organisation) -> None:
+    """Give an organisation the usual instruction boxes if it has none yet."""
+    if DispositionInstruction.objects.filter(organisation=organisation).exists():
+        return
+    for order, label in enumerate(DEFAULT_INSTRUCTIONS, 1):
+        DispositionInstruction.objects.create(organisation=organisation, label=label, order=order)
+
+
+def _now(at):
+    return at or timezone.now()
+
+
+def _position_in(user: User, organisation: Organisation, day: datetime.date) -> Position | None:
+    order = [Role.KEPALA, Role.SEKRETARIS, Role.KASUBAG, Role.KASI, Role.STAF, Role.ADMIN]
+    positions = [p for p in permissions.positions_of(user, day) if p.organisation_id == organisation.pk]
+    return min(positions, key=lambda p: order.index(p.role)) if positions else None
+
+
+def _title(position: Position) -> str:
+    return f"Plt. {position.title}" if position.acting else position.title
+
+
+def register_letter(
+    *,
+    organisation: Organisation,
+    by: User,
+    number: str,
+    date: datetime.date,
+    sender: str,
+    subject: str,
+    nature: str,
+    received_date: datetime.date,
+    attachment=None,
+) -> Letter:
+    """Record an incoming letter with the next agenda number of its year."""
+    permissions.forget_positions(by)
+    if not permissions.can_register_letter(by, organisation):
+        raise NotAllowed("Hanya Kasubag Perencanaan dan Pelaporan atau administrator yang dapat mencatat surat masuk.")
+    if received_date < date:
+        raise WorkflowError("Tanggal diterima tidak boleh sebelum tanggal surat.")
+    with transaction.atomic():
+        # Lock the organisation row so two registrations never take the same agenda number.
+        Organisation.objects.select_for_update().get(pk=organisation.pk)
+        last = Letter.objects.filter(organisation=organisation, agenda_year=received_date.year).aggregate(
+            n=Max("agenda_number")
+        )["n"]
+        letter = Letter(
+            organisation=organisation,
+            agenda_year=received_date.year,
+            agenda_number=(last or 0) + 1,
+            number=number.strip(),
+            date=date,
+            sender=sender.strip(),
+            subject=subject.strip(),
+            nature=nature,
+            received_date=received_date,
+            attachment=attachment,
+            registered_by=by,
+        )
+        letter._history_user = by
+        letter.full_clean()
+        letter.save()
+    return letter
+
+
+def dispose(
+    letter: Letter,
+    *,
+    by: User,
+    recipients: Iterable[User],
+    instructions: Iterable[str] = (),
+    note: str = "",
+    deadline: datetime.date | None = None,
+    parent: Disposition | None = None,
+    at: datetime.datetime | None = None,
+) -> list[Disposition]:
+    """Send a disposition to one or more people: the Kepala's first one, or a received and
+    acknowledged one passed on (`parent`)."""
+    now = _now(at)
+    day = timezone.localdate(now)
+    note = (note or "").strip()
+    instructions = [i.strip() for i in instructions if i and i.strip()]
+    recipients = list(dict.fromkeys(recipients))
+    permissions.forget_positions(by)
+    organisation = letter.organisation
+    with transaction.atomic():
+        letter = Letter.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=letter.pk)
+        sender_position = _position_in(by, organisation, day)
+        if parent is None:
+            if not permissions.can_dispose_first(by, organisation, day):
+                raise NotAllowed("Disposisi pertama atas surat masuk dibuat oleh Camat (atau Plt. Camat).")
+        else:
+            parent = Disposition.objects.select_for_update(of=("self",)).get(pk=parent.pk)
+            if parent.letter_id != letter.pk or parent.recipient_id != by.pk:
+                raise NotAllowed("Anda hanya dapat meneruskan disposisi yang ditujukan kepada Anda.")
+            if parent.withdrawn_at:
+                raise WorkflowError("Disposisi ini sudah ditarik oleh pengirimnya; tidak dapat diteruskan.")
+            if parent.acknowledged_at is None:
+                raise WorkflowError("Nyatakan dulu bahwa disposisi ini sudah Anda terima, lalu teruskan.")
+        if sender_position is None:
+            raise NotAllowed("Anda tidak memegang jabatan di organisasi surat ini.")
+        if not recipients:
+            raise WorkflowError("Pilih setidaknya satu penerima disposisi.")
+        if by in recipients:
+            raise WorkflowError("Disposisi tidak dapat ditujukan kepada diri sendiri.")
+        allowed = set(
+            DispositionInstruction.objects.filter(organisation=organisation, active=True).values_list(
+                "label", flat=True
+            )
+        )
+        unknown = [i for i in instructions if i not in allowed]
+        if unknown:
+            raise WorkflowError(f"Instruksi tidak dikenal: {', '.join(unknown)}. Pilih dari daftar yang tersedia.")
+        if not instructions and not note:
+            raise WorkflowError("Pilih instruksi atau tulis catatan disposisi.")
+        if deadline and deadline < day:
+            raise WorkflowError("Batas waktu disposisi tidak boleh sebelum hari ini.")
+        created = []
+        for recipient in recipients:
+            position = _position_in(recipient, organisation, day)
+            if position is None or not recipient.is_active:
+                raise WorkflowError(f"{recipient} tidak memegang jabatan aktif di {organisation}.")
+            if Disposition.objects.filter(
+                letter=letter, parent=parent, recipient=recipient, withdrawn_at__isnull=True, sender=by
+            ).exists():
+                raise AlreadyDone(f"Disposisi untuk {recipient} sudah dikirim sebelumnya.")
+            disposition = Disposition(
+                letter=letter,
+                parent=parent,
+                sender=by,
+                sender_title=_title(sender_position),
+                sender_role=sender_position.role,
+                recipient=recipient,
+                recipient_title=_title(position),
+                recipient_role=position.role,
+                instructions=instructions,
+                note=note,
+                deadline=deadline,
+                created_at=now,
+            )
+            disposition._history_user = by
+            disposition.save()
+            created.append(disposition)
+    return created
+
+
+def mark_read(letter: Letter, *, by: User, at: datetime.datetime | None = None) -> int:
+    """The recipient opened the letter: their unread dispositions of it count as read."""
+    now = _now(at)
+    unread = list(
+        Disposition.objects.filter(letter=letter, recipient=by, read_at__isnull=True, withdrawn_at__isnull=True)
+    )
+    for disposition in unread:
+        disposition.read_at = now
+        disposition._history_user = by
+        disposition.save(update_fields=["read_at"])
+    return len(unread)
+
+
+def pending_step_1(letter: Letter) -> StepRun | None:
+    """The open step 1 of the running cycle started on this letter, if any."""
+    return (
+        StepRun.objects.filter(
+            cycle__letter=letter, cycle__status=Cycle.Status.RUNNING, step__number=1, closed_at__isnull=True
+        )
+        .select_related("step", "cycle")
+        .first()
+    )
+
+
+def follows_sop_chain(disposition: Disposition) -> bool:
+    """Kepala → Sekretaris → Kasubag, as step 1 of the SOP has it."""
+    chain = []
+    node = disposition
+    while node is not None:
+        chain.append(node)
+        node = node.parent
+    chain.reverse()
+    roles = [chain[0].sender_role] + [d.recipient_role for d in chain]
+    return roles == SOP_CHAIN
+
+
+def acknowledge(
+    disposition: Disposition, *, by: User, overdue_reason: str = "", at: datetime.datetime | None = None
+) -> StepRun | None:
+    """The recipient confirms receipt (the time is recorded). When the Kasubag receives a
+    disposition that came down the SOP's chain, step 1 of the letter's cycle closes; the closed
+    run is returned."""
+    now = _now(at)
+    with transaction.atomic():
+        disposition = (
+            Disposition.objects.select_for_update(of=("self",)).select_related("letter").get(pk=disposition.pk)
+        )
+        if disposition.recipient_id != by.pk:
+            raise NotAllowed("Hanya penerima disposisi yang dapat menyatakan menerimanya.")
+        if disposition.withdrawn_at:
+            raise WorkflowError("Disposisi ini sudah ditarik oleh pengirimnya.")
+        if disposition.acknowledged_at:
+            raise AlreadyDone(
+                f"Disposisi ini sudah diterima pada {timezone.localtime(disposition.acknowledged_at):%d-%m-%Y %H:%M}."
+            )
+        disposition.acknowledged_at = now
+        disposition.read_at = disposition.read_at or now
+        disposition._history_user = by
+        disposition.save(update_fields=["acknowledged_at", "read_at"])
+        run = pending_step_1(disposition.letter)
+        if run is not None and disposition.recipient_role == Role.KASUBAG and follows_sop_chain(disposition):
+            workflow.complete_step(
+                run,
+                by=by,
+                note=f"Disposisi diterima dari {disposition.sender} ({disposition.sender_title}).",
+                overdue_reason=overdue_reason,
+                at=now,
+            )
+            return run
+    return None
+
+
+def withdraw(disposition: Disposition, *, by: User, reason: str, at: datetime.datetime | None = None) -> Disposition:
+    """The sender takes back a disposition the recipient has not opened yet."""
+    now = _now(at)
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        disposition = Disposition.objects.select_for_update(of=("self",)).get(pk=disposition.pk)
+        if disposition.sender_id != by.pk:
+            raise NotAllowed("Hanya pengirim yang dapat menarik disposisi.")
+        if disposition.withdrawn_at:
+            raise AlreadyDone("Disposisi ini sudah ditarik.")
+        if disposition.read_at or disposition.acknowledged_at:
+            raise WorkflowError("Disposisi sudah dibaca penerima sehingga tidak dapat ditarik; kirim disposisi baru.")
+        if not reason:
+            raise WorkflowError("Tuliskan alasan penarikan disposisi.")
+        disposition.withdrawn_at = now
+        disposition.withdraw_reason = reason
+        disposition._history_user = by
+        disposition.save(update_fields=["withdrawn_at", "withdraw_reason"])
+    return disposition
+
+
+def chain_input_check(run: StepRun, outcome: str) -> str | None:
+    """Step 1 closes only on the Kasubag's receipt of a disposition from the Kepala through the
+    Sekretaris (registered with the workflow's input checks)."""
+    received = Disposition.objects.filter(
+        letter_id=run.cycle.letter_id,
+        recipient_role=Role.KASUBAG,
+        acknowledged_at__isnull=False,
+        withdrawn_at__isnull=True,
+    ).select_related("parent__parent")
+    if any(follows_sop_chain(d) for d in received):
+        return None
+    return (
+        "Langkah 1 selesai saat Kasubag menerima disposisi surat dari Camat melalui Sekretaris. "
+        "Buka halaman surat untuk menerima disposisi."
+    )
+
+
+def actions_for(letter: Letter, user: User, at: datetime.datetime | None = None) -> dict:
+    """What this user may do on this letter now; the page shows exactly these."""
+    day = timezone.localdate(_now(at))
+    active = [d for d in letter.dispositions.all() if d.withdrawn_at is None]
+    has_root = any(d.parent_id is None for d in active)
+    received = [d for d in active if d.recipient_id == user.pk]
+    return {
+        "dispose_first": permissions.can_dispose_first(user, letter.organisation, day) and not has_root,
+        "acknowledge": [d for d in received if d.acknowledged_at is None],
+        "forward": [d for d in received if d.acknowledged_at is not None],
+        "withdraw": [d for d in active if d.sender_id == user.pk and d.read_at is None and d.acknowledged_at is None],
+    }

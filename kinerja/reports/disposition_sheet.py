@@ -1,0 +1,156 @@
+"""The lembar disposisi: the letter's data, the instruction boxes ticked, and every hop with its
+note, name, position and dates, on one page of A4 or F4 as Indonesian offices print it."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from reportlab.lib.units import mm
+from reportlab.platypus import Spacer, Table, TableStyle
+
+from ..models import DispositionInstruction, Letter
+from .layout import GRID, HEADER_FILL, build, checklist, markup, page_size, text
+
+NATURES = [("sangat_segera", "Sangat segera"), ("segera", "Segera"), ("rahasia", "Rahasia"), ("biasa", "Biasa")]
+# Shrink the type, then shorten long notes, until the sheet fits on one page.
+ATTEMPTS = [("body", None), ("small", None), ("small", 400), ("small", 160), ("tiny", 120), ("tiny", 50)]
+
+
+def _date(value) -> str:
+    return value.strftime("%d-%m-%Y") if value else "-"
+
+
+def _moment(value) -> str:
+    return timezone.localtime(value).strftime("%d-%m-%Y %H:%M") if value else "-"
+
+
+def _clip(value: str, limit: int | None) -> str:
+    if limit is None or len(value) <= limit:
+        return value
+    return value[: limit - 1].rstrip() + "…"
+
+
+def _story(letter: Letter, hops, labels, width: float, style: str, limit: int | None):
+    used = {label for hop in hops for label in hop.instructions}
+    half = width / 2
+    letter_table = Table(
+        [
+            [
+                text(f"Surat dari: {letter.sender}", style),
+                text(f"Diterima tanggal: {_date(letter.received_date)}", style),
+            ],
+            [text(f"Nomor surat: {letter.number}", style), text(f"Nomor agenda: {letter.agenda_label}", style)],
+            [
+                text(f"Tanggal surat: {_date(letter.date)}", style),
+                checklist(
+                    [(label, letter.nature == code) for code, label in NATURES], columns=2, width=half - 6, style=style
+                ),
+            ],
+            [text(f"Perihal: {letter.subject}", style), ""],
+        ],
+        colWidths=[half, half],
+    )
+    letter_table.setStyle(
+        TableStyle(
+            [("GRID", (0, 0), (-1, -1), 0.5, GRID), ("VALIGN", (0, 0), (-1, -1), "TOP"), ("SPAN", (0, 3), (1, 3))]
+        )
+    )
+    recipients = []
+    for hop in hops:
+        name = f"{hop.recipient_title} ({hop.recipient})"
+        if name not in recipients:
+            recipients.append(name)
+    routing = Table(
+        [
+            [text("Diteruskan kepada:", "bold"), text("Dengan hormat harap:", "bold")],
+            [
+                [text(f"{i}. {name}", style) for i, name in enumerate(recipients, 1)] or [text("-", style)],
+                checklist([(label, label in used) for label in labels], columns=2, width=half - 6, style=style),
+            ],
+        ],
+        colWidths=[half, half],
+    )
+    routing.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, GRID),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
+            ]
+        )
+    )
+    widths = [9 * mm, 34 * mm, 34 * mm, 0, 20 * mm, 30 * mm]
+    widths[3] = width - sum(widths)
+    rows = [
+        [
+            text(h, "bold")
+            for h in ("No", "Dari", "Kepada", "Instruksi dan catatan", "Batas waktu", "Dikirim / diterima")
+        ]
+    ]
+    for i, hop in enumerate(hops, 1):
+        lines = ", ".join(hop.instructions)
+        if hop.note:
+            lines = f"{lines}. {_clip(hop.note, limit)}" if lines else _clip(hop.note, limit)
+        if hop.withdrawn_at:
+            lines = f"DITARIK {_moment(hop.withdrawn_at)}: {_clip(hop.withdraw_reason, limit)}"
+        rows.append(
+            [
+                text(i, style),
+                text(f"{hop.sender}\n{hop.sender_title}", style),
+                text(f"{hop.recipient}\n{hop.recipient_title}", style),
+                text(lines or "-", style),
+                text(_date(hop.deadline), style),
+                text(f"kirim {_moment(hop.created_at)}\nterima {_moment(hop.acknowledged_at)}", style),
+            ]
+        )
+    if len(rows) == 1:
+        rows.append([text("-", style), text("Belum ada disposisi.", style), "", "", "", ""])
+    hop_table = Table(rows, colWidths=widths, repeatRows=1)
+    hop_table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, GRID),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
+            ]
+        )
+    )
+    printed = timezone.localtime().strftime("%d-%m-%Y %H:%M")
+    return [
+        markup("<u>LEMBAR DISPOSISI</u>", "title"),
+        Spacer(1, 3 * mm),
+        letter_table,
+        Spacer(1, 3 * mm),
+        routing,
+        Spacer(1, 3 * mm),
+        text("Catatan disposisi", "bold"),
+        Spacer(1, 1 * mm),
+        hop_table,
+        Spacer(1, 3 * mm),
+        text(f"Dicetak dari Sistem Kinerja Kecamatan pada {printed} WIB.", "small"),
+    ]
+
+
+def render(letter: Letter, paper: str = "a4") -> bytes:
+    """The sheet as a one-page PDF on A4 or F4 paper."""
+    hops = list(letter.dispositions.select_related("sender", "recipient").order_by("created_at", "pk"))
+    labels = list(
+        DispositionInstruction.objects.filter(organisation=letter.organisation, active=True).values_list(
+            "label", flat=True
+        )
+    )
+    labels += sorted({label for hop in hops for label in hop.instructions} - set(labels))
+    width = page_size(paper)[0] - 24 * mm
+    pdf = b""
+    for style, limit in ATTEMPTS:
+        stats: dict = {}
+        pdf = build(
+            _story(letter, hops, labels, width, style, limit),
+            organisation=letter.organisation,
+            title=f"Lembar Disposisi {letter.number}",
+            paper=paper,
+            footer=f"Lembar disposisi · surat {letter.number}",
+            stats=stats,
+        )
+        if stats["pages"] == 1:
+            break
+    return pdf

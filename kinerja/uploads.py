@@ -1,0 +1,107 @@
+"""Storing uploaded files safely: type recognised from the content (never the name or the
+browser's word), size limited, images and PDFs checked for being what they claim, kept under a
+name the server chooses, with a SHA-256 checksum."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+
+from django.core.files.base import ContentFile
+
+from .models import Organisation, StoredFile, User
+
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+MAX_IMAGE_PIXELS = 40_000_000  # a 40-megapixel scan is plenty; more is a decompression bomb
+
+SIGNATURES = [
+    (b"%PDF-", "application/pdf", "pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
+    (b"\xff\xd8\xff", "image/jpeg", "jpeg"),
+]
+LABELS = {"pdf": "PDF", "png": "PNG", "jpeg": "JPEG"}
+
+
+class UploadRejected(Exception):
+    """The file was refused; the message says why and what to do, in Indonesian."""
+
+
+def sniff(head: bytes) -> tuple[str, str] | None:
+    """The (content type, kind) a file's first bytes show, or None."""
+    for signature, content_type, kind in SIGNATURES:
+        if head.startswith(signature):
+            return content_type, kind
+    return None
+
+
+def _check_pdf(data: bytes) -> None:
+    if b"%%EOF" not in data[-2048:]:
+        raise UploadRejected("Berkas PDF tidak utuh (terpotong). Pindai atau unduh ulang lalu unggah lagi.")
+    if b"/Encrypt" in data:
+        raise UploadRejected("Berkas PDF dikunci dengan kata sandi. Unggah PDF yang tidak terkunci.")
+
+
+def _check_image(data: bytes) -> None:
+    from PIL import Image
+
+    Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+            if width * height > MAX_IMAGE_PIXELS:
+                raise UploadRejected("Gambar terlalu besar resolusinya. Pindai ulang dengan resolusi 300 dpi.")
+            image.verify()
+    except UploadRejected:
+        raise
+    except Exception as exc:  # Pillow raises many kinds for broken or hostile images
+        raise UploadRejected("Gambar rusak atau tidak dapat dibaca. Simpan ulang sebagai JPEG atau PNG.") from exc
+
+
+def store_upload(
+    uploaded,
+    *,
+    organisation: Organisation,
+    by: User,
+    allowed: tuple[str, ...] = ("pdf", "jpeg", "png"),
+    max_bytes: int = MAX_ATTACHMENT_BYTES,
+) -> StoredFile:
+    """Check an uploaded file and keep it. Raises UploadRejected with a sentence for the user."""
+    size = getattr(uploaded, "size", None)
+    if size is not None and size > max_bytes:
+        raise UploadRejected(f"Berkas terlalu besar ({size / 1048576:.1f} MB); batasnya {max_bytes // 1048576} MB.")
+    data = uploaded.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise UploadRejected(f"Berkas terlalu besar; batasnya {max_bytes // 1048576} MB.")
+    if not data:
+        raise UploadRejected("Berkas kosong. Pilih berkas yang benar lalu unggah lagi.")
+    found = sniff(data[:16])
+    wanted = ", ".join(LABELS[k] for k in allowed)
+    if found is None or found[1] not in allowed:
+        raise UploadRejected(f"Jenis berkas tidak diterima. Unggah {wanted} (isi berkas diperiksa, bukan namanya).")
+    content_type, kind = found
+    if kind == "pdf":
+        _check_pdf(data)
+    else:
+        _check_image(data)
+    original = os.path.basename((getattr(uploaded, "name", "") or "berkas").replace("\\", "/"))[:200] or "berkas"
+    stored = StoredFile(
+        organisation=organisation,
+        original_name=original,
+        content_type=content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by=by,
+    )
+    stored.file.save("upload", ContentFile(data), save=False)
+    stored._history_user = by
+    stored.save()
+    return stored
+
+
+def download_name(stored: StoredFile, fallback: str) -> str:
+    """A safe ASCII file name for Content-Disposition, keeping the right extension."""
+    extension = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}.get(stored.content_type, "")
+    base = os.path.splitext(stored.original_name)[0]
+    safe = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_.") else "_" for ch in base).strip("._")
+    return (safe or fallback)[:80] + extension
