@@ -6,6 +6,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     Cycle,
+    Disposition,
+    DispositionInstruction,
     HolidayCorrection,
     Letter,
     Organisation,
@@ -14,6 +16,7 @@ from .models import (
     SopStep,
     SopVersion,
     StepRun,
+    StoredFile,
     TransitionLog,
     User,
     WorkingHours,
@@ -140,3 +143,22 @@ class TransitionLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(DispositionInstruction)
+class DispositionInstructionAdmin(SimpleHistoryAdmin):
+    list_display = ("label", "order", "active", "organisation")
+    list_filter = ("organisation", "active")
+    list_editable = ("order", "active")
+
+
+@admin.register(Disposition)
+class DispositionAdmin(ReadOnlyAdmin):
+    list_display = ("letter", "sender", "recipient", "created_at", "read_at", "acknowledged_at", "withdrawn_at")
+    search_fields = ("letter__number", "sender__username", "recipient__username")
+
+
+@admin.register(StoredFile)
+class StoredFileAdmin(ReadOnlyAdmin):
+    list_display = ("original_name", "content_type", "size", "sha256", "uploaded_by", "uploaded_at")
+    exclude = ("file",)  # files are downloaded through the access-checked views only
