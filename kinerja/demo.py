@@ -12,6 +12,8 @@ from django.utils import timezone
 from .calendar import DEFAULT_HOURS
 from .models import (
     Cycle,
+    DataKind,
+    Indicator,
     Letter,
     Organisation,
     Position,
@@ -19,12 +21,14 @@ from .models import (
     Section,
     SopStep,
     SopVersion,
+    StrategicObjective,
+    Target,
     User,
     WorkingHours,
     WorkSchedule,
 )
 
-FIXTURES = ["organisation_klego", "sop_050_2_1_343_116_151"]
+FIXTURES = ["organisation_klego", "sop_050_2_1_343_116_151", "data_kinds"]
 ORG_CODE = "klego"
 POSITIONS_SINCE = datetime.date(2025, 1, 2)
 
@@ -64,7 +68,7 @@ def load_fixtures() -> None:
     """Load the organisation and SOP fixtures (natural keys: loading twice changes nothing) and
     give every loaded row its first history record, which loaddata's raw saves skip."""
     call_command("loaddata", *FIXTURES, verbosity=0)
-    for model in (Organisation, Section, SopVersion, SopStep):
+    for model in (Organisation, Section, SopVersion, SopStep, DataKind):
         missing = [obj for obj in model.objects.all() if not obj.history.exists()]
         if missing:
             model.history.bulk_history_create(missing, default_change_reason="dimuat dari fixture")
@@ -141,12 +145,257 @@ def ensure_open_cycle(organisation: Organisation) -> Cycle:
     return workflow.start_cycle(organisation=organisation, letter=letter, year=today.year, quarter=quarter, by=kasubag)
 
 
+# code, name, unit, polarity, aggregation, section, parent, objective, IKU, evidence, annual target,
+# quarterly targets (Rencana Aksi)
+DEMO_OBJECTIVES = [
+    ("SS1", "Meningkatnya kualitas penyelenggaraan pemerintahan kecamatan dan desa"),
+    ("SS2", "Meningkatnya kualitas pelayanan publik kecamatan"),
+    ("SS3", "Meningkatnya keberdayaan dan kesejahteraan masyarakat"),
+]
+DEMO_INDICATORS = [
+    (
+        "IKU-01",
+        "Persentase desa dengan tata kelola pemerintahan desa kategori baik",
+        "%",
+        "higher",
+        "latest",
+        "perencanaan",
+        None,
+        "SS1",
+        True,
+        False,
+        85,
+        (70, 75, 80, 85),
+    ),
+    (
+        "IKU-02",
+        "Indeks Kepuasan Masyarakat (IKM) pelayanan kecamatan",
+        "nilai",
+        "higher",
+        "latest",
+        "perencanaan",
+        None,
+        "SS2",
+        True,
+        False,
+        82,
+        (80, 80, 82, 82),
+    ),
+    (
+        "IKU-03",
+        "Persentase pelanggaran ketenteraman dan ketertiban umum yang ditangani",
+        "%",
+        "higher",
+        "latest",
+        "perencanaan",
+        None,
+        "SS1",
+        True,
+        False,
+        90,
+        (90, 90, 90, 90),
+    ),
+    (
+        "IKU-04",
+        "Jumlah kegiatan pemberdayaan masyarakat dan kesejahteraan sosial yang terlaksana",
+        "kegiatan",
+        "higher",
+        "sum",
+        "perencanaan",
+        None,
+        "SS3",
+        True,
+        False,
+        40,
+        (8, 18, 30, 40),
+    ),
+    (
+        "PEM-01",
+        "Jumlah desa yang menyampaikan LPPDes tepat waktu",
+        "desa",
+        "higher",
+        "latest",
+        "pem",
+        "IKU-01",
+        "SS1",
+        False,
+        True,
+        13,
+        (13, 13, 13, 13),
+    ),
+    (
+        "PEM-02",
+        "Persentase desa yang menetapkan APBDes tepat waktu",
+        "%",
+        "higher",
+        "latest",
+        "pem",
+        "IKU-01",
+        "SS1",
+        False,
+        False,
+        100,
+        (100, 100, 100, 100),
+    ),
+    (
+        "TRA-01",
+        "Persentase pelanggaran Perda yang ditangani",
+        "%",
+        "higher",
+        "latest",
+        "trantib",
+        "IKU-03",
+        "SS1",
+        False,
+        False,
+        90,
+        (90, 90, 90, 90),
+    ),
+    (
+        "TRA-02",
+        "Jumlah gangguan ketenteraman dan ketertiban",
+        "kejadian",
+        "lower",
+        "sum",
+        "trantib",
+        "IKU-03",
+        "SS1",
+        False,
+        False,
+        12,
+        (3, 6, 9, 12),
+    ),
+    (
+        "PMD-01",
+        "Jumlah kegiatan pemberdayaan masyarakat yang difasilitasi",
+        "kegiatan",
+        "higher",
+        "sum",
+        "pmd",
+        "IKU-04",
+        "SS3",
+        False,
+        True,
+        24,
+        (5, 11, 18, 24),
+    ),
+    (
+        "PMD-02",
+        "Persentase BUMDes yang aktif",
+        "%",
+        "higher",
+        "latest",
+        "pmd",
+        None,
+        "SS3",
+        False,
+        False,
+        77,
+        (70, 70, 77, 77),
+    ),
+    (
+        "KES-01",
+        "Jumlah kegiatan kesejahteraan sosial yang terlaksana",
+        "kegiatan",
+        "higher",
+        "sum",
+        "kesos",
+        "IKU-04",
+        "SS3",
+        False,
+        False,
+        16,
+        (3, 7, 12, 16),
+    ),
+    (
+        "KES-02",
+        "Persentase data DTKS yang diverifikasi dan divalidasi",
+        "%",
+        "higher",
+        "latest",
+        "kesos",
+        None,
+        "SS3",
+        False,
+        False,
+        95,
+        (25, 50, 75, 95),
+    ),
+    (
+        "PEL-01",
+        "Persentase layanan PATEN yang selesai tepat waktu",
+        "%",
+        "higher",
+        "latest",
+        "pelum",
+        "IKU-02",
+        "SS2",
+        False,
+        False,
+        95,
+        (95, 95, 95, 95),
+    ),
+    (
+        "PEL-02",
+        "Rata-rata waktu penyelesaian layanan administrasi",
+        "hari",
+        "lower",
+        "average",
+        "pelum",
+        "IKU-02",
+        "SS2",
+        False,
+        False,
+        2,
+        (2, 2, 2, 2),
+    ),
+]
+
+
+def ensure_indicators(organisation: Organisation, years: tuple[int, ...]) -> None:
+    """Demo objectives, indicators with their cascade, annual and quarterly targets."""
+    objectives = {}
+    for order, (code, name) in enumerate(DEMO_OBJECTIVES, 1):
+        objectives[code], _ = StrategicObjective.objects.get_or_create(
+            organisation=organisation, code=code, defaults={"name": name, "order": order}
+        )
+    sections = {s.code: s for s in Section.objects.filter(organisation=organisation)}
+    indicators = {}
+    for row in DEMO_INDICATORS:
+        code, name, unit, polarity, aggregation, section, parent, objective, iku, evidence, annual, quarters = row
+        indicator = Indicator.objects.filter(organisation=organisation, code=code).first()
+        if indicator is None:
+            indicator = Indicator.objects.create(
+                organisation=organisation,
+                code=code,
+                name=name,
+                unit=unit,
+                polarity=polarity,
+                aggregation=aggregation,
+                section=sections[section],
+                parent=indicators.get(parent),
+                objective=objectives[objective],
+                is_iku=iku,
+                evidence_required=evidence,
+                definition=f"Definisi operasional {name.lower()}.",
+                data_source="Laporan seksi",
+            )
+        indicators[code] = indicator
+        for year in years:
+            if not Target.objects.filter(indicator=indicator, year=year).exists():
+                Target.objects.create(indicator=indicator, year=year, quarter=None, value=annual)
+                for quarter, value in enumerate(quarters, 1):
+                    Target.objects.create(indicator=indicator, year=year, quarter=quarter, value=value)
+
+
 @transaction.atomic
 def seed() -> tuple[Organisation, list[tuple[User, str, Position]], Cycle]:
     load_fixtures()
     organisation = Organisation.objects.get(code=ORG_CODE)
     ensure_schedule(organisation)
     ensure_instructions(organisation)
+    today = timezone.localdate()
+    ensure_indicators(organisation, (today.year - 1, today.year))
     users = ensure_users(organisation)
     cycle = ensure_open_cycle(organisation)
     return organisation, users, cycle

@@ -183,3 +183,11 @@ def letters_visible_to(user: User):
 
 def can_see_letter(user: User, letter) -> bool:
     return letters_visible_to(user).filter(pk=letter.pk).exists()
+
+
+def can_submit_for(user: User, section: Section, on: datetime.date | None = None) -> bool:
+    """Section staff (and the Kepala Seksi) submit for their own section only."""
+    return any(
+        p.section_id == section.pk and p.role in SECTION_ROLES and p.organisation_id == section.organisation_id
+        for p in positions_of(user, on)
+    )

@@ -105,3 +105,20 @@ def download_name(stored: StoredFile, fallback: str) -> str:
     base = os.path.splitext(stored.original_name)[0]
     safe = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_.") else "_" for ch in base).strip("._")
     return (safe or fallback)[:80] + extension
+
+
+def store_bytes(data: bytes, *, organisation: Organisation, by: User | None, original_name: str, content_type: str):
+    """Keep bytes already checked elsewhere (a screened workbook) under a server-chosen name."""
+    original = os.path.basename((original_name or "berkas").replace("\\", "/"))[:200] or "berkas"
+    stored = StoredFile(
+        organisation=organisation,
+        original_name=original,
+        content_type=content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by=by,
+    )
+    stored.file.save("upload", ContentFile(data), save=False)
+    stored._history_user = by
+    stored.save()
+    return stored

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cycles, home, letters, sop
+from .views import cycles, data, home, letters, sop
 
 app_name = "kinerja"
 
@@ -15,6 +15,13 @@ urlpatterns = [
     path("siklus/<int:pk>/tindakan/", cycles.cycle_act, name="cycle_act"),
     path("siklus/<int:pk>/batal/", cycles.cycle_cancel, name="cycle_cancel"),
     path("statistik/", cycles.step_statistics, name="statistics"),
+    path("siklus/<int:pk>/seksi/<slug:code>/", data.section_data, name="section_data"),
+    path("siklus/<int:pk>/seksi/<slug:code>/templat/<slug:kind>/", data.section_template, name="section_template"),
+    path("siklus/<int:pk>/seksi/<slug:code>/unggah/", data.section_upload, name="section_upload"),
+    path("siklus/<int:pk>/seksi/<slug:code>/serahkan/", data.section_hand_in, name="section_hand_in"),
+    path("siklus/<int:pk>/seksi/<slug:code>/berkas/<int:submission>/", data.submission_file, name="submission_file"),
+    path("siklus/<int:pk>/penerimaan/", data.receipt, name="receipt"),
+    path("siklus/<int:pk>/kelengkapan/", data.completeness_check, name="completeness"),
     path("surat/", letters.letter_list, name="letter_list"),
     path("surat/baru/", letters.letter_create, name="letter_create"),
     path("surat/<int:pk>/", letters.letter_detail, name="letter_detail"),

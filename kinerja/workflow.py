@@ -70,7 +70,13 @@ def _disposition_received(run: StepRun, outcome: str) -> str | None:
 
 # Steps closed by an action on another page rather than a button on the cycle page: the cycle
 # page links there instead (step 1 closes when the Kasubag receives the disposition).
-CLOSED_ELSEWHERE = {1: "letter"}
+CLOSED_ELSEWHERE = {1: "letter", 2: "section_data", 4: "receipt", 5: "completeness"}
+CLOSED_ELSEWHERE_LABELS = {
+    "letter": "Buka surat dan terima disposisi",
+    "section_data": "Buka halaman data seksi",
+    "receipt": "Buka ceklist penerimaan data",
+    "completeness": "Buka pemeriksaan kelengkapan data",
+}
 
 
 @dataclass
@@ -105,9 +111,8 @@ def allowed_actions(cycle: Cycle, user: User, at: datetime.datetime | None = Non
         if not permissions.can_act_on_run(user, run, day):
             continue
         if run.step.number in CLOSED_ELSEWHERE:
-            actions.append(
-                Action(code=CLOSED_ELSEWHERE[run.step.number], label="Buka surat dan terima disposisi", run=run)
-            )
+            where = CLOSED_ELSEWHERE[run.step.number]
+            actions.append(Action(code=where, label=CLOSED_ELSEWHERE_LABELS[where], run=run))
             continue
         for outcome in run.step.outcomes:
             label = run.step.outcome_labels.get(outcome, "Selesaikan")
@@ -187,6 +192,9 @@ def start_cycle(
         cycle._history_user = by
         cycle.save()
         cycle.sections.set(section_list)
+        from .submissions import ensure_obligations
+
+        ensure_obligations(cycle)
         calendar = WorkCalendar.for_organisation(organisation)
         opened = _open_step(cycle, first, now, calendar, by=by)
         _log(cycle, None, by, now, "mulai", None, opened, "", f"Siklus {cycle.period_label} dimulai.")
@@ -287,6 +295,16 @@ def complete_step(
             )
         _log(cycle, run, by, now, "selesai", run.step.number, opened, outcome, note or overdue_reason)
     return opened
+
+
+def check_can_act(run: StepRun, user: User, at: datetime.datetime | None = None) -> None:
+    """Refuse early, before a step's page records anything, when the user may not close the run
+    or it is no longer open. complete_step checks again under the lock."""
+    permissions.forget_positions(user)
+    if not permissions.can_act_on_run(user, run, timezone.localdate(_now(at))):
+        raise NotAllowed(_not_allowed_message(run))
+    if StepRun.objects.filter(pk=run.pk, closed_at__isnull=False).exists():
+        raise AlreadyDone(f"Langkah {run.step.number} sudah diselesaikan. Tidak ada yang diubah.")
 
 
 def cancel_cycle(cycle: Cycle, *, by: User, reason: str, at: datetime.datetime | None = None) -> Cycle:

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from kinerja import demo, dispositions, workflow
+from kinerja import completeness, demo, dispositions, submissions, workflow
 from kinerja.models import Cycle, Organisation, Section, StepRun, User
 
 from .factories import LetterFactory
@@ -102,6 +102,52 @@ def dispose_down_the_chain(cast: Cast, letter, *, when=MONDAY, overdue_reason="u
     return second
 
 
+def accept_data(cycle: Cycle, section: Section, *, when=MONDAY):
+    """An accepted submission of every kind the section owes (without rows), as if uploaded."""
+    from kinerja.models import Submission
+
+    for kind in submissions.owed(cycle, section):
+        version = Submission.objects.filter(cycle=cycle, section=section, kind=kind).count() + 1
+        Submission.objects.create(
+            cycle=cycle,
+            section=section,
+            kind=kind,
+            version=version,
+            original_name="uji.xlsx",
+            sha256="0" * 64,
+            size=1,
+            status=Submission.Status.ACCEPTED,
+            uploaded_at=when,
+        )
+
+
+def check_completeness(cast: Cast, run: StepRun, *, incomplete=(), when=MONDAY):
+    """Step 5 by the Kasubag: every section of the round complete but those named."""
+    verdicts = {
+        section.pk: completeness.Verdict(
+            complete=section.code not in incomplete,
+            reasons="Realisasi belum diisi" if section.code in incomplete else "",
+        )
+        for section in completeness.sections_to_check(run)
+    }
+    return completeness.record(run, by=cast.users["kasubag"], verdicts=verdicts, overdue_reason="uji", at=when)
+
+
+def close_run(cast: Cast, run: StepRun, *, when=MONDAY, outcome=None):
+    """Close one open run as the SOP has it, through the step's own page action."""
+    number = run.step.number
+    if number == 1:
+        return dispose_down_the_chain(cast, run.cycle.letter, when=when)
+    if number == 2:
+        accept_data(run.cycle, run.section, when=when)
+    if number == 4:
+        return submissions.confirm_receipt(run, by=cast.users["kasubag"], overdue_reason="uji", at=when)
+    if number == 5:
+        return check_completeness(cast, run, when=when)
+    outcome = outcome or run.step.outcomes[0]
+    return workflow.complete_step(run, by=actor_for(cast, run), outcome=outcome, at=when, overdue_reason="uji")
+
+
 def advance(cast: Cast, cycle: Cycle, until_step: int, *, when=MONDAY, outcomes=None) -> Cycle:
     """Close open runs with their first (forward) outcome until `until_step` is open."""
     outcomes = outcomes or {}
@@ -110,9 +156,5 @@ def advance(cast: Cast, cycle: Cycle, until_step: int, *, when=MONDAY, outcomes=
         if not runs or any(r.step.number == until_step for r in runs):
             return cycle
         for run in runs:
-            if run.step.number == 1:
-                dispose_down_the_chain(cast, cycle.letter, when=when)
-                continue
-            outcome = outcomes.get(run.step.number) or run.step.outcomes[0]
-            workflow.complete_step(run, by=actor_for(cast, run), outcome=outcome, at=when, overdue_reason="uji")
+            close_run(cast, run, when=when, outcome=outcomes.get(run.step.number))
     raise AssertionError("the cycle did not reach the step")

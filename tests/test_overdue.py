@@ -48,8 +48,8 @@ def test_steps_not_yet_due_are_not_marked(klego):
 
 def test_closing_an_overdue_step_requires_a_reason(klego):
     cycle = start(klego)
-    advance(klego, cycle, 4)
-    (run,) = open_runs(cycle)  # step 4: 5 minutes from 08:00
+    advance(klego, cycle, 7)
+    (run,) = open_runs(cycle)  # step 7: 30 minutes from 08:00
     with pytest.raises(workflow.WorkflowError, match="alasan keterlambatan"):
         workflow.complete_step(run, by=klego.kasubag, at=at("2026-11-02", "09:00"))
     workflow.complete_step(run, by=klego.kasubag, at=at("2026-11-02", "09:00"), overdue_reason="Data baru masuk")
@@ -60,7 +60,7 @@ def test_closing_an_overdue_step_requires_a_reason(klego):
 
 def test_a_reason_given_for_a_step_on_time_is_not_kept(klego):
     cycle = start(klego)
-    advance(klego, cycle, 4)
+    advance(klego, cycle, 7)
     (run,) = open_runs(cycle)
     workflow.complete_step(run, by=klego.kasubag, at=MONDAY, overdue_reason="tidak perlu")
     run.refresh_from_db()

@@ -48,21 +48,22 @@ def test_cycle_page_shows_buttons_only_to_the_role_whose_move_it_is(client, kleg
     advance(klego, cycle, 2)
     client.force_login(klego.staf_pem)
     html = client.get(reverse("kinerja:cycle_detail", args=[cycle.pk])).content.decode()
-    assert html.count('name="run"') == 1
-    assert "Data seksi diserahkan" in html
+    assert 'name="run"' not in html
+    assert html.count("Buka halaman data seksi") == 1
+    assert reverse("kinerja:section_data", args=[cycle.pk, "pem"]) in html
 
 
 def test_act_closes_the_step_and_opens_the_next(client, klego):
     cycle = start(klego)
-    advance(klego, cycle, 4)
+    advance(klego, cycle, 6)
     (run,) = open_runs(cycle)
     client.force_login(klego.kasubag)
     url = reverse("kinerja:cycle_act", args=[cycle.pk])
-    data = {"run": run.pk, "outcome": "selesai", "note": "Semua data diterima", "overdue_reason": "rapat"}
+    data = {"run": run.pk, "outcome": "selesai", "note": "Analisis selesai", "overdue_reason": "rapat"}
     response = client.post(url, data, follow=True)
     run.refresh_from_db()
-    assert run.closed_by == klego.kasubag and run.note == "Semua data diterima"
-    assert "Langkah 4 selesai. Langkah 5 dibuka." in response.content.decode()
+    assert run.closed_by == klego.kasubag and run.note == "Analisis selesai"
+    assert "Langkah 6 selesai. Langkah 7 dibuka." in response.content.decode()
 
 
 def test_step_1_is_not_closed_by_a_button_but_by_receiving_the_disposition(client, klego):

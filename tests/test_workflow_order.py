@@ -3,10 +3,10 @@ every out-of-order action with nothing changed."""
 
 import pytest
 
-from kinerja import workflow
+from kinerja import completeness, submissions, workflow
 from kinerja.models import Cycle, SopVersion, StepRun, TransitionLog
 
-from .conftest import MONDAY, actor_for, advance, at, open_runs, start
+from .conftest import MONDAY, accept_data, actor_for, advance, at, check_completeness, open_runs, start
 
 SEKSI = ["pem", "trantib", "pmd", "kesos", "pelum"]
 
@@ -43,6 +43,8 @@ def test_step_4_opens_only_when_every_section_has_submitted(klego):
     cycle = start(klego)
     advance(klego, cycle, 2)
     runs = open_runs(cycle)
+    for run in runs:
+        accept_data(cycle, run.section)
     for run in runs[:-1]:
         assert workflow.complete_step(run, by=actor_for(klego, run), at=MONDAY) == []
     opened = workflow.complete_step(runs[-1], by=actor_for(klego, runs[-1]), at=MONDAY)
@@ -53,23 +55,20 @@ def test_incomplete_check_sends_only_the_named_sections_back_to_step_2(klego):
     cycle = start(klego)
     advance(klego, cycle, 5)
     (check,) = open_runs(cycle)
-    opened = workflow.complete_step(
-        check,
-        by=klego.kasubag,
-        outcome="tidak_lengkap",
-        note="Realisasi TW IV belum diisi",
-        sections=[klego.sections["pem"], klego.sections["kesos"]],
-        at=MONDAY,
-    )
+    opened = check_completeness(klego, check, incomplete=("pem", "kesos"))
     assert sorted(r.section.code for r in opened) == ["kesos", "pem"]
     assert all(r.round == 2 and r.returned_from_id == check.pk for r in opened)
+    assert "Seksi Pemerintahan: Realisasi belum diisi" in TransitionLog.objects.filter(run=check).get().note
     for run in opened:
+        accept_data(cycle, run.section)
         workflow.complete_step(run, by=actor_for(klego, run), at=MONDAY)
     (receive,) = open_runs(cycle)
     assert (receive.step.number, receive.round) == (4, 2)
-    workflow.complete_step(receive, by=klego.kasubag, at=MONDAY)
+    submissions.confirm_receipt(receive, by=klego.kasubag, at=MONDAY)
     (second_check,) = open_runs(cycle)
     assert (second_check.step.number, second_check.round) == (5, 2)
+    # The second round checks only the sections that were sent back.
+    assert sorted(s.code for s in completeness.sections_to_check(second_check)) == ["kesos", "pem"]
     # Both rounds of step 5 are kept.
     assert list(cycle.runs.filter(step__number=5).values_list("round", "outcome")) == [(1, "tidak_lengkap"), (2, "")]
 

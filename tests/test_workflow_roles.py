@@ -4,10 +4,10 @@ section staff only for their own section; the administrator and anonymous users 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from kinerja import workflow
+from kinerja import completeness, submissions, workflow
 from kinerja.models import StepRun, TransitionLog
 
-from .conftest import MONDAY, advance, open_runs, start
+from .conftest import MONDAY, accept_data, advance, open_runs, start
 
 ROLES = ["kepala", "sekretaris", "kasubag", "staf_same_section", "staf_other_section", "admin", "anonymous"]
 ALLOWED = {
@@ -76,13 +76,24 @@ def test_only_the_steps_role_may_close_it(klego, step, role):
     user = user_for(klego, role)
     logs = TransitionLog.objects.count()
     outcome = run.step.outcomes[0]
+    if step == 2:
+        accept_data(cycle, klego.sections["pem"])
+
+    def act():
+        if step == 4:
+            return submissions.confirm_receipt(run, by=user, at=MONDAY)
+        if step == 5:
+            verdicts = {s.pk: completeness.Verdict(complete=True) for s in completeness.sections_to_check(run)}
+            return completeness.record(run, by=user, verdicts=verdicts, at=MONDAY)
+        return workflow.complete_step(run, by=user, outcome=outcome, at=MONDAY)
+
     if role in ALLOWED[step]:
-        workflow.complete_step(run, by=user, outcome=outcome, at=MONDAY)
+        act()
         assert StepRun.objects.get(pk=run.pk).closed_by == user
         assert TransitionLog.objects.count() == logs + 1
     else:
         with pytest.raises(workflow.NotAllowed) as refused:
-            workflow.complete_step(run, by=user, outcome=outcome, at=MONDAY)
+            act()
         assert "hanya dapat diselesaikan oleh" in str(refused.value)
         assert StepRun.objects.get(pk=run.pk).closed_at is None
         assert TransitionLog.objects.count() == logs
@@ -94,7 +105,7 @@ def test_allowed_actions_show_exactly_what_the_workflow_accepts(klego, role):
     advance(klego, cycle, 5)
     user = user_for(klego, role)
     codes = {(a.code, a.outcome) for a in workflow.allowed_actions(cycle, user, at=MONDAY)}
-    expected = {("complete", "lengkap"), ("complete", "tidak_lengkap")} if role == "kasubag" else set()
+    expected = {("completeness", "")} if role == "kasubag" else set()
     if role == "kepala":
         expected = {("cancel", "")}
     assert codes == expected
@@ -131,6 +142,8 @@ def test_a_kepala_seksi_may_submit_for_their_own_section_only(klego):
     cycle = start(klego)
     advance(klego, cycle, 2)
     runs = {r.section.code: r for r in open_runs(cycle)}
+    accept_data(cycle, klego.sections["pem"])
+    accept_data(cycle, klego.sections["trantib"])
     with pytest.raises(workflow.NotAllowed):
         workflow.complete_step(runs["trantib"], by=kasi, at=MONDAY)
     workflow.complete_step(runs["pem"], by=kasi, at=MONDAY)

@@ -3,10 +3,32 @@
 from .cycle import Cycle, StepRun, TransitionLog
 from .letters import Disposition, DispositionInstruction, Letter, StoredFile
 from .organisation import Organisation, Position, Role, Section, User
+from .performance import (
+    CompletenessCheck,
+    DataKind,
+    Evidence,
+    Indicator,
+    Obligation,
+    ReceiptConfirmation,
+    StrategicObjective,
+    Submission,
+    SubmissionRow,
+    Target,
+)
 from .sop import SopStep, SopVersion
 from .worktime import HolidayCorrection, WorkingHours, WorkSchedule
 
 __all__ = [
+    "CompletenessCheck",
+    "DataKind",
+    "Evidence",
+    "Indicator",
+    "Obligation",
+    "ReceiptConfirmation",
+    "StrategicObjective",
+    "Submission",
+    "SubmissionRow",
+    "Target",
     "Cycle",
     "Disposition",
     "DispositionInstruction",

@@ -9,10 +9,17 @@ from simple_history.models import HistoricalRecords
 
 from .organisation import Organisation, Role
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 
 def stored_file_path(instance, filename):
     """A name the server chooses: the uploader's file name never reaches the filesystem."""
-    extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(instance.content_type, "bin")
+    extension = {
+        "application/pdf": "pdf",
+        "image/jpeg": "jpg",
+        "image/png": "png",
+        XLSX: "xlsx",
+    }.get(instance.content_type, "bin")
     return f"berkas/{instance.organisation.code}/{uuid.uuid4().hex}.{extension}"
 
 
@@ -26,7 +33,9 @@ class StoredFile(models.Model):
     content_type = models.CharField("jenis isi", max_length=100)
     size = models.PositiveBigIntegerField("ukuran (bita)")
     sha256 = models.CharField("SHA-256", max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     uploaded_at = models.DateTimeField("diunggah", auto_now_add=True)
     history = HistoricalRecords()
 

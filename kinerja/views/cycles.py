@@ -60,7 +60,7 @@ def cycle_detail(request, pk):
         "cycle": cycle,
         "timeline": selectors.timeline(cycle),
         "actions": [a for a in actions if a.code == "complete"],
-        "letter_actions": [a for a in actions if a.code == "letter"],
+        "elsewhere": [(a, _elsewhere_url(cycle, a)) for a in actions if a.code in ELSEWHERE_URLS],
         "letter_visible": permissions.can_see_letter(request.user, cycle.letter),
         "cancel_action": next((a for a in actions if a.code == "cancel"), None),
         "waiting": selectors.whose_move(cycle),
@@ -68,6 +68,18 @@ def cycle_detail(request, pk):
         "cancel_form": CancelCycleForm(),
     }
     return render(request, "kinerja/cycle_detail.html", context)
+
+
+ELSEWHERE_URLS = {
+    "letter": lambda cycle, run: reverse("kinerja:letter_detail", args=[cycle.letter_id]),
+    "section_data": lambda cycle, run: reverse("kinerja:section_data", args=[cycle.pk, run.section.code]),
+    "receipt": lambda cycle, run: reverse("kinerja:receipt", args=[cycle.pk]),
+    "completeness": lambda cycle, run: reverse("kinerja:completeness", args=[cycle.pk]),
+}
+
+
+def _elsewhere_url(cycle, action) -> str:
+    return ELSEWHERE_URLS[action.code](cycle, action.run)
 
 
 @require_POST

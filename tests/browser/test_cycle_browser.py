@@ -59,16 +59,14 @@ def test_step_1_in_the_browser_then_sections_take_their_turn(klego, login, live_
     assert items.count() == 1 and "Seksi Pemerintahan" in items.first.inner_text()
     screenshot(staf, "staf-pem-home")
     items.first.click()
-    late = staf.locator("textarea[name=overdue_reason]")
-    if late.count():
-        late.fill("Data baru lengkap")
-    staf.click("button:has-text('Data seksi diserahkan')")
-    staf.wait_for_selector("text=Langkah 2 selesai.")
-    assert cycle.runs.filter(step__number=2, section__code="pem", closed_by__username="staf.pem").exists()
+    staf.click("text=Buka halaman data seksi")
+    staf.wait_for_selector("text=Data kinerja Seksi Pemerintahan")
 
     other = login("staf.trantib")
     other.goto(f"{live_server.url}/siklus/{cycle.pk}/")
-    assert other.locator("button:has-text('Data seksi diserahkan')").count() == 1
+    assert other.locator("text=Buka halaman data seksi").count() == 1  # only its own section's
+    other.goto(f"{live_server.url}/siklus/{cycle.pk}/seksi/pem/")
+    assert "Akses ditolak" in other.content()
 
     camat.goto(f"{live_server.url}/siklus/{cycle.pk}/")
     assert camat.locator("[data-testid=timeline] tr[data-step='2']").count() == 5

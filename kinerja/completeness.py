@@ -1,0 +1,212 @@
+"""Step 5 of the SOP: the completeness check ("cek list kelengkapan data"). Automatic checks on
+each section's accepted data plus the Kasubag's own checklist; complete goes on to analysis,
+incomplete sends only the named sections back to step 2 with the reasons."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from . import workflow
+from .models import CompletenessCheck, Cycle, Evidence, Indicator, Section, StepRun, Submission, Target, User
+from .spreadsheets.importer import normalise
+from .spreadsheets.numbers import format_number
+from .submissions import latest, owed
+from .workflow import WorkflowError
+
+MANUAL_ITEMS = [
+    "Angka sesuai dengan dokumen sumber (laporan, register, aplikasi)",
+    "Berkas mengikuti templat dan ditandatangani/diketahui Kepala Seksi",
+    "Keterangan diisi untuk capaian yang jauh di atas atau di bawah target",
+]
+IMPLAUSIBLE_FACTOR = Decimal(10)
+
+
+@dataclass
+class CheckItem:
+    code: str
+    label: str
+    ok: bool
+    details: list[str] = field(default_factory=list)
+
+
+def _quarters(cycle: Cycle) -> list[int]:
+    return list(range(1, (cycle.quarter or 4) + 1))
+
+
+def automatic_checks(cycle: Cycle, section: Section) -> list[CheckItem]:
+    """The automatic checks for one section, each with the details that failed."""
+    kinds = owed(cycle, section)
+    submissions = {kind.pk: latest(cycle, section, kind) for kind in kinds}
+    rows = {}
+    for kind in kinds:
+        submission = submissions[kind.pk]
+        if submission is not None:
+            for row in submission.rows.select_related("indicator"):
+                rows.setdefault(row.indicator_id, []).append((kind, row))
+    indicators = list(Indicator.objects.filter(section=section, active=True).order_by("code"))
+    targets = {(t.indicator_id, t.quarter): t for t in Target.objects.filter(indicator__in=indicators, year=cycle.year)}
+    quarters = _quarters(cycle)
+    items = []
+
+    received = [k.name for k in kinds if submissions[k.pk] is None]
+    items.append(CheckItem("diterima", "Semua jenis data yang diminta sudah diterima", not received, received))
+
+    missing = [f"{i.code} {i.name}" for i in indicators if i.pk not in rows]
+    items.append(CheckItem("indikator", "Setiap indikator milik seksi ada dalam data", not missing, missing))
+
+    empty_quarters, no_target = [], []
+    for indicator in indicators:
+        for kind, row in rows.get(indicator.pk, []):
+            if kind.needs_realisation:
+                gaps = [f"TW {'I II III IV'.split()[q - 1]}" for q in quarters if row.realisation(q) is None]
+                if gaps:
+                    empty_quarters.append(
+                        f"{indicator.code}: realisasi {', '.join(gaps)} kosong (sel {_cells(row, gaps)})"
+                    )
+        master_target = targets.get((indicator.pk, None))
+        if master_target is None or (
+            master_target.value is None and master_target.low is None and not master_target.text
+        ):
+            no_target.append(f"{indicator.code}: target tahunan belum ada di data induk")
+    items.append(
+        CheckItem(
+            "triwulan", "Realisasi setiap triwulan sampai periode ini terisi angka", not empty_quarters, empty_quarters
+        )
+    )
+    items.append(CheckItem("target", "Target berupa angka", not no_target, no_target))
+
+    units = []
+    for indicator in indicators:
+        for _kind, row in rows.get(indicator.pk, []):
+            if row.unit and normalise(row.unit) != normalise(indicator.unit):
+                units.append(
+                    f"{indicator.code}: satuan '{row.unit}' (sel {row.cells.get('unit', '?')}), "
+                    f"data induk '{indicator.unit}'"
+                )
+    items.append(CheckItem("satuan", "Satuan sesuai data induk", not units, units))
+
+    odd = []
+    for indicator in indicators:
+        for _kind, row in rows.get(indicator.pk, []):
+            for q in quarters:
+                value = row.realisation(q)
+                if value is None:
+                    continue
+                if value < 0:
+                    odd.append(f"{indicator.code} TW {q}: realisasi negatif ({format_number(value)})")
+                target = row.target(q) or (
+                    targets.get((indicator.pk, q)).value if targets.get((indicator.pk, q)) else None
+                )
+                if target and target > 0 and value > target * IMPLAUSIBLE_FACTOR:
+                    odd.append(
+                        f"{indicator.code} TW {q}: realisasi {format_number(value)} "
+                        f"lebih dari 10× target {format_number(target)}"
+                    )
+    items.append(CheckItem("wajar", "Nilai masuk akal (tidak negatif, tidak jauh melampaui target)", not odd, odd))
+
+    evidence = set(Evidence.objects.filter(cycle=cycle, section=section).values_list("indicator_id", flat=True))
+    lacking = [f"{i.code} {i.name}" for i in indicators if i.evidence_required and i.pk not in evidence]
+    items.append(CheckItem("bukti", "Bukti dukung ada untuk indikator yang mewajibkannya", not lacking, lacking))
+    return items
+
+
+def _cells(row, gaps) -> str:
+    refs = []
+    for gap in gaps:
+        q = "I II III IV".split().index(gap.split()[1]) + 1
+        refs.append(row.cells.get(f"real_q{q}", "?"))
+    return ", ".join(refs)
+
+
+def sections_to_check(run: StepRun) -> list[Section]:
+    """Round 1 checks every section; a later round only the sections that were sent back."""
+    cycle = run.cycle
+    if run.round == 1:
+        return list(cycle.sections.order_by("order", "name"))
+    previous = StepRun.objects.filter(cycle=cycle, step=run.step, round=run.round - 1).first()
+    returned = StepRun.objects.filter(cycle=cycle, returned_from=previous, section__isnull=False)
+    return [r.section for r in returned.select_related("section").order_by("section__order")]
+
+
+@dataclass
+class Verdict:
+    complete: bool
+    manual: list[dict] = field(default_factory=list)  # {"label": ..., "ok": bool}
+    reasons: str = ""
+
+
+def record(
+    run: StepRun,
+    *,
+    by: User,
+    verdicts: dict[int, Verdict],
+    overdue_reason: str = "",
+    at: datetime.datetime | None = None,
+) -> list[StepRun]:
+    """Keep the check of every section of this round and move the cycle on: complete to step 6,
+    incomplete back to step 2 for the incomplete sections only, with their reasons."""
+    now = at or timezone.now()
+    workflow.check_can_act(run, by, now)
+    sections = sections_to_check(run)
+    with transaction.atomic():
+        missing = [s.name for s in sections if s.pk not in verdicts]
+        if missing:
+            raise WorkflowError("Tentukan hasil pemeriksaan untuk: " + ", ".join(missing) + ".")
+        incomplete = [s for s in sections if not verdicts[s.pk].complete]
+        for section in incomplete:
+            if not verdicts[section.pk].reasons.strip():
+                raise WorkflowError(
+                    f"Tuliskan alasan mengapa data {section} belum lengkap, agar seksi tahu yang harus diperbaiki."
+                )
+        if CompletenessCheck.objects.filter(run=run).exists():
+            raise workflow.AlreadyDone("Pemeriksaan kelengkapan putaran ini sudah dicatat.")
+        for section in sections:
+            verdict = verdicts[section.pk]
+            check = CompletenessCheck(
+                run=run,
+                section=section,
+                automatic=[asdict(item) for item in automatic_checks(run.cycle, section)],
+                manual=verdict.manual,
+                complete=verdict.complete,
+                reasons=verdict.reasons.strip(),
+                checked_by=by,
+                checked_at=now,
+            )
+            check._history_user = by
+            check.save()
+        if incomplete:
+            note = "; ".join(f"{s}: {verdicts[s.pk].reasons.strip()}" for s in incomplete)
+            return workflow.complete_step(
+                run,
+                by=by,
+                outcome="tidak_lengkap",
+                note=note,
+                sections=incomplete,
+                overdue_reason=overdue_reason,
+                at=now,
+            )
+        return workflow.complete_step(
+            run, by=by, outcome="lengkap", note="Data semua seksi lengkap.", overdue_reason=overdue_reason, at=now
+        )
+
+
+@workflow.input_check(5)
+def _checked(run: StepRun, outcome: str) -> str | None:
+    checked = set(CompletenessCheck.objects.filter(run=run).values_list("section_id", flat=True))
+    if not {s.pk for s in sections_to_check(run)} <= checked:
+        return "Isi cek list kelengkapan data untuk setiap seksi di halaman pemeriksaan kelengkapan."
+    return None
+
+
+def latest_reasons(cycle: Cycle, section: Section) -> CompletenessCheck | None:
+    """The Kasubag's reasons from the last check that sent this section back, while it is open."""
+    check = CompletenessCheck.objects.filter(run__cycle=cycle, section=section).order_by("-checked_at").first()
+    return check if check and not check.complete else None
+
+
+__all__ = ["MANUAL_ITEMS", "Verdict", "automatic_checks", "latest_reasons", "record", "sections_to_check", "Submission"]

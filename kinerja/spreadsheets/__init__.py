@@ -1,0 +1,1 @@
+"""Spreadsheet work: screening uploads, reading section workbooks, making templates."""

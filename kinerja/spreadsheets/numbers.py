@@ -1,0 +1,77 @@
+"""Numbers as Indonesian offices type them: "8.785,00", "93,75%", "Rp 1.500.000", "82 (>100%)".
+"-", "n/a" and an empty cell mean no value, never zero."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+EMPTY = {"", "-", "–", "—", "n/a", "na", "n.a", "n.a.", "tidak ada", "#n/a"}
+_annotation = re.compile(r"\s*\(.*\)\s*$")
+_thousands_only = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
+_plain = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+class NotANumber(ValueError):
+    pass
+
+
+def parse_number(value) -> Decimal | None:
+    """A cell's value as a Decimal, None for "no value"; NotANumber for text that is not one."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise NotANumber(str(value))
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise NotANumber(str(value))
+        return Decimal(repr(value))
+    if isinstance(value, Decimal):
+        return value
+    text = str(value).strip().lower().replace("\u00a0", " ")
+    if text in EMPTY:
+        return None
+    text = _annotation.sub("", text)  # "82 (>100%)" -> "82"
+    text = text.replace("rp.", "").replace("rp", "").replace("%", "").replace(" ", "")
+    negative = text.startswith("(") and text.endswith(")")
+    text = text.strip("()")
+    if text.startswith("+"):
+        text = text[1:]
+    if not text or text in EMPTY:
+        return None
+    if "," in text and "." in text:
+        # Indonesian: dots group thousands, the comma marks decimals ("1.234,56").
+        if text.rfind(",") > text.rfind("."):
+            text = text.replace(".", "").replace(",", ".")
+        else:  # written the English way ("1,234.56")
+            text = text.replace(",", "")
+    elif "," in text:
+        if text.count(",") > 1:
+            raise NotANumber(value)
+        text = text.replace(",", ".")
+    elif "." in text and _thousands_only.match(text):
+        text = text.replace(".", "")  # "1.500.000", "8.785"
+    if not _plain.match(text):
+        raise NotANumber(value)
+    try:
+        number = Decimal(text)
+    except InvalidOperation as exc:
+        raise NotANumber(value) from exc
+    if abs(number) >= Decimal("1e14"):
+        raise NotANumber(value)
+    return -number if negative else number
+
+
+def format_number(value: Decimal | None) -> str:
+    """A Decimal written the Indonesian way: 1.234,5 (no trailing zeros)."""
+    if value is None:
+        return "-"
+    normalised = value.normalize() if value == value.to_integral() else value
+    sign = "-" if normalised < 0 else ""
+    text = f"{abs(normalised):f}"
+    whole, _, fraction = text.partition(".")
+    fraction = fraction.rstrip("0")
+    grouped = f"{int(whole):,}".replace(",", ".")
+    return sign + grouped + ("," + fraction if fraction else "")

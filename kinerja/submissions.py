@@ -1,0 +1,295 @@
+"""Steps 2 and 4 of the SOP: what each section owes, its uploads (every version kept, the last
+accepted one counts), the template it fills in, and the receipt checklist the Kasubag confirms.
+The upload form and `manage.py import_kinerja` both go through `submit`."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from . import permissions, uploads, workflow
+from .models import (
+    Cycle,
+    DataKind,
+    Indicator,
+    Obligation,
+    ReceiptConfirmation,
+    Section,
+    StepRun,
+    Submission,
+    SubmissionRow,
+    Target,
+    User,
+)
+from .models.letters import XLSX
+from .spreadsheets import importer, screening, templates
+from .workflow import NotAllowed, WorkflowError
+
+DEFAULT_KINDS = ["realisasi"]
+PERIOD = re.compile(r"^(\d{4})(?:-TW([1-4]))?$", re.IGNORECASE)
+
+
+def period_code(cycle: Cycle) -> str:
+    return f"{cycle.year}-TW{cycle.quarter}" if cycle.quarter else str(cycle.year)
+
+
+def parse_period(code: str) -> tuple[int, int | None]:
+    match = PERIOD.match((code or "").strip())
+    if not match:
+        raise WorkflowError(f"Periode '{code}' tidak dikenal; tulis 2026 untuk tahunan atau 2026-TW2 untuk triwulan.")
+    return int(match.group(1)), int(match.group(2)) if match.group(2) else None
+
+
+def ensure_obligations(cycle: Cycle, kinds: list[DataKind] | None = None) -> None:
+    """Every section of the cycle owes these kinds (by default the realisation of the Rencana Aksi)."""
+    kinds = kinds if kinds is not None else list(DataKind.objects.filter(code__in=DEFAULT_KINDS))
+    for section in cycle.sections.all():
+        for kind in kinds:
+            Obligation.objects.get_or_create(cycle=cycle, section=section, kind=kind)
+
+
+def owed(cycle: Cycle, section: Section) -> list[DataKind]:
+    return [o.kind for o in Obligation.objects.filter(cycle=cycle, section=section).select_related("kind")]
+
+
+def section_indicators(section: Section):
+    return Indicator.objects.filter(section=section, active=True).order_by("code")
+
+
+def template_for(cycle: Cycle, section: Section, kind: DataKind) -> bytes:
+    indicators = list(section_indicators(section))
+    targets = {(t.indicator_id, t.quarter): t for t in Target.objects.filter(indicator__in=indicators, year=cycle.year)}
+    return templates.build_template(
+        organisation=cycle.organisation,
+        section=section,
+        kind=kind,
+        year=cycle.year,
+        quarter=cycle.quarter,
+        indicators=indicators,
+        targets=targets,
+    )
+
+
+def open_step_2(cycle: Cycle, section: Section) -> StepRun | None:
+    return (
+        StepRun.objects.filter(cycle=cycle, section=section, step__number=2, closed_at__isnull=True)
+        .select_related("step")
+        .first()
+    )
+
+
+def latest(cycle: Cycle, section: Section, kind: DataKind, *, accepted: bool = True) -> Submission | None:
+    submissions = Submission.objects.filter(cycle=cycle, section=section, kind=kind)
+    if accepted:
+        submissions = submissions.filter(status=Submission.Status.ACCEPTED)
+    return submissions.order_by("-version").first()
+
+
+@dataclass
+class Outcome:
+    submission: Submission | None
+    result: importer.ImportResult
+
+
+def submit(
+    *,
+    cycle: Cycle,
+    section: Section,
+    kind: DataKind,
+    data: bytes,
+    filename: str,
+    by: User | None,
+    source: str = "web",
+    dry_run: bool = False,
+    at: datetime.datetime | None = None,
+) -> Outcome:
+    """Read a section's workbook and, unless `dry_run`, keep it as the next version with its rows
+    (in one transaction: a failure leaves nothing half-written). The file is kept even when it
+    has problems, so every version is on record; only an accepted version counts."""
+    now = at or timezone.now()
+    if by is not None:
+        permissions.forget_positions(by)
+        if not permissions.can_submit_for(by, section):
+            raise NotAllowed(f"Hanya staf {section} yang dapat mengunggah data seksi ini.")
+    if section.organisation_id != cycle.organisation_id or not cycle.sections.filter(pk=section.pk).exists():
+        raise WorkflowError(f"{section} tidak termasuk dalam siklus {cycle.period_label}.")
+    if not Obligation.objects.filter(cycle=cycle, section=section, kind=kind).exists():
+        raise WorkflowError(f"{section} tidak diminta menyerahkan {kind.name} pada siklus ini.")
+    if not dry_run and open_step_2(cycle, section) is None:
+        raise WorkflowError(
+            f"Langkah 2 untuk {section} tidak sedang terbuka: data sudah diserahkan atau belum diminta. "
+            "Bila ada perbaikan, tunggu Kasubag mengembalikannya."
+        )
+    indicators = Indicator.objects.filter(organisation=cycle.organisation).select_related("section")
+    result = importer.read_workbook(data, indicators=indicators, section=section)
+    if dry_run:
+        return Outcome(None, result)
+    with transaction.atomic():
+        Cycle.objects.select_for_update(of=("self",)).get(pk=cycle.pk)
+        version = (
+            Submission.objects.filter(cycle=cycle, section=section, kind=kind).aggregate(v=Max("version"))["v"] or 0
+        ) + 1
+        kept = data
+        if result.has_macros and not screening.screen(data).problems:
+            kept = screening.without_macros(data)
+        stored = None
+        if 0 < len(data) <= screening.MAX_FILE_BYTES:
+            stored = uploads.store_bytes(
+                kept, organisation=cycle.organisation, by=by, original_name=filename, content_type=XLSX
+            )
+        submission = Submission(
+            cycle=cycle,
+            section=section,
+            kind=kind,
+            version=version,
+            file=stored,
+            original_name=(filename or "berkas.xlsx")[:255],
+            sha256=uploads.hashlib.sha256(data).hexdigest(),
+            size=len(data),
+            status=Submission.Status.ACCEPTED if result.ok else Submission.Status.REJECTED,
+            problems=[p.as_dict() for p in result.problems],
+            notes=result.notes,
+            row_count=len(result.rows) if result.ok else 0,
+            uploaded_by=by,
+            uploaded_at=now,
+            source=source,
+        )
+        submission._history_user = by
+        submission.save()
+        if result.ok:
+            SubmissionRow.objects.bulk_create([_row(submission, row) for row in result.rows], batch_size=1000)
+    return Outcome(submission, result)
+
+
+def _row(submission: Submission, row: importer.ParsedRow) -> SubmissionRow:
+    return SubmissionRow(
+        submission=submission,
+        indicator=row.indicator,
+        sheet=row.sheet[:100],
+        row_number=row.row_number,
+        unit=row.unit,
+        annual_target=row.annual_target,
+        target_q1=row.targets.get(1),
+        target_q2=row.targets.get(2),
+        target_q3=row.targets.get(3),
+        target_q4=row.targets.get(4),
+        real_q1=row.realisations.get(1),
+        real_q2=row.realisations.get(2),
+        real_q3=row.realisations.get(3),
+        real_q4=row.realisations.get(4),
+        cells=row.cells,
+        remark=row.remark,
+    )
+
+
+def missing_kinds(cycle: Cycle, section: Section) -> list[DataKind]:
+    return [kind for kind in owed(cycle, section) if latest(cycle, section, kind) is None]
+
+
+def hand_in(run: StepRun, *, by: User, overdue_reason: str = "", at: datetime.datetime | None = None):
+    """Step 2 for one section: hand the accepted data in (closes the section's step 2 run)."""
+    return workflow.complete_step(run, by=by, outcome="selesai", overdue_reason=overdue_reason, at=at)
+
+
+@workflow.input_check(2)
+def _section_data_accepted(run: StepRun, outcome: str) -> str | None:
+    missing = missing_kinds(run.cycle, run.section)
+    if missing:
+        names = ", ".join(kind.name for kind in missing)
+        return f"{run.section} belum mengunggah data yang diterima untuk: {names}. Unggah berkasnya lebih dahulu."
+    return None
+
+
+# Step 4: the receipt checklist ------------------------------------------------------------------
+
+
+@dataclass
+class ReceiptCell:
+    kind: DataKind
+    submission: Submission | None
+    versions: int
+
+
+@dataclass
+class ReceiptRow:
+    section: Section
+    cells: list[ReceiptCell]
+
+    @property
+    def complete(self) -> bool:
+        return all(cell.submission is not None for cell in self.cells if cell is not None)
+
+
+def receipt_matrix(cycle: Cycle) -> tuple[list[DataKind], list[ReceiptRow]]:
+    """Sections × kinds: the latest accepted version of each (who, when, which version), filled
+    automatically as uploads arrive. A fixed number of queries."""
+    obligations = list(Obligation.objects.filter(cycle=cycle).select_related("section", "kind"))
+    kinds = sorted({o.kind for o in obligations}, key=lambda k: (k.order, k.code))
+    submissions = Submission.objects.filter(cycle=cycle).select_related("uploaded_by").order_by("version")
+    latest_accepted: dict[tuple[int, int], Submission] = {}
+    counts: dict[tuple[int, int], int] = {}
+    for submission in submissions:
+        key = (submission.section_id, submission.kind_id)
+        counts[key] = counts.get(key, 0) + 1
+        if submission.status == Submission.Status.ACCEPTED:
+            latest_accepted[key] = submission
+    owed_keys = {(o.section_id, o.kind_id) for o in obligations}
+    rows = []
+    for section in sorted({o.section for o in obligations}, key=lambda s: (s.order, s.name)):
+        cells = []
+        for kind in kinds:
+            key = (section.pk, kind.pk)
+            cells.append(ReceiptCell(kind, latest_accepted.get(key), counts.get(key, 0)) if key in owed_keys else None)
+        rows.append(ReceiptRow(section, cells))
+    return kinds, rows
+
+
+def confirm_receipt(run: StepRun, *, by: User, note: str = "", overdue_reason: str = "", at=None):
+    """Step 4: the Kasubag confirms the receipt checklist; a snapshot of it is kept."""
+    now = at or timezone.now()
+    workflow.check_can_act(run, by, now)
+    with transaction.atomic():
+        kinds, rows = receipt_matrix(run.cycle)
+        missing = [row.section.name for row in rows if not row.complete]
+        if missing:
+            raise WorkflowError("Data belum diterima dari: " + ", ".join(missing) + ".")
+        snapshot = [
+            {
+                "section": row.section.name,
+                "cells": [
+                    {
+                        "kind": cell.kind.name,
+                        "version": cell.submission.version,
+                        "by": str(cell.submission.uploaded_by or "impor baris perintah"),
+                        "at": timezone.localtime(cell.submission.uploaded_at).strftime("%d-%m-%Y %H:%M"),
+                        "sha256": cell.submission.sha256,
+                    }
+                    for cell in row.cells
+                    if cell is not None
+                ],
+            }
+            for row in rows
+        ]
+        if ReceiptConfirmation.objects.filter(run=run).exists():
+            raise workflow.AlreadyDone("Ceklist penerimaan putaran ini sudah dikonfirmasi.")
+        confirmation = ReceiptConfirmation(run=run, matrix=snapshot, confirmed_by=by, confirmed_at=now, note=note)
+        confirmation._history_user = by
+        # The workflow checks the role and the order; the confirmation is saved in the same
+        # transaction, so a refusal leaves no confirmation behind.
+        confirmation.save()
+        workflow.complete_step(
+            run, by=by, note=note or "Ceklist penerimaan dikonfirmasi.", overdue_reason=overdue_reason, at=now
+        )
+    return confirmation
+
+
+@workflow.input_check(4)
+def _receipt_confirmed(run: StepRun, outcome: str) -> str | None:
+    if not ReceiptConfirmation.objects.filter(run=run).exists():
+        return "Konfirmasi ceklist penerimaan data di halaman penerimaan lebih dahulu."
+    return None

@@ -1,0 +1,267 @@
+"""Steps 2, 4 and 5 in the browser: a section's data page (what it owes, the template, uploads
+and their problems, handing in), the receipt checklist and the completeness check."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from .. import completeness, permissions, submissions, workflow
+from ..models import CompletenessCheck, DataKind, Role, Section, StepRun, Submission
+from ..reports import completeness_checklist, receipt_checklist
+from ..spreadsheets.screening import MAX_FILE_BYTES
+from .cycles import _cycle_for
+
+OFFICE_ROLES = {Role.KEPALA, Role.SEKRETARIS, Role.KASUBAG, Role.ADMIN}
+
+
+def _can_see_section(user, cycle, section) -> bool:
+    roles = permissions.roles_in(user, cycle.organisation)
+    return user.is_superuser or bool(roles & OFFICE_ROLES) or permissions.can_submit_for(user, section)
+
+
+def _section_for(request, cycle, code) -> Section:
+    section = get_object_or_404(cycle.sections.all(), code=code)
+    if not _can_see_section(request.user, cycle, section):
+        raise PermissionDenied("Anda hanya dapat melihat data seksi Anda sendiri.")
+    return section
+
+
+@require_GET
+def section_data(request, pk, code):
+    cycle = _cycle_for(request, pk)
+    section = _section_for(request, cycle, code)
+    kinds = submissions.owed(cycle, section)
+    history = list(
+        Submission.objects.filter(cycle=cycle, section=section)
+        .select_related("kind", "uploaded_by")
+        .order_by("kind__order", "-version")
+    )
+    accepted = {}
+    for submission in history:
+        if submission.status == Submission.Status.ACCEPTED and submission.kind_id not in accepted:
+            accepted[submission.kind_id] = submission
+    run = submissions.open_step_2(cycle, section)
+    can_submit = run is not None and permissions.can_submit_for(request.user, section)
+    rows = []
+    if accepted:
+        from ..models import SubmissionRow
+
+        rows = list(
+            SubmissionRow.objects.filter(submission__in=accepted.values())
+            .select_related("indicator", "submission__kind")
+            .order_by("submission__kind__order", "row_number")
+        )
+    context = {
+        "cycle": cycle,
+        "section": section,
+        "kinds": [(kind, accepted.get(kind.pk)) for kind in kinds],
+        "history": history,
+        "rows": rows,
+        "run": run,
+        "can_submit": can_submit,
+        "ready": can_submit and all(kind.pk in accepted for kind in kinds),
+        "overdue": bool(run and timezone.now() > run.due_at),
+        "returned": completeness.latest_reasons(cycle, section) if run else None,
+        "max_mb": MAX_FILE_BYTES // 1048576,
+    }
+    return render(request, "kinerja/section_data.html", context)
+
+
+@require_GET
+def section_template(request, pk, code, kind):
+    cycle = _cycle_for(request, pk)
+    section = _section_for(request, cycle, code)
+    kind = get_object_or_404(DataKind, code=kind, obligations__cycle=cycle, obligations__section=section)
+    data = submissions.template_for(cycle, section, kind)
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    name = f"templat-{section.code}-{kind.code}-{submissions.period_code(cycle)}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_POST
+def section_upload(request, pk, code):
+    cycle = _cycle_for(request, pk)
+    section = _section_for(request, cycle, code)
+    kind = DataKind.objects.filter(code=request.POST.get("kind", "")).first()
+    upload = request.FILES.get("file")
+    if kind is None or upload is None:
+        messages.error(request, "Pilih jenis data dan berkas Excel (.xlsx) yang akan diunggah.")
+        return redirect("kinerja:section_data", pk=cycle.pk, code=section.code)
+    if upload.size > MAX_FILE_BYTES:
+        messages.error(request, f"Berkas terlalu besar; batasnya {MAX_FILE_BYTES // 1048576} MB.")
+        return redirect("kinerja:section_data", pk=cycle.pk, code=section.code)
+    try:
+        outcome = submissions.submit(
+            cycle=cycle, section=section, kind=kind, data=upload.read(), filename=upload.name, by=request.user
+        )
+    except workflow.WorkflowError as exc:
+        messages.error(request, str(exc))
+    else:
+        submission = outcome.submission
+        if submission.status == Submission.Status.ACCEPTED:
+            messages.success(
+                request,
+                f"Versi {submission.version} diterima: {submission.row_count} indikator terbaca. "
+                "Periksa angkanya di bawah.",
+            )
+        else:
+            messages.error(
+                request,
+                f"Versi {submission.version} ditolak: {len(submission.problems)} masalah. Perbaiki lalu unggah lagi.",
+            )
+    return redirect("kinerja:section_data", pk=cycle.pk, code=section.code)
+
+
+@require_POST
+def section_hand_in(request, pk, code):
+    cycle = _cycle_for(request, pk)
+    section = _section_for(request, cycle, code)
+    run = submissions.open_step_2(cycle, section)
+    if run is None:
+        messages.error(request, "Langkah 2 untuk seksi ini tidak sedang terbuka.")
+        return redirect("kinerja:section_data", pk=cycle.pk, code=section.code)
+    try:
+        submissions.hand_in(run, by=request.user, overdue_reason=request.POST.get("overdue_reason", ""))
+    except workflow.WorkflowError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Data {section} diserahkan kepada Kasubag Perencanaan dan Pelaporan.")
+    return redirect("kinerja:section_data", pk=cycle.pk, code=section.code)
+
+
+@require_GET
+def submission_file(request, pk, code, submission):
+    cycle = _cycle_for(request, pk)
+    section = _section_for(request, cycle, code)
+    submission = get_object_or_404(
+        Submission.objects.select_related("file"), pk=submission, cycle=cycle, section=section
+    )
+    if submission.file is None:
+        return HttpResponse("Berkas ini tidak disimpan (melebihi batas ukuran).", status=404, content_type="text/plain")
+    name = f"{section.code}-{submission.kind.code}-v{submission.version}.xlsx"
+    return FileResponse(
+        submission.file.file.open("rb"), as_attachment=True, filename=name, content_type=submission.file.content_type
+    )
+
+
+def _office_only(request, cycle):
+    roles = permissions.roles_in(request.user, cycle.organisation)
+    if not (request.user.is_superuser or roles & OFFICE_ROLES):
+        raise PermissionDenied("Halaman ini untuk Kasubag Perencanaan dan Pelaporan dan pimpinan.")
+
+
+def _open_run(cycle, number):
+    return (
+        StepRun.objects.filter(cycle=cycle, step__number=number, closed_at__isnull=True).select_related("step").first()
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def receipt(request, pk):
+    cycle = _cycle_for(request, pk)
+    _office_only(request, cycle)
+    run = _open_run(cycle, 4)
+    if request.method == "POST":
+        if run is None:
+            messages.error(request, "Langkah 4 tidak sedang terbuka.")
+        else:
+            try:
+                submissions.confirm_receipt(
+                    run,
+                    by=request.user,
+                    note=request.POST.get("note", "")[:2000],
+                    overdue_reason=request.POST.get("overdue_reason", "")[:2000],
+                )
+            except workflow.WorkflowError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(
+                    request, "Ceklist penerimaan dikonfirmasi. Langkah 5 (pemeriksaan kelengkapan) dibuka."
+                )
+                return redirect("kinerja:cycle_detail", pk=cycle.pk)
+        return redirect("kinerja:receipt", pk=cycle.pk)
+    kinds, rows = submissions.receipt_matrix(cycle)
+    if request.GET.get("format") == "pdf":
+        pdf = receipt_checklist.render(cycle, kinds, rows, paper=request.GET.get("kertas", "a4"))
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'attachment; filename="ceklist-penerimaan-{submissions.period_code(cycle)}.pdf"'
+        )
+        return response
+    can_confirm = bool(run) and permissions.can_act_on_run(request.user, run)
+    context = {
+        "cycle": cycle,
+        "kinds": kinds,
+        "rows": rows,
+        "run": run,
+        "can_confirm": can_confirm,
+        "all_in": all(row.complete for row in rows),
+        "overdue": bool(run and timezone.now() > run.due_at),
+    }
+    return render(request, "kinerja/receipt.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def completeness_check(request, pk):
+    cycle = _cycle_for(request, pk)
+    _office_only(request, cycle)
+    run = _open_run(cycle, 5)
+    if request.GET.get("format") == "pdf":
+        checks = list(
+            CompletenessCheck.objects.filter(run__cycle=cycle)
+            .select_related("section", "run", "checked_by")
+            .order_by("run__round", "section__order")
+        )
+        pdf = completeness_checklist.render(cycle, checks, paper=request.GET.get("kertas", "a4"))
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'attachment; filename="ceklist-kelengkapan-{submissions.period_code(cycle)}.pdf"'
+        )
+        return response
+    sections = completeness.sections_to_check(run) if run else []
+    if request.method == "POST":
+        if run is None:
+            messages.error(request, "Langkah 5 tidak sedang terbuka.")
+            return redirect("kinerja:cycle_detail", pk=cycle.pk)
+        verdicts = {}
+        for section in sections:
+            manual = [
+                {"label": label, "ok": request.POST.get(f"manual-{section.pk}-{i}") == "on"}
+                for i, label in enumerate(completeness.MANUAL_ITEMS)
+            ]
+            verdicts[section.pk] = completeness.Verdict(
+                complete=request.POST.get(f"verdict-{section.pk}") == "lengkap",
+                manual=manual,
+                reasons=request.POST.get(f"reasons-{section.pk}", "")[:2000],
+            )
+        try:
+            opened = completeness.record(
+                run, by=request.user, verdicts=verdicts, overdue_reason=request.POST.get("overdue_reason", "")[:2000]
+            )
+        except workflow.WorkflowError as exc:
+            messages.error(request, str(exc))
+            return redirect("kinerja:completeness", pk=cycle.pk)
+        if opened and opened[0].step.number == 2:
+            names = ", ".join(str(r.section) for r in opened)
+            messages.warning(request, f"Data belum lengkap: {names} dikembalikan ke langkah 2 dengan alasannya.")
+        else:
+            messages.success(request, "Data lengkap. Langkah 6 (analisis data kinerja) dibuka.")
+        return redirect("kinerja:cycle_detail", pk=cycle.pk)
+    results = [(section, completeness.automatic_checks(cycle, section)) for section in sections]
+    rows = [(section, checks, all(c.ok for c in checks)) for section, checks in results]
+    context = {
+        "cycle": cycle,
+        "run": run,
+        "rows": rows,
+        "manual_items": list(enumerate(completeness.MANUAL_ITEMS)),
+        "can_check": bool(run) and permissions.can_act_on_run(request.user, run),
+        "overdue": bool(run and timezone.now() > run.due_at),
+        "past": CompletenessCheck.objects.filter(run__cycle=cycle)
+        .select_related("section", "run")
+        .order_by("-run__round"),
+    }
+    return render(request, "kinerja/completeness.html", context)
