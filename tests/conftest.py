@@ -158,3 +158,32 @@ def advance(cast: Cast, cycle: Cycle, until_step: int, *, when=MONDAY, outcomes=
         for run in runs:
             close_run(cast, run, when=when, outcome=outcomes.get(run.step.number))
     raise AssertionError("the cycle did not reach the step")
+
+
+@pytest.fixture
+def klego_data(klego) -> Cast:
+    """Klego with the demo objectives, indicators and 2025-2026 targets."""
+    demo.ensure_indicators(klego.org, (2025, 2026))
+    return klego
+
+
+def workbook_bytes(rows: list[list], *, title: str = "Data", merges: tuple[str, ...] = (), extra_sheets=()) -> bytes:
+    """A workbook laid out as the test says, as bytes."""
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title
+    for row in rows:
+        sheet.append(row)
+    for merge in merges:
+        sheet.merge_cells(merge)
+    for name, extra_rows in extra_sheets:
+        other = workbook.create_sheet(name)
+        for row in extra_rows:
+            other.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -44,7 +44,8 @@ class Problem:
             where.append(f"lembar '{self.sheet}'")
         if self.cell:
             where.append(f"sel {self.cell}")
-        return (", ".join(where).capitalize() + ": " if where else "") + self.message
+        prefix = ", ".join(where)
+        return (prefix[:1].upper() + prefix[1:] + ": " if where else "") + self.message
 
     def as_dict(self) -> dict:
         return {"sheet": self.sheet, "cell": self.cell, "message": self.message}

@@ -7,6 +7,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 EMPTY = {"", "-", "–", "—", "n/a", "na", "n.a", "n.a.", "tidak ada", "#n/a"}
+_accounting = re.compile(r"^\(\s*[\d.,]+\s*\)$")
 _annotation = re.compile(r"\s*\(.*\)\s*$")
 _thousands_only = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
 _plain = re.compile(r"^-?\d+(\.\d+)?$")
@@ -33,10 +34,11 @@ def parse_number(value) -> Decimal | None:
     text = str(value).strip().lower().replace("\u00a0", " ")
     if text in EMPTY:
         return None
+    negative = bool(_accounting.match(text))  # "(5)" is minus five, as accountants write it
+    if negative:
+        text = text.strip("() ")
     text = _annotation.sub("", text)  # "82 (>100%)" -> "82"
     text = text.replace("rp.", "").replace("rp", "").replace("%", "").replace(" ", "")
-    negative = text.startswith("(") and text.endswith(")")
-    text = text.strip("()")
     if text.startswith("+"):
         text = text[1:]
     if not text or text in EMPTY:

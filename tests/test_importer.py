@@ -1,0 +1,306 @@
+"""Reading section workbooks: the template round trip, the layouts real offices use, Indonesian
+numbers, every problem with its cell, versions, and the import_kinerja command."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from openpyxl import load_workbook
+
+from kinerja import submissions, workflow
+from kinerja.models import DataKind, Indicator, Submission, SubmissionRow
+from kinerja.spreadsheets.exporter import safe_text
+from kinerja.spreadsheets.importer import read_workbook
+from kinerja.spreadsheets.numbers import NotANumber, format_number, parse_number
+
+from .conftest import advance, start, workbook_bytes
+
+
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        ("85,5", Decimal("85.5")),
+        ("1.234,56", Decimal("1234.56")),
+        ("85,5 %", Decimal("85.5")),
+        ("93,75%", Decimal("93.75")),
+        ("Rp 1.500.000", Decimal("1500000")),
+        ("8.785,00", Decimal("8785.00")),
+        ("82 (>100%)", Decimal("82")),
+        ("0,00", Decimal("0.00")),
+        ("1,234.5", Decimal("1234.5")),
+        ("  12 ", Decimal("12")),
+        (80, Decimal("80")),
+        (80.5, Decimal("80.5")),
+        ("-", None),
+        ("n/a", None),
+        ("", None),
+        (None, None),
+        ("(5)", Decimal("-5")),
+    ],
+)
+def test_numbers_are_read_the_indonesian_way(raw, expected):
+    assert parse_number(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["delapan puluh", "80a", "1,2,3", "=SUM(A1:A3)", "1e400", True])
+def test_text_that_is_not_a_number_is_refused(raw):
+    with pytest.raises(NotANumber):
+        parse_number(raw)
+
+
+def test_numbers_are_written_the_indonesian_way():
+    assert format_number(Decimal("1234.50")) == "1.234,5"
+    assert format_number(Decimal("85")) == "85"
+    assert format_number(None) == "-"
+
+
+@pytest.mark.parametrize("text", ['=HYPERLINK("x")', "+1", "-2", "@SUM", "\tx"])
+def test_formula_like_text_is_neutralised_for_spreadsheets(text):
+    assert safe_text(text) == "'" + text
+    assert safe_text("Jumlah desa") == "Jumlah desa"
+    assert safe_text(5) == 5
+
+
+@pytest.fixture
+def cycle(klego_data):
+    cycle = start(klego_data)
+    advance(klego_data, cycle, 2)
+    return cycle
+
+
+def realisasi():
+    return DataKind.objects.get(code="realisasi")
+
+
+def test_template_round_trip_reads_back_exactly_what_a_user_typed(klego_data, cycle):
+    section = klego_data.sections["pem"]
+    data = submissions.template_for(cycle, section, realisasi())
+    workbook = load_workbook(io.BytesIO(data))
+    sheet = workbook["Data Kinerja"]
+    assert sheet["A6"].value == "PEM-01" and sheet["A6"].protection.locked and not sheet["I6"].protection.locked
+    assert sheet.protection.sheet and "Petunjuk" in workbook.sheetnames
+    assert sheet["D6"].value == 13 and sheet["H7"].value == 100
+    typed = {
+        "I6": 13,
+        "J6": 12,
+        "K6": 13,
+        "L6": 13,
+        "I7": 100,
+        "J7": 92.5,
+        "K7": "97,5",
+        "L7": None,
+        "M7": "Satu desa terlambat",
+    }
+    for ref, value in typed.items():
+        sheet[ref] = value
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    outcome = submissions.submit(
+        cycle=cycle,
+        section=section,
+        kind=realisasi(),
+        data=buffer.getvalue(),
+        filename="pem.xlsx",
+        by=klego_data.staf_pem,
+    )
+    assert outcome.result.problems == [] and outcome.submission.status == Submission.Status.ACCEPTED
+    rows = {r.indicator.code: r for r in SubmissionRow.objects.filter(submission=outcome.submission)}
+    assert [rows["PEM-01"].realisation(q) for q in (1, 2, 3, 4)] == [13, 12, 13, 13]
+    assert [rows["PEM-02"].realisation(q) for q in (1, 2, 3, 4)] == [100, Decimal("92.5"), Decimal("97.5"), None]
+    assert rows["PEM-02"].remark == "Satu desa terlambat"
+    assert rows["PEM-01"].cells["real_q2"] == "J6"
+
+
+def test_a_messy_office_layout_is_read_by_header_names(klego_data, cycle):
+    rows = [
+        ["LAPORAN REALISASI KINERJA SEKSI PEMERINTAHAN"],
+        ["Triwulan IV Tahun 2026"],
+        [],
+        ["No", "Uraian Indikator", "Satuan", "Realisasi", None, None, None, "Kode", "Ket."],
+        [None, None, None, "TW I", "TW II", "TW III", "TW IV", None, None],
+        [None, "Sasaran 1: tata kelola desa", None, None, None, None, None, None, None],
+        [1, "Jumlah desa yang menyampaikan LPPDes tepat waktu", "desa", "13", "12,0", "1.3", "13", "PEM-01", None],
+        [
+            2,
+            "persentase desa yang menetapkan apbdes tepat waktu",
+            "%",
+            "85,5 %",
+            "93,75%",
+            "-",
+            "n/a",
+            None,
+            "sumber: DPMD",
+        ],
+    ]
+    data = workbook_bytes(rows, merges=("D4:G4",))
+    result = read_workbook(data, indicators=Indicator.objects.all(), section=klego_data.sections["pem"])
+    assert result.problems == []
+    by_code = {row.indicator.code: row for row in result.rows}
+    assert by_code["PEM-01"].realisations == {1: 13, 2: Decimal("12.0"), 3: Decimal("1.3"), 4: 13}
+    assert by_code["PEM-02"].realisations == {1: Decimal("85.5"), 2: Decimal("93.75"), 3: None, 4: None}
+    assert by_code["PEM-02"].remark == "sumber: DPMD"
+
+
+def test_single_row_headers_in_another_order_are_read(klego_data, cycle):
+    rows = [
+        ["Realisasi TW II", "Kode Indikator", "Target Tahunan", "Realisasi TW I", "Indikator Kinerja"],
+        ["Rp 1.500.000", "PEM-01", 13, "8.785,00", "Jumlah desa ..."],
+    ]
+    result = read_workbook(workbook_bytes(rows), indicators=Indicator.objects.all(), section=klego_data.sections["pem"])
+    assert result.problems == []
+    (row,) = result.rows
+    assert row.realisations == {1: Decimal("8785.00"), 2: Decimal("1500000")}
+    assert row.annual_target == 13
+
+
+def test_every_problem_is_reported_with_its_sheet_and_cell(klego_data, cycle):
+    rows = [
+        ["Kode", "Indikator", "Realisasi TW I", "Realisasi TW II"],
+        ["PEM-01", "Jumlah desa", "delapan puluh", 12],
+        ["PEM-99", "Indikator karangan", 5, 6],
+        ["TRA-01", "Milik trantib", 90, 90],
+        ["PEM-02", "Persentase", 100, "seratus"],
+        ["PEM-01", "Jumlah desa lagi", 1, 2],
+    ]
+    result = read_workbook(
+        workbook_bytes(rows, title="Realisasi"), indicators=Indicator.objects.all(), section=klego_data.sections["pem"]
+    )
+    messages = [str(p) for p in result.problems]
+    assert any("sel C2" in m and "delapan puluh" in m and "isi dengan angka" in m for m in messages)
+    assert any("sel A3" in m and "PEM-99" in m and "tidak dikenal" in m for m in messages)
+    assert any("sel A4" in m and "milik Seksi Ketenteraman" in m for m in messages)
+    assert any("sel D5" in m and "seratus" in m for m in messages)
+    assert any("sel A6" in m and "muncul dua kali" in m for m in messages)
+    assert all(m.startswith("Lembar 'Realisasi'") for m in messages)
+    assert not result.ok
+
+
+def test_a_workbook_without_a_recognisable_header_is_refused(klego_data, cycle):
+    result = read_workbook(
+        workbook_bytes([["a", "b"], [1, 2]]), indicators=Indicator.objects.all(), section=klego_data.sections["pem"]
+    )
+    assert "Tidak ditemukan baris judul kolom" in str(result.problems[0])
+
+
+def test_every_version_is_kept_and_the_last_accepted_counts(klego_data, cycle):
+    section = klego_data.sections["pem"]
+    good = workbook_bytes([["Kode", "Realisasi TW I"], ["PEM-01", 10], ["PEM-02", 90]])
+    bad = workbook_bytes([["Kode", "Realisasi TW I"], ["PEM-01", "sepuluh"]])
+    better = workbook_bytes([["Kode", "Realisasi TW I"], ["PEM-01", 11], ["PEM-02", 91]])
+    for data in (good, bad, better):
+        submissions.submit(
+            cycle=cycle, section=section, kind=realisasi(), data=data, filename="x.xlsx", by=klego_data.staf_pem
+        )
+    versions = list(
+        Submission.objects.filter(cycle=cycle, section=section).order_by("version").values_list("version", "status")
+    )
+    assert versions == [(1, "diterima"), (2, "ditolak"), (3, "diterima")]
+    latest = submissions.latest(cycle, section, realisasi())
+    assert latest.version == 3 and latest.rows.get(indicator__code="PEM-01").real_q1 == 11
+    assert all(s.file is not None for s in Submission.objects.filter(cycle=cycle))
+
+
+def test_a_section_cannot_upload_for_another_section(klego_data, cycle):
+    data = workbook_bytes([["Kode", "Realisasi TW I"], ["PEM-01", 10]])
+    with pytest.raises(workflow.NotAllowed):
+        submissions.submit(
+            cycle=cycle,
+            section=klego_data.sections["pem"],
+            kind=realisasi(),
+            data=data,
+            filename="x.xlsx",
+            by=klego_data.staf_trantib,
+        )
+    assert not Submission.objects.exists()
+
+
+def test_uploads_are_refused_once_the_section_has_handed_in(klego_data, cycle):
+    section = klego_data.sections["pem"]
+    data = workbook_bytes([["Kode", "Realisasi TW I"], ["PEM-01", 10], ["PEM-02", 90]])
+    submissions.submit(
+        cycle=cycle, section=section, kind=realisasi(), data=data, filename="x.xlsx", by=klego_data.staf_pem
+    )
+    submissions.hand_in(submissions.open_step_2(cycle, section), by=klego_data.staf_pem, overdue_reason="x")
+    with pytest.raises(workflow.WorkflowError, match="tidak sedang terbuka"):
+        submissions.submit(
+            cycle=cycle, section=section, kind=realisasi(), data=data, filename="x.xlsx", by=klego_data.staf_pem
+        )
+
+
+def test_handing_in_without_accepted_data_is_refused(klego_data, cycle):
+    run = submissions.open_step_2(cycle, klego_data.sections["pem"])
+    with pytest.raises(workflow.WorkflowError, match="belum mengunggah data yang diterima"):
+        submissions.hand_in(run, by=klego_data.staf_pem, overdue_reason="x")
+
+
+# The command ------------------------------------------------------------------------------------
+
+
+def run_command(*args):
+    out, err = io.StringIO(), io.StringIO()
+    code = 0
+    try:
+        call_command("import_kinerja", *args, stdout=out, stderr=err)
+    except SystemExit as exc:
+        code = exc.code
+    except Exception as exc:  # CommandError: the way manage.py shows it, exit 1
+        err.write(str(exc))
+        code = 1
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_command_lists_the_valid_values(klego_data, cycle):
+    code, out, _ = run_command("--list")
+    assert code == 0
+    lines = out.splitlines()
+    assert "seksi pem Seksi Pemerintahan" in lines
+    assert any(line.startswith("jenis realisasi ") for line in lines)
+    assert "periode 2026-TW4 TW IV 2026" in lines
+
+
+def test_command_imports_an_accepted_file_with_exit_0(klego_data, cycle, tmp_path):
+    path = tmp_path / "pem.xlsx"
+    path.write_bytes(workbook_bytes([["Kode", "Realisasi TW I"], ["PEM-01", 10], ["PEM-02", 90]]))
+    code, out, _ = run_command(
+        str(path), "--seksi", "pem", "--jenis", "realisasi", "--periode", "2026-TW4", "--dry-run"
+    )
+    assert code == 0 and "berkas sah, 2 indikator terbaca" in out and not Submission.objects.exists()
+    code, out, _ = run_command(str(path), "--seksi", "pem", "--jenis", "realisasi", "--periode", "2026-TW4")
+    assert code == 0 and "diterima sebagai versi 1" in out
+    assert Submission.objects.get().source == "cli"
+
+
+def test_command_prints_one_line_per_problem_and_exits_non_zero(klego_data, cycle, tmp_path):
+    path = tmp_path / "salah.xlsx"
+    path.write_bytes(workbook_bytes([["Kode", "Realisasi TW I", "Realisasi TW II"], ["PEM-01", "x", "y"]]))
+    code, out, err = run_command(
+        str(path), "--seksi", "pem", "--jenis", "realisasi", "--periode", "2026-TW4", "--dry-run"
+    )
+    assert code == 1
+    problems = [line for line in err.splitlines() if "sel " in line]
+    assert len(problems) == 2 and "sel B2" in problems[0] and "sel C2" in problems[1]
+    assert "Traceback" not in out + err
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--seksi", "xyz", "--jenis", "realisasi", "--periode", "2026-TW4"], "Seksi 'xyz' tidak dikenal"),
+        (["--seksi", "pem", "--jenis", "apa", "--periode", "2026-TW4"], "Jenis data 'apa' tidak dikenal"),
+        (["--seksi", "pem", "--jenis", "realisasi", "--periode", "kemarin"], "Periode 'kemarin' tidak dikenal"),
+        (["--seksi", "pem", "--jenis", "realisasi", "--periode", "2019"], "Tidak ada siklus berjalan"),
+    ],
+)
+def test_command_explains_bad_arguments(klego_data, cycle, tmp_path, args, message):
+    path = tmp_path / "a.xlsx"
+    path.write_bytes(b"PK\x03\x04 rusak")
+    code, _out, err = run_command(str(path), *args)
+    assert code == 1 and message in err
+
+
+def test_command_never_shows_a_traceback_for_garbage(klego_data, cycle, tmp_path):
+    path = tmp_path / "sampah.xlsx"
+    path.write_bytes(b"\x00\xff" * 5000)
+    code, out, err = run_command(str(path), "--seksi", "pem", "--jenis", "realisasi", "--periode", "2026-TW4")
+    assert code == 1 and "bukan workbook Excel" in err and "Traceback" not in err
