@@ -47,7 +47,8 @@ def sheet_xml(rows_xml: str, dimension: str = "A1:B3") -> bytes:
 
 
 HEADER_ROWS = (
-    '<row r="1"><c r="A1" t="inlineStr"><is><t>Kode</t></is></c><c r="B1" t="inlineStr"><is><t>Realisasi TW I</t></is></c></row>'
+    '<row r="1"><c r="A1" t="inlineStr"><is><t>Kode</t></is></c>'
+    '<c r="B1" t="inlineStr"><is><t>Realisasi TW I</t></is></c></row>'
     '<row r="2"><c r="A2" t="inlineStr"><is><t>PEM-01</t></is></c><c r="B2"><v>10</v></c></row>'
 )
 
