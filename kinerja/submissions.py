@@ -293,3 +293,53 @@ def _receipt_confirmed(run: StepRun, outcome: str) -> str | None:
     if not ReceiptConfirmation.objects.filter(run=run).exists():
         return "Konfirmasi ceklist penerimaan data di halaman penerimaan lebih dahulu."
     return None
+
+
+# Supporting evidence (bukti dukung) -------------------------------------------------------------
+
+EVIDENCE_KINDS = ("pdf", "jpeg", "png", "xlsx")
+
+
+def add_evidence(
+    *, cycle: Cycle, section: Section, indicator: Indicator, by: User, upload=None, url: str = "", note: str = ""
+):
+    """Attach a file (PDF, image, spreadsheet) or a link behind an indicator's realisation."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import URLValidator
+
+    from .models import Evidence
+
+    permissions.forget_positions(by)
+    if not permissions.can_submit_for(by, section):
+        raise NotAllowed(f"Hanya staf {section} yang dapat melampirkan bukti dukung seksi ini.")
+    if indicator.section_id != section.pk:
+        raise WorkflowError(f"Indikator {indicator.code} bukan milik {section}.")
+    if open_step_2(cycle, section) is None:
+        raise WorkflowError("Bukti dukung dilampirkan selama langkah 2 seksi ini terbuka.")
+    url = (url or "").strip()
+    if upload is None and not url:
+        raise WorkflowError("Pilih berkas atau isi tautan bukti dukung.")
+    if url:
+        try:
+            URLValidator(schemes=["http", "https"])(url)
+        except ValidationError as exc:
+            raise WorkflowError("Tautan harus alamat lengkap yang diawali https:// atau http://.") from exc
+    with transaction.atomic():
+        stored = None
+        if upload is not None:
+            try:
+                stored = uploads.store_upload(upload, organisation=cycle.organisation, by=by, allowed=EVIDENCE_KINDS)
+            except uploads.UploadRejected as exc:
+                raise WorkflowError(str(exc)) from exc
+        evidence = Evidence(
+            cycle=cycle,
+            section=section,
+            indicator=indicator,
+            file=stored,
+            url=url,
+            note=(note or "")[:300],
+            uploaded_by=by,
+        )
+        evidence._history_user = by
+        evidence.save()
+    return evidence

@@ -20,7 +20,8 @@ SIGNATURES = [
     (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
     (b"\xff\xd8\xff", "image/jpeg", "jpeg"),
 ]
-LABELS = {"pdf": "PDF", "png": "PNG", "jpeg": "JPEG"}
+LABELS = {"pdf": "PDF", "png": "PNG", "jpeg": "JPEG", "xlsx": "Excel (.xlsx)"}
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class UploadRejected(Exception):
@@ -76,13 +77,22 @@ def store_upload(
     if not data:
         raise UploadRejected("Berkas kosong. Pilih berkas yang benar lalu unggah lagi.")
     found = sniff(data[:16])
+    if found is None and "xlsx" in allowed and data.startswith(b"PK\x03\x04"):
+        from .spreadsheets.screening import screen
+
+        screening = screen(data, max_bytes=max_bytes)
+        if screening.problems:
+            raise UploadRejected(screening.problems[0])
+        if screening.has_macros:
+            raise UploadRejected("Workbook berisi makro; simpan sebagai .xlsx biasa lalu unggah lagi.")
+        found = (XLSX_TYPE, "xlsx")
     wanted = ", ".join(LABELS[k] for k in allowed)
     if found is None or found[1] not in allowed:
         raise UploadRejected(f"Jenis berkas tidak diterima. Unggah {wanted} (isi berkas diperiksa, bukan namanya).")
     content_type, kind = found
     if kind == "pdf":
         _check_pdf(data)
-    else:
+    elif kind in ("png", "jpeg"):
         _check_image(data)
     original = os.path.basename((getattr(uploaded, "name", "") or "berkas").replace("\\", "/"))[:200] or "berkas"
     stored = StoredFile(
@@ -101,7 +111,9 @@ def store_upload(
 
 def download_name(stored: StoredFile, fallback: str) -> str:
     """A safe ASCII file name for Content-Disposition, keeping the right extension."""
-    extension = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}.get(stored.content_type, "")
+    extension = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png", XLSX_TYPE: ".xlsx"}.get(
+        stored.content_type, ""
+    )
     base = os.path.splitext(stored.original_name)[0]
     safe = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_.") else "_" for ch in base).strip("._")
     return (safe or fallback)[:80] + extension

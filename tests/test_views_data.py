@@ -231,3 +231,103 @@ def test_section_and_receipt_pages_query_counts_do_not_grow_with_versions(client
     assert count_queries(client, url) == few
     client.force_login(klego_data.kasubag)
     assert count_queries(client, receipt) == few_receipt
+
+
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def attach(client, cycle, code, indicator, **fields):
+    data = {"indicator": indicator, **fields}
+    return client.post(reverse("kinerja:section_evidence", args=[cycle.pk, code]), data, follow=True)
+
+
+def test_evidence_files_and_links_are_attached_to_an_indicator(client, klego_data, cycle):
+    from kinerja.models import Evidence
+
+    client.force_login(klego_data.staf_pem)
+    page = attach(
+        client, cycle, "pem", "PEM-01", file=SimpleUploadedFile("lppdes.pdf", PDF), note="Rekap LPPDes"
+    ).content.decode()
+    assert "Bukti dukung PEM-01 dilampirkan" in page
+    xlsx = workbook_bytes([["Desa", "Tanggal"], ["Klego", "2026-03-01"]])
+    attach(client, cycle, "pem", "PEM-01", file=SimpleUploadedFile("rekap.xlsx", xlsx))
+    attach(client, cycle, "pem", "PEM-02", url="https://sid.boyolali.go.id/apbdes/2026")
+    assert Evidence.objects.count() == 3
+    item = Evidence.objects.filter(file__isnull=False).first()
+    response = client.get(reverse("kinerja:evidence_file", args=[cycle.pk, "pem", item.pk]))
+    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment;")
+    client.force_login(klego_data.staf_pmd)
+    assert client.get(reverse("kinerja:evidence_file", args=[cycle.pk, "pem", item.pk])).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "fields,message",
+    [
+        ({"file": SimpleUploadedFile("virus.pdf", b"MZ\x90\x00 not a pdf")}, "Jenis berkas tidak diterima"),
+        ({"url": "javascript:alert(1)"}, "Tautan harus alamat lengkap"),
+        ({}, "Pilih berkas atau isi tautan"),
+    ],
+)
+def test_bad_evidence_is_refused_with_a_message(client, klego_data, cycle, fields, message):
+    from kinerja.models import Evidence
+
+    client.force_login(klego_data.staf_pem)
+    assert message in attach(client, cycle, "pem", "PEM-01", **fields).content.decode()
+    assert not Evidence.objects.exists()
+
+
+def test_evidence_for_another_sections_indicator_or_by_another_section_is_refused(client, klego_data, cycle):
+    from kinerja.models import Evidence
+
+    client.force_login(klego_data.staf_pem)
+    assert attach(client, cycle, "pem", "TRA-01", url="https://contoh.id/x").status_code == 404
+    client.force_login(klego_data.staf_trantib)
+    assert attach(client, cycle, "pem", "PEM-01", url="https://contoh.id/x").status_code == 403
+    assert not Evidence.objects.exists()
+
+
+def test_the_completeness_rules_one_by_one(klego_data, cycle, client):
+    from kinerja import completeness, submissions
+    from kinerja.models import DataKind, Indicator
+
+    section = klego_data.sections["pem"]
+    kind = DataKind.objects.get(code="realisasi")
+
+    def results():
+        return {item.code: item for item in completeness.automatic_checks(cycle, section)}
+
+    checks = results()
+    assert not checks["diterima"].ok and not checks["indikator"].ok
+    rows = [
+        ["Kode", "Satuan", "Realisasi TW I", "Realisasi TW II", "Realisasi TW III", "Realisasi TW IV"],
+        ["PEM-01", "orang", 13, -1, None, 13],
+    ]
+    submissions.submit(
+        cycle=cycle, section=section, kind=kind, data=workbook_bytes(rows), filename="a.xlsx", by=klego_data.staf_pem
+    )
+    checks = results()
+    assert checks["diterima"].ok
+    assert checks["indikator"].details == ["PEM-02 Persentase desa yang menetapkan APBDes tepat waktu"]
+    assert checks["triwulan"].details == ["PEM-01: realisasi TW III kosong (sel E2)"]
+    assert "satuan 'orang' (sel B2), data induk 'desa'" in checks["satuan"].details[0]
+    assert checks["wajar"].details == ["PEM-01 TW 2: realisasi negatif (-1)"]
+    assert not checks["bukti"].ok and checks["target"].ok
+    rows = [
+        ["Kode", "Satuan", "Realisasi TW I", "Realisasi TW II", "Realisasi TW III", "Realisasi TW IV"],
+        ["PEM-01", "desa", 13, 13, 13, 13000],
+        ["PEM-02", "%", 100, 100, 100, 100],
+    ]
+    submissions.submit(
+        cycle=cycle, section=section, kind=kind, data=workbook_bytes(rows), filename="b.xlsx", by=klego_data.staf_pem
+    )
+    checks = results()
+    assert checks["indikator"].ok and checks["triwulan"].ok and checks["satuan"].ok
+    assert checks["wajar"].details == ["PEM-01 TW 4: realisasi 13.000 lebih dari 10× target 13"]
+    submissions.add_evidence(
+        cycle=cycle,
+        section=section,
+        indicator=Indicator.objects.get(code="PEM-01"),
+        by=klego_data.staf_pem,
+        url="https://contoh.id/lppdes",
+    )
+    assert results()["bukti"].ok

@@ -8,8 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import completeness, permissions, submissions, workflow
-from ..models import CompletenessCheck, DataKind, Role, Section, StepRun, Submission
+from .. import completeness, permissions, submissions, uploads, workflow
+from ..models import CompletenessCheck, DataKind, Evidence, Indicator, Role, Section, StepRun, Submission
 from ..reports import completeness_checklist, receipt_checklist
 from ..spreadsheets.screening import MAX_FILE_BYTES
 from .cycles import _cycle_for
@@ -54,9 +54,14 @@ def section_data(request, pk, code):
             .select_related("indicator", "submission__kind")
             .order_by("submission__kind__order", "row_number")
         )
+    evidence = {}
+    for item in Evidence.objects.filter(cycle=cycle, section=section).select_related("file").order_by("uploaded_at"):
+        evidence.setdefault(item.indicator_id, []).append(item)
+    indicators = [(i, evidence.get(i.pk, [])) for i in submissions.section_indicators(section)]
     context = {
         "cycle": cycle,
         "section": section,
+        "indicators": indicators,
         "kinds": [(kind, accepted.get(kind.pk)) for kind in kinds],
         "history": history,
         "rows": rows,
@@ -114,6 +119,45 @@ def section_upload(request, pk, code):
                 f"Versi {submission.version} ditolak: {len(submission.problems)} masalah. Perbaiki lalu unggah lagi.",
             )
     return redirect("kinerja:section_data", pk=cycle.pk, code=section.code)
+
+
+@require_POST
+def section_evidence(request, pk, code):
+    cycle = _cycle_for(request, pk)
+    section = _section_for(request, cycle, code)
+    indicator = get_object_or_404(Indicator, section=section, code=request.POST.get("indicator", ""))
+    try:
+        submissions.add_evidence(
+            cycle=cycle,
+            section=section,
+            indicator=indicator,
+            by=request.user,
+            upload=request.FILES.get("file"),
+            url=request.POST.get("url", ""),
+            note=request.POST.get("note", ""),
+        )
+    except workflow.WorkflowError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Bukti dukung {indicator.code} dilampirkan.")
+    return redirect("kinerja:section_data", pk=cycle.pk, code=section.code)
+
+
+@require_GET
+def evidence_file(request, pk, code, evidence):
+    cycle = _cycle_for(request, pk)
+    section = _section_for(request, cycle, code)
+    item = get_object_or_404(Evidence.objects.select_related("file"), pk=evidence, cycle=cycle, section=section)
+    if item.file is None:
+        return HttpResponse(
+            "Bukti ini berupa tautan, bukan berkas.", status=404, content_type="text/plain; charset=utf-8"
+        )
+    return FileResponse(
+        item.file.file.open("rb"),
+        as_attachment=True,
+        filename=uploads.download_name(item.file, f"bukti-{item.pk}"),
+        content_type=item.file.content_type,
+    )
 
 
 @require_POST
