@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cycles, data, home, letters, sop
+from .views import cycles, data, home, letters, master, sop
 
 app_name = "kinerja"
 
@@ -24,6 +24,11 @@ urlpatterns = [
     path("siklus/<int:pk>/seksi/<slug:code>/bukti/<int:evidence>/", data.evidence_file, name="evidence_file"),
     path("siklus/<int:pk>/penerimaan/", data.receipt, name="receipt"),
     path("siklus/<int:pk>/kelengkapan/", data.completeness_check, name="completeness"),
+    path("indikator/", master.indicator_list, name="indicator_list"),
+    path("indikator/baru/", master.indicator_edit, name="indicator_create"),
+    path("indikator/<int:pk>/ubah/", master.indicator_edit, name="indicator_edit"),
+    path("indikator/impor/", master.indicator_import, name="indicator_import"),
+    path("indikator/ekspor/", master.indicator_export, name="indicator_export"),
     path("surat/", letters.letter_list, name="letter_list"),
     path("surat/baru/", letters.letter_create, name="letter_create"),
     path("surat/<int:pk>/", letters.letter_detail, name="letter_detail"),

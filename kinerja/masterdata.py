@@ -1,0 +1,337 @@
+"""Master data the Kasubag maintains: strategic objectives, indicators with their cascade, and
+targets. Edited on pages or imported from (and exported to) a workbook; every change through
+the ORM so that history is written."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+
+from . import permissions
+from .models import Indicator, Organisation, Role, Section, StrategicObjective, Target, User
+from .spreadsheets.exporter import safe_text
+from .spreadsheets.importer import Problem, normalise
+from .spreadsheets.numbers import NotANumber, parse_number
+from .spreadsheets.screening import screen
+from .workflow import NotAllowed
+
+EDITORS = {Role.KASUBAG, Role.ADMIN}
+COLUMNS = [
+    ("code", "Kode"),
+    ("name", "Indikator"),
+    ("unit", "Satuan"),
+    ("polarity", "Polaritas"),
+    ("aggregation", "Cara menjumlah"),
+    ("section", "Seksi"),
+    ("parent", "Induk"),
+    ("objective", "Sasaran"),
+    ("is_iku", "IKU"),
+    ("evidence_required", "Wajib bukti"),
+    ("annual", "Target tahunan"),
+    ("q1", "Target TW I"),
+    ("q2", "Target TW II"),
+    ("q3", "Target TW III"),
+    ("q4", "Target TW IV"),
+    ("data_source", "Sumber data"),
+    ("definition", "Definisi"),
+]
+SYNONYMS = {
+    "code": {"kode", "kode indikator"},
+    "name": {"indikator", "nama indikator", "indikator kinerja", "uraian"},
+    "unit": {"satuan"},
+    "polarity": {"polaritas", "arah"},
+    "aggregation": {"cara menjumlah", "agregasi", "akumulasi"},
+    "section": {"seksi", "kode seksi", "pemilik"},
+    "parent": {"induk", "induk cascade", "kode induk"},
+    "objective": {"sasaran", "kode sasaran", "sasaran strategis"},
+    "is_iku": {"iku"},
+    "evidence_required": {"wajib bukti", "bukti dukung"},
+    "annual": {"target tahunan", "target pk", "target"},
+    "q1": {"target tw i", "target tw 1"},
+    "q2": {"target tw ii", "target tw 2"},
+    "q3": {"target tw iii", "target tw 3"},
+    "q4": {"target tw iv", "target tw 4"},
+    "data_source": {"sumber data"},
+    "definition": {"definisi", "definisi operasional"},
+}
+POLARITY = {
+    "tinggi": Indicator.Polarity.HIGHER,
+    "higher": Indicator.Polarity.HIGHER,
+    "semakin tinggi semakin baik": Indicator.Polarity.HIGHER,
+    "rendah": Indicator.Polarity.LOWER,
+    "lower": Indicator.Polarity.LOWER,
+    "semakin rendah semakin baik": Indicator.Polarity.LOWER,
+    "rentang": Indicator.Polarity.RANGE,
+    "range": Indicator.Polarity.RANGE,
+    "dalam rentang": Indicator.Polarity.RANGE,
+}
+AGGREGATION = {
+    "jumlah": Indicator.Aggregation.SUM,
+    "kumulatif": Indicator.Aggregation.SUM,
+    "sum": Indicator.Aggregation.SUM,
+    "terakhir": Indicator.Aggregation.LATEST,
+    "nilai terakhir": Indicator.Aggregation.LATEST,
+    "latest": Indicator.Aggregation.LATEST,
+    "rata-rata": Indicator.Aggregation.AVERAGE,
+    "average": Indicator.Aggregation.AVERAGE,
+}
+YES = {"ya", "y", "yes", "1", "true", "iku", "wajib"}
+
+
+def can_edit(user: User, organisation: Organisation) -> bool:
+    return user.is_superuser or bool(permissions.roles_in(user, organisation) & EDITORS)
+
+
+def export_workbook(organisation: Organisation, year: int) -> bytes:
+    """The master data as a workbook that `import_workbook` reads back (the import template)."""
+    indicators = (
+        Indicator.objects.filter(organisation=organisation)
+        .select_related("section", "parent", "objective")
+        .order_by("code")
+    )
+    targets = {
+        (t.indicator_id, t.quarter): t for t in Target.objects.filter(indicator__organisation=organisation, year=year)
+    }
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = f"Indikator {year}"
+    sheet.append([label for _key, label in COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DCE6F1")
+    for indicator in indicators:
+
+        def target(quarter, indicator=indicator):
+            found = targets.get((indicator.pk, quarter))
+            return found.value if found else None
+
+        sheet.append(
+            [
+                safe_text(indicator.code),
+                safe_text(indicator.name),
+                safe_text(indicator.unit),
+                {"higher": "tinggi", "lower": "rendah", "range": "rentang"}[indicator.polarity],
+                {"sum": "jumlah", "latest": "terakhir", "average": "rata-rata"}[indicator.aggregation],
+                indicator.section.code,
+                indicator.parent.code if indicator.parent else None,
+                indicator.objective.code if indicator.objective else None,
+                "ya" if indicator.is_iku else "tidak",
+                "ya" if indicator.evidence_required else "tidak",
+                target(None),
+                *[target(q) for q in (1, 2, 3, 4)],
+                safe_text(indicator.data_source),
+                safe_text(indicator.definition),
+            ]
+        )
+    for column, width in zip(
+        "ABCDEFGHIJKLMNOPQ", [10, 50, 10, 10, 14, 12, 10, 10, 6, 10, 12, 11, 11, 11, 11, 24, 40], strict=True
+    ):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "C2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@dataclass
+class MasterImport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def import_workbook(
+    data: bytes, *, organisation: Organisation, year: int, by: User, dry_run: bool = False
+) -> MasterImport:
+    """Create or update indicators and their targets for a year from a workbook. All or
+    nothing: with any problem, nothing is written."""
+    if not can_edit(by, organisation):
+        raise NotAllowed("Hanya Kasubag Perencanaan dan Pelaporan atau administrator yang dapat mengubah data induk.")
+    result = MasterImport()
+    screening = screen(data)
+    if screening.problems:
+        result.problems = [Problem("", "", p) for p in screening.problems]
+        return result
+    try:
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()
+        rows = [list(r) for _, r in zip(range(5001), sheet.iter_rows(max_col=30, values_only=True), strict=False)]
+        workbook.close()
+    except Exception:  # openpyxl raises many kinds for damaged files
+        result.problems.append(
+            Problem("", "", "Workbook tidak dapat dibaca (rusak). Simpan ulang dari Excel sebagai .xlsx.")
+        )
+        return result
+    if not rows:
+        result.problems.append(Problem("", "", "Workbook kosong."))
+        return result
+    title = sheet.title
+    mapping = {}
+    for col, label in enumerate(rows[0]):
+        text = normalise(label)
+        for key, names in SYNONYMS.items():
+            if text in names and key not in mapping.values():
+                mapping[col] = key
+    if not {"code", "name", "unit", "section"} <= set(mapping.values()):
+        result.problems.append(
+            Problem(
+                title, "A1", "Baris pertama harus berisi judul kolom: Kode, Indikator, Satuan, Seksi (lihat templat)."
+            )
+        )
+        return result
+    sections = {s.code.lower(): s for s in Section.objects.filter(organisation=organisation)}
+    objectives = {o.code.lower(): o for o in StrategicObjective.objects.filter(organisation=organisation)}
+    existing = {i.code.upper(): i for i in Indicator.objects.filter(organisation=organisation).select_related("parent")}
+    parsed = []
+    from openpyxl.utils import get_column_letter
+
+    for number, values in enumerate(rows[1:], start=2):
+        record = {key: values[col] if col < len(values) else None for col, key in mapping.items()}
+        if all(v in (None, "") for v in record.values()):
+            continue
+
+        def cell(key, number=number):
+            col = next(c for c, k in mapping.items() if k == key)
+            return f"{get_column_letter(col + 1)}{number}"
+
+        def problem(key, message, number=number):
+            result.problems.append(Problem(title, cell(key) if key in mapping.values() else f"A{number}", message))
+
+        code = str(record.get("code") or "").strip().upper()
+        if not code:
+            problem("code", "Kode indikator kosong.")
+            continue
+        entry = {"code": code, "row": number}
+        for key in ("name", "unit"):
+            value = str(record.get(key) or "").strip()
+            if not value:
+                problem(key, f"Kolom {dict(COLUMNS)[key]} kosong untuk {code}.")
+            entry[key] = value
+        section = sections.get(str(record.get("section") or "").strip().lower())
+        if section is None:
+            problem("section", f"Seksi '{record.get('section')}' tidak dikenal; pakai kode seksi, mis. pem.")
+        entry["section"] = section
+        polarity = normalise(record.get("polarity") or "tinggi")
+        entry["polarity"] = POLARITY.get(polarity)
+        if entry["polarity"] is None:
+            problem(
+                "polarity", f"Polaritas '{record.get('polarity')}' tidak dikenal; tulis tinggi, rendah atau rentang."
+            )
+        aggregation = normalise(record.get("aggregation") or "terakhir")
+        entry["aggregation"] = AGGREGATION.get(aggregation)
+        if entry["aggregation"] is None:
+            problem(
+                "aggregation",
+                f"Cara menjumlah '{record.get('aggregation')}' tidak dikenal; tulis jumlah, terakhir atau rata-rata.",
+            )
+        objective_code = str(record.get("objective") or "").strip().lower()
+        entry["objective"] = objectives.get(objective_code) if objective_code else None
+        if objective_code and entry["objective"] is None:
+            problem("objective", f"Sasaran '{record.get('objective')}' tidak dikenal.")
+        entry["parent"] = str(record.get("parent") or "").strip().upper() or None
+        entry["is_iku"] = normalise(record.get("is_iku")) in YES
+        entry["evidence_required"] = normalise(record.get("evidence_required")) in YES
+        entry["data_source"] = str(record.get("data_source") or "").strip()[:300]
+        entry["definition"] = str(record.get("definition") or "").strip()
+        for key in ("annual", "q1", "q2", "q3", "q4"):
+            try:
+                entry[key] = parse_number(record.get(key))
+            except NotANumber:
+                problem(
+                    key, f"Kolom {dict(COLUMNS)[key]} berisi '{record.get(key)}'; isi dengan angka, mis. 85 atau 85,5."
+                )
+                entry[key] = None
+        parsed.append(entry)
+    codes = [e["code"] for e in parsed]
+    for entry in parsed:
+        if codes.count(entry["code"]) > 1:
+            result.problems.append(
+                Problem(title, f"A{entry['row']}", f"Kode {entry['code']} muncul lebih dari sekali.")
+            )
+        parent = entry["parent"]
+        if parent and parent not in codes and parent not in existing:
+            result.problems.append(
+                Problem(title, f"A{entry['row']}", f"Induk {parent} untuk {entry['code']} tidak dikenal.")
+            )
+        if parent == entry["code"]:
+            result.problems.append(
+                Problem(title, f"A{entry['row']}", f"{entry['code']} tidak boleh menjadi induk dirinya sendiri.")
+            )
+    parents = {code: (i.parent.code if i.parent_id else None) for code, i in existing.items() if i.parent_id}
+    parents.update({e["code"]: e["parent"] for e in parsed})
+    for entry in parsed:
+        seen, node = set(), entry["code"]
+        while node and node not in seen:
+            seen.add(node)
+            node = parents.get(node)
+        if node:
+            result.problems.append(
+                Problem(title, f"A{entry['row']}", f"Cascade {entry['code']} berputar (induknya kembali ke dirinya).")
+            )
+            break
+    if not parsed and not result.problems:
+        result.problems.append(Problem(title, "", "Tidak ada baris indikator di bawah judul kolom."))
+    if result.problems or dry_run:
+        result.created = [e["code"] for e in parsed if e["code"] not in existing]
+        result.updated = [e["code"] for e in parsed if e["code"] in existing]
+        return result
+    with transaction.atomic():
+        saved = {}
+        for entry in parsed:
+            indicator = existing.get(entry["code"]) or Indicator(organisation=organisation, code=entry["code"])
+            (result.updated if indicator.pk else result.created).append(entry["code"])
+            for key in (
+                "name",
+                "unit",
+                "polarity",
+                "aggregation",
+                "section",
+                "objective",
+                "is_iku",
+                "evidence_required",
+                "data_source",
+                "definition",
+            ):
+                setattr(indicator, key, entry[key])
+            indicator._history_user = by
+            indicator.save()
+            saved[entry["code"]] = indicator
+            for quarter, key in ((None, "annual"), (1, "q1"), (2, "q2"), (3, "q3"), (4, "q4")):
+                set_target(indicator, year, quarter, entry[key], by=by)
+        for entry in parsed:
+            parent_code = entry["parent"]
+            indicator = saved[entry["code"]]
+            parent = saved.get(parent_code) or existing.get(parent_code) if parent_code else None
+            if indicator.parent_id != (parent.pk if parent else None):
+                indicator.parent = parent
+                indicator._history_user = by
+                indicator.save()
+    return result
+
+
+def set_target(indicator: Indicator, year: int, quarter: int | None, value: Decimal | None, *, by: User) -> None:
+    """Set one target (annual when quarter is None); an empty value removes it."""
+    target = Target.objects.filter(indicator=indicator, year=year, quarter=quarter).first()
+    if value is None:
+        if target is not None:
+            target._history_user = by
+            target.delete()
+        return
+    if target is None:
+        target = Target(indicator=indicator, year=year, quarter=quarter)
+    if target.value != value:
+        target.value = value
+        target._history_user = by
+        target.save()

@@ -1,0 +1,185 @@
+"""Master data pages: the indicator list with targets, editing an indicator and its targets,
+and import/export of the whole list as a workbook."""
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from .. import masterdata, permissions, workflow
+from ..models import Indicator, Section, StrategicObjective, Target
+from ..spreadsheets.screening import MAX_FILE_BYTES
+
+
+def _organisation(request):
+    organisations = permissions.organisations_of(request.user)
+    if not organisations:
+        raise PermissionDenied("Anda belum memegang jabatan di organisasi mana pun.")
+    return organisations[0]
+
+
+def _year(request) -> int:
+    try:
+        year = int(request.GET.get("tahun", ""))
+    except ValueError:
+        return timezone.localdate().year
+    return year if 2000 <= year <= 2100 else timezone.localdate().year
+
+
+@require_GET
+def indicator_list(request):
+    organisation = _organisation(request)
+    year = _year(request)
+    indicators = (
+        Indicator.objects.filter(organisation=organisation)
+        .select_related("section", "parent", "objective")
+        .prefetch_related(Prefetch("targets", queryset=Target.objects.filter(year=year), to_attr="year_targets"))
+        .order_by("objective__order", "code")
+    )
+    section = request.GET.get("seksi")
+    if section:
+        indicators = indicators.filter(section__code=section)
+    if request.GET.get("iku") == "1":
+        indicators = indicators.filter(is_iku=True)
+    rows = []
+    for indicator in indicators:
+        by_quarter = {t.quarter: t for t in indicator.year_targets}
+        rows.append((indicator, by_quarter.get(None), [by_quarter.get(q) for q in (1, 2, 3, 4)]))
+    context = {
+        "rows": rows,
+        "year": year,
+        "sections": Section.objects.filter(organisation=organisation, kind=Section.Kind.SEKSI).order_by("order"),
+        "objectives": StrategicObjective.objects.filter(organisation=organisation),
+        "can_edit": masterdata.can_edit(request.user, organisation),
+        "selected_section": section or "",
+        "iku_only": request.GET.get("iku") == "1",
+    }
+    return render(request, "kinerja/indicator_list.html", context)
+
+
+class IndicatorForm(forms.ModelForm):
+    annual = forms.DecimalField(label="Target tahunan", required=False, max_digits=18, decimal_places=4, localize=True)
+    q1 = forms.DecimalField(label="Target TW I", required=False, max_digits=18, decimal_places=4, localize=True)
+    q2 = forms.DecimalField(label="Target TW II", required=False, max_digits=18, decimal_places=4, localize=True)
+    q3 = forms.DecimalField(label="Target TW III", required=False, max_digits=18, decimal_places=4, localize=True)
+    q4 = forms.DecimalField(label="Target TW IV", required=False, max_digits=18, decimal_places=4, localize=True)
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "code", "name", "unit", "polarity", "aggregation", "section", "parent", "objective",
+            "is_iku", "evidence_required", "definition", "data_source", "active",
+        ]  # fmt: skip
+        widgets = {"definition": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, organisation, year, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation, self.year = organisation, year
+        self.fields["section"].queryset = Section.objects.filter(organisation=organisation)
+        parents = Indicator.objects.filter(organisation=organisation)
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = parents
+        self.fields["objective"].queryset = StrategicObjective.objects.filter(organisation=organisation)
+        if self.instance.pk:
+            for target in self.instance.targets.filter(year=year):
+                key = "annual" if target.quarter is None else f"q{target.quarter}"
+                text = f"{target.value:f}"
+                self.fields[key].initial = Decimal(text.rstrip("0").rstrip(".") if "." in text else text)
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip().upper()
+        clash = Indicator.objects.filter(organisation=self.organisation, code=code).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError("Kode ini sudah dipakai indikator lain.")
+        return code
+
+    def clean_parent(self):
+        parent = self.cleaned_data.get("parent")
+        node = parent
+        while node is not None:
+            if self.instance.pk and node.pk == self.instance.pk:
+                raise forms.ValidationError("Induk ini membuat cascade berputar.")
+            node = node.parent
+        return parent
+
+
+@require_http_methods(["GET", "POST"])
+def indicator_edit(request, pk=None):
+    organisation = _organisation(request)
+    if not masterdata.can_edit(request.user, organisation):
+        raise PermissionDenied(
+            "Hanya Kasubag Perencanaan dan Pelaporan atau administrator yang dapat mengubah data induk."
+        )
+    year = _year(request)
+    indicator = (
+        get_object_or_404(Indicator, pk=pk, organisation=organisation) if pk else Indicator(organisation=organisation)
+    )
+    form = IndicatorForm(request.POST or None, instance=indicator, organisation=organisation, year=year)
+    if request.method == "POST" and form.is_valid():
+        from django.db import transaction
+
+        with transaction.atomic():
+            saved = form.save(commit=False)
+            saved.organisation = organisation
+            saved._history_user = request.user
+            saved.save()
+            for quarter, key in ((None, "annual"), (1, "q1"), (2, "q2"), (3, "q3"), (4, "q4")):
+                masterdata.set_target(saved, year, quarter, form.cleaned_data.get(key), by=request.user)
+        messages.success(request, f"Indikator {saved.code} disimpan (target tahun {year}).")
+        return redirect(reverse("kinerja:indicator_list") + f"?tahun={year}")
+    return render(request, "kinerja/indicator_form.html", {"form": form, "year": year, "indicator": indicator})
+
+
+@require_http_methods(["GET", "POST"])
+def indicator_import(request):
+    organisation = _organisation(request)
+    if not masterdata.can_edit(request.user, organisation):
+        raise PermissionDenied(
+            "Hanya Kasubag Perencanaan dan Pelaporan atau administrator yang dapat mengubah data induk."
+        )
+    year = _year(request)
+    result = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, "Pilih berkas Excel (.xlsx).")
+        elif upload.size > MAX_FILE_BYTES:
+            messages.error(request, f"Berkas terlalu besar; batasnya {MAX_FILE_BYTES // 1048576} MB.")
+        else:
+            try:
+                year = int(request.POST.get("year") or year)
+                result = masterdata.import_workbook(
+                    upload.read(),
+                    organisation=organisation,
+                    year=year,
+                    by=request.user,
+                    dry_run=request.POST.get("dry_run") == "on",
+                )
+            except (ValueError, workflow.WorkflowError) as exc:
+                messages.error(request, str(exc))
+            else:
+                if result.ok and request.POST.get("dry_run") != "on":
+                    messages.success(
+                        request,
+                        f"Data induk diimpor: {len(result.created)} indikator baru, {len(result.updated)} diperbarui.",
+                    )
+                    return redirect(reverse("kinerja:indicator_list") + f"?tahun={year}")
+    return render(request, "kinerja/indicator_import.html", {"result": result, "year": year})
+
+
+@require_GET
+def indicator_export(request):
+    organisation = _organisation(request)
+    year = _year(request)
+    data = masterdata.export_workbook(organisation, year)
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="indikator-{organisation.code}-{year}.xlsx"'
+    return response

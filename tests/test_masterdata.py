@@ -1,0 +1,182 @@
+"""Master data: the indicator list, editing an indicator and its targets, import and export."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from kinerja import masterdata, workflow
+from kinerja.models import Indicator, Target
+
+from .conftest import workbook_bytes
+
+HEADER = [
+    "Kode",
+    "Indikator",
+    "Satuan",
+    "Polaritas",
+    "Seksi",
+    "Induk",
+    "Sasaran",
+    "IKU",
+    "Target tahunan",
+    "Target TW I",
+]
+
+
+def test_everyone_in_the_office_reads_the_indicator_list(client, klego_data):
+    client.force_login(klego_data.staf_pmd)
+    page = client.get(reverse("kinerja:indicator_list") + "?tahun=2026").content.decode()
+    assert "PEM-01" in page and "IKU-04" in page and 'href="/indikator/baru/' not in page
+    page = client.get(reverse("kinerja:indicator_list") + "?tahun=2026&seksi=pmd").content.decode()
+    assert "PMD-01" in page and "PEM-01" not in page
+
+
+@pytest.mark.parametrize("name", ["indicator_create", "indicator_import"])
+def test_only_the_kasubag_and_the_admin_edit_master_data(client, klego_data, name):
+    for username, status in (("staf.pem", 403), ("camat", 403), ("kasubag", 200), ("admin", 200)):
+        client.force_login(klego_data.users[username])
+        assert client.get(reverse(f"kinerja:{name}")).status_code == status, username
+
+
+def test_the_kasubag_edits_an_indicator_and_its_targets(client, klego_data):
+    indicator = Indicator.objects.get(code="PEM-02")
+    client.force_login(klego_data.kasubag)
+    url = reverse("kinerja:indicator_edit", args=[indicator.pk]) + "?tahun=2026"
+    page = client.get(url).content.decode()
+    assert 'value="100' in page
+    data = {
+        "code": "pem-02", "name": indicator.name, "unit": "%", "polarity": "higher", "aggregation": "latest",
+        "section": indicator.section_id, "parent": indicator.parent_id or "", "objective": indicator.objective_id,
+        "definition": "", "data_source": "DPMD", "active": "on",
+        "annual": "98,5", "q1": "", "q2": "", "q3": "", "q4": "99",
+    }  # fmt: skip
+    response = client.post(url, data)
+    assert response.status_code == 302
+    indicator.refresh_from_db()
+    assert indicator.code == "PEM-02" and indicator.data_source == "DPMD"
+    targets = {t.quarter: t.value for t in Target.objects.filter(indicator=indicator, year=2026)}
+    assert targets == {None: Decimal("98.5"), 4: Decimal("99")}
+    assert indicator.history.first().history_user == klego_data.kasubag
+
+
+def test_a_cascade_that_loops_is_refused(client, klego_data):
+    parent = Indicator.objects.get(code="IKU-01")
+    client.force_login(klego_data.kasubag)
+    child = Indicator.objects.get(code="PEM-01")
+    data = {
+        "code": "IKU-01", "name": parent.name, "unit": parent.unit, "polarity": "higher", "aggregation": "latest",
+        "section": parent.section_id, "parent": child.pk, "objective": "", "active": "on",
+    }  # fmt: skip
+    page = client.post(reverse("kinerja:indicator_edit", args=[parent.pk]), data).content.decode()
+    assert "cascade berputar" in page
+    assert Indicator.objects.get(code="IKU-01").parent is None
+
+
+def test_export_then_import_round_trips_and_changes_nothing(klego_data):
+    data = masterdata.export_workbook(klego_data.org, 2026)
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert sheet["A1"].value == "Kode" and sheet.max_row == 15
+    before = {
+        (t.indicator.code, t.quarter): t.value for t in Target.objects.filter(year=2026).select_related("indicator")
+    }
+    histories = Indicator.history.count()
+    result = masterdata.import_workbook(data, organisation=klego_data.org, year=2026, by=klego_data.kasubag)
+    assert result.ok and len(result.updated) == 14 and not result.created
+    after = {
+        (t.indicator.code, t.quarter): t.value for t in Target.objects.filter(year=2026).select_related("indicator")
+    }
+    assert after == before
+    assert Indicator.objects.get(code="PEM-01").parent.code == "IKU-01"
+    assert Indicator.history.count() == histories + 14  # one save each, with the user on record
+
+
+def test_import_creates_new_indicators_with_their_cascade_and_targets(client, klego_data):
+    rows = [
+        HEADER,
+        ["PEM-03", "Jumlah desa dengan Perdes RPJMDes", "desa", "tinggi", "pem", "PEM-04", "SS1", "tidak", "13", "3"],
+        ["PEM-04", "Persentase desa dengan RPJMDes", "%", "rendah", "pem", "IKU-01", "SS1", "ya", "100,5", ""],
+    ]
+    client.force_login(klego_data.kasubag)
+    response = client.post(
+        reverse("kinerja:indicator_import"),
+        {"year": "2027", "file": SimpleUploadedFile("induk.xlsx", workbook_bytes(rows))},
+    )
+    assert response.status_code == 302
+    new = Indicator.objects.get(code="PEM-03")
+    assert new.parent.code == "PEM-04" and new.objective.code == "SS1" and not new.is_iku
+    assert Indicator.objects.get(code="PEM-04").polarity == "lower"
+    assert Target.objects.get(indicator=new, year=2027, quarter=None).value == 13
+    assert Target.objects.get(indicator=new, year=2027, quarter=1).value == 3
+
+
+def test_import_with_problems_writes_nothing_and_names_every_cell(client, klego_data):
+    rows = [
+        HEADER,
+        ["X-1", "Satu", "unit", "tinggi", "tidak-ada", "", "", "", "10", ""],
+        ["X-2", "Dua", "", "miring", "pem", "X-9", "", "", "sepuluh", ""],
+        ["X-3", "Tiga", "kali", "tinggi", "pem", "X-4", "", "", "1", ""],
+        ["X-4", "Empat", "kali", "tinggi", "pem", "X-3", "", "", "1", ""],
+    ]
+    client.force_login(klego_data.kasubag)
+    page = client.post(
+        reverse("kinerja:indicator_import"),
+        {"year": "2026", "file": SimpleUploadedFile("x.xlsx", workbook_bytes(rows))},
+    ).content.decode()
+    for expected in (
+        "sel E2",
+        "Seksi &#x27;tidak-ada&#x27; tidak dikenal",
+        "sel C3",
+        "sel D3",
+        "sel I3",
+        "Induk X-9",
+        "berputar",
+    ):
+        assert expected in page, expected
+    assert not Indicator.objects.filter(code__startswith="X-").exists()
+
+
+def test_import_refuses_hostile_files_and_other_roles(klego_data):
+    result = masterdata.import_workbook(
+        b"PK\x03\x04garbage", organisation=klego_data.org, year=2026, by=klego_data.kasubag
+    )
+    assert not result.ok and "rusak" in str(result.problems[0])
+    with pytest.raises(workflow.NotAllowed):
+        masterdata.import_workbook(
+            workbook_bytes([HEADER]), organisation=klego_data.org, year=2026, by=klego_data.staf_pem
+        )
+
+
+def test_exported_text_is_neutralised_against_formulas(klego_data):
+    indicator = Indicator.objects.get(code="PEM-01")
+    indicator.name = '=HYPERLINK("http://contoh","klik")'
+    indicator.save()
+    sheet = load_workbook(io.BytesIO(masterdata.export_workbook(klego_data.org, 2026))).active
+    names = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert '\'=HYPERLINK("http://contoh","klik")' in names
+    assert all(not str(n).startswith("=") for n in names)
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_indicator_list_query_count_does_not_grow_with_indicators(client, klego_data):
+    client.force_login(klego_data.camat)
+    url = reverse("kinerja:indicator_list") + "?tahun=2026"
+    few = count_queries(client, url)
+    pem = klego_data.sections["pem"]
+    parent = Indicator.objects.get(code="IKU-01")
+    for i in range(100):
+        indicator = Indicator.objects.create(
+            organisation=klego_data.org, code=f"Z-{i:03d}", name=f"Z {i}", unit="x", section=pem, parent=parent
+        )
+        Target.objects.create(indicator=indicator, year=2026, value=i)
+    assert count_queries(client, url) == few
