@@ -5,18 +5,27 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
+    CompletenessCheck,
     Cycle,
+    DataKind,
     Disposition,
     DispositionInstruction,
+    Evidence,
     HolidayCorrection,
+    Indicator,
     Letter,
+    Obligation,
     Organisation,
     Position,
+    ReceiptConfirmation,
     Section,
     SopStep,
     SopVersion,
     StepRun,
     StoredFile,
+    StrategicObjective,
+    Submission,
+    Target,
     TransitionLog,
     User,
     WorkingHours,
@@ -162,3 +171,54 @@ class DispositionAdmin(ReadOnlyAdmin):
 class StoredFileAdmin(ReadOnlyAdmin):
     list_display = ("original_name", "content_type", "size", "sha256", "uploaded_by", "uploaded_at")
     exclude = ("file",)  # files are downloaded through the access-checked views only
+
+
+@admin.register(DataKind)
+class DataKindAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "name", "order")
+
+
+@admin.register(StrategicObjective)
+class StrategicObjectiveAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "name", "organisation")
+    list_filter = ("organisation",)
+
+
+class TargetInline(admin.TabularInline):
+    model = Target
+    extra = 0
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "name", "unit", "polarity", "section", "parent", "is_iku", "active")
+    list_filter = ("organisation", "section", "is_iku", "polarity")
+    search_fields = ("code", "name")
+    inlines = [TargetInline]
+
+
+@admin.register(Obligation)
+class ObligationAdmin(admin.ModelAdmin):
+    list_display = ("cycle", "section", "kind")
+    list_filter = ("kind",)
+
+
+@admin.register(Submission)
+class SubmissionAdmin(ReadOnlyAdmin):
+    list_display = ("cycle", "section", "kind", "version", "status", "uploaded_by", "uploaded_at", "source")
+    list_filter = ("status", "kind", "source")
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(ReadOnlyAdmin):
+    list_display = ("cycle", "section", "indicator", "url", "uploaded_by", "uploaded_at")
+
+
+@admin.register(ReceiptConfirmation)
+class ReceiptConfirmationAdmin(ReadOnlyAdmin):
+    list_display = ("run", "confirmed_by", "confirmed_at")
+
+
+@admin.register(CompletenessCheck)
+class CompletenessCheckAdmin(ReadOnlyAdmin):
+    list_display = ("run", "section", "complete", "checked_by", "checked_at")

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 
-from .models import Cycle, Letter, Position, Section
+from .models import Cycle, DataKind, Letter, Position, Section
 
 
 class DateInput(forms.DateInput):
@@ -49,16 +49,23 @@ class LetterForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    kinds = forms.ModelMultipleChoiceField(
+        label="Jenis data yang diminta dari setiap seksi",
+        queryset=DataKind.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
 
     def __init__(self, *args, organisation, can_start: bool, **kwargs):
         super().__init__(*args, **kwargs)
         seksi = Section.objects.filter(organisation=organisation, kind=Section.Kind.SEKSI, active=True)
         self.fields["sections"].queryset = seksi
         self.fields["sections"].initial = list(seksi)
+        self.fields["kinds"].initial = list(DataKind.objects.filter(code="realisasi"))
         self.fields["year"].initial = timezone.localdate().year
         self.can_start = can_start
         if not can_start:
-            for name in ("start_cycle", "year", "quarter", "sections"):
+            for name in ("start_cycle", "year", "quarter", "sections", "kinds"):
                 del self.fields[name]
 
     def clean(self):
@@ -73,6 +80,8 @@ class LetterForm(forms.Form):
                 self.add_error("year", "Isi tahun periode siklus.")
             if not data.get("sections"):
                 self.add_error("sections", "Pilih setidaknya satu seksi.")
+            if not data.get("kinds"):
+                self.add_error("kinds", "Pilih setidaknya satu jenis data.")
         return data
 
 

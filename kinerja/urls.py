@@ -29,6 +29,7 @@ urlpatterns = [
     path("indikator/<int:pk>/ubah/", master.indicator_edit, name="indicator_edit"),
     path("indikator/impor/", master.indicator_import, name="indicator_import"),
     path("indikator/ekspor/", master.indicator_export, name="indicator_export"),
+    path("indikator/sasaran/", master.objective_save, name="objective_save"),
     path("surat/", letters.letter_list, name="letter_list"),
     path("surat/baru/", letters.letter_create, name="letter_create"),
     path("surat/<int:pk>/", letters.letter_detail, name="letter_detail"),

@@ -145,10 +145,12 @@ def start_cycle(
     quarter: int | None,
     by: User,
     sections: Iterable[Section] | None = None,
+    kinds=None,
     at: datetime.datetime | None = None,
 ) -> Cycle:
     """Start a cycle for a period on a letter, pinning the SOP version in force on that day, and
-    open the SOP's first step."""
+    open the SOP's first step. Every section owes `kinds` of data (by default the realisation
+    of the Rencana Aksi)."""
     now = _now(at)
     day = timezone.localdate(now)
     permissions.forget_positions(by)
@@ -194,7 +196,7 @@ def start_cycle(
         cycle.sections.set(section_list)
         from .submissions import ensure_obligations
 
-        ensure_obligations(cycle)
+        ensure_obligations(cycle, list(kinds) if kinds else None)
         calendar = WorkCalendar.for_organisation(organisation)
         opened = _open_step(cycle, first, now, calendar, by=by)
         _log(cycle, None, by, now, "mulai", None, opened, "", f"Siklus {cycle.period_label} dimulai.")

@@ -12,7 +12,17 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from kinerja import dispositions, workflow
-from kinerja.models import Cycle, Disposition, DispositionInstruction, Letter, Position, Role, StoredFile
+from kinerja.models import (
+    Cycle,
+    DataKind,
+    Disposition,
+    DispositionInstruction,
+    Letter,
+    Obligation,
+    Position,
+    Role,
+    StoredFile,
+)
 
 from .conftest import MONDAY, dispose_down_the_chain, open_runs, start
 
@@ -56,6 +66,7 @@ def test_the_whole_step_1_chain_as_each_role(client, klego):
     data = letter_form(
         start_cycle="on",
         sections=[s.pk for code, s in klego.sections.items() if s.kind == "seksi"],
+        kinds=[DataKind.objects.get(code="realisasi").pk, DataKind.objects.get(code="rencana-aksi").pk],
         attachment=SimpleUploadedFile("surat bappeda.pdf", PDF, content_type="application/pdf"),
     )
     response = client.post(reverse("kinerja:letter_create"), data)
@@ -64,6 +75,8 @@ def test_the_whole_step_1_chain_as_each_role(client, klego):
     assert letter.agenda_label == "001/2026" and letter.attachment.sha256
     cycle = Cycle.objects.get(letter=letter)
     assert open_runs(cycle)[0].step.number == 1
+    owed = Obligation.objects.filter(cycle=cycle)
+    assert owed.count() == 10 and {o.kind.code for o in owed} == {"realisasi", "rencana-aksi"}
 
     # The Camat finds it waiting for a disposition, and disposes it to the Sekretaris.
     client.force_login(klego.camat)

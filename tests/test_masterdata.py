@@ -180,3 +180,17 @@ def test_indicator_list_query_count_does_not_grow_with_indicators(client, klego_
         )
         Target.objects.create(indicator=indicator, year=2026, value=i)
     assert count_queries(client, url) == few
+
+
+def test_the_kasubag_adds_and_changes_strategic_objectives(client, klego_data):
+    from kinerja.models import StrategicObjective
+
+    url = reverse("kinerja:objective_save")
+    client.force_login(klego_data.staf_pem)
+    assert client.post(url, {"code": "SS4", "name": "x"}).status_code == 403
+    client.force_login(klego_data.kasubag)
+    client.post(url, {"code": "ss4", "name": "Meningkatnya akuntabilitas kinerja kecamatan", "order": "4"})
+    client.post(url, {"code": "SS1", "name": "Sasaran satu yang diperbaiki", "order": "1"})
+    assert StrategicObjective.objects.get(code="SS4").name == "Meningkatnya akuntabilitas kinerja kecamatan"
+    assert StrategicObjective.objects.get(code="SS1").name == "Sasaran satu yang diperbaiki"
+    assert StrategicObjective.objects.filter(organisation=klego_data.org).count() == 4

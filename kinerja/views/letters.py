@@ -89,6 +89,7 @@ def letter_create(request):
                         quarter=data["quarter"],
                         by=request.user,
                         sections=data["sections"],
+                        kinds=data["kinds"],
                     )
         except uploads.UploadRejected as exc:
             form.add_error("attachment", str(exc))

@@ -183,3 +183,34 @@ def indicator_export(request):
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="indikator-{organisation.code}-{year}.xlsx"'
     return response
+
+
+class ObjectiveForm(forms.ModelForm):
+    class Meta:
+        model = StrategicObjective
+        fields = ["code", "name", "order"]
+
+
+@require_http_methods(["POST"])
+def objective_save(request):
+    """Add a strategic objective, or change one (by its code)."""
+    organisation = _organisation(request)
+    if not masterdata.can_edit(request.user, organisation):
+        raise PermissionDenied(
+            "Hanya Kasubag Perencanaan dan Pelaporan atau administrator yang dapat mengubah data induk."
+        )
+    code = (request.POST.get("code") or "").strip().upper()
+    instance = StrategicObjective.objects.filter(organisation=organisation, code=code).first() or StrategicObjective(
+        organisation=organisation
+    )
+    form = ObjectiveForm({**request.POST.dict(), "code": code}, instance=instance)
+    if form.is_valid():
+        objective = form.save(commit=False)
+        objective.organisation = organisation
+        objective._history_user = request.user
+        objective.save()
+        messages.success(request, f"Sasaran {objective.code} disimpan.")
+    else:
+        errors = "; ".join(e for field in form.errors.values() for e in field)
+        messages.error(request, f"Sasaran belum tersimpan: {errors}")
+    return redirect("kinerja:indicator_list")
