@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_ENTRIES = 2_000
-MAX_ENTRY_BYTES = 60 * 1024 * 1024
-MAX_TOTAL_BYTES = 150 * 1024 * 1024
+MAX_ENTRY_BYTES = 25 * 1024 * 1024  # a 10,000-row sheet is about 3 MB of XML
+MAX_TOTAL_BYTES = 100 * 1024 * 1024
 MAX_RATIO = 150  # uncompressed / compressed, for entries over 1 MB
 CHUNK = 1024 * 1024
 
