@@ -97,6 +97,11 @@ def two_million_empty_rows() -> bytes:
     )
 
 
+def many_empty_rows() -> bytes:
+    empty = "".join(f'<row r="{n}"/>' for n in range(3, 200_003))
+    return rebuild(valid_workbook(), replace={"xl/worksheets/sheet1.xml": sheet_xml(HEADER_ROWS + empty, "A1:B200002")})
+
+
 def many_entries() -> bytes:
     return rebuild(valid_workbook(), add={f"xl/junk/{i}.xml": b"<a/>" for i in range(screening.MAX_ENTRIES + 1)})
 
@@ -139,7 +144,8 @@ CORPUS = {
     "lying_zip_bomb": (lying_zip_bomb, "bom zip|rusak"),
     "xml_entities": (entity_workbook, "DOCTYPE/ENTITY"),
     "million_rows_declared": (million_rows_declared, None),
-    "two_million_empty_rows": (two_million_empty_rows, None),
+    "two_million_empty_rows": (two_million_empty_rows, "bom zip"),
+    "two_hundred_thousand_empty_rows": (many_empty_rows, None),
     "encrypted": (lambda: OLE + b"\x00" * 512 + "EncryptionInfo".encode("utf-16-le") + b"\x00" * 512, "kata sandi"),
     "legacy_xls": (lambda: OLE + b"\x00" * 2048, "97-2003"),
     "csv_renamed": (lambda: b"kode,indikator,realisasi\nPEM-01,desa,13\n", "CSV"),
