@@ -154,6 +154,12 @@ def record(
     workflow.check_can_act(run, by, now)
     sections = sections_to_check(run)
     with transaction.atomic():
+        workflow.lock_cycle(run.cycle_id)
+        if (
+            CompletenessCheck.objects.filter(run=run).exists()
+            or not StepRun.objects.filter(pk=run.pk, closed_at=None).exists()
+        ):
+            raise workflow.AlreadyDone("Pemeriksaan kelengkapan putaran ini sudah dicatat. Tidak ada yang diubah.")
         missing = [s.name for s in sections if s.pk not in verdicts]
         if missing:
             raise WorkflowError("Tentukan hasil pemeriksaan untuk: " + ", ".join(missing) + ".")
@@ -163,8 +169,6 @@ def record(
                 raise WorkflowError(
                     f"Tuliskan alasan mengapa data {section} belum lengkap, agar seksi tahu yang harus diperbaiki."
                 )
-        if CompletenessCheck.objects.filter(run=run).exists():
-            raise workflow.AlreadyDone("Pemeriksaan kelengkapan putaran ini sudah dicatat.")
         for section in sections:
             verdict = verdicts[section.pk]
             check = CompletenessCheck(

@@ -254,6 +254,11 @@ def confirm_receipt(run: StepRun, *, by: User, note: str = "", overdue_reason: s
     now = at or timezone.now()
     workflow.check_can_act(run, by, now)
     with transaction.atomic():
+        workflow.lock_cycle(run.cycle_id)
+        if ReceiptConfirmation.objects.filter(run=run).exists() or not StepRun.objects.filter(
+            pk=run.pk, closed_at=None
+        ):
+            raise workflow.AlreadyDone("Ceklist penerimaan putaran ini sudah dikonfirmasi. Tidak ada yang diubah.")
         kinds, rows = receipt_matrix(run.cycle)
         missing = [row.section.name for row in rows if not row.complete]
         if missing:
@@ -275,8 +280,6 @@ def confirm_receipt(run: StepRun, *, by: User, note: str = "", overdue_reason: s
             }
             for row in rows
         ]
-        if ReceiptConfirmation.objects.filter(run=run).exists():
-            raise workflow.AlreadyDone("Ceklist penerimaan putaran ini sudah dikonfirmasi.")
         confirmation = ReceiptConfirmation(run=run, matrix=snapshot, confirmed_by=by, confirmed_at=now, note=note)
         confirmation._history_user = by
         # The workflow checks the role and the order; the confirmation is saved in the same

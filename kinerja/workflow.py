@@ -299,6 +299,13 @@ def complete_step(
     return opened
 
 
+def lock_cycle(cycle_id: int) -> Cycle:
+    """Take the cycle's row lock for the rest of the transaction (PostgreSQL; SQLite's IMMEDIATE
+    transactions already serialise writers). Step pages that record an artefact before closing
+    their step take it first, so two requests can never both record one."""
+    return Cycle.objects.select_for_update(of=("self",)).get(pk=cycle_id)
+
+
 def check_can_act(run: StepRun, user: User, at: datetime.datetime | None = None) -> None:
     """Refuse early, before a step's page records anything, when the user may not close the run
     or it is no longer open. complete_step checks again under the lock."""

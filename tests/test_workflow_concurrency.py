@@ -24,8 +24,8 @@ pytestmark = [
 @pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_completions_of_one_step_give_one_success(klego):
     cycle = start(klego)
-    advance(klego, cycle, 4)
-    (run,) = open_runs(cycle)  # step 4, the Kasubag's
+    advance(klego, cycle, 6)
+    (run,) = open_runs(cycle)  # step 6, the Kasubag's
     barrier = threading.Barrier(2)
     results = []
 
@@ -49,4 +49,35 @@ def test_two_simultaneous_completions_of_one_step_give_one_success(klego):
     (refusal,) = [r for r in results if r != "ok"]
     assert "sudah diselesaikan" in refusal
     assert TransitionLog.objects.filter(run_id=run.pk).count() == 1
-    assert StepRun.objects.filter(cycle=cycle, step__number=5).count() == 1
+    assert StepRun.objects.filter(cycle=cycle, step__number=7).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_receipt_confirmations_record_one(klego):
+    from kinerja import submissions
+    from kinerja.models import ReceiptConfirmation
+
+    cycle = start(klego)
+    advance(klego, cycle, 4)
+    (run,) = open_runs(cycle)
+    barrier = threading.Barrier(2)
+    results = []
+
+    def confirm():
+        try:
+            barrier.wait(timeout=10)
+            submissions.confirm_receipt(StepRun.objects.get(pk=run.pk), by=klego.kasubag, at=MONDAY)
+            results.append("ok")
+        except workflow.WorkflowError as exc:
+            results.append(str(exc))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=confirm) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(r == "ok" for r in results) == [False, True], results
+    assert ReceiptConfirmation.objects.filter(run_id=run.pk).count() == 1
+    assert TransitionLog.objects.filter(run_id=run.pk).count() == 1
