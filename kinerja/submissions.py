@@ -255,9 +255,8 @@ def confirm_receipt(run: StepRun, *, by: User, note: str = "", overdue_reason: s
     workflow.check_can_act(run, by, now)
     with transaction.atomic():
         workflow.lock_cycle(run.cycle_id)
-        if ReceiptConfirmation.objects.filter(run=run).exists() or not StepRun.objects.filter(
-            pk=run.pk, closed_at=None
-        ):
+        still_open = StepRun.objects.filter(pk=run.pk, closed_at=None).exists()
+        if ReceiptConfirmation.objects.filter(run=run).exists() or not still_open:
             raise workflow.AlreadyDone("Ceklist penerimaan putaran ini sudah dikonfirmasi. Tidak ada yang diubah.")
         kinds, rows = receipt_matrix(run.cycle)
         missing = [row.section.name for row in rows if not row.complete]
