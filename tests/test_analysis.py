@@ -1,0 +1,115 @@
+"""Capaian, categories, aggregation and trends: the regulation's worked examples and the edges."""
+
+from decimal import Decimal
+
+import pytest
+
+from kinerja import analysis
+
+
+def pct(result):
+    return result.rounded(1)
+
+
+@pytest.mark.parametrize(
+    "realisation,kwargs,expected",
+    [
+        # Higher is better: realisation / target.
+        (80, {"target": 100}, Decimal("80.0")),
+        (120, {"target": 100}, Decimal("120.0")),
+        ("8785", {"target": "8000"}, Decimal("109.8")),
+        # Lower is better: 1 + (1 - realisation / target).
+        (8, {"target": 10, "polarity": "lower"}, Decimal("120.0")),
+        (12, {"target": 10, "polarity": "lower"}, Decimal("80.0")),
+        (25, {"target": 10, "polarity": "lower"}, Decimal("-50.0")),
+        # The regulation's worked examples: target 80-90%.
+        (70, {"low": 80, "high": 90}, Decimal("87.5")),
+        (92, {"low": 80, "high": 90}, Decimal("102.2")),  # the printed 113% is an arithmetic slip
+        (85, {"low": 80, "high": 90}, Decimal("100.0")),
+        (80, {"low": 80, "high": 90}, Decimal("100.0")),
+        # Lower is better, target 7-8 months.
+        ("6.5", {"low": 7, "high": 8, "polarity": "lower"}, Decimal("107.1")),
+        (9, {"low": 7, "high": 8, "polarity": "lower"}, Decimal("87.5")),
+        # A range given upside down is read the right way round.
+        (70, {"low": 90, "high": 80}, Decimal("87.5")),
+        # "Best within the range": short of it as higher-is-better, over it as lower-is-better.
+        (60, {"low": 80, "high": 90, "polarity": "range"}, Decimal("75.0")),
+        (99, {"low": 80, "high": 90, "polarity": "range"}, Decimal("90.0")),
+        # Zero and negative realisations are measured.
+        (0, {"target": 50}, Decimal("0.0")),
+        (-5, {"target": 50}, Decimal("-10.0")),
+    ],
+)
+def test_capaian_follows_the_formula(realisation, kwargs, expected):
+    assert pct(analysis.capaian(realisation, **kwargs)) == expected
+
+
+@pytest.mark.parametrize(
+    "realisation,kwargs,reason",
+    [
+        (80, {"target": 0}, "nol"),
+        (80, {"target": -10}, "negatif"),
+        (80, {}, "target belum ada"),
+        (None, {"target": 10}, "realisasi belum ada"),
+        (5, {"low": 0, "high": 0, "polarity": "lower"}, "nol"),
+        (80, {"target": 0, "polarity": "lower"}, "nol"),
+    ],
+)
+def test_capaian_that_cannot_be_measured_says_why_and_never_divides_by_zero(realisation, kwargs, reason):
+    result = analysis.capaian(realisation, **kwargs)
+    assert result.value is None and not result.measurable
+    assert reason in result.reason
+
+
+@pytest.mark.parametrize(
+    "value,label",
+    [(100, "Sangat tinggi"), (91, "Sangat tinggi"), ("90.9", "Tinggi"), (76, "Tinggi"), (75, "Sedang"),
+     (66, "Sedang"), (65, "Rendah"), (51, "Rendah"), (50, "Sangat rendah"), (-20, "Sangat rendah"),
+     (None, "Tidak dapat diukur")],
+)  # fmt: skip
+def test_categories_follow_the_default_thresholds(value, label):
+    assert analysis.category(value) == label
+
+
+def test_categories_use_the_offices_own_thresholds():
+    thresholds = [(Decimal(100), "Tercapai"), (Decimal(0), "Belum tercapai")]
+    assert analysis.category(100, thresholds) == "Tercapai"
+    assert analysis.category("99.9", thresholds) == "Belum tercapai"
+    assert analysis.category(-1, thresholds) == "Tidak dapat diukur"
+
+
+@pytest.mark.parametrize(
+    "values,method,expected",
+    [
+        ([1, 2, None, 4], "sum", Decimal(7)),
+        ([1, 2, None, 4], "latest", Decimal(4)),
+        ([1, 2, 3, None], "latest", Decimal(3)),
+        ([1, 2, None, 3], "average", Decimal(2)),
+        ([None, None], "sum", None),
+        ([], "average", None),
+    ],
+)
+def test_aggregation_of_quarters(values, method, expected):
+    assert analysis.aggregate(values, method) == expected
+
+
+def test_unknown_aggregation_is_an_error():
+    with pytest.raises(ValueError):
+        analysis.aggregate([1], "median")
+
+
+def test_trends_and_backwards_cumulative_values():
+    assert analysis.trend(90, 85) == analysis.Trend(Decimal(5), "naik")
+    assert analysis.trend(80, 85).direction == "turun"
+    assert analysis.trend(80, 80).direction == "tetap"
+    assert analysis.trend(None, 80).label == "—"
+    assert analysis.went_backwards([5, 11, 9, 12]) == [3]
+    assert analysis.went_backwards([5, None, 4, 6]) == [3]
+    assert analysis.went_backwards([1, 2, 3, 4]) == []
+
+
+def test_differences_between_figures():
+    assert analysis.differs(10, "10.00") is False
+    assert analysis.differs(10, 11) is True
+    assert analysis.differs(None, 1) is True
+    assert analysis.differs(None, None) is False
