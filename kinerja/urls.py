@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cycles, data, home, letters, master, sop
+from .views import analysis, cycles, data, home, letters, master, sop
 
 app_name = "kinerja"
 
@@ -24,6 +24,12 @@ urlpatterns = [
     path("siklus/<int:pk>/seksi/<slug:code>/bukti/<int:evidence>/", data.evidence_file, name="evidence_file"),
     path("siklus/<int:pk>/penerimaan/", data.receipt, name="receipt"),
     path("siklus/<int:pk>/kelengkapan/", data.completeness_check, name="completeness"),
+    path("siklus/<int:pk>/analisis/", analysis.analysis_page, name="analysis"),
+    path("siklus/<int:pk>/analisis/angka-kantor/", analysis.analysis_office, name="analysis_office"),
+    path("siklus/<int:pk>/analisis/penjelasan/", analysis.analysis_explain, name="analysis_explain"),
+    path("siklus/<int:pk>/analisis/narasi/", analysis.narrative_save, name="narrative_save"),
+    path("siklus/<int:pk>/analisis/selesai/", analysis.analysis_finish, name="analysis_finish"),
+    path("siklus/<int:pk>/pengelompokan/", analysis.grouping_page, name="grouping"),
     path("indikator/", master.indicator_list, name="indicator_list"),
     path("indikator/baru/", master.indicator_edit, name="indicator_create"),
     path("indikator/<int:pk>/ubah/", master.indicator_edit, name="indicator_edit"),

@@ -70,12 +70,14 @@ def _disposition_received(run: StepRun, outcome: str) -> str | None:
 
 # Steps closed by an action on another page rather than a button on the cycle page: the cycle
 # page links there instead (step 1 closes when the Kasubag receives the disposition).
-CLOSED_ELSEWHERE = {1: "letter", 2: "section_data", 4: "receipt", 5: "completeness"}
+CLOSED_ELSEWHERE = {1: "letter", 2: "section_data", 4: "receipt", 5: "completeness", 6: "analysis", 7: "grouping"}
 CLOSED_ELSEWHERE_LABELS = {
     "letter": "Buka surat dan terima disposisi",
     "section_data": "Buka halaman data seksi",
     "receipt": "Buka ceklist penerimaan data",
     "completeness": "Buka pemeriksaan kelengkapan data",
+    "analysis": "Buka analisis data kinerja",
+    "grouping": "Buka pengelompokan data",
 }
 
 

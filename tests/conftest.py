@@ -144,6 +144,10 @@ def close_run(cast: Cast, run: StepRun, *, when=MONDAY, outcome=None):
         return submissions.confirm_receipt(run, by=cast.users["kasubag"], overdue_reason="uji", at=when)
     if number == 5:
         return check_completeness(cast, run, when=when)
+    if number == 7:
+        from kinerja import analysis_steps
+
+        analysis_steps.make_grouping(run, by=cast.users["kasubag"], groupings=["objective"], at=when)
     outcome = outcome or run.step.outcomes[0]
     return workflow.complete_step(run, by=actor_for(cast, run), outcome=outcome, at=when, overdue_reason="uji")
 

@@ -4,7 +4,7 @@ section staff only for their own section; the administrator and anonymous users 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from kinerja import completeness, submissions, workflow
+from kinerja import analysis_steps, completeness, submissions, workflow
 from kinerja.models import StepRun, TransitionLog
 
 from .conftest import MONDAY, accept_data, advance, open_runs, start
@@ -78,6 +78,8 @@ def test_only_the_steps_role_may_close_it(klego, step, role):
     outcome = run.step.outcomes[0]
     if step == 2:
         accept_data(cycle, klego.sections["pem"])
+    if step == 7:
+        analysis_steps.make_grouping(run, by=klego.kasubag, groupings=["section"], at=MONDAY)
 
     def act():
         if step == 4:

@@ -1,5 +1,6 @@
 """Models of Sistem Kinerja Kecamatan, one module per area."""
 
+from .analysis import CapaianCategory, Explanation, GroupingReport, Narrative, OfficeFigure
 from .cycle import Cycle, StepRun, TransitionLog
 from .letters import Disposition, DispositionInstruction, Letter, StoredFile
 from .organisation import Organisation, Position, Role, Section, User
@@ -19,6 +20,11 @@ from .sop import SopStep, SopVersion
 from .worktime import HolidayCorrection, WorkingHours, WorkSchedule
 
 __all__ = [
+    "CapaianCategory",
+    "Explanation",
+    "GroupingReport",
+    "Narrative",
+    "OfficeFigure",
     "CompletenessCheck",
     "DataKind",
     "Evidence",

@@ -173,3 +173,61 @@ def checklist(items, *, columns: int, width: float, style: str = "body"):
         )
     )
     return table
+
+
+def heading(title: str, level: int = 0):
+    """A heading that the table of contents of `build_with_contents` lists."""
+    style = STYLES["bold"] if level else ParagraphStyle("h1", parent=STYLES["title"], alignment=0, fontSize=11.5)
+    paragraph = Paragraph(escape(title), style)
+    paragraph._toc_entry = (level, title)
+    return paragraph
+
+
+def build_with_contents(story, *, organisation, title: str, paper: str = "a4", wide: bool = False) -> bytes:
+    """Like `build`, with a table of contents (page numbers filled by a second pass)."""
+    from reportlab.platypus import PageBreak
+    from reportlab.platypus.tableofcontents import TableOfContents
+
+    buffer = io.BytesIO()
+    size = page_size(paper, wide=wide)
+
+    class Document(SimpleDocTemplate):
+        def afterFlowable(self, flowable):
+            entry = getattr(flowable, "_toc_entry", None)
+            if entry:
+                self.notify("TOCEntry", (entry[0], escape(entry[1]), self.page))
+
+    doc = Document(
+        buffer,
+        pagesize=size,
+        leftMargin=12 * mm,
+        rightMargin=12 * mm,
+        topMargin=LETTERHEAD_HEIGHT,
+        bottomMargin=14 * mm,
+        title=title,
+        author=organisation.name,
+        creator="Sistem Kinerja Kecamatan",
+    )
+    contents = TableOfContents()
+    contents.levelStyles = [
+        ParagraphStyle("toc0", parent=STYLES["body"], fontSize=9.5, leading=13),
+        ParagraphStyle("toc1", parent=STYLES["body"], fontSize=8.5, leading=11, leftIndent=12),
+    ]
+
+    def decorate(canvas, doc):
+        letterhead(canvas, doc, organisation)
+        canvas.saveState()
+        canvas.setFont("Helvetica", 7.5)
+        canvas.drawString(doc.leftMargin, 8 * mm, title)
+        canvas.drawRightString(size[0] - doc.rightMargin, 8 * mm, f"Halaman {doc.page}")
+        canvas.restoreState()
+
+    full = [
+        Paragraph(escape(title), STYLES["title"]),
+        Paragraph("Daftar isi", STYLES["bold"]),
+        contents,
+        PageBreak(),
+        *story,
+    ]
+    doc.multiBuild(full, onFirstPage=decorate, onLaterPages=decorate)
+    return buffer.getvalue()

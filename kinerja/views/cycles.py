@@ -75,6 +75,8 @@ ELSEWHERE_URLS = {
     "section_data": lambda cycle, run: reverse("kinerja:section_data", args=[cycle.pk, run.section.code]),
     "receipt": lambda cycle, run: reverse("kinerja:receipt", args=[cycle.pk]),
     "completeness": lambda cycle, run: reverse("kinerja:completeness", args=[cycle.pk]),
+    "analysis": lambda cycle, run: reverse("kinerja:analysis", args=[cycle.pk]),
+    "grouping": lambda cycle, run: reverse("kinerja:grouping", args=[cycle.pk]),
 }
 
 

@@ -1,0 +1,244 @@
+"""Steps 6 and 7 of the SOP: the Kasubag's office figures, explanations of differences and
+narrative (step 6, which closes only when every difference is resolved or explained), and the
+grouping report (step 7, which closes only when the report exists)."""
+
+from __future__ import annotations
+
+import datetime
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from . import permissions, results, workflow
+from .models import (
+    Cycle,
+    DataKind,
+    Explanation,
+    GroupingReport,
+    Indicator,
+    Narrative,
+    OfficeFigure,
+    StepRun,
+    StrategicObjective,
+    User,
+)
+from .spreadsheets.numbers import format_number
+from .workflow import NotAllowed, WorkflowError
+
+NARRATIVE_FIELDS = ("analysis", "causes", "obstacles", "follow_up")
+
+
+def open_run(cycle: Cycle, number: int) -> StepRun | None:
+    return (
+        StepRun.objects.filter(cycle=cycle, step__number=number, closed_at__isnull=True).select_related("step").first()
+    )
+
+
+def _editable_run(cycle: Cycle, by: User, numbers=(6,)) -> StepRun:
+    run = next((r for r in (open_run(cycle, n) for n in numbers) if r is not None), None)
+    if run is None:
+        steps = " atau ".join(str(n) for n in numbers)
+        raise WorkflowError(f"Langkah {steps} tidak sedang terbuka; data analisis tidak dapat diubah sekarang.")
+    permissions.forget_positions(by)
+    if not permissions.can_act_on_run(by, run):
+        raise NotAllowed("Hanya Kasubag Perencanaan dan Pelaporan yang mengolah data pada langkah ini.")
+    return run
+
+
+def set_office_figure(*, cycle: Cycle, indicator: Indicator, quarter: int, value, by: User, source: str = "") -> None:
+    """The office's own figure of an indicator for a quarter (empty removes it)."""
+    _editable_run(cycle, by)
+    if indicator.organisation_id != cycle.organisation_id or quarter not in (1, 2, 3, 4):
+        raise WorkflowError("Indikator atau triwulan tidak sah untuk siklus ini.")
+    figure = OfficeFigure.objects.filter(cycle=cycle, indicator=indicator, quarter=quarter).first()
+    if value is None:
+        if figure is not None:
+            figure._history_user = by
+            figure.delete()
+        return
+    figure = figure or OfficeFigure(cycle=cycle, indicator=indicator, quarter=quarter)
+    figure.value = value
+    figure.source = (source or "isian Kasubag")[:200]
+    figure.entered_by = by
+    figure.entered_at = timezone.now()
+    figure._history_user = by
+    figure.save()
+
+
+def explain(*, cycle: Cycle, key: str, text: str, by: User) -> Explanation:
+    """Explain why a reconciliation difference may stand."""
+    _editable_run(cycle, by)
+    text = (text or "").strip()
+    if not text:
+        raise WorkflowError("Tuliskan penjelasan selisihnya (sumber mana yang benar dan mengapa).")
+    if key not in {d.key for d in results.differences(cycle)}:
+        raise WorkflowError("Selisih ini sudah tidak ada (angkanya sudah sama); tidak perlu dijelaskan.")
+    explanation = Explanation.objects.filter(cycle=cycle, key=key).first() or Explanation(cycle=cycle, key=key)
+    explanation.text = text[:4000]
+    explanation.explained_by = by
+    explanation.explained_at = timezone.now()
+    explanation._history_user = by
+    explanation.save()
+    return explanation
+
+
+def save_narrative(
+    *, cycle: Cycle, by: User, indicator: Indicator | None = None, objective: StrategicObjective | None = None, **fields
+) -> Narrative:
+    """Save the narrative of an indicator or an objective as typed (drafts included)."""
+    _editable_run(cycle, by, numbers=(6, 7))
+    if (indicator is None) == (objective is None):
+        raise WorkflowError("Narasi ditulis untuk satu indikator atau satu sasaran.")
+    lookup = {"indicator": indicator} if indicator else {"objective": objective}
+    narrative = Narrative.objects.filter(cycle=cycle, **lookup).first() or Narrative(cycle=cycle, **lookup)
+    for name in NARRATIVE_FIELDS:
+        if name in fields and fields[name] is not None:
+            setattr(narrative, name, str(fields[name])[:20000])
+    narrative.updated_by = by
+    narrative.updated_at = timezone.now()
+    narrative._history_user = by
+    narrative.save()
+    return narrative
+
+
+def finish_analysis(run: StepRun, *, by: User, note: str = "", overdue_reason: str = "", at=None):
+    return workflow.complete_step(
+        run, by=by, note=note or "Analisis data kinerja selesai.", overdue_reason=overdue_reason, at=at
+    )
+
+
+@workflow.input_check(6)
+def _differences_settled(run: StepRun, outcome: str) -> str | None:
+    open_ones = [d for d in results.differences(run.cycle) if not d.resolved]
+    if open_ones:
+        names = ", ".join(f"{d.indicator.code} TW {results.ROMAN[d.quarter]}" for d in open_ones[:5])
+        more = f" dan {len(open_ones) - 5} lainnya" if len(open_ones) > 5 else ""
+        return f"Masih ada {len(open_ones)} selisih yang belum diselesaikan atau dijelaskan: {names}{more}."
+    return None
+
+
+# Step 7 --------------------------------------------------------------------------------------
+
+
+def make_grouping(run: StepRun, *, by: User, groupings: list[str], at: datetime.datetime | None = None):
+    """Record the grouping report of this round with the groupings the Kasubag chose."""
+    valid = [code for code, _label in GroupingReport.GROUPINGS]
+    chosen = [g for g in valid if g in groupings]
+    if not chosen:
+        raise WorkflowError("Pilih setidaknya satu pengelompokan.")
+    workflow.check_can_act(run, by, at)
+    if run.step.number != 7:
+        raise WorkflowError("Laporan pengelompokan dibuat pada langkah 7.")
+    report = GroupingReport(run=run, groupings=chosen, created_by=by, created_at=at or timezone.now())
+    report._history_user = by
+    report.save()
+    return report
+
+
+def finish_grouping(run: StepRun, *, by: User, overdue_reason: str = "", at=None):
+    return workflow.complete_step(
+        run, by=by, note="Laporan hasil pengolahan dan pengelompokan dibuat.", overdue_reason=overdue_reason, at=at
+    )
+
+
+@workflow.input_check(7)
+def _grouping_exists(run: StepRun, outcome: str) -> str | None:
+    if not GroupingReport.objects.filter(run=run).exists():
+        return "Buat laporan pengelompokan data lebih dahulu."
+    return None
+
+
+@dataclass
+class Table:
+    title: str
+    headers: list[str]
+    rows: list[list]
+
+
+HEADERS = ["Kode", "Indikator", "Satuan", "Target", "Realisasi", "Capaian (%)", "Kategori"]
+
+
+def _line(result: results.IndicatorResult) -> list:
+    target = result.annual_target.value if result.annual_target else None
+    return [
+        result.indicator.code,
+        result.indicator.name,
+        result.indicator.unit,
+        target,
+        result.year_to_date,
+        result.year_capaian.rounded(2),
+        result.category,
+    ]
+
+
+def grouping_tables(
+    cycle: Cycle, groupings: list[str], data: list[results.IndicatorResult] | None = None
+) -> list[Table]:
+    """The tables of the chosen groupings, each a list of rows (numbers stay numbers)."""
+    data = data if data is not None else results.indicator_results(cycle)
+    tables = []
+    for grouping in groupings:
+        if grouping == "objective":
+            groups: OrderedDict[str, list] = OrderedDict()
+            for r in data:
+                name = str(r.indicator.objective) if r.indicator.objective else "Tanpa sasaran"
+                groups.setdefault(name, []).append(r)
+            rows = []
+            for name, members in groups.items():
+                rows.append([name, "", "", "", "", "", ""])
+                rows.extend(_line(r) for r in members)
+            tables.append(Table("Per sasaran strategis", HEADERS, rows))
+        elif grouping == "cascade":
+            children: dict[int, list] = {}
+            for r in data:
+                if r.indicator.parent_id:
+                    children.setdefault(r.indicator.parent_id, []).append(r)
+            rows = []
+            for r in data:
+                if r.indicator.is_iku:
+                    rows.append(_line(r))
+                    for child in children.get(r.indicator.pk, []):
+                        line = _line(child)
+                        line[0] = f"  └ {line[0]}"
+                        rows.append(line)
+            tables.append(Table("Per IKU dan cascade-nya", HEADERS, rows))
+        elif grouping == "section":
+            rows = []
+            for section in sorted({r.indicator.section for r in data}, key=lambda s: (s.order, s.name)):
+                rows.append([section.name, "", "", "", "", "", ""])
+                rows.extend(_line(r) for r in data if r.indicator.section_id == section.pk)
+            tables.append(Table("Per seksi", HEADERS, rows))
+        elif grouping == "kind":
+            rows = []
+            for kind in DataKind.objects.filter(obligations__cycle=cycle).distinct().order_by("order"):
+                rows.append([kind.name, "", "", "", "", "", ""])
+                owners = set(cycle.obligations.filter(kind=kind).values_list("section_id", flat=True))
+                rows.extend(_line(r) for r in data if r.indicator.section_id in owners)
+            tables.append(Table("Per jenis data", HEADERS, rows))
+        elif grouping == "quarter":
+            headers = ["Kode", "Indikator", "Satuan"]
+            up_to = cycle.quarter or 4
+            for q in range(1, up_to + 1):
+                headers += [
+                    f"Target TW {results.ROMAN[q]}",
+                    f"Realisasi TW {results.ROMAN[q]}",
+                    f"Capaian TW {results.ROMAN[q]} (%)",
+                ]
+            rows = []
+            for r in data:
+                line = [r.indicator.code, r.indicator.name, r.indicator.unit]
+                for q in range(1, up_to + 1):
+                    target = r.quarter_targets.get(q)
+                    line += [target.value if target else None, r.realisations.get(q), r.capaian[q].rounded(2)]
+                rows.append(line)
+            tables.append(Table("Per triwulan", headers, rows))
+    return tables
+
+
+def display(value) -> str:
+    if value is None:
+        return "—"
+    if hasattr(value, "as_tuple"):
+        return format_number(value)
+    return str(value)

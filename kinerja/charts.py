@@ -1,0 +1,46 @@
+"""Chart geometry for pages (SVG drawn by templates, no JavaScript): capaian per indicator
+against 100%, and each indicator's realisation per quarter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+SCALE_MAX = Decimal(150)  # bars are drawn up to 150%; beyond that they are capped and marked
+
+
+@dataclass
+class Bar:
+    label: str
+    value: Decimal | None
+    width: float  # percent of the drawing width
+    colour: str
+    capped: bool
+
+
+def capaian_bars(results) -> list[Bar]:
+    bars = []
+    for r in results:
+        value = r.year_capaian.rounded(1)
+        if value is None:
+            bars.append(Bar(r.indicator.code, None, 0, "#adb5bd", False))
+            continue
+        shown = max(Decimal(0), min(value, SCALE_MAX))
+        colour = "#198754" if value >= 100 else "#ffc107" if value >= 76 else "#dc3545"
+        bars.append(Bar(r.indicator.code, value, float(shown / SCALE_MAX * 100), colour, value > SCALE_MAX))
+    return bars
+
+
+HUNDRED_AT = float(Decimal(100) / SCALE_MAX * 100)
+
+
+def sparkline(values: list, width: int = 80, height: int = 22) -> str:
+    """SVG polyline points for up to four quarterly values (missing ones skipped)."""
+    present = [(i, float(v)) for i, v in enumerate(values) if v is not None]
+    if len(present) < 2:
+        return ""
+    low = min(v for _, v in present)
+    high = max(v for _, v in present)
+    span = (high - low) or 1.0
+    step = width / 3
+    return " ".join(f"{i * step:.1f},{height - 2 - (v - low) / span * (height - 4):.1f}" for i, v in present)

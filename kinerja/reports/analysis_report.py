@@ -1,0 +1,142 @@
+"""Step 6's "laporan analisa data kinerja" and step 7's "laporan hasil pengolahan dan
+pengelompokan data kinerja": PDF with letterhead, page numbers, table of contents and charts."""
+
+from __future__ import annotations
+
+from reportlab.graphics.charts.barcharts import HorizontalBarChart
+from reportlab.graphics.shapes import Drawing, Line, String
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
+
+from ..analysis_steps import display
+from ..results import QUARTERS, ROMAN
+from .layout import GRID, HEADER_FILL, build_with_contents, heading, page_size, text
+
+
+def _table(headers, rows, widths):
+    data = [[text(h, "bold") for h in headers]] + [[text(display(v), "small") for v in row] for row in rows]
+    table = Table(data, colWidths=widths, repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.4, GRID),
+                ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    return table
+
+
+def capaian_chart(results, width: float) -> Drawing:
+    """Capaian per indicator as horizontal bars, with the 100% line."""
+    shown = [r for r in results if r.year_capaian.value is not None][:40]
+    height = max(60, 12 * len(shown) + 40)
+    drawing = Drawing(width, height)
+    chart = HorizontalBarChart()
+    chart.x, chart.y = 60, 20
+    chart.width, chart.height = width - 90, height - 35
+    chart.data = [[min(float(r.year_capaian.value), 200.0) for r in shown] or [0]]
+    chart.categoryAxis.categoryNames = [r.indicator.code for r in shown] or ["-"]
+    chart.categoryAxis.labels.fontSize = 6.5
+    chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, 200, 25
+    chart.valueAxis.labels.fontSize = 6.5
+    chart.bars[0].fillColor = colors.HexColor("#0d6efd")
+    drawing.add(chart)
+    x100 = chart.x + chart.width * 100 / 200
+    drawing.add(Line(x100, chart.y, x100, chart.y + chart.height, strokeColor=colors.red, strokeWidth=0.8))
+    drawing.add(String(x100 + 2, chart.y + chart.height + 3, "100%", fontSize=6.5, fillColor=colors.red))
+    return drawing
+
+
+def render_analysis(cycle, results, differences, narratives, paper: str = "a4") -> bytes:
+    width = page_size(paper, wide=True)[0] - 24 * mm
+    story = [heading("1. Capaian per indikator"), Spacer(1, 2 * mm)]
+    headers = ["Kode", "Indikator", "Satuan", "Target"] + [f"Real. TW {ROMAN[q]}" for q in QUARTERS] + [
+        "Realisasi s.d. periode", "Capaian (%)", "Kategori", "Tren TW", "Tren thn", "Catatan"
+    ]  # fmt: skip
+    rows = []
+    for r in results:
+        rows.append(
+            [
+                r.indicator.code,
+                r.indicator.name,
+                r.indicator.unit,
+                r.annual_target.value if r.annual_target else None,
+                *[r.realisations.get(q) for q in QUARTERS],
+                r.year_to_date,
+                r.year_capaian.rounded(1),
+                r.category,
+                r.trend_quarter.label,
+                r.trend_year.label,
+                "; ".join(r.flags) or "-",
+            ]
+        )
+    fixed = [16, 60, 14, 15] + [15] * 4 + [18, 15, 18, 13, 13]
+    widths = [w * mm for w in fixed]
+    widths.append(max(width - sum(widths), 25 * mm))
+    story.append(_table(headers, rows, widths))
+    story += [Spacer(1, 4 * mm), heading("2. Grafik capaian terhadap 100%"), capaian_chart(results, width)]
+    story += [Spacer(1, 4 * mm), heading("3. Rekonsiliasi angka kantor dan angka seksi")]
+    if differences:
+        rec_rows = [
+            [d.indicator.code, f"TW {ROMAN[d.quarter]}", d.first.label, d.first.value, d.second.label, d.second.value,
+             d.explanation.text if d.explanation else "BELUM DIJELASKAN"]
+            for d in differences
+        ]  # fmt: skip
+        story.append(
+            _table(
+                ["Indikator", "Triwulan", "Sumber 1", "Nilai 1", "Sumber 2", "Nilai 2", "Penjelasan"],
+                rec_rows,
+                [18 * mm, 16 * mm, 60 * mm, 18 * mm, 60 * mm, 18 * mm, width - 190 * mm],
+            )
+        )
+    else:
+        story.append(text("Tidak ada selisih antara angka kantor dan angka seksi."))
+    story += [Spacer(1, 4 * mm), heading("4. Narasi analisis")]
+    if not narratives:
+        story.append(text("Belum ada narasi."))
+    for subject, narrative in narratives:
+        parts = [heading(subject, 1)]
+        for label, value in (
+            ("Analisis capaian", narrative.analysis),
+            ("Penyebab", narrative.causes),
+            ("Kendala", narrative.obstacles),
+            ("Tindak lanjut", narrative.follow_up),
+        ):
+            if value.strip():
+                parts += [text(label, "bold"), text(value)]
+        story.append(KeepTogether(parts))
+        story.append(Spacer(1, 3 * mm))
+    return build_with_contents(
+        story,
+        organisation=cycle.organisation,
+        title=f"Laporan analisa data kinerja {cycle.period_label}",
+        paper=paper,
+        wide=True,
+    )
+
+
+def render_grouping(cycle, tables, paper: str = "a4") -> bytes:
+    width = page_size(paper, wide=True)[0] - 24 * mm
+    story = []
+    for number, table in enumerate(tables, 1):
+        columns = len(table.headers)
+        if columns <= 7:
+            widths = [30 * mm, 100 * mm] + [(width - 130 * mm) / (columns - 2)] * (columns - 2)
+        else:
+            widths = [18 * mm, 60 * mm] + [(width - 78 * mm) / (columns - 2)] * (columns - 2)
+        story += [
+            heading(f"{number}. {table.title}"),
+            Spacer(1, 2 * mm),
+            _table(table.headers, table.rows, widths),
+            Spacer(1, 5 * mm),
+        ]
+    return build_with_contents(
+        story,
+        organisation=cycle.organisation,
+        title=f"Laporan hasil pengolahan dan pengelompokan data kinerja {cycle.period_label}",
+        paper=paper,
+        wide=True,
+    )

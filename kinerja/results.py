@@ -1,0 +1,270 @@
+"""A cycle's results for steps 6 and 7: for every indicator its targets, the sections' accepted
+figures per quarter, capaian per quarter and for the year to date, category, trends and flags,
+and the reconciliation of office figures with the sections' figures. A fixed number of queries,
+however many indicators."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from . import analysis
+from .models import (
+    CapaianCategory,
+    Cycle,
+    Explanation,
+    Indicator,
+    OfficeFigure,
+    Submission,
+    SubmissionRow,
+    Target,
+)
+
+QUARTERS = (1, 2, 3, 4)
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+FAR_ABOVE = Decimal(150)  # capaian above this is flagged as suspicious
+FAR_BELOW = Decimal(50)  # and below this as a warning
+
+
+@dataclass
+class Source:
+    """Where a figure came from: a section's upload (kind, version, sheet and cell) or the office."""
+
+    label: str
+    value: Decimal | None
+
+
+@dataclass
+class IndicatorResult:
+    indicator: Indicator
+    annual_target: Target | None
+    quarter_targets: dict[int, Target | None]
+    realisations: dict[int, Decimal | None]
+    cells: dict[int, str]
+    sources: dict[int, list[Source]]
+    capaian: dict[int, analysis.Result]
+    year_to_date: Decimal | None
+    year_capaian: analysis.Result
+    category: str
+    trend_quarter: analysis.Trend
+    trend_year: analysis.Trend
+    previous_year: Decimal | None
+    flags: list[str] = field(default_factory=list)
+
+    def quarter_rows(self):
+        return [(q, self.quarter_targets.get(q), self.realisations.get(q), self.capaian.get(q)) for q in QUARTERS]
+
+
+@dataclass
+class Difference:
+    key: str
+    kind: str  # "cascade" or "twice"
+    indicator: Indicator
+    quarter: int
+    first: Source
+    second: Source
+    explanation: Explanation | None = None
+
+    @property
+    def resolved(self) -> bool:
+        return self.explanation is not None and bool(self.explanation.text.strip())
+
+
+def _target_values(target: Target | None, polarity: str) -> dict:
+    if target is None:
+        return {"target": None}
+    if target.low is not None and target.high is not None:
+        return {"low": target.low, "high": target.high}
+    return {"target": target.value}
+
+
+def categories_for(organisation) -> list[tuple[Decimal, str]]:
+    own = [(c.lower_bound, c.label) for c in CapaianCategory.objects.filter(organisation=organisation)]
+    return own or analysis.DEFAULT_CATEGORIES
+
+
+def _accepted_rows(cycles_filter):
+    """Rows of the latest accepted submission of every (cycle, section, kind)."""
+    latest: dict[tuple, int] = {}
+    for sid, cycle_id, section_id, kind_id in (
+        Submission.objects.filter(cycles_filter, status=Submission.Status.ACCEPTED)
+        .values_list("pk", "cycle_id", "section_id", "kind_id")
+        .order_by("version")
+    ):
+        latest[(cycle_id, section_id, kind_id)] = sid
+    return (
+        SubmissionRow.objects.filter(submission_id__in=latest.values())
+        .select_related("submission__kind")
+        .order_by("submission__kind__order", "row_number")
+    )
+
+
+def indicator_results(cycle: Cycle) -> list[IndicatorResult]:
+    """Every active indicator of the organisation with its figures for the cycle's period."""
+    from django.db.models import Q
+
+    indicators = list(
+        Indicator.objects.filter(organisation=cycle.organisation, active=True)
+        .select_related("section", "objective", "parent")
+        .order_by("objective__order", "code")
+    )
+    targets = {(t.indicator_id, t.quarter): t for t in Target.objects.filter(indicator__in=indicators, year=cycle.year)}
+    rows_by_indicator: dict[int, list[SubmissionRow]] = {}
+    for row in _accepted_rows(Q(cycle=cycle)):
+        rows_by_indicator.setdefault(row.indicator_id, []).append(row)
+    office = {(f.indicator_id, f.quarter): f for f in OfficeFigure.objects.filter(cycle=cycle)}
+    previous: dict[int, SubmissionRow] = {}
+    previous_cycles = Q(
+        cycle__organisation=cycle.organisation, cycle__year=cycle.year - 1, cycle__quarter=cycle.quarter
+    )
+    for row in _accepted_rows(previous_cycles):
+        previous.setdefault(row.indicator_id, row)
+    thresholds = categories_for(cycle.organisation)
+    up_to = cycle.quarter or 4
+    results = []
+    for indicator in indicators:
+        realisations: dict[int, Decimal | None] = {}
+        cells: dict[int, str] = {}
+        sources: dict[int, list[Source]] = {q: [] for q in QUARTERS}
+        for row in rows_by_indicator.get(indicator.pk, []):
+            for q in QUARTERS:
+                value = row.realisation(q)
+                if value is None and not row.cells.get(f"real_q{q}"):
+                    continue
+                label = (
+                    f"{row.submission.kind.name} v{row.submission.version}, "
+                    f"lembar '{row.sheet}' sel {row.cells.get(f'real_q{q}', '?')}"
+                )
+                sources[q].append(Source(label, value))
+                if realisations.get(q) is None and value is not None:
+                    realisations[q] = value
+                    cells[q] = row.cells.get(f"real_q{q}", "")
+        for q in QUARTERS:
+            figure = office.get((indicator.pk, q))
+            if figure is not None and indicator.section.kind != "seksi":
+                # The office's own indicators (IKU) take the office's figure.
+                realisations[q] = figure.value
+                cells[q] = figure.source
+        quarter_targets = {q: targets.get((indicator.pk, q)) for q in QUARTERS}
+        capaian = {
+            q: analysis.capaian(
+                realisations.get(q),
+                polarity=indicator.polarity,
+                **_target_values(quarter_targets[q], indicator.polarity),
+            )
+            for q in QUARTERS
+            if q <= up_to
+        }
+        to_date = analysis.aggregate([realisations.get(q) for q in QUARTERS if q <= up_to], indicator.aggregation)
+        period_target = quarter_targets.get(up_to) if cycle.quarter else targets.get((indicator.pk, None))
+        period_target = period_target or targets.get((indicator.pk, None))
+        year_capaian = analysis.capaian(
+            to_date, polarity=indicator.polarity, **_target_values(period_target, indicator.polarity)
+        )
+        previous_row = previous.get(indicator.pk)
+        previous_value = previous_row.realisation(up_to) if previous_row else None
+        result = IndicatorResult(
+            indicator=indicator,
+            annual_target=targets.get((indicator.pk, None)),
+            quarter_targets=quarter_targets,
+            realisations=realisations,
+            cells=cells,
+            sources=sources,
+            capaian=capaian,
+            year_to_date=to_date,
+            year_capaian=year_capaian,
+            category=analysis.category(year_capaian.rounded(2), thresholds),
+            trend_quarter=analysis.trend(realisations.get(up_to), realisations.get(up_to - 1) if up_to > 1 else None),
+            trend_year=analysis.trend(realisations.get(up_to), previous_value),
+            previous_year=previous_value,
+        )
+        result.flags = _flags(result, rows_by_indicator.get(indicator.pk, []), up_to)
+        results.append(result)
+    return results
+
+
+def _flags(result: IndicatorResult, rows: list[SubmissionRow], up_to: int) -> list[str]:
+    flags = []
+    missing = [ROMAN[q] for q in QUARTERS if q <= up_to and result.realisations.get(q) is None]
+    if missing:
+        flags.append("realisasi kosong TW " + ", ".join(missing))
+    value = result.year_capaian.value
+    if value is not None and value > FAR_ABOVE:
+        flags.append(f"capaian jauh di atas 100% ({result.year_capaian.rounded(1)}%)")
+    if value is not None and value < FAR_BELOW:
+        flags.append(f"capaian di bawah {FAR_BELOW}% ({result.year_capaian.rounded(1)}%)")
+    if result.indicator.aggregation == "sum":
+        backwards = analysis.went_backwards([result.realisations.get(q) for q in QUARTERS])
+        if backwards and result.indicator.aggregation == "sum" and _looks_cumulative(result):
+            flags.append("realisasi kumulatif turun pada TW " + ", ".join(ROMAN[q] for q in backwards))
+    annual = result.annual_target.value if result.annual_target else None
+    for row in rows:
+        if row.annual_target is not None and annual is not None and analysis.differs(row.annual_target, annual):
+            flags.append(
+                f"target di berkas ({_fmt(row.annual_target)}) berbeda dengan Perjanjian Kinerja ({_fmt(annual)})"
+            )
+            break
+    return flags
+
+
+def _looks_cumulative(result: IndicatorResult) -> bool:
+    """Quarterly targets that only grow mean figures reported as running totals."""
+    values = [t.value for t in result.quarter_targets.values() if t is not None and t.value is not None]
+    return len(values) > 1 and all(b >= a for a, b in zip(values, values[1:], strict=False))
+
+
+def differences(cycle: Cycle, results: list[IndicatorResult] | None = None) -> list[Difference]:
+    """Every disagreement to resolve or explain before step 6 closes: an office figure (IKU) that
+    differs from its cascade children's figures (combined as the IKU's definition says: sum,
+    average; "latest" is compared with the children's average), and an indicator whose figure
+    differs between two uploads of different kinds."""
+    results = results if results is not None else indicator_results(cycle)
+    by_indicator = {r.indicator.pk: r for r in results}
+    children: dict[int, list[IndicatorResult]] = {}
+    for r in results:
+        if r.indicator.parent_id:
+            children.setdefault(r.indicator.parent_id, []).append(r)
+    office = {(f.indicator_id, f.quarter): f for f in OfficeFigure.objects.filter(cycle=cycle)}
+    explanations = {e.key: e for e in Explanation.objects.filter(cycle=cycle).select_related("explained_by")}
+    up_to = cycle.quarter or 4
+    found = []
+    for (indicator_id, quarter), figure in sorted(office.items(), key=lambda kv: (kv[0][0], kv[0][1])):
+        parent = by_indicator.get(indicator_id)
+        kids = children.get(indicator_id, [])
+        if parent is None or not kids or quarter > up_to:
+            continue
+        values = [k.realisations.get(quarter) for k in kids]
+        method = "sum" if parent.indicator.aggregation == "sum" else "average"
+        combined = analysis.aggregate(values, method)
+        if analysis.differs(figure.value, combined):
+            key = f"cascade:{parent.indicator.code}:{quarter}"
+            detail = ", ".join(f"{k.indicator.code} {_fmt(k.realisations.get(quarter))}" for k in kids)
+            found.append(
+                Difference(
+                    key=key,
+                    kind="cascade",
+                    indicator=parent.indicator,
+                    quarter=quarter,
+                    first=Source(f"angka kantor ({figure.source or 'isian Kasubag'})", figure.value),
+                    second=Source(f"{'jumlah' if method == 'sum' else 'rata-rata'} seksi: {detail}", combined),
+                    explanation=explanations.get(key),
+                )
+            )
+    for r in results:
+        for quarter in QUARTERS:
+            values = r.sources.get(quarter, [])
+            if quarter > up_to or len(values) < 2:
+                continue
+            first = values[0]
+            for other in values[1:]:
+                if analysis.differs(first.value, other.value):
+                    key = f"twice:{r.indicator.code}:{quarter}"
+                    found.append(Difference(key, "twice", r.indicator, quarter, first, other, explanations.get(key)))
+                    break
+    return found
+
+
+def _fmt(value) -> str:
+    from .spreadsheets.numbers import format_number
+
+    return format_number(value)

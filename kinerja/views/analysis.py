@@ -1,0 +1,227 @@
+"""Steps 6 and 7 in the browser: the analysis page (capaian, flags, charts, reconciliation,
+office figures, narrative) and the grouping page, with their PDF and Excel reports."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from .. import analysis_steps, charts, permissions, results, workflow
+from ..models import GroupingReport, Indicator, Narrative, StrategicObjective
+from ..reports import analysis_report
+from ..spreadsheets.exporter import workbook_from_tables
+from ..spreadsheets.numbers import NotANumber, parse_number
+from .cycles import _cycle_for
+from .data import _office_only
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _narratives(cycle):
+    items = Narrative.objects.filter(cycle=cycle).select_related("indicator", "objective")
+    by_indicator = {n.indicator_id: n for n in items if n.indicator_id}
+    by_objective = {n.objective_id: n for n in items if n.objective_id}
+    return by_indicator, by_objective
+
+
+def _download(data: bytes, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_GET
+def analysis_page(request, pk):
+    cycle = _cycle_for(request, pk)
+    _office_only(request, cycle)
+    data = results.indicator_results(cycle)
+    diffs = results.differences(cycle, data)
+    by_indicator, by_objective = _narratives(cycle)
+    objectives = list(StrategicObjective.objects.filter(organisation=cycle.organisation))
+    fmt = request.GET.get("format")
+    period = f"{cycle.year}-{cycle.quarter or 'tahun'}"
+    if fmt == "pdf":
+        narratives = [(f"Sasaran {o}", by_objective[o.pk]) for o in objectives if o.pk in by_objective]
+        narratives += [
+            (f"Indikator {r.indicator}", by_indicator[r.indicator.pk]) for r in data if r.indicator.pk in by_indicator
+        ]
+        pdf = analysis_report.render_analysis(cycle, data, diffs, narratives, paper=request.GET.get("kertas", "a4"))
+        return _download(pdf, "application/pdf", f"laporan-analisa-{period}.pdf")
+    if fmt == "xlsx":
+        tables = analysis_steps.grouping_tables(cycle, ["objective", "quarter"], data)
+        return _download(
+            workbook_from_tables(tables, title=f"Laporan analisa data kinerja {cycle.period_label}"),
+            XLSX,
+            f"laporan-analisa-{period}.xlsx",
+        )
+    run = analysis_steps.open_run(cycle, 6)
+    can_edit = bool(run) and permissions.can_act_on_run(request.user, run)
+    narrative_open = can_edit or bool(
+        analysis_steps.open_run(cycle, 7)
+        and permissions.can_act_on_run(request.user, analysis_steps.open_run(cycle, 7))
+    )
+    up_to = cycle.quarter or 4
+    office_rows = [
+        (r, [(q, r.realisations.get(q) if r.indicator.section.kind != "seksi" else None) for q in range(1, up_to + 1)])
+        for r in data
+        if r.indicator.is_iku
+    ]
+    context = {
+        "cycle": cycle,
+        "results": [(r, charts.sparkline([r.realisations.get(q) for q in results.QUARTERS])) for r in data],
+        "bars": charts.capaian_bars(data),
+        "hundred_at": charts.HUNDRED_AT,
+        "differences": diffs,
+        "open_differences": [d for d in diffs if not d.resolved],
+        "office_rows": office_rows,
+        "quarters": list(range(1, up_to + 1)),
+        "objectives": [(o, by_objective.get(o.pk)) for o in objectives],
+        "indicator_narratives": [(r.indicator, by_indicator.get(r.indicator.pk)) for r in data],
+        "run": run,
+        "can_edit": can_edit,
+        "narrative_open": narrative_open,
+        "overdue": bool(run and timezone.now() > run.due_at),
+    }
+    return render(request, "kinerja/analysis.html", context)
+
+
+@require_POST
+def analysis_office(request, pk):
+    cycle = _cycle_for(request, pk)
+    _office_only(request, cycle)
+    errors, saved = [], 0
+    indicators = {i.pk: i for i in Indicator.objects.filter(organisation=cycle.organisation, is_iku=True)}
+    try:
+        for key, raw in request.POST.items():
+            if not key.startswith("office-"):
+                continue
+            _prefix, indicator_id, quarter = key.split("-")
+            indicator = indicators.get(int(indicator_id))
+            if indicator is None:
+                continue
+            try:
+                value = parse_number(raw)
+            except NotANumber:
+                errors.append(f"{indicator.code} TW {quarter}: '{raw}' bukan angka.")
+                continue
+            analysis_steps.set_office_figure(
+                cycle=cycle, indicator=indicator, quarter=int(quarter), value=value, by=request.user
+            )
+            saved += 1
+    except (ValueError, workflow.WorkflowError) as exc:
+        messages.error(request, str(exc) or "Isian tidak sah.")
+        return redirect("kinerja:analysis", pk=cycle.pk)
+    for error in errors:
+        messages.error(request, error)
+    if not errors:
+        messages.success(request, "Angka kantor disimpan; rekonsiliasi dihitung ulang.")
+    return redirect("kinerja:analysis", pk=cycle.pk)
+
+
+@require_POST
+def analysis_explain(request, pk):
+    cycle = _cycle_for(request, pk)
+    _office_only(request, cycle)
+    try:
+        analysis_steps.explain(
+            cycle=cycle, key=request.POST.get("key", ""), text=request.POST.get("text", ""), by=request.user
+        )
+    except workflow.WorkflowError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Penjelasan selisih disimpan.")
+    return redirect("kinerja:analysis", pk=cycle.pk)
+
+
+@require_POST
+def narrative_save(request, pk):
+    """Saves a narrative; answers JSON to the autosave script and redirects a plain form post."""
+    cycle = _cycle_for(request, pk)
+    _office_only(request, cycle)
+    indicator = objective = None
+    if request.POST.get("indicator"):
+        indicator = get_object_or_404(Indicator, pk=request.POST["indicator"], organisation=cycle.organisation)
+    elif request.POST.get("objective"):
+        objective = get_object_or_404(StrategicObjective, pk=request.POST["objective"], organisation=cycle.organisation)
+    fields = {name: request.POST.get(name) for name in analysis_steps.NARRATIVE_FIELDS}
+    wants_json = request.headers.get("X-Requested-With") == "autosave"
+    try:
+        narrative = analysis_steps.save_narrative(
+            cycle=cycle, by=request.user, indicator=indicator, objective=objective, **fields
+        )
+    except workflow.WorkflowError as exc:
+        if wants_json:
+            return JsonResponse({"saved": False, "message": str(exc)}, status=409)
+        messages.error(request, str(exc))
+        return redirect("kinerja:analysis", pk=cycle.pk)
+    if wants_json:
+        return JsonResponse({"saved": True, "at": timezone.localtime(narrative.updated_at).strftime("%H:%M:%S")})
+    messages.success(request, "Narasi disimpan.")
+    return redirect("kinerja:analysis", pk=cycle.pk)
+
+
+@require_POST
+def analysis_finish(request, pk):
+    cycle = _cycle_for(request, pk)
+    run = analysis_steps.open_run(cycle, 6)
+    if run is None:
+        messages.error(request, "Langkah 6 tidak sedang terbuka.")
+        return redirect("kinerja:cycle_detail", pk=cycle.pk)
+    try:
+        analysis_steps.finish_analysis(
+            run, by=request.user, overdue_reason=request.POST.get("overdue_reason", "")[:2000]
+        )
+    except workflow.WorkflowError as exc:
+        messages.error(request, str(exc))
+        return redirect("kinerja:analysis", pk=cycle.pk)
+    messages.success(request, "Analisis selesai. Langkah 7 (pengelompokan data) dibuka.")
+    return redirect("kinerja:cycle_detail", pk=cycle.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def grouping_page(request, pk):
+    cycle = _cycle_for(request, pk)
+    _office_only(request, cycle)
+    run = analysis_steps.open_run(cycle, 7)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if run is None:
+                raise workflow.WorkflowError("Langkah 7 tidak sedang terbuka.")
+            if action == "finish":
+                analysis_steps.finish_grouping(
+                    run, by=request.user, overdue_reason=request.POST.get("overdue_reason", "")[:2000]
+                )
+                messages.success(request, "Pengelompokan selesai. Langkah 8 (pemeriksaan Sekretaris) dibuka.")
+                return redirect("kinerja:cycle_detail", pk=cycle.pk)
+            analysis_steps.make_grouping(run, by=request.user, groupings=request.POST.getlist("groupings"))
+            messages.success(request, "Laporan pengelompokan dibuat.")
+        except workflow.WorkflowError as exc:
+            messages.error(request, str(exc))
+        return redirect("kinerja:grouping", pk=cycle.pk)
+    report = GroupingReport.objects.filter(run__cycle=cycle).select_related("created_by").first()
+    tables = analysis_steps.grouping_tables(cycle, report.groupings) if report else []
+    fmt = request.GET.get("format")
+    if fmt in ("pdf", "xlsx"):
+        if report is None:
+            raise PermissionDenied("Belum ada laporan pengelompokan.")
+        period = f"{cycle.year}-{cycle.quarter or 'tahun'}"
+        if fmt == "pdf":
+            pdf = analysis_report.render_grouping(cycle, tables, paper=request.GET.get("kertas", "a4"))
+            return _download(pdf, "application/pdf", f"laporan-pengelompokan-{period}.pdf")
+        title = f"Laporan hasil pengolahan dan pengelompokan data kinerja {cycle.period_label}"
+        return _download(workbook_from_tables(tables, title=title), XLSX, f"laporan-pengelompokan-{period}.xlsx")
+    context = {
+        "cycle": cycle,
+        "run": run,
+        "report": report,
+        "tables": [(t, [[analysis_steps.display(v) for v in row] for row in t.rows]) for t in tables],
+        "choices": GroupingReport.GROUPINGS,
+        "chosen": report.groupings if report else [code for code, _ in GroupingReport.GROUPINGS],
+        "can_edit": bool(run) and permissions.can_act_on_run(request.user, run),
+        "report_in_round": bool(report and run and report.run_id == run.pk),
+        "overdue": bool(run and timezone.now() > run.due_at),
+    }
+    return render(request, "kinerja/grouping.html", context)
