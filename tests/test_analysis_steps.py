@@ -1,0 +1,232 @@
+"""Steps 6 and 7 with real data: capaian and flags per indicator, reconciliation of office and
+section figures, the narrative, the grouping report, and the reports matching the database."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from kinerja import analysis_steps, completeness, results, submissions, workflow
+from kinerja.models import DataKind, GroupingReport, Indicator, Narrative, Target
+
+from .conftest import MONDAY, advance, open_runs, start, workbook_bytes
+
+HEADER = ["Kode", "Target Tahunan", "Realisasi TW I", "Realisasi TW II", "Realisasi TW III", "Realisasi TW IV"]
+DATA = {
+    "pem": [["PEM-01", 13, 13, 12, 13, 13], ["PEM-02", 100, 100, 92, 100, 100]],
+    "trantib": [["TRA-01", 90, 90, 90, 91, 92], ["TRA-02", 12, 3, 6, 9, 14]],
+    "pmd": [["PMD-01", 24, 5, 11, 18, 16], ["PMD-02", 77, 70, 70, 77, 77]],
+    "kesos": [["KES-01", 20, 3, 7, 12, 16], ["KES-02", 95, 25, 50, 75, 95]],
+    "pelum": [["PEL-01", 95, 95, 96, 95, 97], ["PEL-02", 2, 2, 2, "1,5", 2]],
+}
+
+
+def to_step_6(cast, data=DATA):
+    cycle = start(cast, sections=[cast.sections[code] for code in data])
+    advance(cast, cycle, 2)
+    kind = DataKind.objects.get(code="realisasi")
+    for code, rows in data.items():
+        section = cast.sections[code]
+        outcome = submissions.submit(
+            cycle=cycle, section=section, kind=kind, data=workbook_bytes([HEADER, *rows]), filename=f"{code}.xlsx",
+            by=cast.users[f"staf.{code}"], at=MONDAY,
+        )  # fmt: skip
+        assert outcome.result.ok, outcome.result.problems
+        submissions.hand_in(submissions.open_step_2(cycle, section), by=cast.users[f"staf.{code}"], at=MONDAY)
+    (receipt,) = open_runs(cycle)
+    submissions.confirm_receipt(receipt, by=cast.kasubag, at=MONDAY)
+    (check,) = open_runs(cycle)
+    verdicts = {s.pk: completeness.Verdict(complete=True) for s in completeness.sections_to_check(check)}
+    completeness.record(check, by=cast.kasubag, verdicts=verdicts, at=MONDAY)
+    assert open_runs(cycle)[0].step.number == 6
+    return cycle
+
+
+@pytest.fixture
+def cycle(klego_data):
+    return to_step_6(klego_data)
+
+
+def by_code(cycle):
+    return {r.indicator.code: r for r in results.indicator_results(cycle)}
+
+
+def test_capaian_per_indicator_for_the_year_to_date(klego_data, cycle):
+    data = by_code(cycle)
+    pem = data["PEM-01"]  # latest of the quarters, against the TW IV target 13
+    assert (
+        pem.year_to_date == 13 and pem.year_capaian.rounded(1) == Decimal("100.0") and pem.category == "Sangat tinggi"
+    )
+    tra = data["TRA-02"]  # lower is better, summed: 3+6+9+14 = 32 against 12
+    assert tra.year_to_date == 32 and tra.year_capaian.rounded(1) == Decimal("-66.7")
+    pel = data["PEL-02"]  # average of 2, 2, 1.5, 2, lower is better against 2
+    assert pel.year_to_date == Decimal("1.875") and pel.year_capaian.rounded(1) == Decimal("106.3")
+    assert data["KES-02"].trend_quarter.direction == "naik"
+    assert data["PEM-01"].capaian[2].rounded(1) == Decimal("92.3")
+
+
+def test_flags_name_what_to_look_at(klego_data, cycle):
+    data = by_code(cycle)
+    assert "realisasi kumulatif turun pada TW IV" in data["PMD-01"].flags  # 5, 11, 18 then 16
+    assert any("di bawah 50%" in f for f in data["TRA-02"].flags)
+    assert any("realisasi kosong TW I, II, III, IV" in f for f in data["IKU-01"].flags)  # no office figure yet
+    assert any("target di berkas (20) berbeda dengan Perjanjian Kinerja (16)" in f for f in data["KES-01"].flags)
+    assert data["PEL-01"].flags == []
+
+
+def test_reconciliation_lists_a_disagreement_and_step_6_waits_for_it(klego_data, cycle):
+    iku = Indicator.objects.get(code="IKU-04")  # sum of PMD-01 and KES-01
+    analysis_steps.set_office_figure(cycle=cycle, indicator=iku, quarter=1, value=Decimal(10), by=klego_data.kasubag)
+    analysis_steps.set_office_figure(cycle=cycle, indicator=iku, quarter=2, value=Decimal(18), by=klego_data.kasubag)
+    (difference,) = results.differences(cycle)
+    assert (difference.key, difference.first.value, difference.second.value) == ("cascade:IKU-04:1", 10, 8)
+    assert "PMD-01 5" in difference.second.label and "KES-01 3" in difference.second.label
+    (run,) = open_runs(cycle)
+    with pytest.raises(workflow.WorkflowError, match="1 selisih yang belum diselesaikan"):
+        analysis_steps.finish_analysis(run, by=klego_data.kasubag, at=MONDAY)
+    analysis_steps.explain(
+        cycle=cycle, key="cascade:IKU-04:1", text="Kegiatan lintas seksi dihitung sekali", by=klego_data.kasubag
+    )
+    analysis_steps.finish_analysis(run, by=klego_data.kasubag, at=MONDAY)
+    assert open_runs(cycle)[0].step.number == 7
+
+
+def test_correcting_the_office_figure_resolves_the_difference(klego_data, cycle):
+    iku = Indicator.objects.get(code="IKU-04")
+    analysis_steps.set_office_figure(cycle=cycle, indicator=iku, quarter=1, value=Decimal(10), by=klego_data.kasubag)
+    assert len(results.differences(cycle)) == 1
+    analysis_steps.set_office_figure(cycle=cycle, indicator=iku, quarter=1, value=Decimal(8), by=klego_data.kasubag)
+    assert results.differences(cycle) == []
+    with pytest.raises(workflow.WorkflowError, match="sudah tidak ada"):
+        analysis_steps.explain(cycle=cycle, key="cascade:IKU-04:1", text="x", by=klego_data.kasubag)
+
+
+def test_the_same_indicator_reported_twice_with_different_values_is_a_difference(klego_data):
+    from kinerja.models import Obligation
+
+    pengukuran = DataKind.objects.get(code="pengukuran")
+    cycle = start(klego_data)
+    for section in cycle.sections.all():
+        Obligation.objects.create(cycle=cycle, section=section, kind=pengukuran)
+    advance(klego_data, cycle, 2)
+    section = klego_data.sections["pem"]
+    for kind, q1 in (("realisasi", 13), ("pengukuran", 12)):
+        data = workbook_bytes([HEADER, ["PEM-01", 13, q1]])
+        submissions.submit(
+            cycle=cycle, section=section, kind=DataKind.objects.get(code=kind), data=data,
+            filename=f"{kind}.xlsx", by=klego_data.staf_pem,
+        )  # fmt: skip
+    (difference,) = results.differences(cycle)
+    assert difference.kind == "twice" and difference.key == "twice:PEM-01:1"
+    assert {difference.first.value, difference.second.value} == {13, 12}
+    assert "sel B2" in difference.first.label or "sel C2" in difference.first.label
+
+
+def test_only_the_kasubag_changes_the_analysis_and_only_while_step_6_is_open(klego_data, cycle):
+    iku = Indicator.objects.get(code="IKU-04")
+    with pytest.raises(workflow.NotAllowed):
+        analysis_steps.set_office_figure(cycle=cycle, indicator=iku, quarter=1, value=1, by=klego_data.sekcam)
+    (run,) = open_runs(cycle)
+    analysis_steps.finish_analysis(run, by=klego_data.kasubag, at=MONDAY)
+    with pytest.raises(workflow.WorkflowError, match="tidak sedang terbuka"):
+        analysis_steps.set_office_figure(cycle=cycle, indicator=iku, quarter=1, value=1, by=klego_data.kasubag)
+
+
+def test_narrative_is_saved_as_typed_through_the_autosave_endpoint(client, klego_data, cycle):
+    url = reverse("kinerja:narrative_save", args=[cycle.pk])
+    objective = Indicator.objects.get(code="IKU-04").objective
+    client.force_login(klego_data.kasubag)
+    response = client.post(
+        url, {"objective": objective.pk, "analysis": "Capaian SS3 baik"}, headers={"X-Requested-With": "autosave"}
+    )
+    assert response.status_code == 200 and response.json()["saved"] is True
+    client.post(
+        url,
+        {"objective": objective.pk, "analysis": "Capaian SS3 baik sekali", "causes": "Dana desa"},
+        headers={"X-Requested-With": "autosave"},
+    )
+    narrative = Narrative.objects.get(objective=objective)
+    assert (narrative.analysis, narrative.causes) == ("Capaian SS3 baik sekali", "Dana desa")
+    assert narrative.history.count() == 2
+    client.force_login(klego_data.staf_pem)
+    assert client.post(url, {"objective": objective.pk, "analysis": "x"}).status_code == 403
+
+
+def test_the_analysis_page_shows_the_table_chart_and_differences(client, klego_data, cycle):
+    analysis_steps.set_office_figure(
+        cycle=cycle, indicator=Indicator.objects.get(code="IKU-04"), quarter=1, value=10, by=klego_data.kasubag
+    )
+    client.force_login(klego_data.kasubag)
+    page = client.get(reverse("kinerja:analysis", args=[cycle.pk])).content.decode()
+    assert page.count('data-indicator="') == 14 and "<svg" in page and 'data-testid="differences"' in page
+    assert "Masih ada 1 selisih" in page and "js/autosave.js" in page
+
+
+def test_the_analysis_reports_open_and_match_the_database(client, klego_data, cycle):
+    client.force_login(klego_data.kasubag)
+    pdf = client.get(reverse("kinerja:analysis", args=[cycle.pk]) + "?format=pdf")
+    reader = PdfReader(io.BytesIO(pdf.content))
+    text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    assert "Daftar isi" in text and "1. Capaian per indikator" in text and "Halaman 2" in text
+    assert "KECAMATAN KLEGO" in text and "PEL-02" in text and "106,3" in text.replace("106.3", "106,3")
+    xlsx = client.get(reverse("kinerja:analysis", args=[cycle.pk]) + "?format=xlsx")
+    workbook = load_workbook(io.BytesIO(xlsx.content))
+    quarter_sheet = workbook["Per triwulan"]
+    assert quarter_sheet.freeze_panes == "C5"
+    rows = {row[0]: row for row in quarter_sheet.iter_rows(min_row=5, values_only=True)}
+    assert Decimal(str(rows["PEL-02"][10])) == Decimal("1.5")  # Realisasi TW III, to the last digit
+    target = Target.objects.get(indicator__code="PEL-02", year=2026, quarter=3).value
+    assert Decimal(str(rows["PEL-02"][9])) == target
+
+
+def test_step_7_groups_the_data_as_chosen_and_closes_only_with_a_report(client, klego_data, cycle):
+    (run,) = open_runs(cycle)
+    analysis_steps.finish_analysis(run, by=klego_data.kasubag, at=MONDAY)
+    (grouping_run,) = open_runs(cycle)
+    with pytest.raises(workflow.WorkflowError, match="laporan pengelompokan"):
+        analysis_steps.finish_grouping(grouping_run, by=klego_data.kasubag, at=MONDAY)
+    client.force_login(klego_data.kasubag)
+    url = reverse("kinerja:grouping", args=[cycle.pk])
+    client.post(url, {"action": "make", "groupings": ["objective", "section", "cascade"]})
+    report = GroupingReport.objects.get()
+    assert report.groupings == ["objective", "cascade", "section"]
+    page = client.get(url).content.decode()
+    assert page.count('data-testid="grouping-table"') == 3
+    workbook = load_workbook(io.BytesIO(client.get(url + "?format=xlsx").content))
+    assert workbook.sheetnames == ["Per sasaran strategis", "Per IKU dan cascade-nya", "Per seksi"]
+    reader = PdfReader(io.BytesIO(client.get(url + "?format=pdf").content))
+    assert "Per seksi" in " ".join(p.extract_text() for p in reader.pages)
+    client.post(url, {"action": "finish", "overdue_reason": "x"})
+    assert open_runs(cycle)[0].step.number == 8
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_analysis_page_query_count_is_the_same_for_10_and_500_indicators(client, klego_data):
+    from kinerja.models import Indicator as I  # noqa: N817
+
+    Indicator.objects.filter(code__startswith="IKU").update(active=False)
+    cycle = to_step_6(klego_data, {"pem": DATA["pem"]})
+    client.force_login(klego_data.kasubag)
+    url = reverse("kinerja:analysis", args=[cycle.pk])
+    small = count_queries(client, url)
+    pem = klego_data.sections["pem"]
+    I.objects.bulk_create(
+        [
+            I(organisation=klego_data.org, code=f"N-{i:03d}", name=f"Indikator {i}", unit="x", section=pem)
+            for i in range(490)
+        ]
+    )
+    Target.objects.bulk_create(
+        [Target(indicator=i, year=2026, value=10) for i in I.objects.filter(code__startswith="N-")]
+    )
+    assert count_queries(client, url) == small
