@@ -5,16 +5,21 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
+    CapaianCategory,
     CompletenessCheck,
     Cycle,
     DataKind,
     Disposition,
     DispositionInstruction,
     Evidence,
+    Explanation,
+    GroupingReport,
     HolidayCorrection,
     Indicator,
     Letter,
+    Narrative,
     Obligation,
+    OfficeFigure,
     Organisation,
     Position,
     ReceiptConfirmation,
@@ -222,3 +227,29 @@ class ReceiptConfirmationAdmin(ReadOnlyAdmin):
 @admin.register(CompletenessCheck)
 class CompletenessCheckAdmin(ReadOnlyAdmin):
     list_display = ("run", "section", "complete", "checked_by", "checked_at")
+
+
+@admin.register(CapaianCategory)
+class CapaianCategoryAdmin(SimpleHistoryAdmin):
+    list_display = ("label", "lower_bound", "organisation")
+    list_filter = ("organisation",)
+
+
+@admin.register(OfficeFigure)
+class OfficeFigureAdmin(ReadOnlyAdmin):
+    list_display = ("cycle", "indicator", "quarter", "value", "entered_by", "entered_at")
+
+
+@admin.register(Explanation)
+class ExplanationAdmin(ReadOnlyAdmin):
+    list_display = ("cycle", "key", "explained_by", "explained_at")
+
+
+@admin.register(Narrative)
+class NarrativeAdmin(ReadOnlyAdmin):
+    list_display = ("cycle", "indicator", "objective", "updated_by", "updated_at")
+
+
+@admin.register(GroupingReport)
+class GroupingReportAdmin(ReadOnlyAdmin):
+    list_display = ("run", "groupings", "created_by", "created_at")

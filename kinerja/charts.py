@@ -9,6 +9,10 @@ from decimal import Decimal
 SCALE_MAX = Decimal(150)  # bars are drawn up to 150%; beyond that they are capped and marked
 
 
+ROW = 18  # drawing units per bar
+LEFT, RIGHT = 70, 930  # where bars start and where the 150% mark ends
+
+
 @dataclass
 class Bar:
     label: str
@@ -16,22 +20,37 @@ class Bar:
     width: float  # percent of the drawing width
     colour: str
     capped: bool
+    y: int = 0
+
+    @property
+    def length(self) -> float:
+        return self.width / 100 * (RIGHT - LEFT)
+
+    @property
+    def text_y(self) -> int:
+        return self.y + 13
 
 
 def capaian_bars(results) -> list[Bar]:
     bars = []
-    for r in results:
+    for index, r in enumerate(results):
         value = r.year_capaian.rounded(1)
         if value is None:
-            bars.append(Bar(r.indicator.code, None, 0, "#adb5bd", False))
+            bars.append(Bar(r.indicator.code, None, 0, "#adb5bd", False, index * ROW))
             continue
         shown = max(Decimal(0), min(value, SCALE_MAX))
         colour = "#198754" if value >= 100 else "#ffc107" if value >= 76 else "#dc3545"
-        bars.append(Bar(r.indicator.code, value, float(shown / SCALE_MAX * 100), colour, value > SCALE_MAX))
+        bars.append(
+            Bar(r.indicator.code, value, float(shown / SCALE_MAX * 100), colour, value > SCALE_MAX, index * ROW)
+        )
     return bars
 
 
-HUNDRED_AT = float(Decimal(100) / SCALE_MAX * 100)
+HUNDRED_AT = LEFT + float(Decimal(100) / SCALE_MAX) * (RIGHT - LEFT)
+
+
+def chart_height(bars) -> int:
+    return ROW * len(bars) + 6
 
 
 def sparkline(values: list, width: int = 80, height: int = 22) -> str:

@@ -230,3 +230,25 @@ def test_the_analysis_page_query_count_is_the_same_for_10_and_500_indicators(cli
         [Target(indicator=i, year=2026, value=10) for i in I.objects.filter(code__startswith="N-")]
     )
     assert count_queries(client, url) == small
+
+
+def test_the_pdf_draws_trends_with_one_measured_quarter_and_negative_capaian(klego_data, cycle):
+    """Regression: reportlab cannot draw a one-point line, and negative bars ran off the chart."""
+    from kinerja.reports import analysis_report
+
+    analysis_steps.set_office_figure(
+        cycle=cycle, indicator=Indicator.objects.get(code="IKU-04"), quarter=1, value=8, by=klego_data.kasubag
+    )
+    for quarter, value in ((1, 80), (2, 85)):
+        analysis_steps.set_office_figure(
+            cycle=cycle,
+            indicator=Indicator.objects.get(code="IKU-01"),
+            quarter=quarter,
+            value=value,
+            by=klego_data.kasubag,
+        )
+    data = results.indicator_results(cycle)
+    assert data and any(r.year_capaian.value is not None and r.year_capaian.value < 0 for r in data)
+    pdf = analysis_report.render_analysis(cycle, data, results.differences(cycle, data), [])
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Tren capaian IKU per triwulan" in text and "IKU-01" in text

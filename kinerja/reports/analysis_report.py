@@ -37,7 +37,7 @@ def capaian_chart(results, width: float) -> Drawing:
     chart = HorizontalBarChart()
     chart.x, chart.y = 60, 20
     chart.width, chart.height = width - 90, height - 35
-    chart.data = [[min(float(r.year_capaian.value), 200.0) for r in shown] or [0]]
+    chart.data = [[max(0.0, min(float(r.year_capaian.value), 200.0)) for r in shown] or [0]]
     chart.categoryAxis.categoryNames = [r.indicator.code for r in shown] or ["-"]
     chart.categoryAxis.labels.fontSize = 6.5
     chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, 200, 25
@@ -47,6 +47,44 @@ def capaian_chart(results, width: float) -> Drawing:
     x100 = chart.x + chart.width * 100 / 200
     drawing.add(Line(x100, chart.y, x100, chart.y + chart.height, strokeColor=colors.red, strokeWidth=0.8))
     drawing.add(String(x100 + 2, chart.y + chart.height + 3, "100%", fontSize=6.5, fillColor=colors.red))
+    return drawing
+
+
+def trend_chart(results, width: float) -> Drawing:
+    """Capaian per quarter of each IKU as lines (the office-level trend). Indicators with fewer
+    than two measured quarters have no line (reportlab cannot draw one point as a line)."""
+    from reportlab.graphics.charts.legends import Legend
+    from reportlab.graphics.charts.lineplots import LinePlot
+
+    palette = ["#0d6efd", "#198754", "#dc3545", "#fd7e14", "#6f42c1", "#20c997"]
+    lines = []
+    for r in results:
+        if not r.indicator.is_iku:
+            continue
+        points = [(q, float(r.capaian[q].value)) for q in QUARTERS if q in r.capaian and r.capaian[q].value is not None]
+        if len(points) >= 2:
+            lines.append((r.indicator.code, [(x, max(min(y, 200.0), -50.0)) for x, y in points]))
+    lines = lines[:6]
+    drawing = Drawing(width, 150)
+    if not lines:
+        drawing.add(String(10, 70, "Belum ada data tren (perlu sedikitnya dua triwulan terukur).", fontSize=8))
+        return drawing
+    plot = LinePlot()
+    plot.x, plot.y, plot.width, plot.height = 40, 25, width - 200, 110
+    plot.data = [points for _code, points in lines]
+    plot.xValueAxis.valueMin, plot.xValueAxis.valueMax, plot.xValueAxis.valueSteps = 1, 4, [1, 2, 3, 4]
+    plot.xValueAxis.labelTextFormat = lambda v: f"TW {ROMAN.get(int(v), '')}"
+    plot.yValueAxis.valueMin, plot.yValueAxis.valueMax, plot.yValueAxis.valueStep = -50, 200, 50
+    plot.xValueAxis.labels.fontSize = plot.yValueAxis.labels.fontSize = 6.5
+    for index in range(len(lines)):
+        plot.lines[index].strokeColor = colors.HexColor(palette[index])
+        plot.lines[index].strokeWidth = 1.2
+    drawing.add(plot)
+    legend = Legend()
+    legend.x, legend.y = width - 150, 130
+    legend.fontSize = 6.5
+    legend.colorNamePairs = [(colors.HexColor(palette[i]), code) for i, (code, _points) in enumerate(lines)]
+    drawing.add(legend)
     return drawing
 
 
@@ -78,6 +116,7 @@ def render_analysis(cycle, results, differences, narratives, paper: str = "a4") 
     widths.append(max(width - sum(widths), 25 * mm))
     story.append(_table(headers, rows, widths))
     story += [Spacer(1, 4 * mm), heading("2. Grafik capaian terhadap 100%"), capaian_chart(results, width)]
+    story += [Spacer(1, 2 * mm), text("Tren capaian IKU per triwulan (%)", "bold"), trend_chart(results, width)]
     story += [Spacer(1, 4 * mm), heading("3. Rekonsiliasi angka kantor dan angka seksi")]
     if differences:
         rec_rows = [

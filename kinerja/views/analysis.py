@@ -71,7 +71,8 @@ def analysis_page(request, pk):
     context = {
         "cycle": cycle,
         "results": [(r, charts.sparkline([r.realisations.get(q) for q in results.QUARTERS])) for r in data],
-        "bars": charts.capaian_bars(data),
+        "bars": (bars := charts.capaian_bars(data)),
+        "chart_height": charts.chart_height(bars),
         "hundred_at": charts.HUNDRED_AT,
         "differences": diffs,
         "open_differences": [d for d in diffs if not d.resolved],
