@@ -70,7 +70,16 @@ def _disposition_received(run: StepRun, outcome: str) -> str | None:
 
 # Steps closed by an action on another page rather than a button on the cycle page: the cycle
 # page links there instead (step 1 closes when the Kasubag receives the disposition).
-CLOSED_ELSEWHERE = {1: "letter", 2: "section_data", 4: "receipt", 5: "completeness", 6: "analysis", 7: "grouping"}
+CLOSED_ELSEWHERE = {
+    1: "letter",
+    2: "section_data",
+    4: "receipt",
+    5: "completeness",
+    6: "analysis",
+    7: "grouping",
+    8: "review",
+    9: "review",
+}
 CLOSED_ELSEWHERE_LABELS = {
     "letter": "Buka surat dan terima disposisi",
     "section_data": "Buka halaman data seksi",
@@ -78,6 +87,8 @@ CLOSED_ELSEWHERE_LABELS = {
     "completeness": "Buka pemeriksaan kelengkapan data",
     "analysis": "Buka analisis data kinerja",
     "grouping": "Buka pengelompokan data",
+    "review": "Buka pemeriksaan hasil",
+    "filing": "Buka data base kinerja",
 }
 
 

@@ -133,6 +133,14 @@ def check_completeness(cast: Cast, run: StepRun, *, incomplete=(), when=MONDAY):
     return completeness.record(run, by=cast.users["kasubag"], verdicts=verdicts, overdue_reason="uji", at=when)
 
 
+def review_round(cast: Cast, run: StepRun, outcome: str, *, when=MONDAY, note="Perbaiki capaian IKU-01"):
+    """Steps 8 and 9: approve, or return with one general note."""
+    from kinerja import review
+
+    notes = [review.NoteInput(text=note)] if outcome != "disetujui" else []
+    return review.review(run, by=actor_for(cast, run), outcome=outcome, notes=notes, overdue_reason="uji", at=when)
+
+
 def close_run(cast: Cast, run: StepRun, *, when=MONDAY, outcome=None):
     """Close one open run as the SOP has it, through the step's own page action."""
     number = run.step.number
@@ -148,6 +156,8 @@ def close_run(cast: Cast, run: StepRun, *, when=MONDAY, outcome=None):
         from kinerja import analysis_steps
 
         analysis_steps.make_grouping(run, by=cast.users["kasubag"], groupings=["objective"], at=when)
+    if number in (8, 9):
+        return review_round(cast, run, outcome or "disetujui", when=when)
     outcome = outcome or run.step.outcomes[0]
     return workflow.complete_step(run, by=actor_for(cast, run), outcome=outcome, at=when, overdue_reason="uji")
 

@@ -4,9 +4,10 @@ every out-of-order action with nothing changed."""
 import pytest
 
 from kinerja import completeness, submissions, workflow
+from kinerja import review as reviews
 from kinerja.models import Cycle, SopVersion, StepRun, TransitionLog
 
-from .conftest import MONDAY, accept_data, actor_for, advance, at, check_completeness, open_runs, start
+from .conftest import MONDAY, accept_data, actor_for, advance, at, check_completeness, open_runs, review_round, start
 
 SEKSI = ["pem", "trantib", "pmd", "kesos", "pelum"]
 
@@ -93,9 +94,7 @@ def test_a_review_with_revision_notes_sends_the_work_back_then_through_review_ag
     cycle = start(klego)
     advance(klego, cycle, reviewer_step)
     (review,) = open_runs(cycle)
-    opened = workflow.complete_step(
-        review, by=actor_for(klego, review), outcome=outcome, note="Capaian IKU 2 salah hitung", at=MONDAY
-    )
+    opened = review_round(klego, review, outcome, note="Capaian IKU 2 salah hitung")
     assert [r.step.number for r in opened] == [back_to]
     assert opened[0].round == 2
     advance(klego, cycle, 8)
@@ -109,7 +108,7 @@ def test_a_return_without_a_note_is_refused_and_changes_nothing(klego):
     (review,) = open_runs(cycle)
     before = snapshot(cycle)
     with pytest.raises(workflow.WorkflowError, match="catatan revisi"):
-        workflow.complete_step(review, by=klego.sekcam, outcome="revisi", note="  ", at=MONDAY)
+        reviews.review(review, by=klego.sekcam, outcome="revisi", notes=[reviews.NoteInput(text="  ")], at=MONDAY)
     assert snapshot(cycle) == before
 
 

@@ -9,7 +9,7 @@ from hypothesis.extra.django import TestCase
 from kinerja import demo, workflow
 from kinerja.models import Cycle, Letter, Organisation, Section, StepRun, TransitionLog, User
 
-from .conftest import MONDAY, dispose_down_the_chain
+from .conftest import MONDAY, dispose_down_the_chain, review_round
 
 USERNAMES = [u[0] for u in demo.DEMO_USERS]
 
@@ -91,6 +91,11 @@ class CycleInvariantTests(TestCase):
             outcomes = run.step.outcomes
             actor = self.users[username] if username != "*" else self.rightful_actor(run)
             try:
+                if run.step.number in (8, 9) and username == "*":
+                    outcome = outcomes[outcome_index % len(outcomes)]
+                    review_round(self, run, outcome, when=now)
+                    self.check_invariants(cycle)
+                    continue
                 if run.step.number == 1 and username == "*":
                     dispose_down_the_chain(
                         self, cycle.letter, when=now, overdue_reason="alasan uji" if gives_reason else ""

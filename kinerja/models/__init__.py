@@ -16,10 +16,16 @@ from .performance import (
     SubmissionRow,
     Target,
 )
+from .review import Amendment, CycleArchive, PerformanceRecord, ReviewNote, ReviewSnapshot
 from .sop import SopStep, SopVersion
 from .worktime import HolidayCorrection, WorkingHours, WorkSchedule
 
 __all__ = [
+    "Amendment",
+    "CycleArchive",
+    "PerformanceRecord",
+    "ReviewNote",
+    "ReviewSnapshot",
     "CapaianCategory",
     "Explanation",
     "GroupingReport",

@@ -77,6 +77,7 @@ ELSEWHERE_URLS = {
     "completeness": lambda cycle, run: reverse("kinerja:completeness", args=[cycle.pk]),
     "analysis": lambda cycle, run: reverse("kinerja:analysis", args=[cycle.pk]),
     "grouping": lambda cycle, run: reverse("kinerja:grouping", args=[cycle.pk]),
+    "review": lambda cycle, run: reverse("kinerja:review", args=[cycle.pk]),
 }
 
 

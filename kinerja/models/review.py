@@ -1,0 +1,145 @@
+"""Steps 8, 9 and 10: review notes attached to exact items, the snapshot each review saw, the
+filed performance database (immutable; corrected only by amendments) and the cycle's archive."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from .cycle import Cycle, StepRun
+from .letters import StoredFile
+from .organisation import Organisation
+from .performance import Indicator
+
+
+class ReviewNote(models.Model):
+    """A reviewer's revision note on one item: an indicator, one of its values, its narrative,
+    or the result as a whole."""
+
+    class Topic(models.TextChoices):
+        GENERAL = "umum", "Umum"
+        INDICATOR = "indikator", "Indikator"
+        VALUE = "nilai", "Nilai"
+        NARRATIVE = "narasi", "Narasi"
+
+    run = models.ForeignKey(StepRun, on_delete=models.PROTECT, related_name="review_notes")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    quarter = models.PositiveSmallIntegerField("triwulan", null=True, blank=True)
+    topic = models.CharField("tentang", max_length=12, choices=Topic.choices, default=Topic.GENERAL)
+    text = models.TextField("catatan revisi")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("dibuat")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "catatan revisi"
+        verbose_name_plural = "catatan revisi"
+        ordering = ["run", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_topic_display()}: {self.text[:40]}"
+
+
+class ReviewSnapshot(models.Model):
+    """What a review round saw: every indicator's figures and narrative, to show the next
+    round what changed since."""
+
+    run = models.OneToOneField(StepRun, on_delete=models.PROTECT, related_name="snapshot")
+    data = models.JSONField("isi", default=dict)
+    created_at = models.DateTimeField("dibuat")
+
+    class Meta:
+        verbose_name = "potret hasil pemeriksaan"
+        verbose_name_plural = "potret hasil pemeriksaan"
+
+    def __str__(self) -> str:
+        return f"Potret {self.run}"
+
+
+class PerformanceRecord(models.Model):
+    """One indicator's filed result for a period: the office's performance database. Never
+    changed after filing; a correction is an Amendment, and the original stays visible."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="performance_records")
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="records")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="records")
+    year = models.PositiveSmallIntegerField("tahun")
+    quarter = models.PositiveSmallIntegerField("triwulan", null=True, blank=True)
+    code = models.CharField("kode", max_length=30)
+    name = models.CharField("indikator", max_length=400)
+    unit = models.CharField("satuan", max_length=60)
+    objective = models.CharField("sasaran strategis", max_length=340, blank=True)
+    section = models.CharField("seksi", max_length=200)
+    is_iku = models.BooleanField("IKU", default=False)
+    target = models.DecimalField("target", max_digits=18, decimal_places=4, null=True, blank=True)
+    real_q1 = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
+    real_q2 = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
+    real_q3 = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
+    real_q4 = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
+    realisation = models.DecimalField("realisasi s.d. periode", max_digits=18, decimal_places=4, null=True, blank=True)
+    capaian = models.DecimalField("capaian (%)", max_digits=12, decimal_places=2, null=True, blank=True)
+    category = models.CharField("kategori", max_length=60, blank=True)
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filed_at = models.DateTimeField("diarsipkan")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "data base kinerja"
+        verbose_name_plural = "data base kinerja"
+        ordering = ["-year", "-quarter", "code"]
+        constraints = [models.UniqueConstraint(fields=["cycle", "indicator"], name="record_once_per_cycle")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.year}{f' TW {self.quarter}' if self.quarter else ''}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and type(self).objects.filter(pk=self.pk).exists():
+            raise ValidationError("Data base kinerja terkunci; koreksi dilakukan dengan amandemen.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Data base kinerja terkunci dan tidak dapat dihapus.")
+
+
+class Amendment(models.Model):
+    """A correction of a filed figure, with its reason and the approver's name."""
+
+    FIELDS = [("target", "Target"), ("realisation", "Realisasi s.d. periode"), ("capaian", "Capaian (%)")]
+
+    record = models.ForeignKey(PerformanceRecord, on_delete=models.PROTECT, related_name="amendments")
+    field = models.CharField("isian", max_length=20, choices=FIELDS)
+    old_value = models.DecimalField("nilai lama", max_digits=18, decimal_places=4, null=True, blank=True)
+    new_value = models.DecimalField("nilai baru", max_digits=18, decimal_places=4, null=True, blank=True)
+    reason = models.TextField("alasan")
+    approver = models.CharField("disetujui oleh", max_length=200)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("dibuat")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "amandemen data base kinerja"
+        verbose_name_plural = "amandemen data base kinerja"
+        ordering = ["record", "created_at"]
+
+    def __str__(self) -> str:
+        return f"Amandemen {self.record}: {self.field}"
+
+
+class CycleArchive(models.Model):
+    """The soft copy of a cycle: one zip of every original and report with its manifest."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="archives")
+    file = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="+")
+    bundle = models.ForeignKey(StoredFile, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    manifest = models.JSONField("manifes", default=list)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("dibuat")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "arsip siklus"
+        verbose_name_plural = "arsip siklus"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Arsip {self.cycle}"

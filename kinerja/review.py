@@ -1,0 +1,162 @@
+"""Steps 8 and 9 of the SOP: the Sekretaris and then the Camat review the processed result and
+approve it or return it with revision notes on exact items; every round keeps a snapshot of what
+it saw, so the next round shows what changed since."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from . import results, workflow
+from .models import Cycle, Indicator, Narrative, ReviewNote, ReviewSnapshot, StepRun, User
+from .workflow import RETURN_OUTCOMES, WorkflowError
+
+REVIEW_STEPS = (8, 9)
+
+
+def _text(value) -> str | None:
+    if value is None:
+        return None
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def snapshot(cycle: Cycle) -> dict:
+    """Every indicator's figures and narrative as they stand, as plain JSON."""
+    narratives = {n.indicator_id: n for n in Narrative.objects.filter(cycle=cycle, indicator__isnull=False)}
+    data = {}
+    for r in results.indicator_results(cycle):
+        narrative = narratives.get(r.indicator.pk)
+        data[r.indicator.code] = {
+            "name": r.indicator.name,
+            "target": _text(r.annual_target.value) if r.annual_target else None,
+            "realisations": {str(q): _text(v) for q, v in r.realisations.items()},
+            "to_date": _text(r.year_to_date),
+            "capaian": _text(r.year_capaian.rounded(2)),
+            "category": r.category,
+            "narrative": " ".join(
+                filter(None, [narrative.analysis, narrative.causes, narrative.obstacles, narrative.follow_up])
+            )
+            if narrative
+            else "",
+        }
+    return data
+
+
+def open_review(cycle: Cycle) -> StepRun | None:
+    return (
+        StepRun.objects.filter(cycle=cycle, step__number__in=REVIEW_STEPS, closed_at__isnull=True)
+        .select_related("step")
+        .first()
+    )
+
+
+@dataclass
+class NoteInput:
+    text: str
+    indicator: Indicator | None = None
+    quarter: int | None = None
+    topic: str = ReviewNote.Topic.GENERAL
+
+
+def review(
+    run: StepRun,
+    *,
+    by: User,
+    outcome: str,
+    notes: list[NoteInput] = (),
+    overdue_reason: str = "",
+    at: datetime.datetime | None = None,
+) -> list[StepRun]:
+    """Approve ("disetujui") or return ("revisi" to step 7, "revisi_analisis" to step 6) a round,
+    with notes attached to items. A return needs at least one note."""
+    now = at or timezone.now()
+    if run.step.number not in REVIEW_STEPS:
+        raise WorkflowError("Pemeriksaan hanya pada langkah 8 dan 9.")
+    workflow.check_can_act(run, by, now)
+    notes = [n for n in notes if n.text and n.text.strip()]
+    if outcome in RETURN_OUTCOMES and not notes:
+        raise WorkflowError("Tuliskan catatan revisi (pada indikator, nilai, narasi, atau umum) sebelum mengembalikan.")
+    with transaction.atomic():
+        workflow.lock_cycle(run.cycle_id)
+        if ReviewSnapshot.objects.filter(run=run).exists():
+            raise workflow.AlreadyDone("Putaran pemeriksaan ini sudah diputuskan. Tidak ada yang diubah.")
+        ReviewSnapshot.objects.create(run=run, data=snapshot(run.cycle), created_at=now)
+        for item in notes:
+            if item.indicator is not None and item.indicator.organisation_id != run.cycle.organisation_id:
+                raise WorkflowError("Catatan harus tentang indikator organisasi ini.")
+            note = ReviewNote(
+                run=run,
+                indicator=item.indicator,
+                quarter=item.quarter if item.quarter in (1, 2, 3, 4) else None,
+                topic=item.topic,
+                text=item.text.strip()[:4000],
+                created_by=by,
+                created_at=now,
+            )
+            note._history_user = by
+            note.save()
+        summary = "; ".join(
+            (f"{n.indicator.code}{f' TW {n.quarter}' if n.quarter else ''}: " if n.indicator else "") + n.text.strip()
+            for n in notes
+        )
+        return workflow.complete_step(
+            run, by=by, outcome=outcome, note=summary[:4000], overdue_reason=overdue_reason, at=now
+        )
+
+
+@dataclass
+class Change:
+    code: str
+    field: str
+    before: str | None
+    after: str | None
+
+
+FIELD_LABELS = {
+    "target": "Target",
+    "to_date": "Realisasi s.d. periode",
+    "capaian": "Capaian (%)",
+    "category": "Kategori",
+    "narrative": "Narasi",
+}
+
+
+def last_return(cycle: Cycle) -> StepRun | None:
+    """The latest review round that sent the work back."""
+    return (
+        StepRun.objects.filter(cycle=cycle, step__number__in=REVIEW_STEPS, outcome__in=RETURN_OUTCOMES)
+        .select_related("step", "closed_by", "snapshot")
+        .order_by("-closed_at")
+        .first()
+    )
+
+
+def changes_since(cycle: Cycle, returned: StepRun | None) -> list[Change]:
+    """What changed between the snapshot of the returned round and now, side by side."""
+    if returned is None or not hasattr(returned, "snapshot"):
+        return []
+    before = returned.snapshot.data
+    now = snapshot(cycle)
+    found = []
+    for code in sorted(set(before) | set(now)):
+        old, new = before.get(code, {}), now.get(code, {})
+        for key, label in FIELD_LABELS.items():
+            if old.get(key) != new.get(key):
+                found.append(Change(code, label, old.get(key), new.get(key)))
+        old_q, new_q = old.get("realisations", {}), new.get("realisations", {})
+        for q in ("1", "2", "3", "4"):
+            if old_q.get(q) != new_q.get(q):
+                found.append(Change(code, f"Realisasi TW {results.ROMAN[int(q)]}", old_q.get(q), new_q.get(q)))
+    return found
+
+
+@workflow.input_check(8)
+@workflow.input_check(9)
+def _reviewed_through_the_review_page(run: StepRun, outcome: str) -> str | None:
+    if not ReviewSnapshot.objects.filter(run=run).exists():
+        return "Putuskan pemeriksaan di halaman pemeriksaan hasil (setujui atau kembalikan dengan catatan)."
+    return None
