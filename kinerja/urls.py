@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import analysis, cycles, data, home, letters, master, sop
+from .views import analysis, cycles, data, home, letters, master, review, sop
 
 app_name = "kinerja"
 
@@ -30,6 +30,7 @@ urlpatterns = [
     path("siklus/<int:pk>/analisis/narasi/", analysis.narrative_save, name="narrative_save"),
     path("siklus/<int:pk>/analisis/selesai/", analysis.analysis_finish, name="analysis_finish"),
     path("siklus/<int:pk>/pengelompokan/", analysis.grouping_page, name="grouping"),
+    path("siklus/<int:pk>/pemeriksaan/", review.review_page, name="review"),
     path("indikator/", master.indicator_list, name="indicator_list"),
     path("indikator/baru/", master.indicator_edit, name="indicator_create"),
     path("indikator/<int:pk>/ubah/", master.indicator_edit, name="indicator_edit"),

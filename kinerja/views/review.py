@@ -1,0 +1,83 @@
+"""Steps 8 and 9 in the browser: the reviewer reads the processed result, sees what changed
+since the round that sent it back, and approves it or returns it with notes on exact items."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from .. import permissions, results, review, workflow
+from ..models import GroupingReport, Indicator, Narrative, ReviewNote, StepRun
+from .cycles import _cycle_for
+from .data import _office_only
+
+NOTE_ROWS = 4
+
+
+@require_http_methods(["GET", "POST"])
+def review_page(request, pk):
+    cycle = _cycle_for(request, pk)
+    _office_only(request, cycle)
+    run = review.open_review(cycle)
+    indicators = {
+        i.pk: i for i in Indicator.objects.filter(organisation=cycle.organisation, active=True).order_by("code")
+    }
+    if request.method == "POST":
+        if run is None:
+            messages.error(request, "Tidak ada pemeriksaan yang sedang terbuka.")
+            return redirect("kinerja:cycle_detail", pk=cycle.pk)
+        notes = []
+        for i in range(NOTE_ROWS):
+            text = request.POST.get(f"note-{i}-text", "")
+            indicator = indicators.get(int(request.POST.get(f"note-{i}-indicator") or 0))
+            quarter = request.POST.get(f"note-{i}-quarter") or ""
+            topic = request.POST.get(f"note-{i}-topic") or ReviewNote.Topic.GENERAL
+            if topic not in ReviewNote.Topic.values:
+                topic = ReviewNote.Topic.GENERAL
+            notes.append(
+                review.NoteInput(
+                    text=text, indicator=indicator, quarter=int(quarter) if quarter.isdigit() else None, topic=topic
+                )
+            )
+        outcome = request.POST.get("outcome", "")
+        try:
+            review.review(
+                run,
+                by=request.user,
+                outcome=outcome,
+                notes=notes,
+                overdue_reason=request.POST.get("overdue_reason", "")[:2000],
+            )
+        except workflow.WorkflowError as exc:
+            messages.error(request, str(exc))
+            return redirect("kinerja:review", pk=cycle.pk)
+        label = run.step.outcome_labels.get(outcome, outcome)
+        messages.success(request, f"Pemeriksaan langkah {run.step.number}: {label}.")
+        return redirect("kinerja:cycle_detail", pk=cycle.pk)
+    data = results.indicator_results(cycle)
+    returned = review.last_return(cycle)
+    grouping = GroupingReport.objects.filter(run__cycle=cycle).first()
+    past_runs = list(
+        StepRun.objects.filter(cycle=cycle, step__number__in=review.REVIEW_STEPS, closed_at__isnull=False)
+        .select_related("step", "closed_by")
+        .prefetch_related("review_notes__indicator")
+        .order_by("closed_at")
+    )
+    context = {
+        "cycle": cycle,
+        "run": run,
+        "can_review": bool(run) and permissions.can_act_on_run(request.user, run),
+        "results": data,
+        "differences": results.differences(cycle, data),
+        "narratives": Narrative.objects.filter(cycle=cycle).select_related("indicator", "objective"),
+        "returned": returned,
+        "changes": review.changes_since(cycle, returned),
+        "grouping": grouping,
+        "past_runs": past_runs,
+        "note_rows": range(NOTE_ROWS),
+        "indicators": list(indicators.values()),
+        "topics": ReviewNote.Topic.choices,
+        "outcomes": [(o, run.step.outcome_labels.get(o, o)) for o in run.step.outcomes] if run else [],
+        "overdue": bool(run and timezone.now() > run.due_at),
+    }
+    return render(request, "kinerja/review.html", context)
