@@ -44,7 +44,7 @@ def test_the_sekretaris_returns_with_notes_and_sees_the_changes_when_it_comes_ba
     analysis_steps.set_office_figure(
         cycle=cycle, indicator=indicator, quarter=1, value=Decimal(8), by=klego_data.kasubag
     )
-    advance(klego_data, cycle, 8)
+    advance(klego_data, cycle, 8, when=timezone.now())
     page = client.get(reverse("kinerja:review", args=[cycle.pk])).content.decode()
     assert 'data-testid="changes"' in page and "Realisasi TW I" in page
     changes = review.changes_since(cycle, review.last_return(cycle))
