@@ -8,4 +8,4 @@ class KinerjaConfig(AppConfig):
 
     def ready(self):
         # The step modules register their required-input checks with the workflow on import.
-        from . import analysis_steps, completeness, dispositions, review, submissions  # noqa: F401
+        from . import analysis_steps, completeness, dispositions, filing, review, submissions  # noqa: F401

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import analysis, cycles, data, home, letters, master, review, sop
+from .views import analysis, cycles, data, filing, home, letters, master, review, sop
 
 app_name = "kinerja"
 
@@ -31,6 +31,12 @@ urlpatterns = [
     path("siklus/<int:pk>/analisis/selesai/", analysis.analysis_finish, name="analysis_finish"),
     path("siklus/<int:pk>/pengelompokan/", analysis.grouping_page, name="grouping"),
     path("siklus/<int:pk>/pemeriksaan/", review.review_page, name="review"),
+    path("siklus/<int:pk>/arsip/", filing.filing_page, name="filing"),
+    path("siklus/<int:pk>/arsip/<str:what>/", filing.archive_download, name="archive_download"),
+    path("data-base/", filing.database, name="database"),
+    path("data-base/<int:pk>/amandemen/", filing.amend_record, name="amend_record"),
+    path("ekspor/<str:what>", filing.exports, name="exports"),
+    path("dasbor/", filing.dashboard, name="dashboard"),
     path("indikator/", master.indicator_list, name="indicator_list"),
     path("indikator/baru/", master.indicator_edit, name="indicator_create"),
     path("indikator/<int:pk>/ubah/", master.indicator_edit, name="indicator_edit"),

@@ -79,6 +79,7 @@ CLOSED_ELSEWHERE = {
     7: "grouping",
     8: "review",
     9: "review",
+    10: "filing",
 }
 CLOSED_ELSEWHERE_LABELS = {
     "letter": "Buka surat dan terima disposisi",

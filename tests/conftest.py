@@ -158,6 +158,10 @@ def close_run(cast: Cast, run: StepRun, *, when=MONDAY, outcome=None):
         analysis_steps.make_grouping(run, by=cast.users["kasubag"], groupings=["objective"], at=when)
     if number in (8, 9):
         return review_round(cast, run, outcome or "disetujui", when=when)
+    if number == 10:
+        from kinerja import filing
+
+        return filing.file_database(run, by=cast.users["kasubag"], overdue_reason="uji", at=when)
     outcome = outcome or run.step.outcomes[0]
     return workflow.complete_step(run, by=actor_for(cast, run), outcome=outcome, at=when, overdue_reason="uji")
 

@@ -4,7 +4,7 @@ section staff only for their own section; the administrator and anonymous users 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from kinerja import analysis_steps, completeness, review, submissions, workflow
+from kinerja import analysis_steps, completeness, filing, review, submissions, workflow
 from kinerja.models import StepRun, TransitionLog
 
 from .conftest import MONDAY, accept_data, advance, open_runs, start
@@ -89,6 +89,8 @@ def test_only_the_steps_role_may_close_it(klego, step, role):
             return completeness.record(run, by=user, verdicts=verdicts, at=MONDAY)
         if step in (8, 9):
             return review.review(run, by=user, outcome="disetujui", at=MONDAY)
+        if step == 10:
+            return filing.file_database(run, by=user, at=MONDAY)
         return workflow.complete_step(run, by=user, outcome=outcome, at=MONDAY)
 
     if role in ALLOWED[step]:

@@ -78,6 +78,7 @@ ELSEWHERE_URLS = {
     "analysis": lambda cycle, run: reverse("kinerja:analysis", args=[cycle.pk]),
     "grouping": lambda cycle, run: reverse("kinerja:grouping", args=[cycle.pk]),
     "review": lambda cycle, run: reverse("kinerja:review", args=[cycle.pk]),
+    "filing": lambda cycle, run: reverse("kinerja:filing", args=[cycle.pk]),
 }
 
 

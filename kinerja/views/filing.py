@@ -1,0 +1,231 @@
+"""Step 10 and after: filing the database with its archive and bundle, verifying the archive,
+the searchable performance database with amendments, the exports, and the Camat's dashboard."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from .. import charts, filing, permissions, workflow
+from ..models import Amendment, Cycle, CycleArchive, PerformanceRecord, Section, StepRun, StrategicObjective
+from ..reports import final_tables
+from ..spreadsheets.exporter import workbook_from_tables
+from ..spreadsheets.numbers import NotANumber, parse_number
+from .cycles import _cycle_for
+from .data import _office_only
+from .master import _organisation
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@require_http_methods(["GET", "POST"])
+def filing_page(request, pk):
+    cycle = _cycle_for(request, pk)
+    _office_only(request, cycle)
+    run = StepRun.objects.filter(cycle=cycle, step__number=10, closed_at__isnull=True).select_related("step").first()
+    archive = CycleArchive.objects.filter(cycle=cycle).select_related("file", "bundle", "created_by").first()
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "verify" and archive:
+            problems = filing.verify(archive)
+            if problems:
+                for problem in problems:
+                    messages.error(request, problem)
+            else:
+                messages.success(request, f"Arsip utuh: {len(archive.manifest)} berkas cocok dengan manifesnya.")
+            return redirect("kinerja:filing", pk=cycle.pk)
+        if run is None:
+            messages.error(request, "Langkah 10 tidak sedang terbuka.")
+            return redirect("kinerja:filing", pk=cycle.pk)
+        try:
+            filing.file_database(run, by=request.user, overdue_reason=request.POST.get("overdue_reason", "")[:2000])
+        except workflow.WorkflowError as exc:
+            messages.error(request, str(exc))
+            return redirect("kinerja:filing", pk=cycle.pk)
+        messages.success(request, "Data base kinerja diarsipkan; siklus selesai.")
+        return redirect("kinerja:filing", pk=cycle.pk)
+    context = {
+        "cycle": cycle,
+        "run": run,
+        "archive": archive,
+        "can_file": bool(run) and permissions.can_act_on_run(request.user, run),
+        "overdue": bool(run and timezone.now() > run.due_at),
+        "records": PerformanceRecord.objects.filter(cycle=cycle).order_by("code"),
+    }
+    return render(request, "kinerja/filing.html", context)
+
+
+@require_GET
+def archive_download(request, pk, what):
+    cycle = _cycle_for(request, pk)
+    _office_only(request, cycle)
+    archive = get_object_or_404(CycleArchive.objects.select_related("file", "bundle"), cycle=cycle)
+    stored = archive.file if what == "zip" else archive.bundle
+    if stored is None:
+        raise PermissionDenied("Berkas ini tidak ada.")
+    return FileResponse(
+        stored.file.open("rb"), as_attachment=True, filename=stored.original_name, content_type=stored.content_type
+    )
+
+
+@require_GET
+def database(request):
+    organisation = _organisation(request)
+    records = (
+        PerformanceRecord.objects.filter(organisation=organisation)
+        .prefetch_related(Prefetch("amendments", queryset=Amendment.objects.select_related("created_by")))
+        .order_by("-year", "-quarter", "code")
+    )
+    filters = {key: request.GET.get(key, "").strip() for key in ("tahun", "triwulan", "sasaran", "indikator", "seksi")}
+    if filters["tahun"].isdigit():
+        records = records.filter(year=int(filters["tahun"]))
+    if filters["triwulan"] == "tahunan":
+        records = records.filter(quarter__isnull=True)
+    elif filters["triwulan"].isdigit():
+        records = records.filter(quarter=int(filters["triwulan"]))
+    if filters["sasaran"]:
+        records = records.filter(objective__startswith=filters["sasaran"])
+    if filters["indikator"]:
+        from django.db.models import Q
+
+        records = records.filter(Q(code__icontains=filters["indikator"]) | Q(name__icontains=filters["indikator"]))
+    if filters["seksi"]:
+        records = records.filter(section=filters["seksi"])
+    records = list(records[:1000])
+    years = sorted({r.year for r in records})
+    comparison: dict[str, dict] = {}
+    for record in records:
+        row = comparison.setdefault(record.code, {"name": record.name, "years": {}})
+        row["years"].setdefault(record.year, filing.current_value(record, "capaian"))
+    if request.GET.get("format") == "xlsx":
+        return HttpResponse(
+            filing.records_workbook(Cycle(organisation=organisation, year=0), records),
+            content_type=XLSX,
+            headers={"Content-Disposition": 'attachment; filename="data-base-kinerja.xlsx"'},
+        )
+    context = {
+        "records": [
+            (r, {f: filing.current_value(r, f) for f in ("target", "realisation", "capaian")}) for r in records
+        ],
+        "filters": filters,
+        "years": years,
+        "comparison": [
+            (code, row["name"], [row["years"].get(y) for y in years]) for code, row in sorted(comparison.items())
+        ],
+        "objectives": StrategicObjective.objects.filter(organisation=organisation),
+        "sections": Section.objects.filter(organisation=organisation, kind=Section.Kind.SEKSI),
+        "can_amend": bool(permissions.roles_in(request.user, organisation) & filing.AMENDERS),
+        "fields": Amendment.FIELDS,
+        "this_year": timezone.localdate().year,
+    }
+    return render(request, "kinerja/database.html", context)
+
+
+@require_POST
+def amend_record(request, pk):
+    organisation = _organisation(request)
+    record = get_object_or_404(PerformanceRecord, pk=pk, organisation=organisation)
+    try:
+        value = parse_number(request.POST.get("new_value"))
+        filing.amend(
+            record,
+            by=request.user,
+            field=request.POST.get("field", ""),
+            new_value=value,
+            reason=request.POST.get("reason", ""),
+            approver=request.POST.get("approver", ""),
+        )
+    except NotANumber:
+        messages.error(request, "Nilai baru harus angka, misalnya 85 atau 85,5.")
+    except workflow.WorkflowError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Amandemen {record.code} dicatat; nilai asli tetap terlihat.")
+    return redirect("kinerja:database")
+
+
+@require_GET
+def exports(request, what):
+    organisation = _organisation(request)
+    try:
+        year = int(request.GET.get("tahun") or timezone.localdate().year)
+    except ValueError:
+        year = timezone.localdate().year
+    if what == "lkjip.xlsx":
+        tables = filing.lkjip_tables(organisation, year)
+        data = workbook_from_tables(tables, title=f"Tabel bab III LKjIP {organisation.name} tahun {year}")
+        return HttpResponse(
+            data, content_type=XLSX, headers={"Content-Disposition": f'attachment; filename="lkjip-bab3-{year}.xlsx"'}
+        )
+    if what == "lkjip.pdf":
+        pdf = final_tables.render_lkjip(organisation, year, filing.lkjip_tables(organisation, year))
+        return HttpResponse(
+            pdf,
+            content_type="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="lkjip-bab3-{year}.pdf"'},
+        )
+    if what == "pk.xlsx":
+        data = filing.pk_draft(organisation, year)
+        return HttpResponse(
+            data,
+            content_type=XLSX,
+            headers={"Content-Disposition": f'attachment; filename="rancangan-pk-{year + 1}.xlsx"'},
+        )
+    raise PermissionDenied("Ekspor tidak dikenal.")
+
+
+@require_GET
+def dashboard(request):
+    organisation = _organisation(request)
+    cycles = list(
+        Cycle.objects.filter(organisation=organisation).select_related("sop_version").order_by("-started_at")[:20]
+    )
+    open_runs = list(
+        StepRun.objects.filter(cycle__in=cycles, closed_at__isnull=True).select_related("step", "section", "cycle")
+    )
+    now = timezone.now()
+    late = [r for r in open_runs if r.due_at < now]
+    year = timezone.localdate().year
+    records = list(
+        PerformanceRecord.objects.filter(organisation=organisation, year=year).prefetch_related("amendments")
+    )
+    by_objective: dict[str, list] = {}
+    by_section: dict[str, list] = {}
+    for record in records:
+        value = filing.current_value(record, "capaian")
+        if value is not None:
+            by_objective.setdefault(record.objective or "Tanpa sasaran", []).append(value)
+            by_section.setdefault(record.section, []).append(value)
+
+    def bars(groups):
+        from decimal import Decimal
+
+        rows = []
+        for index, (label, values) in enumerate(sorted(groups.items())):
+            average = sum(values, Decimal(0)) / len(values)
+            shown = max(Decimal(0), min(average, charts.SCALE_MAX))
+            rows.append(
+                charts.Bar(label[:60], average.quantize(Decimal("0.1")), float(shown / charts.SCALE_MAX * 100),
+                           "#198754" if average >= 100 else "#ffc107" if average >= 76 else "#dc3545",
+                           average > charts.SCALE_MAX, index * charts.ROW)
+            )  # fmt: skip
+        return rows
+
+    objective_bars, section_bars = bars(by_objective), bars(by_section)
+    from .. import workflow as wf
+
+    context = {
+        "cycles": [(c, [r for r in open_runs if r.cycle_id == c.pk]) for c in cycles],
+        "late": late,
+        "year": year,
+        "objective_bars": objective_bars,
+        "section_bars": section_bars,
+        "objective_height": charts.chart_height(objective_bars),
+        "section_height": charts.chart_height(section_bars),
+        "hundred_at": charts.HUNDRED_AT,
+        "statistics": wf.step_statistics(organisation),
+    }
+    return render(request, "kinerja/dashboard.html", context)
