@@ -5,9 +5,11 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
+    Amendment,
     CapaianCategory,
     CompletenessCheck,
     Cycle,
+    CycleArchive,
     DataKind,
     Disposition,
     DispositionInstruction,
@@ -21,8 +23,10 @@ from .models import (
     Obligation,
     OfficeFigure,
     Organisation,
+    PerformanceRecord,
     Position,
     ReceiptConfirmation,
+    ReviewNote,
     Section,
     SopStep,
     SopVersion,
@@ -253,3 +257,27 @@ class NarrativeAdmin(ReadOnlyAdmin):
 @admin.register(GroupingReport)
 class GroupingReportAdmin(ReadOnlyAdmin):
     list_display = ("run", "groupings", "created_by", "created_at")
+
+
+@admin.register(ReviewNote)
+class ReviewNoteAdmin(ReadOnlyAdmin):
+    list_display = ("run", "topic", "indicator", "quarter", "created_by", "created_at")
+
+
+@admin.register(PerformanceRecord)
+class PerformanceRecordAdmin(ReadOnlyAdmin):
+    """Filed data are locked: read here, corrected only through an amendment on the database page."""
+
+    list_display = ("code", "year", "quarter", "target", "realisation", "capaian", "category", "filed_at")
+    list_filter = ("organisation", "year", "quarter")
+    search_fields = ("code", "name")
+
+
+@admin.register(Amendment)
+class AmendmentAdmin(ReadOnlyAdmin):
+    list_display = ("record", "field", "old_value", "new_value", "approver", "created_by", "created_at")
+
+
+@admin.register(CycleArchive)
+class CycleArchiveAdmin(ReadOnlyAdmin):
+    list_display = ("cycle", "created_by", "created_at")

@@ -1,0 +1,169 @@
+"""Step 10 and the performance database: filing, the locked records and their amendments, the
+archive and its manifest (tamper detected), the print bundle in order, the exports and the
+dashboard."""
+
+import io
+import json
+import zipfile
+from decimal import Decimal
+
+import pytest
+from django.contrib.admin.sites import site
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from kinerja import filing, results, workflow
+from kinerja.models import Cycle, CycleArchive, PerformanceRecord
+
+from .conftest import MONDAY, advance, open_runs
+from .test_analysis_steps import to_step_6
+
+
+@pytest.fixture
+def filed(klego_data):
+    cycle = to_step_6(klego_data)
+    advance(klego_data, cycle, 10)
+    expected = {r.indicator.code: r for r in results.indicator_results(cycle)}
+    (run,) = open_runs(cycle)
+    archive = filing.file_database(run, by=klego_data.kasubag, at=MONDAY)
+    return cycle, archive, expected
+
+
+def test_filing_keeps_every_indicator_and_ends_the_cycle(klego_data, filed):
+    cycle, archive, expected = filed
+    cycle.refresh_from_db()
+    assert cycle.status == Cycle.Status.DONE
+    records = {r.code: r for r in PerformanceRecord.objects.filter(cycle=cycle)}
+    assert set(records) == set(expected)
+    pel = records["PEL-02"]
+    assert pel.realisation == expected["PEL-02"].year_to_date == Decimal("1.875")
+    assert pel.capaian == Decimal("106.25") and pel.target == 2 and pel.quarter == 4
+
+
+def test_after_filing_no_edit_path_exists_but_the_amendment(client, klego_data, filed):
+    cycle, archive, _expected = filed
+    record = PerformanceRecord.objects.get(cycle=cycle, code="PEM-01")
+    record.realisation = Decimal(1)
+    with pytest.raises(ValidationError):
+        record.save()
+    with pytest.raises(ValidationError):
+        record.delete()
+    model_admin = site._registry[PerformanceRecord]
+    request = type("R", (), {"user": klego_data.admin})()
+    assert not model_admin.has_change_permission(request) and not model_admin.has_delete_permission(request)
+    run = cycle.runs.get(step__number=10)
+    with pytest.raises(workflow.WorkflowError):
+        filing.file_database(run, by=klego_data.kasubag, at=MONDAY)
+    assert PerformanceRecord.objects.get(pk=record.pk).realisation == 13
+    # The amendment: a reason and an approver; the original stays visible.
+    client.force_login(klego_data.kasubag)
+    data = {
+        "field": "realisation",
+        "new_value": "12,5",
+        "reason": "Salah ketik LPPDes",
+        "approver": "Drs. Haryanto Wibowo, Camat",
+    }
+    client.post(reverse("kinerja:amend_record", args=[record.pk]), data)
+    record = PerformanceRecord.objects.get(pk=record.pk)
+    assert record.realisation == 13 and filing.current_value(record, "realisation") == Decimal("12.5")
+    (amendment,) = record.amendments.all()
+    assert (amendment.old_value, amendment.approver, amendment.created_by) == (
+        13,
+        "Drs. Haryanto Wibowo, Camat",
+        klego_data.kasubag,
+    )
+    page = client.get(reverse("kinerja:database") + "?indikator=PEM-01").content.decode()
+    assert "13 → 12,5" in page and "Salah ketik LPPDes" in page
+
+
+@pytest.mark.parametrize("username", ["staf.pem", "sekcam"])
+def test_only_the_kasubag_or_the_camat_amend(client, klego_data, filed, username):
+    cycle, _archive, _expected = filed
+    record = PerformanceRecord.objects.get(cycle=cycle, code="PEM-01")
+    with pytest.raises(workflow.NotAllowed):
+        filing.amend(record, by=klego_data.users[username], field="realisation", new_value=1, reason="x", approver="y")
+    with pytest.raises(workflow.WorkflowError, match="alasan dan nama pejabat"):
+        filing.amend(record, by=klego_data.camat, field="realisation", new_value=1, reason=" ", approver="y")
+
+
+def test_the_archive_matches_its_manifest_and_a_tampered_one_is_detected(klego_data, filed):
+    cycle, archive, _expected = filed
+    assert filing.verify(archive) == []
+    data = archive.file.file.open("rb").read()
+    zipped = zipfile.ZipFile(io.BytesIO(data))
+    paths = {item["path"] for item in archive.manifest}
+    assert paths | {"manifest.json"} == set(zipped.namelist())
+    assert any(p.startswith("asli/seksi/pem/realisasi-v1") for p in paths)
+    assert "laporan/01-lembar-disposisi.pdf" in paths and "laporan/07-tabel-data-base-kinerja.xlsx" in paths
+    assert json.loads(zipped.read("manifest.json")) == archive.manifest
+    assert all(item["made_by"] and item["made_at"] for item in archive.manifest)
+    # Change one report inside the zip: the verification names it.
+    tampered = io.BytesIO()
+    with zipfile.ZipFile(tampered, "w") as out:
+        for name in zipped.namelist():
+            content = zipped.read(name)
+            if name == "laporan/04-laporan-analisa.pdf":
+                content = content + b"% diubah"
+            out.writestr(name, content)
+    problems = filing.verify(archive, data=tampered.getvalue())
+    assert "laporan/04-laporan-analisa.pdf: isinya berubah (SHA-256 tidak cocok)." in problems
+    assert any("Checksum berkas arsip" in p for p in problems)
+
+
+def test_the_print_bundle_has_the_pages_in_the_sops_order(klego_data, filed):
+    _cycle, archive, _expected = filed
+    reader = PdfReader(io.BytesIO(archive.bundle.file.open("rb").read()))
+    texts = [" ".join(page.extract_text().split()) for page in reader.pages]
+    order = ["LEMBAR DISPOSISI", "CEKLIST PENERIMAAN", "CEK LIST KELENGKAPAN", "Laporan analisa data kinerja",
+             "Laporan hasil pengolahan dan pengelompokan", "CATATAN PEMERIKSAAN", "DATA BASE KINERJA"]  # fmt: skip
+    first_pages = [next(i for i, t in enumerate(texts) if marker in t) for marker in order]
+    assert first_pages == sorted(first_pages)
+
+
+def test_the_filing_page_offers_downloads_and_verification(client, klego_data, filed):
+    cycle, archive, _expected = filed
+    client.force_login(klego_data.camat)
+    response = client.post(reverse("kinerja:filing", args=[cycle.pk]), {"action": "verify"}, follow=True)
+    assert f"Arsip utuh: {len(archive.manifest)} berkas cocok" in response.content.decode()
+    zip_response = client.get(reverse("kinerja:archive_download", args=[cycle.pk, "zip"]))
+    assert zip_response["Content-Type"] == "application/zip" and zip_response["Content-Disposition"].startswith(
+        "attachment;"
+    )
+    client.force_login(klego_data.staf_pem)
+    assert client.get(reverse("kinerja:archive_download", args=[cycle.pk, "zip"])).status_code == 403
+
+
+def test_lkjip_tables_and_pk_draft_export_the_database_values(client, klego_data, filed):
+    cycle, _archive, _expected = filed
+    client.force_login(klego_data.kasubag)
+    workbook = load_workbook(
+        io.BytesIO(client.get(reverse("kinerja:exports", args=["lkjip.xlsx"]) + "?tahun=2026").content)
+    )
+    values = {}
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows(min_row=5, values_only=True):
+            if row[0]:
+                values[row[0].split()[0]] = row
+    record = PerformanceRecord.objects.get(cycle=cycle, code="PEL-02")
+    assert Decimal(str(values["PEL-02"][3])) == record.realisation
+    assert Decimal(str(values["PEL-02"][4])) == record.capaian
+    pdf = client.get(reverse("kinerja:exports", args=["lkjip.pdf"]) + "?tahun=2026")
+    assert "TABEL BAB III LKjIP" in " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    draft = load_workbook(
+        io.BytesIO(client.get(reverse("kinerja:exports", args=["pk.xlsx"]) + "?tahun=2026").content)
+    ).active
+    rows = {row[1]: row for row in draft.iter_rows(min_row=5, values_only=True) if row[1]}
+    assert rows["PEM-01"][4] == 13 and rows["PEM-01"][5] == "target 2026 (sesuaikan)"
+
+
+def test_the_database_is_searchable_and_the_dashboard_shows_the_year(client, klego_data, filed):
+    client.force_login(klego_data.camat)
+    page = client.get(reverse("kinerja:database") + "?tahun=2026&seksi=Seksi Pemerintahan").content.decode()
+    assert "PEM-01" in page and "TRA-01" not in page
+    page = client.get(reverse("kinerja:database") + "?sasaran=SS3").content.decode()
+    assert "PMD-01" in page and "PEM-01" not in page
+    page = client.get(reverse("kinerja:dashboard")).content.decode()
+    assert "Capaian rata-rata 2026 per sasaran" in page and "<svg" in page and "Selesai" in page
+    assert CycleArchive.objects.count() == 1
