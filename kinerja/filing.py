@@ -11,6 +11,7 @@ import io
 import json
 import zipfile
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -378,14 +379,14 @@ def lkjip_tables(organisation, year: int):
             latest[key] = record
     tables = []
     headers = [
-        "Indikator",
-        "Satuan",
-        "Target",
-        "Realisasi",
-        "Capaian (%)",
-        f"Capaian {year - 1} (%)",
-        f"Capaian {year - 2} (%)",
-    ]
+        "Indikator", "Satuan", "Target", "Realisasi", "Capaian (%)",
+        f"Capaian {year - 1} (%)", f"Capaian {year - 2} (%)", "Target akhir Renstra", "Realisasi terhadap Renstra (%)",
+    ]  # fmt: skip
+    renstra = dict(
+        PerformanceRecord.objects.filter(organisation=organisation, year=year).values_list(
+            "code", "indicator__renstra_target"
+        )
+    )
     objectives = list(StrategicObjective.objects.filter(organisation=organisation))
     by_objective: dict[str, list] = {}
     for (_code, record_year), record in sorted(latest.items()):
@@ -405,11 +406,19 @@ def lkjip_tables(organisation, year: int):
                     current_value(record, "capaian"),
                     current_value(before, "capaian") if before else None,
                     current_value(earlier, "capaian") if earlier else None,
+                    renstra.get(record.code),
+                    _renstra_share(current_value(record, "realisation"), renstra.get(record.code)),
                 ]
             )
         if rows:
             tables.append(Table(name, headers, rows))
     return tables
+
+
+def _renstra_share(realisation, renstra_target):
+    if realisation is None or not renstra_target:
+        return None
+    return (realisation / renstra_target * 100).quantize(Decimal("0.01"))
 
 
 def pk_draft(organisation, year: int) -> bytes:

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from kinerja import filing, results, workflow
-from kinerja.models import Cycle, CycleArchive, PerformanceRecord
+from kinerja.models import Cycle, CycleArchive, Indicator, PerformanceRecord
 
 from .conftest import MONDAY, advance, open_runs
 from .test_analysis_steps import to_step_6
@@ -137,6 +137,7 @@ def test_the_filing_page_offers_downloads_and_verification(client, klego_data, f
 
 def test_lkjip_tables_and_pk_draft_export_the_database_values(client, klego_data, filed):
     cycle, _archive, _expected = filed
+    Indicator.objects.filter(code="PEL-02").update(renstra_target=Decimal(2))
     client.force_login(klego_data.kasubag)
     workbook = load_workbook(
         io.BytesIO(client.get(reverse("kinerja:exports", args=["lkjip.xlsx"]) + "?tahun=2026").content)
@@ -149,6 +150,7 @@ def test_lkjip_tables_and_pk_draft_export_the_database_values(client, klego_data
     record = PerformanceRecord.objects.get(cycle=cycle, code="PEL-02")
     assert Decimal(str(values["PEL-02"][3])) == record.realisation
     assert Decimal(str(values["PEL-02"][4])) == record.capaian
+    assert values["PEL-02"][7] == 2 and Decimal(str(values["PEL-02"][8])) == Decimal("93.75")  # medium-term target
     pdf = client.get(reverse("kinerja:exports", args=["lkjip.pdf"]) + "?tahun=2026")
     assert "TABEL BAB III LKjIP" in " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
     draft = load_workbook(

@@ -94,6 +94,10 @@ class Indicator(models.Model):
     definition = models.TextField("definisi operasional", blank=True)
     data_source = models.CharField("sumber data", max_length=300, blank=True)
     evidence_required = models.BooleanField("wajib bukti dukung", default=False)
+    renstra_target = models.DecimalField(
+        "target akhir Renstra", max_digits=18, decimal_places=4, null=True, blank=True,
+        help_text="Target indikator pada akhir periode rencana strategis (jangka menengah), bila ada.",
+    )  # fmt: skip
     active = models.BooleanField("aktif", default=True)
     history = HistoricalRecords()
 

@@ -75,7 +75,7 @@ class IndicatorForm(forms.ModelForm):
         model = Indicator
         fields = [
             "code", "name", "unit", "polarity", "aggregation", "section", "parent", "objective",
-            "is_iku", "evidence_required", "definition", "data_source", "active",
+            "is_iku", "evidence_required", "renstra_target", "definition", "data_source", "active",
         ]  # fmt: skip
         widgets = {"definition": forms.Textarea(attrs={"rows": 3})}
 
