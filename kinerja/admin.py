@@ -123,7 +123,7 @@ class LetterAdmin(SimpleHistoryAdmin):
     search_fields = ("number", "subject", "sender")
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
+class ReadOnlyMixin:
     """Workflow records change only through kinerja.workflow; the admin may read them."""
 
     def has_add_permission(self, request, obj=None):
@@ -134,6 +134,10 @@ class ReadOnlyAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+    pass
 
 
 @admin.register(Cycle)
@@ -149,18 +153,9 @@ class StepRunAdmin(ReadOnlyAdmin):
 
 
 @admin.register(TransitionLog)
-class TransitionLogAdmin(admin.ModelAdmin):
+class TransitionLogAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("at", "cycle", "actor", "action", "from_step", "to_steps", "outcome")
     list_filter = ("cycle",)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(DispositionInstruction)

@@ -210,42 +210,11 @@ def original_entries(cycle: Cycle) -> list[Entry]:
 
 def records_workbook(cycle: Cycle, records) -> bytes:
     from .analysis_steps import Table
+    from .reports.final_tables import RECORD_HEADERS, record_rows
     from .spreadsheets.exporter import workbook_from_tables
 
-    headers = [
-        "Kode",
-        "Indikator",
-        "Satuan",
-        "Seksi",
-        "Target",
-        "TW I",
-        "TW II",
-        "TW III",
-        "TW IV",
-        "Realisasi",
-        "Capaian (%)",
-        "Kategori",
-    ]
-    rows = [
-        [
-            r.code,
-            r.name,
-            r.unit,
-            r.section,
-            r.target,
-            r.real_q1,
-            r.real_q2,
-            r.real_q3,
-            r.real_q4,
-            r.realisation,
-            r.capaian,
-            r.category,
-        ]
-        for r in records
-    ]
-    return workbook_from_tables(
-        [Table("Data base kinerja", headers, rows)], title=f"Data base kinerja {cycle.period_label}"
-    )
+    table = Table("Data base kinerja", RECORD_HEADERS, record_rows(records))
+    return workbook_from_tables([table], title=f"Data base kinerja {cycle.period_label}")
 
 
 def build_archive(cycle: Cycle, *, by: User, at: datetime.datetime) -> CycleArchive:

@@ -94,19 +94,9 @@ def store_upload(
         _check_pdf(data)
     elif kind in ("png", "jpeg"):
         _check_image(data)
-    original = os.path.basename((getattr(uploaded, "name", "") or "berkas").replace("\\", "/"))[:200] or "berkas"
-    stored = StoredFile(
-        organisation=organisation,
-        original_name=original,
-        content_type=content_type,
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-        uploaded_by=by,
+    return store_bytes(
+        data, organisation=organisation, by=by, original_name=getattr(uploaded, "name", ""), content_type=content_type
     )
-    stored.file.save("upload", ContentFile(data), save=False)
-    stored._history_user = by
-    stored.save()
-    return stored
 
 
 def download_name(stored: StoredFile, fallback: str) -> str:

@@ -205,3 +205,13 @@ def workbook_bytes(rows: list[list], *, title: str = "Data", merges: tuple[str, 
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def count_queries(client, url) -> int:
+    """How many queries one GET of a page runs (it must answer 200)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)

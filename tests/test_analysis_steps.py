@@ -5,8 +5,6 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -14,7 +12,7 @@ from pypdf import PdfReader
 from kinerja import analysis_steps, completeness, results, submissions, workflow
 from kinerja.models import DataKind, GroupingReport, Indicator, Narrative, Target
 
-from .conftest import MONDAY, advance, open_runs, start, workbook_bytes
+from .conftest import MONDAY, advance, count_queries, open_runs, start, workbook_bytes
 
 HEADER = ["Kode", "Target Tahunan", "Realisasi TW I", "Realisasi TW II", "Realisasi TW III", "Realisasi TW IV"]
 DATA = {
@@ -203,12 +201,6 @@ def test_step_7_groups_the_data_as_chosen_and_closes_only_with_a_report(client, 
     assert "Per seksi" in " ".join(p.extract_text() for p in reader.pages)
     client.post(url, {"action": "finish", "overdue_reason": "x"})
     assert open_runs(cycle)[0].step.number == 8
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
 
 
 def test_the_analysis_page_query_count_is_the_same_for_10_and_500_indicators(client, klego_data):

@@ -6,8 +6,6 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -24,7 +22,7 @@ from kinerja.models import (
     StoredFile,
 )
 
-from .conftest import MONDAY, dispose_down_the_chain, open_runs, start
+from .conftest import MONDAY, count_queries, dispose_down_the_chain, open_runs, start
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
@@ -422,12 +420,6 @@ def test_an_image_attachment_is_kept_under_a_server_chosen_name(client, klego):
 
 
 # Pages stay cheap -------------------------------------------------------------------------------
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
 
 
 def test_letter_pages_query_counts_do_not_grow_with_letters_or_hops(client, klego):

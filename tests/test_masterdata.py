@@ -5,15 +5,13 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from kinerja import masterdata, workflow
 from kinerja.models import Indicator, Target
 
-from .conftest import workbook_bytes
+from .conftest import count_queries, workbook_bytes
 
 HEADER = [
     "Kode",
@@ -160,12 +158,6 @@ def test_exported_text_is_neutralised_against_formulas(klego_data):
     names = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert '\'=HYPERLINK("http://contoh","klik")' in names
     assert all(not str(n).startswith("=") for n in names)
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
 
 
 def test_indicator_list_query_count_does_not_grow_with_indicators(client, klego_data):

@@ -2,13 +2,11 @@
 does not grow with the data."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from kinerja.models import Cycle, Role, StepRun
 
-from .conftest import advance, open_runs, review_round, start
+from .conftest import advance, count_queries, open_runs, review_round, start
 from .factories import OrganisationFactory, PositionFactory
 
 
@@ -141,12 +139,6 @@ def test_inbox_lists_the_users_open_steps_with_deadline(client, klego):
     assert "terlambat" in html  # due 3 November 2026, long past
     client.force_login(klego.kasubag)
     assert 'data-testid="inbox-empty"' in client.get(reverse("kinerja:home")).content.decode()
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
 
 
 def test_cycle_page_query_count_does_not_grow_with_rounds(client, klego):

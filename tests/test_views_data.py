@@ -5,14 +5,12 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
 from kinerja.models import CompletenessCheck, ReceiptConfirmation, Submission
 
-from .conftest import advance, open_runs, start, workbook_bytes
+from .conftest import advance, count_queries, open_runs, start, workbook_bytes
 
 GOOD = {
     "pem": [
@@ -206,12 +204,6 @@ def test_incomplete_without_reasons_is_refused(client, klego_data, cycle):
     response = client.post(reverse("kinerja:completeness", args=[cycle.pk]), data, follow=True)
     assert "Tuliskan alasan" in response.content.decode()
     assert not CompletenessCheck.objects.exists()
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
 
 
 def test_section_and_receipt_pages_query_counts_do_not_grow_with_versions(client, klego_data, cycle):

@@ -7,26 +7,10 @@ from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.shapes import Drawing, Line, String
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Spacer
 
-from ..analysis_steps import display
 from ..results import QUARTERS, ROMAN
-from .layout import GRID, HEADER_FILL, build_with_contents, heading, page_size, text
-
-
-def _table(headers, rows, widths):
-    data = [[text(h, "bold") for h in headers]] + [[text(display(v), "small") for v in row] for row in rows]
-    table = Table(data, colWidths=widths, repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.4, GRID),
-                ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]
-        )
-    )
-    return table
+from .layout import build_with_contents, data_table, heading, page_size, text
 
 
 def capaian_chart(results, width: float) -> Drawing:
@@ -114,7 +98,7 @@ def render_analysis(cycle, results, differences, narratives, paper: str = "a4") 
     fixed = [16, 60, 14, 15] + [15] * 4 + [18, 15, 18, 13, 13]
     widths = [w * mm for w in fixed]
     widths.append(max(width - sum(widths), 25 * mm))
-    story.append(_table(headers, rows, widths))
+    story.append(data_table(headers, rows, widths))
     story += [Spacer(1, 4 * mm), heading("2. Grafik capaian terhadap 100%"), capaian_chart(results, width)]
     story += [Spacer(1, 2 * mm), text("Tren capaian IKU per triwulan (%)", "bold"), trend_chart(results, width)]
     story += [Spacer(1, 4 * mm), heading("3. Rekonsiliasi angka kantor dan angka seksi")]
@@ -125,7 +109,7 @@ def render_analysis(cycle, results, differences, narratives, paper: str = "a4") 
             for d in differences
         ]  # fmt: skip
         story.append(
-            _table(
+            data_table(
                 ["Indikator", "Triwulan", "Sumber 1", "Nilai 1", "Sumber 2", "Nilai 2", "Penjelasan"],
                 rec_rows,
                 [18 * mm, 16 * mm, 60 * mm, 18 * mm, 60 * mm, 18 * mm, width - 190 * mm],
@@ -169,7 +153,7 @@ def render_grouping(cycle, tables, paper: str = "a4") -> bytes:
         story += [
             heading(f"{number}. {table.title}"),
             Spacer(1, 2 * mm),
-            _table(table.headers, table.rows, widths),
+            data_table(table.headers, table.rows, widths),
             Spacer(1, 5 * mm),
         ]
     return build_with_contents(

@@ -5,60 +5,28 @@ from __future__ import annotations
 
 from django.utils import timezone
 from reportlab.lib.units import mm
-from reportlab.platypus import Spacer, Table, TableStyle
+from reportlab.platypus import Spacer
 
-from ..analysis_steps import display
-from .layout import GRID, HEADER_FILL, build, markup, page_size, text
+from .layout import build, data_table, markup, page_size, text
+
+RECORD_HEADERS = [
+    "Kode", "Indikator", "Satuan", "Seksi", "Target", "TW I", "TW II", "TW III", "TW IV",
+    "Realisasi s.d. periode", "Capaian (%)", "Kategori",
+]  # fmt: skip
 
 
-def _table(headers, rows, widths):
-    data = [[text(h, "bold") for h in headers]] + [[text(display(v), "small") for v in row] for row in rows]
-    table = Table(data, colWidths=widths, repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.4, GRID),
-                ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]
-        )
-    )
-    return table
+def record_rows(records) -> list[list]:
+    """The filed database as table rows (numbers stay Decimals), for the PDF and the workbook."""
+    return [
+        [r.code, r.name, r.unit, r.section, r.target, r.real_q1, r.real_q2, r.real_q3, r.real_q4, r.realisation,
+         r.capaian, r.category]
+        for r in records
+    ]  # fmt: skip
 
 
 def render_records(cycle, records, paper: str = "a4") -> bytes:
     width = page_size(paper, wide=True)[0] - 24 * mm
-    headers = [
-        "Kode",
-        "Indikator",
-        "Satuan",
-        "Seksi",
-        "Target",
-        "TW I",
-        "TW II",
-        "TW III",
-        "TW IV",
-        "s.d. periode",
-        "Capaian (%)",
-        "Kategori",
-    ]
-    rows = [
-        [
-            r.code,
-            r.name,
-            r.unit,
-            r.section,
-            r.target,
-            r.real_q1,
-            r.real_q2,
-            r.real_q3,
-            r.real_q4,
-            r.realisation,
-            r.capaian,
-            r.category,
-        ]
-        for r in records
-    ]
+    headers, rows = RECORD_HEADERS, record_rows(records)
     fixed = [16, 70, 16, 40, 16, 14, 14, 14, 14, 18, 18]
     widths = [w * mm for w in fixed] + [max(width - sum(fixed) * mm, 18 * mm)]
     filed = f"diarsipkan {timezone.localtime(records[0].filed_at):%d-%m-%Y %H:%M}" if records else "belum diarsipkan"
@@ -66,7 +34,7 @@ def render_records(cycle, records, paper: str = "a4") -> bytes:
         markup("DATA BASE KINERJA PERANGKAT DAERAH", "title"),
         text(f"{cycle.organisation} · {cycle.period_label} · {filed}"),
         Spacer(1, 3 * mm),
-        _table(headers, rows, widths),
+        data_table(headers, rows, widths),
     ]
     return build(
         story, organisation=cycle.organisation, title=f"Data base kinerja {cycle.period_label}", paper=paper, wide=True
@@ -92,7 +60,7 @@ def render_review_notes(cycle, runs, paper: str = "a4") -> bytes:
         markup("CATATAN PEMERIKSAAN HASIL PENGOLAHAN DATA KINERJA", "title"),
         text(f"{cycle.sop_version.name} · {cycle.period_label}"),
         Spacer(1, 3 * mm),
-        _table(
+        data_table(
             ["Putaran", "Keputusan", "Catatan revisi"],
             rows or [["-", "Belum ada pemeriksaan", "-"]],
             [35 * mm, 60 * mm, width - 95 * mm],
@@ -110,7 +78,7 @@ def render_lkjip(organisation, year, tables, paper: str = "a4") -> bytes:
         story += [
             text(table.title, "bold"),
             Spacer(1, 1 * mm),
-            _table(table.headers, table.rows, widths),
+            data_table(table.headers, table.rows, widths),
             Spacer(1, 4 * mm),
         ]
     return build(story, organisation=organisation, title=f"Tabel bab III LKjIP {year}", paper=paper, wide=True)

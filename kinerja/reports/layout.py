@@ -112,14 +112,7 @@ def build(
         creator="Sistem Kinerja Kecamatan",
     )
 
-    def decorate(canvas, doc):
-        letterhead(canvas, doc, organisation)
-        canvas.saveState()
-        canvas.setFont("Helvetica", 7.5)
-        canvas.drawString(doc.leftMargin, 8 * mm, footer or title)
-        canvas.drawRightString(size[0] - doc.rightMargin, 8 * mm, f"Halaman {doc.page}")
-        canvas.restoreState()
-
+    decorate = _page_decorator(organisation, size, footer or title)
     doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
     if stats is not None:
         stats["pages"] = doc.page
@@ -175,6 +168,37 @@ def checklist(items, *, columns: int, width: float, style: str = "body"):
     return table
 
 
+def data_table(headers, rows, widths):
+    """A gridded table with a shaded header row repeated on every page; values are shown the
+    Indonesian way (1.234,5) and escaped."""
+    from reportlab.platypus import Table, TableStyle
+
+    from ..spreadsheets.numbers import format_number
+
+    def show(value):
+        if value is None:
+            return "—"
+        return format_number(value) if hasattr(value, "as_tuple") else str(value)
+
+    data = [[text(h, "bold") for h in headers]] + [[text(show(v), "small") for v in row] for row in rows]
+    table = Table(data, colWidths=widths, repeatRows=1)
+    style = [("GRID", (0, 0), (-1, -1), 0.4, GRID), ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL)]
+    table.setStyle(TableStyle([*style, ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return table
+
+
+def _page_decorator(organisation, size, footer):
+    def decorate(canvas, doc):
+        letterhead(canvas, doc, organisation)
+        canvas.saveState()
+        canvas.setFont("Helvetica", 7.5)
+        canvas.drawString(doc.leftMargin, 8 * mm, footer)
+        canvas.drawRightString(size[0] - doc.rightMargin, 8 * mm, f"Halaman {doc.page}")
+        canvas.restoreState()
+
+    return decorate
+
+
 def heading(title: str, level: int = 0):
     """A heading that the table of contents of `build_with_contents` lists."""
     style = STYLES["bold"] if level else ParagraphStyle("h1", parent=STYLES["title"], alignment=0, fontSize=11.5)
@@ -214,14 +238,7 @@ def build_with_contents(story, *, organisation, title: str, paper: str = "a4", w
         ParagraphStyle("toc1", parent=STYLES["body"], fontSize=8.5, leading=11, leftIndent=12),
     ]
 
-    def decorate(canvas, doc):
-        letterhead(canvas, doc, organisation)
-        canvas.saveState()
-        canvas.setFont("Helvetica", 7.5)
-        canvas.drawString(doc.leftMargin, 8 * mm, title)
-        canvas.drawRightString(size[0] - doc.rightMargin, 8 * mm, f"Halaman {doc.page}")
-        canvas.restoreState()
-
+    decorate = _page_decorator(organisation, size, title)
     full = [
         Paragraph(escape(title), STYLES["title"]),
         Paragraph("Daftar isi", STYLES["bold"]),
