@@ -176,7 +176,28 @@ class CancelCycleForm(forms.Form):
 
 
 class LoginForm(AuthenticationForm):
+    """Sign-in with throttling: a locked account or address is told when to try again, and the
+    password is not even checked while it is locked."""
+
     error_messages = {
         "invalid_login": "Nama pengguna atau kata sandi salah. Periksa huruf besar/kecil lalu coba lagi.",
         "inactive": "Akun ini sudah dinonaktifkan. Hubungi administrator.",
+        "locked": "Terlalu banyak percobaan masuk yang gagal. Demi keamanan, coba lagi dalam %(minutes)s menit "
+        "atau hubungi administrator.",
     }
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from . import throttle
+
+        username = self.cleaned_data.get("username", "")
+        address = throttle.client_address(self.request) if self.request else None
+        minutes = throttle.locked_minutes(username, address)
+        if minutes:
+            raise ValidationError(self.error_messages["locked"], code="locked", params={"minutes": minutes})
+        try:
+            return super().clean()
+        except ValidationError:
+            throttle.record_failure(username, address)
+            raise

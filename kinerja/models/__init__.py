@@ -3,7 +3,7 @@
 from .analysis import CapaianCategory, Explanation, GroupingReport, Narrative, OfficeFigure
 from .cycle import Cycle, StepRun, TransitionLog
 from .letters import Disposition, DispositionInstruction, Letter, StoredFile
-from .organisation import Organisation, Position, Role, Section, User
+from .organisation import LoginAttempt, Organisation, Position, Role, Section, User
 from .performance import (
     CompletenessCheck,
     DataKind,
@@ -46,6 +46,7 @@ __all__ = [
     "DispositionInstruction",
     "HolidayCorrection",
     "Letter",
+    "LoginAttempt",
     "Organisation",
     "Position",
     "Role",

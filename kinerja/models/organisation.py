@@ -155,3 +155,19 @@ class Position(models.Model):
             raise ValidationError({"section": "Peran ini harus terikat pada satu seksi."})
         if self.section_id and self.section.organisation_id != self.organisation_id:
             raise ValidationError({"section": "Unit kerja harus milik organisasi yang sama."})
+
+
+class LoginAttempt(models.Model):
+    """A failed sign-in, kept for throttling (per account and per address) and for the audit."""
+
+    username = models.CharField("nama pengguna", max_length=150, db_index=True)
+    address = models.GenericIPAddressField("alamat", null=True, blank=True, db_index=True)
+    at = models.DateTimeField("waktu", db_index=True)
+
+    class Meta:
+        verbose_name = "percobaan masuk gagal"
+        verbose_name_plural = "percobaan masuk gagal"
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.username} dari {self.address} pada {self.at:%d-%m-%Y %H:%M}"

@@ -1,0 +1,42 @@
+"""Sign-in throttling against password guessing: too many failures for one account, or from one
+address, lock further attempts for a cool-off period (not for ever, and not by address alone)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.utils import timezone
+
+from .models import LoginAttempt
+
+
+def client_address(request) -> str | None:
+    """The client's address as the web server gives it (nginx sets REMOTE_ADDR via real_ip)."""
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _since() -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+
+
+def locked_minutes(username: str, address: str | None) -> int:
+    """Minutes until this account/address may try again (0: not locked)."""
+    since = _since()
+    recent = LoginAttempt.objects.filter(at__gte=since)
+    blockers = []
+    by_account = recent.filter(username__iexact=username or "").order_by("-at")
+    if username and by_account.count() >= settings.LOGIN_FAILURES_PER_ACCOUNT:
+        blockers.append(by_account[settings.LOGIN_FAILURES_PER_ACCOUNT - 1].at)
+    if address:
+        by_address = recent.filter(address=address).order_by("-at")
+        if by_address.count() >= settings.LOGIN_FAILURES_PER_ADDRESS:
+            blockers.append(by_address[settings.LOGIN_FAILURES_PER_ADDRESS - 1].at)
+    if not blockers:
+        return 0
+    unlock = min(blockers) + datetime.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+    return max(1, int((unlock - timezone.now()).total_seconds() // 60) + 1)
+
+
+def record_failure(username: str, address: str | None) -> None:
+    LoginAttempt.objects.create(username=(username or "")[:150], address=address, at=timezone.now())

@@ -1,0 +1,90 @@
+"""Security: headers and a Content Security Policy without inline code, sign-in throttling per
+account and per address with a cool-off, session expiry, deactivated users keep their records."""
+
+import datetime
+import re
+from pathlib import Path
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from kinerja import demo
+from kinerja.models import LoginAttempt, StepRun
+
+from .conftest import advance, start
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def login(client, username, password=None, address="10.0.0.1"):
+    return client.post(
+        reverse("login"),
+        {"username": username, "password": password or demo.demo_password(username)},
+        REMOTE_ADDR=address,
+    )
+
+
+def test_pages_carry_a_content_security_policy_and_no_inline_code(client, klego):
+    client.force_login(klego.kasubag)
+    response = client.get(reverse("kinerja:home"))
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy and "unsafe-inline" not in policy
+    assert response["X-Frame-Options"] == "DENY" and response["X-Content-Type-Options"] == "nosniff"
+    for template in (ROOT / "templates").rglob("*.html"):
+        content = template.read_text()
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", content), f"inline script in {template}"
+        assert not re.search(r"<(?!svg|rect|line|text|polyline)[a-z]+[^>]*\sstyle=", content), (
+            f"inline style in {template}"
+        )
+        assert not re.search(r"\son(click|load|change|submit)=", content), f"inline handler in {template}"
+
+
+def test_five_wrong_passwords_lock_the_account_for_a_while(client, klego):
+    for _ in range(settings.LOGIN_FAILURES_PER_ACCOUNT):
+        assert login(client, "camat", "salah").status_code == 200
+    response = login(client, "camat")
+    assert "Terlalu banyak percobaan masuk yang gagal" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    # Another account from the same address is not locked by the camat's failures.
+    assert login(client, "sekcam").status_code == 302
+    # After the cool-off the right password works again.
+    LoginAttempt.objects.update(at=timezone.now() - datetime.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES + 1))
+    client.logout()
+    assert login(client, "camat").status_code == 302
+
+
+def test_many_failures_from_one_address_lock_that_address_only(client, klego):
+    for i in range(settings.LOGIN_FAILURES_PER_ADDRESS):
+        login(client, f"tebakan{i}", "salah", address="10.9.9.9")
+    assert "Terlalu banyak percobaan" in login(client, "kasubag", address="10.9.9.9").content.decode()
+    assert login(client, "kasubag", address="10.1.1.1").status_code == 302
+
+
+def test_sessions_expire_after_inactivity_and_at_browser_close():
+    assert settings.SESSION_COOKIE_AGE <= 30 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST and settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+    assert settings.SESSION_COOKIE_HTTPONLY
+
+
+def test_a_deactivated_user_cannot_sign_in_but_keeps_their_records(client, klego):
+    cycle = start(klego)
+    advance(klego, cycle, 2)
+    user = klego.kasubag
+    user.is_active = False
+    user.save()
+    assert login(client, "kasubag").status_code == 200
+    assert StepRun.objects.filter(cycle=cycle, closed_by=user).exists()
+    assert user.history.first().is_active is False
+
+
+def test_passwords_follow_the_rules():
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    for weak in ("12345678901", "password123", "klego"):
+        try:
+            validate_password(weak)
+        except ValidationError:
+            continue
+        raise AssertionError(f"{weak} was accepted")
