@@ -55,6 +55,10 @@ def workbook_from_tables(tables, *, title: str, subtitle: str = "") -> bytes:
         sheet.column_dimensions["B"].width = 55
         for letter in "CDEFGHIJKLMNOPQ":
             sheet.column_dimensions[letter].width = 13
+    if not workbook.worksheets:
+        sheet = workbook.create_sheet("Data")
+        sheet.append([safe_text(title)])
+        sheet.append(["Belum ada data untuk periode ini."])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

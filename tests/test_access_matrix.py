@@ -1,0 +1,194 @@
+"""Every URL × every role, generated from the URL configuration: the expected answer of a GET
+for anonymous users, each office role, staff of the URL's section and of another section, the
+administrator, and the Kasubag of another kecamatan. A new URL without an entry fails here."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from kinerja import analysis_steps, filing, submissions
+from kinerja.models import DataKind, Disposition, Evidence, Indicator, PerformanceRecord, Role, SopVersion, Submission
+
+from .conftest import MONDAY, advance, open_runs, workbook_bytes
+from .factories import OrganisationFactory, PositionFactory
+from .test_analysis_steps import to_step_6
+
+ROLES = ["anonymous", "camat", "sekcam", "kasubag", "staf_own", "staf_other", "admin", "outsider"]
+ALL_IN = {"camat": 200, "sekcam": 200, "kasubag": 200, "staf_own": 200, "staf_other": 200, "admin": 200}
+OFFICE = {"camat": 200, "sekcam": 200, "kasubag": 200, "staf_own": 403, "staf_other": 403, "admin": 200}
+OWN_SECTION = {**OFFICE, "staf_own": 200}
+POST_ONLY = {role: 405 for role in ROLES if role != "anonymous"}
+
+
+def row(anonymous=302, outsider=404, **roles):
+    return {"anonymous": anonymous, "outsider": outsider, **roles}
+
+
+# name -> expected status of a GET for each role
+MATRIX = {
+    "healthz": {role: 200 for role in ROLES},
+    "login": row(anonymous=200, outsider=302, **{r: 302 for r in ALL_IN}),
+    "logout": {**POST_ONLY, "anonymous": 302},
+    "password_change": row(outsider=200, **ALL_IN),
+    "password_change_done": row(outsider=200, **ALL_IN),
+    "kinerja:home": row(outsider=200, **ALL_IN),
+    "kinerja:sop_list": row(outsider=200, **ALL_IN),
+    "kinerja:sop_detail": row(**ALL_IN),
+    "kinerja:sop_pdf": row(**ALL_IN),
+    "kinerja:cycle_list": row(outsider=200, **ALL_IN),
+    "kinerja:cycle_start": row(
+        outsider=302, camat=302, kasubag=302, sekcam=403, staf_own=403, staf_other=403, admin=403
+    ),
+    "kinerja:cycle_detail": row(**ALL_IN),
+    "kinerja:cycle_act": {**POST_ONLY, "anonymous": 302},
+    "kinerja:cycle_cancel": {**POST_ONLY, "anonymous": 302},
+    "kinerja:statistics": row(outsider=200, **ALL_IN),
+    "kinerja:section_data": row(**OWN_SECTION),
+    "kinerja:section_template": row(**OWN_SECTION),
+    "kinerja:section_upload": {**POST_ONLY, "anonymous": 302},
+    "kinerja:section_hand_in": {**POST_ONLY, "anonymous": 302},
+    "kinerja:submission_file": row(**OWN_SECTION),
+    "kinerja:section_evidence": {**POST_ONLY, "anonymous": 302},
+    "kinerja:evidence_file": row(**OWN_SECTION),
+    "kinerja:receipt": row(**OFFICE),
+    "kinerja:completeness": row(**OFFICE),
+    "kinerja:analysis": row(**OFFICE),
+    "kinerja:analysis_office": {**POST_ONLY, "anonymous": 302},
+    "kinerja:analysis_explain": {**POST_ONLY, "anonymous": 302},
+    "kinerja:narrative_save": {**POST_ONLY, "anonymous": 302},
+    "kinerja:analysis_finish": {**POST_ONLY, "anonymous": 302},
+    "kinerja:grouping": row(**OFFICE),
+    "kinerja:review": row(**OFFICE),
+    "kinerja:filing": row(**OFFICE),
+    "kinerja:archive_download": row(**OFFICE),
+    "kinerja:database": row(outsider=200, **ALL_IN),
+    "kinerja:amend_record": {**POST_ONLY, "anonymous": 302},
+    "kinerja:exports": row(outsider=200, **ALL_IN),
+    "kinerja:dashboard": row(outsider=200, **ALL_IN),
+    "kinerja:indicator_list": row(outsider=200, **ALL_IN),
+    "kinerja:indicator_create": row(
+        outsider=200, camat=403, sekcam=403, kasubag=200, staf_own=403, staf_other=403, admin=200
+    ),
+    "kinerja:indicator_edit": row(
+        outsider=404, camat=403, sekcam=403, kasubag=200, staf_own=403, staf_other=403, admin=200
+    ),
+    "kinerja:indicator_import": row(
+        outsider=200, camat=403, sekcam=403, kasubag=200, staf_own=403, staf_other=403, admin=200
+    ),
+    "kinerja:indicator_export": row(outsider=200, **ALL_IN),
+    "kinerja:objective_save": {**POST_ONLY, "anonymous": 302},
+    "kinerja:letter_list": row(outsider=200, **ALL_IN),
+    "kinerja:letter_create": row(
+        outsider=200, camat=403, sekcam=403, kasubag=200, staf_own=403, staf_other=403, admin=200
+    ),
+    "kinerja:letter_detail": row(**ALL_IN),
+    "kinerja:letter_attachment": row(**ALL_IN),
+    "kinerja:letter_dispose": {**POST_ONLY, "anonymous": 302},
+    "kinerja:letter_sheet": row(**ALL_IN),
+    "kinerja:disposition_acknowledge": {**POST_ONLY, "anonymous": 302},
+    "kinerja:disposition_withdraw": {**POST_ONLY, "anonymous": 302},
+}
+
+
+def named_urls(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = pattern.namespace
+            if ns == "admin":
+                continue
+            yield from named_urls(pattern, f"{namespace}{ns}:" if ns else namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+def test_every_url_has_an_entry_in_the_matrix():
+    missing = sorted(set(named_urls()) - set(MATRIX))
+    assert not missing, f"add these URLs to the access matrix: {missing}"
+    assert not sorted(set(MATRIX) - set(named_urls())), "the matrix names URLs that no longer exist"
+
+
+@pytest.fixture
+def world(klego_data):
+    """A filed cycle with a letter, dispositions, a submission and evidence of Seksi Pemerintahan."""
+    cycle = to_step_6(klego_data)
+    advance(klego_data, cycle, 10)
+    run = open_runs(cycle)[0]
+    filing.file_database(run, by=klego_data.kasubag, at=MONDAY)
+    disposition = Disposition.objects.filter(letter=cycle.letter).first()
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kinerja import uploads
+
+    stored = uploads.store_upload(
+        SimpleUploadedFile("s.pdf", b"%PDF-1.4\n%%EOF\n"), organisation=klego_data.org, by=klego_data.kasubag
+    )
+    cycle.letter.attachment = stored
+    cycle.letter.save()
+    evidence = Evidence.objects.create(
+        cycle=cycle, section=klego_data.sections["pem"], indicator=Indicator.objects.get(code="PEM-01"), file=stored,
+        uploaded_by=klego_data.staf_pem,
+    )  # fmt: skip
+    outsider = PositionFactory(organisation=OrganisationFactory(), role=Role.KASUBAG).user
+    return {
+        "cycle": cycle,
+        "disposition": disposition,
+        "submission": Submission.objects.filter(cycle=cycle, section__code="pem").first(),
+        "evidence": evidence,
+        "record": PerformanceRecord.objects.filter(cycle=cycle).first(),
+        "outsider": outsider,
+    }
+
+
+def url_for(name, world):
+    cycle = world["cycle"]
+    args = {
+        "kinerja:sop_detail": [SopVersion.objects.first().pk],
+        "kinerja:sop_pdf": [SopVersion.objects.first().pk],
+        "kinerja:section_data": [cycle.pk, "pem"],
+        "kinerja:section_template": [cycle.pk, "pem", "realisasi"],
+        "kinerja:section_upload": [cycle.pk, "pem"],
+        "kinerja:section_hand_in": [cycle.pk, "pem"],
+        "kinerja:section_evidence": [cycle.pk, "pem"],
+        "kinerja:submission_file": [cycle.pk, "pem", world["submission"].pk],
+        "kinerja:evidence_file": [cycle.pk, "pem", world["evidence"].pk],
+        "kinerja:archive_download": [cycle.pk, "zip"],
+        "kinerja:amend_record": [world["record"].pk],
+        "kinerja:exports": ["lkjip.xlsx"],
+        "kinerja:indicator_edit": [Indicator.objects.first().pk],
+        "kinerja:letter_detail": [cycle.letter_id],
+        "kinerja:letter_attachment": [cycle.letter_id],
+        "kinerja:letter_dispose": [cycle.letter_id],
+        "kinerja:letter_sheet": [cycle.letter_id],
+        "kinerja:disposition_acknowledge": [world["disposition"].pk],
+        "kinerja:disposition_withdraw": [world["disposition"].pk],
+    }.get(name)
+    if args is None and name.startswith("kinerja:") and name not in (
+        "kinerja:home", "kinerja:sop_list", "kinerja:cycle_list", "kinerja:cycle_start", "kinerja:statistics",
+        "kinerja:database", "kinerja:dashboard", "kinerja:indicator_list", "kinerja:indicator_create",
+        "kinerja:indicator_import", "kinerja:indicator_export", "kinerja:objective_save", "kinerja:letter_list",
+        "kinerja:letter_create",
+    ):  # fmt: skip
+        args = [cycle.pk]
+    return reverse(name, args=args or [])
+
+
+def test_every_url_answers_each_role_as_the_matrix_says(client, klego_data, world):
+    users = {
+        "camat": klego_data.camat, "sekcam": klego_data.sekcam, "kasubag": klego_data.kasubag,
+        "staf_own": klego_data.staf_pem, "staf_other": klego_data.staf_trantib, "admin": klego_data.admin,
+        "outsider": world["outsider"],
+    }  # fmt: skip
+    wrong = []
+    for name in sorted(MATRIX):
+        url = url_for(name, world)
+        for role in ROLES:
+            client.logout()
+            if role != "anonymous":
+                client.force_login(users[role])
+            status = client.get(url).status_code
+            if status != MATRIX[name][role]:
+                wrong.append(f"{name} as {role}: {status}, expected {MATRIX[name][role]}")
+    assert not wrong, "\n".join(wrong)
+
+
+__all__ = ["DataKind", "analysis_steps", "submissions", "workbook_bytes"]
