@@ -37,6 +37,7 @@ urlpatterns = [
     path("data-base/<int:pk>/amandemen/", filing.amend_record, name="amend_record"),
     path("ekspor/<str:what>", filing.exports, name="exports"),
     path("dasbor/", filing.dashboard, name="dashboard"),
+    path("audit/", filing.audit_trail, name="audit"),
     path("indikator/", master.indicator_list, name="indicator_list"),
     path("indikator/baru/", master.indicator_edit, name="indicator_create"),
     path("indikator/<int:pk>/ubah/", master.indicator_edit, name="indicator_edit"),

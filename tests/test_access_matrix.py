@@ -64,6 +64,7 @@ MATRIX = {
     "kinerja:amend_record": {**POST_ONLY, "anonymous": 302},
     "kinerja:exports": row(outsider=200, **ALL_IN),
     "kinerja:dashboard": row(outsider=200, **ALL_IN),
+    "kinerja:audit": row(outsider=403, camat=403, sekcam=403, kasubag=403, staf_own=403, staf_other=403, admin=200),
     "kinerja:indicator_list": row(outsider=200, **ALL_IN),
     "kinerja:indicator_create": row(
         outsider=200, camat=403, sekcam=403, kasubag=200, staf_own=403, staf_other=403, admin=200
@@ -164,7 +165,7 @@ def url_for(name, world):
     }.get(name)
     if args is None and name.startswith("kinerja:") and name not in (
         "kinerja:home", "kinerja:sop_list", "kinerja:cycle_list", "kinerja:cycle_start", "kinerja:statistics",
-        "kinerja:database", "kinerja:dashboard", "kinerja:indicator_list", "kinerja:indicator_create",
+        "kinerja:database", "kinerja:dashboard", "kinerja:audit", "kinerja:indicator_list", "kinerja:indicator_create",
         "kinerja:indicator_import", "kinerja:indicator_export", "kinerja:objective_save", "kinerja:letter_list",
         "kinerja:letter_create",
     ):  # fmt: skip

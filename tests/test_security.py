@@ -88,3 +88,18 @@ def test_passwords_follow_the_rules():
         except ValidationError:
             continue
         raise AssertionError(f"{weak} was accepted")
+
+
+def test_the_audit_trail_shows_who_changed_what_by_cycle_user_and_date(client, klego):
+    from .conftest import count_queries
+
+    cycle = start(klego)
+    advance(klego, cycle, 2)
+    client.force_login(klego.admin)
+    page = client.get(reverse("kinerja:audit") + f"?siklus={cycle.pk}&pengguna={klego.kasubag.pk}").content.decode()
+    assert "Agus Setiawan" in page and "langkah siklus" in page and "dibuat" in page and "siklus:" in page
+    assert "Sri Lestari" not in page.split('data-testid="audit"')[1]
+    url = reverse("kinerja:audit") + "?dari=2026-11-01&sampai=2026-11-30"
+    few = count_queries(client, url)
+    advance(klego, cycle, 4)
+    assert count_queries(client, url) == few

@@ -229,3 +229,37 @@ def dashboard(request):
         "statistics": wf.step_statistics(organisation),
     }
     return render(request, "kinerja/dashboard.html", context)
+
+
+@require_GET
+def audit_trail(request):
+    """For the administrator: who changed what and when, by cycle, user and date."""
+    import datetime
+
+    from .. import audit
+    from ..models import User
+
+    if not permissions.is_admin(request.user):
+        raise PermissionDenied("Jejak audit hanya untuk administrator.")
+    organisation = _organisation(request)
+    cycles = Cycle.objects.filter(organisation=organisation).order_by("-started_at")
+    users = User.objects.filter(positions__organisation=organisation).distinct().order_by("first_name")
+    cycle = cycles.filter(pk=request.GET.get("siklus") or 0).first()
+    user = users.filter(pk=request.GET.get("pengguna") or 0).first()
+    since = until = None
+    try:
+        if request.GET.get("dari"):
+            since = timezone.make_aware(datetime.datetime.fromisoformat(request.GET["dari"]))
+        if request.GET.get("sampai"):
+            until = timezone.make_aware(datetime.datetime.fromisoformat(request.GET["sampai"])) + datetime.timedelta(
+                days=1
+            )
+    except ValueError:
+        messages.error(request, "Tanggal tidak sah; pakai pemilih tanggal.")
+    context = {
+        "entries": audit.entries(user=user, cycle=cycle, since=since, until=until),
+        "cycles": cycles,
+        "users": users,
+        "selected": request.GET,
+    }
+    return render(request, "kinerja/audit.html", context)

@@ -1,0 +1,74 @@
+"""The audit trail: every history row of every tracked model, filtered by cycle, user and date.
+One query per tracked model (a fixed number), newest first."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.apps import apps
+from simple_history.models import HistoricalChanges
+
+TYPES = {"+": "dibuat", "~": "diubah", "-": "dihapus"}
+
+
+@dataclass
+class Entry:
+    at: datetime.datetime
+    user: object
+    model: str
+    obj: str
+    change: str
+    reason: str
+
+
+def tracked_history_models():
+    return [
+        m
+        for m in apps.get_app_config("kinerja").get_models()
+        if issubclass(m, HistoricalChanges) and m.__name__.startswith("Historical")
+    ]
+
+
+def entries(*, user=None, cycle=None, since=None, until=None, limit: int = 300) -> list[Entry]:
+    found = []
+    for model in tracked_history_models():
+        rows = model.objects.select_related("history_user")
+        if user is not None:
+            rows = rows.filter(history_user=user)
+        if since is not None:
+            rows = rows.filter(history_date__gte=since)
+        if until is not None:
+            rows = rows.filter(history_date__lt=until)
+        if cycle is not None:
+            fields = {f.name for f in model._meta.get_fields()}
+            if model.instance_type.__name__ == "Cycle":
+                rows = rows.filter(id=cycle.pk)
+            elif "cycle" in fields:
+                rows = rows.filter(cycle_id=cycle.pk)
+            elif "run" in fields:
+                rows = rows.filter(run__cycle_id=cycle.pk)
+            else:
+                continue
+        for row in rows.order_by("-history_date")[:limit]:
+            found.append(
+                Entry(
+                    at=row.history_date,
+                    user=row.history_user,
+                    model=model.instance_type._meta.verbose_name,
+                    obj=_describe(row),
+                    change=TYPES.get(row.history_type, row.history_type),
+                    reason=row.history_change_reason or "",
+                )
+            )
+    found.sort(key=lambda e: e.at, reverse=True)
+    return found[:limit]
+
+
+def _describe(row) -> str:
+    """A name from the row's own columns (no query per row): code, number, name, ... or its id."""
+    for attribute in ("code", "number", "username", "name", "title", "label", "key", "original_name"):
+        value = getattr(row, attribute, None)
+        if value:
+            return f"{value} (#{row.id})"[:120]
+    return f"#{row.id}"
