@@ -12,7 +12,10 @@ from .models import LoginAttempt
 
 
 def client_address(request) -> str | None:
-    """The client's address as the web server gives it (nginx sets REMOTE_ADDR via real_ip)."""
+    """The client's address: behind our nginx (BEHIND_PROXY=1) the X-Real-IP it sets, since every
+    request then comes from 127.0.0.1; otherwise the connection's address."""
+    if getattr(settings, "BEHIND_PROXY", False) and request.META.get("HTTP_X_REAL_IP"):
+        return request.META["HTTP_X_REAL_IP"].strip()[:45] or None
     return request.META.get("REMOTE_ADDR") or None
 
 

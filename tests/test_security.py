@@ -103,3 +103,28 @@ def test_the_audit_trail_shows_who_changed_what_by_cycle_user_and_date(client, k
     few = count_queries(client, url)
     advance(klego, cycle, 4)
     assert count_queries(client, url) == few
+
+
+def test_behind_the_proxy_the_real_client_address_is_counted(client, klego, settings):
+    settings.BEHIND_PROXY = True
+    for i in range(settings.LOGIN_FAILURES_PER_ADDRESS):
+        client.post(
+            reverse("login"),
+            {"username": f"x{i}", "password": "salah"},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_REAL_IP="10.7.7.7",
+        )
+    locked = client.post(
+        reverse("login"),
+        {"username": "kasubag", "password": demo.demo_password("kasubag")},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_REAL_IP="10.7.7.7",
+    )
+    assert "Terlalu banyak percobaan" in locked.content.decode()
+    other = client.post(
+        reverse("login"),
+        {"username": "kasubag", "password": demo.demo_password("kasubag")},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_REAL_IP="10.8.8.8",
+    )
+    assert other.status_code == 302
