@@ -6,3 +6,10 @@ import pytest
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _two_factor_off_unless_asked(settings, request):
+    """Most tests sign in with force_login; the two-factor tests switch enforcement back on."""
+    if "two_factor" not in request.keywords:
+        settings.TWO_FACTOR_ENFORCED = False

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from kinerja.forms import LoginForm
+from kinerja.views import twofactor
 from kinerja.views.home import healthz
 
 urlpatterns = [
@@ -15,6 +16,9 @@ urlpatterns = [
     path("akun/keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("akun/kata-sandi/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("akun/kata-sandi/selesai/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("akun/2fa/", twofactor.setup, name="two_factor_setup"),
+    path("akun/2fa/verifikasi/", twofactor.verify, name="two_factor_verify"),
+    path("akun/2fa/kode-pemulihan/", twofactor.recovery_codes, name="two_factor_recovery"),
     path("admin/", admin.site.urls),
     path("", include("kinerja.urls")),
 ]
