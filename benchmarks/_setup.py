@@ -1,0 +1,38 @@
+"""Shared set-up for the benchmark scripts: a throw-away SQLite installation (or the database
+DATABASE_URL names), migrated, with the demo organisation loaded."""
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def django_up():
+    if "DATABASE_URL" not in os.environ:
+        folder = tempfile.mkdtemp(prefix="kinerja-bench-")
+        os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
+        os.environ.setdefault("MEDIA_ROOT", f"{folder}/media")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "klego_kinerja.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from kinerja import demo
+
+    demo.load_fixtures()
+
+
+def median_of(func, runs: int = 5) -> tuple[float, list[float]]:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), times
