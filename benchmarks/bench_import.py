@@ -19,7 +19,7 @@ def main():
     from openpyxl import Workbook, load_workbook
 
     from kinerja import submissions, workflow
-    from kinerja.models import DataKind, Indicator, Letter, Organisation, Section, User
+    from kinerja.models import DataKind, Indicator, Letter, Organisation, Section
 
     org = Organisation.objects.get(code="klego")
     section = Section.objects.get(organisation=org, code="pem")
