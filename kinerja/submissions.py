@@ -125,7 +125,7 @@ def submit(
             f"Langkah 2 untuk {section} tidak sedang terbuka: data sudah diserahkan atau belum diminta. "
             "Bila ada perbaikan, tunggu Kasubag mengembalikannya."
         )
-    indicators = Indicator.objects.filter(organisation=cycle.organisation).select_related("section")
+    indicators = Indicator.objects.filter(organisation=cycle.organisation).only("id", "code", "name", "section_id")
     result = importer.read_workbook(data, indicators=indicators, section=section)
     if dry_run:
         return Outcome(None, result)
@@ -162,29 +162,41 @@ def submit(
         submission._history_user = by
         submission.save()
         if result.ok:
-            SubmissionRow.objects.bulk_create([_row(submission, row) for row in result.rows], batch_size=1000)
+            _insert_rows(submission, result.rows)
     return Outcome(submission, result)
 
 
-def _row(submission: Submission, row: importer.ParsedRow) -> SubmissionRow:
-    return SubmissionRow(
-        submission=submission,
-        indicator=row.indicator,
-        sheet=row.sheet[:100],
-        row_number=row.row_number,
-        unit=row.unit,
-        annual_target=row.annual_target,
-        target_q1=row.targets.get(1),
-        target_q2=row.targets.get(2),
-        target_q3=row.targets.get(3),
-        target_q4=row.targets.get(4),
-        real_q1=row.realisations.get(1),
-        real_q2=row.realisations.get(2),
-        real_q3=row.realisations.get(3),
-        real_q4=row.realisations.get(4),
-        cells=row.cells,
-        remark=row.remark,
-    )
+ROW_COLUMNS = [
+    "submission_id", "indicator_id", "sheet", "row_number", "unit", "annual_target",
+    "target_q1", "target_q2", "target_q3", "target_q4", "real_q1", "real_q2", "real_q3", "real_q4",
+    "cells", "remark",
+]  # fmt: skip
+
+
+def _insert_rows(submission: Submission, rows: list[importer.ParsedRow]) -> None:
+    """Insert a submission's rows with one executemany per batch. The rows are plain values that
+    the importer already validated; going through model instances and bulk_create cost more
+    than reading the workbook (benchmarks/RESULTS.md). Rows carry no history of their own: they
+    belong to their submission, which has it."""
+    from django.db import connection
+
+    table = connection.ops.quote_name(SubmissionRow._meta.db_table)
+    fields = {f.attname: f for f in SubmissionRow._meta.concrete_fields}
+    columns = ", ".join(connection.ops.quote_name(fields[name].column) for name in ROW_COLUMNS)
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(ROW_COLUMNS))})"
+    cells = fields["cells"]
+    params = [
+        (
+            submission.pk, row.indicator.pk, row.sheet[:100], row.row_number, row.unit[:60], row.annual_target,
+            row.targets.get(1), row.targets.get(2), row.targets.get(3), row.targets.get(4),
+            row.realisations.get(1), row.realisations.get(2), row.realisations.get(3), row.realisations.get(4),
+            cells.get_db_prep_save(row.cells, connection), row.remark,
+        )
+        for row in rows
+    ]  # fmt: skip
+    with connection.cursor() as cursor:
+        for start in range(0, len(params), 2000):
+            cursor.executemany(sql, params[start : start + 2000])
 
 
 def missing_kinds(cycle: Cycle, section: Section) -> list[DataKind]:

@@ -161,12 +161,12 @@ class IndicatorLookup:
 
     def __init__(self, indicators, section):
         self.section = section
-        self.by_code = {re.sub(r"\s+", "", i.code).upper(): i for i in indicators}
+        self.by_code = {"".join(i.code.split()).upper(): i for i in indicators}
         self.by_name = {normalise(i.name): i for i in indicators}
 
     def find(self, code, name):
         if code not in (None, ""):
-            found = self.by_code.get(re.sub(r"\s+", "", str(code)).upper())
+            found = self.by_code.get("".join(str(code).split()).upper())
             if found:
                 return found
         if name not in (None, ""):
@@ -258,6 +258,7 @@ def _read_sheet(sheet, lookup: IndicatorLookup, result: ImportResult) -> bool:
     if header is None:
         return False
     start, span, mapping = header
+    layout = Layout(mapping)
     seen: dict[int, int] = {}
     empty_run = 0
 
@@ -267,7 +268,7 @@ def _read_sheet(sheet, lookup: IndicatorLookup, result: ImportResult) -> bool:
             empty_run += 1
             return
         empty_run = 0
-        _read_row(title, row_number, values, mapping, lookup, result, seen)
+        _read_row(title, row_number, values, layout, lookup, result, seen)
 
     first_data = start + span
     for index, values in enumerate(head[first_data:], start=first_data + 1):
@@ -292,19 +293,30 @@ def _read_sheet(sheet, lookup: IndicatorLookup, result: ImportResult) -> bool:
     return True
 
 
-def _read_row(title, row_number, values, mapping, lookup, result, seen) -> None:
-    def value_of(meaning):
-        for col, m in mapping.items():
-            if m == meaning:
-                return col, values[col] if col < len(values) else None
-        return None, None
+class Layout:
+    """A sheet's column mapping, worked out once: where code and name are, which columns hold
+    numbers, and each column's letter for cell references."""
 
-    code_col, code = value_of("code")
-    name_col, name = value_of("name")
+    def __init__(self, mapping: dict[int, object]):
+        self.mapping = mapping
+        by_meaning = {m: col for col, m in mapping.items()}
+        self.code_col = by_meaning.get("code")
+        self.name_col = by_meaning.get("name")
+        self.numeric = [col for col, m in mapping.items() if isinstance(m, tuple) or m == "annual_target"]
+        self.letters = {col: get_column_letter(col + 1) for col in mapping}
+
+    def value(self, values: list, col: int | None):
+        return values[col] if col is not None and col < len(values) else None
+
+
+def _read_row(title, row_number, values, layout: Layout, lookup, result, seen) -> None:
+    mapping = layout.mapping
+    code = layout.value(values, layout.code_col)
+    name = layout.value(values, layout.name_col)
     indicator = lookup.find(code, name)
-    numeric = {col: m for col, m in mapping.items() if isinstance(m, tuple) or m == "annual_target"}
-    has_numbers = any(col < len(values) and values[col] not in (None, "") for col in numeric)
-    where = _cell(code_col if code_col is not None else name_col, row_number)
+    has_numbers = any(col < len(values) and values[col] not in (None, "") for col in layout.numeric)
+    anchor = layout.code_col if layout.code_col is not None else layout.name_col
+    where = f"{layout.letters[anchor]}{row_number}"
     if indicator is None:
         if has_numbers and (code or name):
             label = code or name
@@ -338,7 +350,7 @@ def _read_row(title, row_number, values, mapping, lookup, result, seen) -> None:
     parsed = ParsedRow(indicator=indicator, sheet=title, row_number=row_number)
     for col, meaning in mapping.items():
         raw = values[col] if col < len(values) else None
-        ref = _cell(col, row_number)
+        ref = f"{layout.letters[col]}{row_number}"
         if meaning == "unit":
             parsed.unit = str(raw or "").strip()[:60]
             parsed.cells["unit"] = ref

@@ -7,6 +7,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 EMPTY = {"", "-", "–", "—", "n/a", "na", "n.a", "n.a.", "tidak ada", "#n/a"}
+_simple = re.compile(r"^-?\d{1,12}(,\d+)?$")
 _accounting = re.compile(r"^\(\s*[\d.,]+\s*\)$")
 _annotation = re.compile(r"\s*\(.*\)\s*$")
 _thousands_only = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
@@ -31,7 +32,11 @@ def parse_number(value) -> Decimal | None:
         return Decimal(repr(value))
     if isinstance(value, Decimal):
         return value
-    text = str(value).strip().lower().replace("\u00a0", " ")
+    text = str(value).strip()
+    # Fast paths for what templates mostly hold: "85" and "85,5".
+    if _simple.match(text):
+        return Decimal(text.replace(",", "."))
+    text = text.lower().replace("\u00a0", " ")
     if text in EMPTY:
         return None
     negative = bool(_accounting.match(text))  # "(5)" is minus five, as accountants write it
