@@ -17,5 +17,6 @@ def test_generate_kabupaten_makes_organisations_cycles_and_records(db):
     assert 4 <= finished.count() <= 8  # quarters that have begun by today
     assert PerformanceRecord.objects.filter(organisation=ampel).count() == finished.count() * 6
     # Running it again adds nothing.
-    call_command("generate_kabupaten", "--organisations", "2", "--years", "2", "--indicators", "6", stdout=io.StringIO())
+    again = ["--organisations", "2", "--years", "2", "--indicators", "6"]
+    call_command("generate_kabupaten", *again, stdout=io.StringIO())
     assert Cycle.objects.filter(organisation=ampel).count() == finished.count()
