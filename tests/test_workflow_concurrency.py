@@ -21,29 +21,36 @@ pytestmark = [
 ]
 
 
-@pytest.mark.django_db(transaction=True)
-def test_two_simultaneous_completions_of_one_step_give_one_success(klego):
-    cycle = start(klego)
-    advance(klego, cycle, 6)
-    (run,) = open_runs(cycle)  # step 6, the Kasubag's
+def race(action) -> list[str]:
+    """Run `action` in two threads with their own connections at the same moment; "ok" for each
+    success, the refusal's message otherwise."""
     barrier = threading.Barrier(2)
     results = []
 
-    def complete():
+    def attempt():
         try:
             barrier.wait(timeout=10)
-            workflow.complete_step(StepRun.objects.get(pk=run.pk), by=klego.kasubag, at=MONDAY)
+            action()
             results.append("ok")
         except workflow.WorkflowError as exc:
             results.append(str(exc))
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=complete) for _ in range(2)]
+    threads = [threading.Thread(target=attempt) for _ in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=30)
+    return results
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_completions_of_one_step_give_one_success(klego):
+    cycle = start(klego)
+    advance(klego, cycle, 6)
+    (run,) = open_runs(cycle)  # step 6, the Kasubag's
+    results = race(lambda: workflow.complete_step(StepRun.objects.get(pk=run.pk), by=klego.kasubag, at=MONDAY))
     assert len(results) == 2
     assert results.count("ok") == 1
     (refusal,) = [r for r in results if r != "ok"]
@@ -60,24 +67,7 @@ def test_two_simultaneous_receipt_confirmations_record_one(klego):
     cycle = start(klego)
     advance(klego, cycle, 4)
     (run,) = open_runs(cycle)
-    barrier = threading.Barrier(2)
-    results = []
-
-    def confirm():
-        try:
-            barrier.wait(timeout=10)
-            submissions.confirm_receipt(StepRun.objects.get(pk=run.pk), by=klego.kasubag, at=MONDAY)
-            results.append("ok")
-        except workflow.WorkflowError as exc:
-            results.append(str(exc))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=confirm) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    results = race(lambda: submissions.confirm_receipt(StepRun.objects.get(pk=run.pk), by=klego.kasubag, at=MONDAY))
     assert sorted(r == "ok" for r in results) == [False, True], results
     assert ReceiptConfirmation.objects.filter(run_id=run.pk).count() == 1
     assert TransitionLog.objects.filter(run_id=run.pk).count() == 1

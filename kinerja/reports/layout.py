@@ -99,18 +99,7 @@ def build(
     `stats`, when given, receives the number of pages."""
     buffer = io.BytesIO()
     size = page_size(paper, wide=wide)
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=size,
-        leftMargin=12 * mm,
-        rightMargin=12 * mm,
-        topMargin=LETTERHEAD_HEIGHT,
-        bottomMargin=14 * mm,
-        title=title,
-        author=organisation.name,
-        subject=title,
-        creator="Sistem Kinerja Kecamatan",
-    )
+    doc = _document(SimpleDocTemplate, buffer, size, organisation, title)
 
     decorate = _page_decorator(organisation, size, footer or title)
     doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
@@ -187,6 +176,22 @@ def data_table(headers, rows, widths):
     return table
 
 
+def _document(cls, buffer, size, organisation, title: str):
+    """A page template with room for the letterhead and the footer, and the PDF's metadata."""
+    return cls(
+        buffer,
+        pagesize=size,
+        leftMargin=12 * mm,
+        rightMargin=12 * mm,
+        topMargin=LETTERHEAD_HEIGHT,
+        bottomMargin=14 * mm,
+        title=title,
+        author=organisation.name,
+        subject=title,
+        creator="Sistem Kinerja Kecamatan",
+    )
+
+
 def _page_decorator(organisation, size, footer):
     def decorate(canvas, doc):
         letterhead(canvas, doc, organisation)
@@ -221,17 +226,7 @@ def build_with_contents(story, *, organisation, title: str, paper: str = "a4", w
             if entry:
                 self.notify("TOCEntry", (entry[0], escape(entry[1]), self.page))
 
-    doc = Document(
-        buffer,
-        pagesize=size,
-        leftMargin=12 * mm,
-        rightMargin=12 * mm,
-        topMargin=LETTERHEAD_HEIGHT,
-        bottomMargin=14 * mm,
-        title=title,
-        author=organisation.name,
-        creator="Sistem Kinerja Kecamatan",
-    )
+    doc = _document(Document, buffer, size, organisation, title)
     contents = TableOfContents()
     contents.levelStyles = [
         ParagraphStyle("toc0", parent=STYLES["body"], fontSize=9.5, leading=13),
