@@ -13,3 +13,13 @@ def _two_factor_off_unless_asked(settings, request):
     """Most tests sign in with force_login; the two-factor tests switch enforcement back on."""
     if "two_factor" not in request.keywords:
         settings.TWO_FACTOR_ENFORCED = False
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendars():
+    """A test's rolled-back holiday or schedule must not live on in the display calendar cache."""
+    from kinerja.calendar import forget_cached
+
+    forget_cached()
+    yield
+    forget_cached()

@@ -25,6 +25,7 @@ def main():
     django.setup()
     from django.conf import settings
     from django.db import connection
+    from django.db.models import Count
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
@@ -33,7 +34,13 @@ def main():
     settings.ALLOWED_HOSTS = ["*"]
     client = Client()
     client.force_login(User.objects.get(username="kasubag"))
-    cycle = Cycle.objects.filter(organisation__code="klego").order_by("-started_at").first()
+    # The Klego cycle with the longest record (every step run and transition of a finished cycle).
+    cycle = (
+        Cycle.objects.filter(organisation__code="klego")
+        .annotate(length=Count("runs") + Count("transitions", distinct=True))
+        .order_by("-length", "-started_at")
+        .first()
+    )
     pages = {
         "trivial (/healthz)": "/healthz",
         "inbox (/)": "/",

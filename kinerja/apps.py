@@ -7,5 +7,14 @@ class KinerjaConfig(AppConfig):
     verbose_name = "Sistem Kinerja Kecamatan"
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
         # The step modules register their required-input checks with the workflow on import.
         from . import analysis_steps, completeness, dispositions, filing, review, submissions  # noqa: F401
+        from .calendar import forget_cached
+        from .models import HolidayCorrection, WorkingHours, WorkSchedule
+
+        # A change to working hours or holidays empties this process's calendar cache at once.
+        for model in (WorkSchedule, WorkingHours, HolidayCorrection):
+            post_save.connect(forget_cached, sender=model, dispatch_uid=f"calendar-save-{model.__name__}")
+            post_delete.connect(forget_cached, sender=model, dispatch_uid=f"calendar-delete-{model.__name__}")

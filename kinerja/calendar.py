@@ -5,6 +5,7 @@ office's own corrections)."""
 from __future__ import annotations
 
 import datetime
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -59,6 +60,16 @@ def national_holidays(year: int) -> dict[datetime.date, str]:
     return dict(holidays.country_holidays("ID", years=year, categories=("public", "government"), language="id"))
 
 
+# organisation pk -> (monotonic expiry, calendar); see WorkCalendar.cached_for.
+_CACHE: dict[int, tuple[float, WorkCalendar]] = {}
+
+
+def forget_cached(*args, **kwargs) -> None:
+    """Drop every cached calendar (connected to the saves and deletes of schedules, working hours
+    and holiday corrections)."""
+    _CACHE.clear()
+
+
 @dataclass(frozen=True)
 class DatedSchedule:
     valid_from: datetime.date
@@ -84,7 +95,8 @@ class WorkCalendar:
 
     @classmethod
     def for_organisation(cls, organisation) -> WorkCalendar:
-        """Build the calendar from the organisation's schedules and holiday corrections."""
+        """Build the calendar from the organisation's schedules and holiday corrections (the
+        organisation or its primary key)."""
         from .models import HolidayCorrection, WorkSchedule
 
         default = None
@@ -102,6 +114,23 @@ class WorkCalendar:
             else:
                 extra_working.add(correction.date)
         return cls(default, dated, extra_holidays, extra_working)
+
+    @classmethod
+    def cached_for(cls, organisation_id: int) -> WorkCalendar:
+        """The calendar for display (time left, lateness), kept per process for
+        `CALENDAR_CACHE_SECONDS`: every page shows deadlines, and building the calendar costs three
+        queries. A change saved in this process takes effect at once (see `forget_cached`); other
+        processes see it when their copy expires. Due times are always computed from a fresh
+        calendar (`for_organisation`), inside the workflow's transaction."""
+        from django.conf import settings
+
+        now = time.monotonic()
+        cached = _CACHE.get(organisation_id)
+        if cached is not None and cached[0] > now:
+            return cached[1]
+        calendar = cls.for_organisation(organisation_id)
+        _CACHE[organisation_id] = (now + settings.CALENDAR_CACHE_SECONDS, calendar)
+        return calendar
 
     # Days ------------------------------------------------------------------------------------
 

@@ -217,8 +217,16 @@ def records_workbook(cycle: Cycle, records) -> bytes:
     return workbook_from_tables([table], title=f"Data base kinerja {cycle.period_label}")
 
 
-def build_archive(cycle: Cycle, *, by: User, at: datetime.datetime) -> CycleArchive:
-    """Write the zip (originals, reports, manifest) and the PDF bundle, and keep both."""
+@dataclass
+class ArchiveContents:
+    zip_data: bytes
+    bundle_data: bytes
+    manifest: list[dict]
+
+
+def archive_contents(cycle: Cycle, *, by: User, at: datetime.datetime) -> ArchiveContents:
+    """The zip (originals, reports, manifest) and the PDF bundle of the reports in the SOP's
+    order, made in memory."""
     from pypdf import PdfWriter
 
     reports = report_entries(cycle, by=by, at=at)
@@ -239,22 +247,28 @@ def build_archive(cycle: Cycle, *, by: User, at: datetime.datetime) -> CycleArch
         for entry in entries:
             archive.writestr(entry.path, entry.data)
         archive.writestr("manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
-    name = f"arsip-{cycle.organisation.code}-{cycle.year}{f'-tw{cycle.quarter}' if cycle.quarter else ''}.zip"
-    stored_zip = uploads.store_bytes(
-        buffer.getvalue(), organisation=cycle.organisation, by=by, original_name=name, content_type=ZIP
-    )
     writer = PdfWriter()
     for entry in reports:
         if entry.path.endswith(".pdf"):
             writer.append(io.BytesIO(entry.data))
     bundle_buffer = io.BytesIO()
     writer.write(bundle_buffer)
+    return ArchiveContents(buffer.getvalue(), bundle_buffer.getvalue(), manifest)
+
+
+def build_archive(cycle: Cycle, *, by: User, at: datetime.datetime) -> CycleArchive:
+    """Write the zip and the PDF bundle (`archive_contents`), and keep both."""
+    contents = archive_contents(cycle, by=by, at=at)
+    name = f"arsip-{cycle.organisation.code}-{cycle.year}{f'-tw{cycle.quarter}' if cycle.quarter else ''}.zip"
+    stored_zip = uploads.store_bytes(
+        contents.zip_data, organisation=cycle.organisation, by=by, original_name=name, content_type=ZIP
+    )
     stored_bundle = uploads.store_bytes(
-        bundle_buffer.getvalue(), organisation=cycle.organisation, by=by, original_name=name.replace(".zip", ".pdf"),
+        contents.bundle_data, organisation=cycle.organisation, by=by, original_name=name.replace(".zip", ".pdf"),
         content_type="application/pdf",
     )  # fmt: skip
     archive = CycleArchive(
-        cycle=cycle, file=stored_zip, bundle=stored_bundle, manifest=manifest, created_by=by, created_at=at
+        cycle=cycle, file=stored_zip, bundle=stored_bundle, manifest=contents.manifest, created_by=by, created_at=at
     )
     archive._history_user = by
     archive.save()
@@ -318,10 +332,21 @@ def amend(record: PerformanceRecord, *, by: User, field: str, new_value, reason:
     return amendment
 
 
+def with_amendments(records, amendments=None):
+    """The records with their amendments loaded once, as a plain list `amendment_list` (cheaper
+    than a related manager's `.all()` per record and per field)."""
+    from django.db.models import Prefetch
+
+    return records.prefetch_related(
+        Prefetch("amendments", queryset=amendments or Amendment.objects.all(), to_attr="amendment_list")
+    )
+
+
 def current_value(record: PerformanceRecord, field: str):
     """The value after the latest amendment of a field (the original when never amended)."""
     latest = None
-    for amendment in record.amendments.all():
+    amendments = getattr(record, "amendment_list", None)
+    for amendment in record.amendments.all() if amendments is None else amendments:
         if amendment.field == field and (latest is None or amendment.created_at > latest.created_at):
             latest = amendment
     return latest.new_value if latest else getattr(record, field)
@@ -332,11 +357,9 @@ def lkjip_tables(organisation, year: int):
     year, compared with the two previous years' filed figures."""
     from .analysis_steps import Table
 
-    records = (
+    records = with_amendments(
         PerformanceRecord.objects.filter(organisation=organisation, year__in=[year, year - 1, year - 2])
-        .prefetch_related("amendments")
-        .order_by("year", "quarter")
-    )
+    ).order_by("year", "quarter")
     latest: dict[tuple[str, int], PerformanceRecord] = {}
 
     def rank(record):  # the annual record first, then the latest quarter

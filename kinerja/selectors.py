@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from . import permissions
@@ -43,22 +43,39 @@ class InboxItem:
     deadline: Deadline
 
 
+# What the inbox shows of a run (a narrower SELECT is markedly cheaper for the ORM to build).
+INBOX_FIELDS = (
+    "round",
+    "due_at",
+    "opened_at",
+    "closed_at",
+    "cycle__year",
+    "cycle__quarter",
+    "cycle__organisation_id",
+    "cycle__sop_version__name",
+    "step__number",
+    "step__short_name",
+    "section__name",
+)
+
+
 def inbox(user: User, now: datetime.datetime | None = None) -> list[InboxItem]:
     """The open step runs this user may act on ("Tugas saya"), most urgent first."""
     now = now or timezone.now()
     runs = list(
         StepRun.objects.open()
         .filter(permissions.runs_for(user, timezone.localdate(now)), cycle__status=Cycle.Status.RUNNING)
-        .select_related("cycle__organisation", "cycle__sop_version", "step", "section")
+        .select_related("cycle__sop_version", "step", "section")
+        .only(*INBOX_FIELDS)
         .order_by("due_at", "pk")
     )
     calendars: dict[int, WorkCalendar] = {}
     items = []
     for run in runs:
-        org = run.cycle.organisation
-        if org.pk not in calendars:
-            calendars[org.pk] = WorkCalendar.for_organisation(org)
-        items.append(InboxItem(run, deadline(run, calendars[org.pk], now)))
+        organisation_id = run.cycle.organisation_id
+        if organisation_id not in calendars:
+            calendars[organisation_id] = WorkCalendar.cached_for(organisation_id)
+        items.append(InboxItem(run, deadline(run, calendars[organisation_id], now)))
     return items
 
 
@@ -81,7 +98,7 @@ class TimelineRun:
 def timeline(cycle: Cycle, now: datetime.datetime | None = None) -> list[TimelineRow]:
     """The SOP's steps in order, each with every round it ran in this cycle."""
     now = now or timezone.now()
-    calendar = WorkCalendar.for_organisation(cycle.organisation)
+    calendar = WorkCalendar.cached_for(cycle.organisation_id)
     day_minutes = calendar.day_minutes() or 450
     runs_by_step: dict[int, list[TimelineRun]] = {}
     for run in cycle.runs.all():
@@ -104,7 +121,7 @@ def timeline(cycle: Cycle, now: datetime.datetime | None = None) -> list[Timelin
 
 
 def total_elapsed(cycle: Cycle, now: datetime.datetime | None = None) -> str:
-    calendar = WorkCalendar.for_organisation(cycle.organisation)
+    calendar = WorkCalendar.cached_for(cycle.organisation_id)
     end = cycle.finished_at or now or timezone.now()
     return format_minutes(calendar.working_minutes_between(cycle.started_at, end), calendar.day_minutes() or 450)
 
@@ -135,39 +152,52 @@ class LetterTask:
 
 def letter_tasks(user: User) -> list[LetterTask]:
     """Letters waiting for this user: to dispose (the Kepala), to receive, or to pass on down the
-    SOP's chain (the Sekretaris). A fixed number of queries."""
+    SOP's chain (the Sekretaris). One query, and one more for each of those two roles; only
+    what still waits is read (the acknowledged dispositions of past cycles grow every year)."""
     from .models import Disposition, Letter, Role
 
     tasks = []
-    received = (
-        Disposition.objects.filter(recipient=user, withdrawn_at__isnull=True)
+    letter_fields = ("letter__number", "letter__subject", "letter__nature")
+    sender_fields = ("sender__username", "sender__first_name", "sender__last_name")
+    to_receive = (
+        Disposition.objects.filter(recipient=user, withdrawn_at__isnull=True, acknowledged_at__isnull=True)
         .select_related("letter", "sender")
-        .annotate(passed_on=Count("children", filter=Q(children__withdrawn_at__isnull=True)))
+        .only("read_at", "acknowledged_at", *letter_fields, *sender_fields)
+        .order_by("-created_at")
     )
-    pending_letters = set(
-        StepRun.objects.filter(cycle__status=Cycle.Status.RUNNING, step__number=1, closed_at__isnull=True).values_list(
-            "cycle__letter_id", flat=True
+    for disposition in to_receive:
+        unread = disposition.read_at is None
+        tasks.append(LetterTask(disposition.letter, f"Disposisi dari {disposition.sender}", unread))
+    if any(p.role == Role.SEKRETARIS for p in permissions.positions_of(user)):
+        # Received, on a letter whose step 1 is still open, and not passed on yet.
+        step_one_open = StepRun.objects.filter(
+            cycle__letter=OuterRef("letter"), cycle__status=Cycle.Status.RUNNING, step__number=1, closed_at__isnull=True
         )
-    )
-    for disposition in received.order_by("-created_at"):
-        if disposition.acknowledged_at is None:
-            tasks.append(
-                LetterTask(disposition.letter, f"Disposisi dari {disposition.sender}", disposition.read_at is None)
+        passed_on = Disposition.objects.filter(parent=OuterRef("pk"), withdrawn_at__isnull=True)
+        to_pass_on = (
+            Disposition.objects.filter(
+                Exists(step_one_open),
+                ~Exists(passed_on),
+                recipient=user,
+                recipient_role=Role.SEKRETARIS,
+                withdrawn_at__isnull=True,
+                acknowledged_at__isnull=False,
             )
-        elif (
-            disposition.recipient_role == Role.SEKRETARIS
-            and not disposition.passed_on
-            and disposition.letter_id in pending_letters
-        ):
-            tasks.append(LetterTask(disposition.letter, "Teruskan disposisi ke Kasubag Perencanaan dan Pelaporan"))
+            .select_related("letter")
+            .only(*letter_fields)
+            .order_by("-created_at")
+        )
+        tasks.extend(
+            LetterTask(d.letter, "Teruskan disposisi ke Kasubag Perencanaan dan Pelaporan") for d in to_pass_on
+        )
     kepala_orgs = [p.organisation_id for p in permissions.positions_of(user) if p.role == Role.KEPALA]
     if kepala_orgs:
-        waiting = (
+        undisposed = (
             Letter.objects.filter(organisation__in=kepala_orgs)
             .exclude(
                 pk__in=Disposition.objects.filter(parent__isnull=True, withdrawn_at__isnull=True).values("letter_id")
             )
             .order_by("-received_date", "-pk")
         )
-        tasks.extend(LetterTask(letter, "Menunggu disposisi Camat", True) for letter in waiting)
+        tasks.extend(LetterTask(letter, "Menunggu disposisi Camat", True) for letter in undisposed)
     return tasks

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
 from . import permissions
@@ -494,11 +496,12 @@ def step_statistics(organisation: Organisation) -> list[StepStatistics]:
     runs = (
         StepRun.objects.filter(cycle__organisation=organisation, closed_at__isnull=False, actual_minutes__isnull=False)
         .exclude(outcome="dibatalkan")
-        .values_list("step__number", "step__short_name", "target_minutes", "actual_minutes", "closed_at", "due_at")
+        .annotate(late=GreaterThan(F("closed_at"), F("due_at")))
+        .values_list("step__number", "step__short_name", "target_minutes", "actual_minutes", "late")
     )
     grouped: dict[int, list] = {}
-    for number, name, target, actual, closed_at, due_at in runs:
-        grouped.setdefault(number, []).append((name, target, actual, closed_at > due_at))
+    for number, name, target, actual, late in runs:
+        grouped.setdefault(number, []).append((name, target, actual, bool(late)))
     result = []
     for number in sorted(grouped):
         rows = grouped[number]

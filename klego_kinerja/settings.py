@@ -132,6 +132,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# How long a process keeps an organisation's working calendar for the pages that show time left
+# (kinerja.calendar.WorkCalendar.cached_for). Due times are always computed from a fresh one.
+CALENDAR_CACHE_SECONDS = envint("CALENDAR_CACHE_SECONDS", 60)
+
 # Sign-in throttling (kinerja.throttle): failures counted per account and per address.
 LOGIN_FAILURES_PER_ACCOUNT = envint("LOGIN_FAILURES_PER_ACCOUNT", 5)
 LOGIN_FAILURES_PER_ADDRESS = envint("LOGIN_FAILURES_PER_ADDRESS", 20)

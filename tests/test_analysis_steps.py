@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
+from reportlab.lib.units import mm
 
 from kinerja import analysis_steps, completeness, results, submissions, workflow
 from kinerja.models import DataKind, GroupingReport, Indicator, Narrative, Target
@@ -244,3 +245,28 @@ def test_the_pdf_draws_trends_with_one_measured_quarter_and_negative_capaian(kle
     pdf = analysis_report.render_analysis(cycle, data, results.differences(cycle, data), [])
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "Tren capaian IKU per triwulan" in text and "IKU-01" in text
+
+
+def test_the_analysis_pdf_of_many_indicators_charts_every_one_on_pages_that_fit(klego_data):
+    """Regression: one bar chart of 40 indicators was taller than a landscape page, and reportlab
+    refused to lay the report out at all."""
+    from kinerja.reports import analysis_report
+
+    pem = klego_data.sections["pem"]
+    Indicator.objects.bulk_create(
+        [Indicator(organisation=klego_data.org, code=f"N-{i:03d}", name=f"Indikator {i}", unit="x", section=pem)
+         for i in range(70)]
+    )  # fmt: skip
+    Target.objects.bulk_create(
+        [Target(indicator=i, year=2026, value=10) for i in Indicator.objects.filter(code__startswith="N-")]
+    )
+    rows = DATA["pem"] + [[f"N-{i:03d}", 10, 5, 6, 7, 8 + i % 5] for i in range(70)]
+    cycle = to_step_6(klego_data, {"pem": rows})
+    data = results.indicator_results(cycle)
+    measured = [r for r in data if r.year_capaian.value is not None]
+    assert len(measured) == 72
+    charts = analysis_report.capaian_charts(data, 250 * mm)
+    assert len(charts) == 3 and all(chart.height < 450 for chart in charts)
+    pdf = analysis_report.render_analysis(cycle, data, results.differences(cycle, data), [])
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "N-069" in text

@@ -12,10 +12,20 @@ from reportlab.platypus import KeepTogether, Spacer
 from ..results import QUARTERS, ROMAN
 from .layout import build_with_contents, data_table, heading, page_size, text
 
+# Bars per chart: one chart must fit the frame of a landscape A4 page (about 450 points high).
+BARS_PER_CHART = 30
 
-def capaian_chart(results, width: float) -> Drawing:
-    """Capaian per indicator as horizontal bars, with the 100% line."""
-    shown = [r for r in results if r.year_capaian.value is not None][:40]
+
+def capaian_charts(results, width: float) -> list[Drawing]:
+    """Capaian of every measured indicator as horizontal bars, in charts of at most
+    `BARS_PER_CHART` bars, each of which fits on a page."""
+    measured = [r for r in results if r.year_capaian.value is not None]
+    chunks = [measured[i : i + BARS_PER_CHART] for i in range(0, len(measured), BARS_PER_CHART)]
+    return [capaian_chart(chunk, width) for chunk in chunks or [[]]]
+
+
+def capaian_chart(shown, width: float) -> Drawing:
+    """Capaian of the given (measured) indicators as horizontal bars, with the 100% line."""
     height = max(60, 12 * len(shown) + 40)
     drawing = Drawing(width, height)
     chart = HorizontalBarChart()
@@ -99,7 +109,7 @@ def render_analysis(cycle, results, differences, narratives, paper: str = "a4") 
     widths = [w * mm for w in fixed]
     widths.append(max(width - sum(widths), 25 * mm))
     story.append(data_table(headers, rows, widths))
-    story += [Spacer(1, 4 * mm), heading("2. Grafik capaian terhadap 100%"), capaian_chart(results, width)]
+    story += [Spacer(1, 4 * mm), heading("2. Grafik capaian terhadap 100%"), *capaian_charts(results, width)]
     story += [Spacer(1, 2 * mm), text("Tren capaian IKU per triwulan (%)", "bold"), trend_chart(results, width)]
     story += [Spacer(1, 4 * mm), heading("3. Rekonsiliasi angka kantor dan angka seksi")]
     if differences:

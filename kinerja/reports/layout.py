@@ -157,19 +157,21 @@ def checklist(items, *, columns: int, width: float, style: str = "body"):
     return table
 
 
+def cell_text(value) -> str:
+    """A table cell's text: numbers the Indonesian way (1.234,5), a dash for a missing value."""
+    from ..spreadsheets.numbers import format_number
+
+    if value is None:
+        return "—"
+    return format_number(value) if hasattr(value, "as_tuple") else str(value)
+
+
 def data_table(headers, rows, widths):
     """A gridded table with a shaded header row repeated on every page; values are shown the
     Indonesian way (1.234,5) and escaped."""
     from reportlab.platypus import Table, TableStyle
 
-    from ..spreadsheets.numbers import format_number
-
-    def show(value):
-        if value is None:
-            return "—"
-        return format_number(value) if hasattr(value, "as_tuple") else str(value)
-
-    data = [[text(h, "bold") for h in headers]] + [[text(show(v), "small") for v in row] for row in rows]
+    data = [[text(h, "bold") for h in headers]] + [[text(cell_text(v), "small") for v in row] for row in rows]
     table = Table(data, colWidths=widths, repeatRows=1)
     style = [("GRID", (0, 0), (-1, -1), 0.4, GRID), ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL)]
     table.setStyle(TableStyle([*style, ("VALIGN", (0, 0), (-1, -1), "TOP")]))

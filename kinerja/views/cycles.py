@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .. import permissions, selectors, workflow
 from ..forms import CancelCycleForm, CompleteStepForm
-from ..models import Cycle, StepRun, TransitionLog
+from ..models import StepRun, TransitionLog
 
 
 def _cycle_for(request, pk):
@@ -41,19 +41,15 @@ def cycle_start(request):
 
 @require_GET
 def cycle_detail(request, pk):
-    cycle = _cycle_for(request, pk)
     runs = StepRun.objects.select_related("step", "section", "closed_by").order_by("opened_at", "pk")
-    cycle = (
-        Cycle.objects.select_related("organisation", "sop_version", "letter", "started_by")
+    transitions = TransitionLog.objects.select_related("actor", "run__step").order_by("at", "pk")
+    cycle = get_object_or_404(
+        permissions.cycles_visible_to(request.user)
+        .select_related("organisation", "sop_version", "letter", "started_by")
         .prefetch_related(
-            Prefetch("runs", queryset=runs),
-            "sop_version__steps",
-            "sections",
-            Prefetch(
-                "transitions", queryset=TransitionLog.objects.select_related("actor", "run__step").order_by("at", "pk")
-            ),
-        )
-        .get(pk=cycle.pk)
+            Prefetch("runs", queryset=runs), "sop_version__steps", "sections", Prefetch("transitions", transitions)
+        ),
+        pk=pk,
     )
     actions = workflow.allowed_actions(cycle, request.user)
     context = {

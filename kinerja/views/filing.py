@@ -3,7 +3,6 @@ the searchable performance database with amendments, the exports, and the Camat'
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -74,11 +73,9 @@ def archive_download(request, pk, what):
 @require_GET
 def database(request):
     organisation = _organisation(request)
-    records = (
-        PerformanceRecord.objects.filter(organisation=organisation)
-        .prefetch_related(Prefetch("amendments", queryset=Amendment.objects.select_related("created_by")))
-        .order_by("-year", "-quarter", "code")
-    )
+    records = filing.with_amendments(
+        PerformanceRecord.objects.filter(organisation=organisation), Amendment.objects.select_related("created_by")
+    ).order_by("-year", "-quarter", "code")
     filters = {key: request.GET.get(key, "").strip() for key in ("tahun", "triwulan", "sasaran", "indikator", "seksi")}
     if filters["tahun"].isdigit():
         records = records.filter(year=int(filters["tahun"]))
@@ -190,7 +187,11 @@ def dashboard(request):
     late = [r for r in open_runs if r.due_at < now]
     year = timezone.localdate().year
     records = list(
-        PerformanceRecord.objects.filter(organisation=organisation, year=year).prefetch_related("amendments")
+        filing.with_amendments(
+            PerformanceRecord.objects.filter(organisation=organisation, year=year).only(
+                "pk", "objective", "section", "capaian"
+            )
+        )
     )
     by_objective: dict[str, list] = {}
     by_section: dict[str, list] = {}

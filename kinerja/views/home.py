@@ -9,6 +9,9 @@ from django.views.decorators.http import require_GET
 
 from .. import permissions, selectors
 
+# What a row of the cycle table (partials/_cycle_table.html) shows.
+CYCLE_ROW_FIELDS = ("year", "quarter", "status", "started_at", "sop_version__name", "letter__number", "letter__nature")
+
 
 @require_GET
 def home(request):
@@ -16,7 +19,8 @@ def home(request):
     position = permissions.primary_position(user)
     cycles = (
         permissions.cycles_visible_to(user)
-        .select_related("organisation", "sop_version", "letter")
+        .select_related("sop_version", "letter")
+        .only(*CYCLE_ROW_FIELDS)
         .order_by("-started_at")[:10]
     )
     organisations = permissions.organisations_of(user)

@@ -33,6 +33,21 @@ def _year(request) -> int:
     return year if 2000 <= year <= 2100 else timezone.localdate().year
 
 
+# What a row of the indicator list shows (a narrower SELECT is cheaper to build and to load).
+INDICATOR_ROW_FIELDS = (
+    "code",
+    "name",
+    "unit",
+    "polarity",
+    "is_iku",
+    "active",
+    "section__name",
+    "parent__code",
+    "objective__code",
+    "objective__order",
+)
+
+
 @require_GET
 def indicator_list(request):
     organisation = _organisation(request)
@@ -40,7 +55,14 @@ def indicator_list(request):
     indicators = (
         Indicator.objects.filter(organisation=organisation)
         .select_related("section", "parent", "objective")
-        .prefetch_related(Prefetch("targets", queryset=Target.objects.filter(year=year), to_attr="year_targets"))
+        .only(*INDICATOR_ROW_FIELDS)
+        .prefetch_related(
+            Prefetch(
+                "targets",
+                queryset=Target.objects.filter(year=year).only("indicator_id", "quarter", "value"),
+                to_attr="year_targets",
+            )
+        )
         .order_by("objective__order", "code")
     )
     section = request.GET.get("seksi")

@@ -1,0 +1,139 @@
+"""Report benchmark: the analysis PDF of a cycle with 500 indicators, and the archive (zip and
+print bundle) of that full cycle, each against reportlab drawing the same table cells without our
+styling (a plain `Table` of the same strings and column widths on the same paper: no letterhead,
+no wrapped paragraphs, no table of contents, no charts). Medians of 5 runs; target: at most 1.5x.
+
+    python benchmarks/bench_reports.py
+
+The cycle is driven through the SOP with the test suite's helpers (tests/conftest.py), so this
+script needs the test requirements (`make test` installs them).
+"""
+
+import io
+import sys
+
+from _setup import ROOT, django_up, median_of
+
+RUNS = 5
+INDICATORS = 500
+SECTIONS = ("pem", "trantib", "pmd", "kesos", "pelum")
+
+
+def plain_reportlab(tables, size) -> bytes:
+    """The baseline: reportlab's own Table, default style, the same cells and widths."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import SimpleDocTemplate, Table
+
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(buffer, pagesize=size, leftMargin=12 * mm, rightMargin=12 * mm)
+    doc.build([Table(cells, colWidths=widths, repeatRows=1) for cells, widths in tables])
+    return buffer.getvalue()
+
+
+def captured_tables(func):
+    """Run `func` and return the cells (as the strings our tables show) and column widths of
+    every table it drew through `layout.data_table`."""
+    from kinerja.reports import layout
+
+    tables = []
+    original = layout.data_table
+
+    def recording(headers, rows, widths):
+        tables.append(([list(headers)] + [[layout.cell_text(v) for v in row] for row in rows], widths))
+        return original(headers, rows, widths)
+
+    layout.data_table = recording
+    modules = [m for m in sys.modules.values() if getattr(m, "data_table", None) is original]
+    for module in modules:
+        module.data_table = recording
+    try:
+        func()
+    finally:
+        layout.data_table = original
+        for module in modules:
+            module.data_table = original
+    return tables
+
+
+def build_cycle():
+    """Klego with 500 indicators, data from all five sections, driven through steps 1 to 10."""
+    sys.path.insert(0, str(ROOT))
+    from kinerja import demo, filing
+    from kinerja.models import Indicator, Organisation, Section, Target
+    from tests.conftest import MONDAY, Cast, advance, open_runs
+    from tests.test_analysis_steps import to_step_6
+
+    org = Organisation.objects.get(code="klego")
+    demo.ensure_schedule(org)
+    demo.ensure_instructions(org)
+    users = {user.username: user for user, _password, _position in demo.ensure_users(org)}
+    sections = {s.code: s for s in Section.objects.filter(organisation=org)}
+    cast = Cast(org=org, users=users, sections=sections)
+    demo.ensure_indicators(org, (2025, 2026))
+    existing = Indicator.objects.filter(organisation=org).count()
+    per_section = (INDICATORS - existing) // len(SECTIONS) + 1
+    data = {code: [] for code in SECTIONS}
+    new = []
+    for code in SECTIONS:
+        for i in range(per_section):
+            if existing + len(new) >= INDICATORS:
+                break
+            indicator_code = f"{code.upper()}-B{i:03d}"
+            new.append(
+                Indicator(
+                    organisation=org,
+                    code=indicator_code,
+                    name=f"Persentase layanan {code} nomor {i} yang diselesaikan tepat waktu sesuai standar",
+                    unit="%",
+                    section=sections[code],
+                )
+            )
+            data[code].append([indicator_code, 100, 60 + i % 40, 70 + i % 30, 80 + i % 20, 90 + i % 15])
+    Indicator.objects.bulk_create(new)
+    Target.objects.bulk_create(
+        [Target(indicator=i, year=2026, value=100) for i in Indicator.objects.filter(code__contains="-B")]
+    )
+    assert Indicator.objects.filter(organisation=org).count() == INDICATORS
+    cycle = to_step_6(cast, data)
+    advance(cast, cycle, 10)
+    (run,) = open_runs(cycle)
+    filing.file_database(run, by=cast.kasubag, at=MONDAY)
+    return cycle, cast.kasubag, MONDAY
+
+
+def main():
+    django_up()
+    from kinerja import filing, results
+    from kinerja.reports import analysis_report, layout
+
+    cycle, kasubag, moment = build_cycle()
+    data = results.indicator_results(cycle)
+    differences = results.differences(cycle, data)
+    wide = layout.page_size("a4", wide=True)
+
+    def analysis_pdf():
+        return analysis_report.render_analysis(cycle, data, differences, [])
+
+    def archive():
+        return filing.archive_contents(cycle, by=kasubag, at=moment)
+
+    analysis_tables = captured_tables(analysis_pdf)
+    archive_tables = captured_tables(archive)
+    cells = sum(len(rows) * len(rows[0]) for rows, _w in analysis_tables)
+    archive_cells = sum(len(rows) * len(rows[0]) for rows, _w in archive_tables)
+    figures = [
+        ("analysis PDF, 500 indicators", analysis_pdf, lambda: plain_reportlab(analysis_tables, wide), cells),
+        ("archive (zip + print bundle)", archive, lambda: plain_reportlab(archive_tables, wide), archive_cells),
+    ]
+    print(f"indicators: {len(data)}; machine timings are medians of {RUNS} runs")
+    for label, ours, baseline, count in figures:
+        ours_median, ours_runs = median_of(ours, RUNS)
+        base_median, base_runs = median_of(baseline, RUNS)
+        print(f"{label}: {count} table cells")
+        print(f"  ours      median {ours_median:6.3f} s  runs {', '.join(f'{t:.3f}' for t in ours_runs)}")
+        print(f"  reportlab median {base_median:6.3f} s  runs {', '.join(f'{t:.3f}' for t in base_runs)}")
+        print(f"  ratio {ours_median / base_median:.2f}x (target at most 1.5x)")
+
+
+if __name__ == "__main__":
+    main()
