@@ -202,7 +202,7 @@ class IndicatorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Obligation)
-class ObligationAdmin(admin.ModelAdmin):
+class ObligationAdmin(SimpleHistoryAdmin):
     list_display = ("cycle", "section", "kind")
     list_filter = ("kind",)
 

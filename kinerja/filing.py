@@ -120,7 +120,7 @@ def _stored(stored, path, kind="asli") -> Entry:
 
 
 def report_entries(cycle: Cycle, *, by: User, at: datetime.datetime) -> list[Entry]:
-    """Every generated report of the cycle, in the order of the SOP (also the bundle's order)."""
+    """Every report of the cycle as PDF, in the order of the SOP (also the bundle's order)."""
     from .analysis_steps import grouping_tables
     from .reports import analysis_report, completeness_checklist, disposition_sheet, final_tables, receipt_checklist
     from .submissions import receipt_matrix
@@ -181,10 +181,20 @@ def report_entries(cycle: Cycle, *, by: User, at: datetime.datetime) -> list[Ent
             "laporan/07-tabel-data-base-kinerja.pdf", final_tables.render_records(cycle, records), maker, at, "laporan"
         )
     )
-    entries.append(
-        Entry("laporan/07-tabel-data-base-kinerja.xlsx", records_workbook(cycle, records), maker, at, "laporan")
-    )
     return entries
+
+
+def print_bundle(reports: list[Entry]) -> bytes:
+    """The report PDFs merged into one, in the order given (the SOP's)."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for entry in reports:
+        if entry.path.endswith(".pdf"):
+            writer.append(io.BytesIO(entry.data))
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
 
 
 def original_entries(cycle: Cycle) -> list[Entry]:
@@ -225,12 +235,14 @@ class ArchiveContents:
 
 
 def archive_contents(cycle: Cycle, *, by: User, at: datetime.datetime) -> ArchiveContents:
-    """The zip (originals, reports, manifest) and the PDF bundle of the reports in the SOP's
-    order, made in memory."""
-    from pypdf import PdfWriter
-
+    """The zip (originals, reports, the database table as a workbook, manifest) and the PDF
+    bundle of the reports in the SOP's order, made in memory."""
     reports = report_entries(cycle, by=by, at=at)
-    entries = original_entries(cycle) + reports
+    records = list(PerformanceRecord.objects.filter(cycle=cycle).order_by("code"))
+    workbook = Entry(
+        "laporan/07-tabel-data-base-kinerja.xlsx", records_workbook(cycle, records), str(by), at, "laporan"
+    )
+    entries = original_entries(cycle) + reports + [workbook]
     manifest = [
         {
             "path": e.path,
@@ -247,13 +259,7 @@ def archive_contents(cycle: Cycle, *, by: User, at: datetime.datetime) -> Archiv
         for entry in entries:
             archive.writestr(entry.path, entry.data)
         archive.writestr("manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
-    writer = PdfWriter()
-    for entry in reports:
-        if entry.path.endswith(".pdf"):
-            writer.append(io.BytesIO(entry.data))
-    bundle_buffer = io.BytesIO()
-    writer.write(bundle_buffer)
-    return ArchiveContents(buffer.getvalue(), bundle_buffer.getvalue(), manifest)
+    return ArchiveContents(buffer.getvalue(), print_bundle(reports), manifest)
 
 
 def build_archive(cycle: Cycle, *, by: User, at: datetime.datetime) -> CycleArchive:

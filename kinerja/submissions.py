@@ -45,12 +45,15 @@ def parse_period(code: str) -> tuple[int, int | None]:
     return int(match.group(1)), int(match.group(2)) if match.group(2) else None
 
 
-def ensure_obligations(cycle: Cycle, kinds: list[DataKind] | None = None) -> None:
+def ensure_obligations(cycle: Cycle, kinds: list[DataKind] | None = None, *, by: User) -> None:
     """Every section of the cycle owes these kinds (by default the realisation of the Rencana Aksi)."""
     kinds = kinds if kinds is not None else list(DataKind.objects.filter(code__in=DEFAULT_KINDS))
     for section in cycle.sections.all():
         for kind in kinds:
-            Obligation.objects.get_or_create(cycle=cycle, section=section, kind=kind)
+            if not Obligation.objects.filter(cycle=cycle, section=section, kind=kind).exists():
+                obligation = Obligation(cycle=cycle, section=section, kind=kind)
+                obligation._history_user = by
+                obligation.save()
 
 
 def owed(cycle: Cycle, section: Section) -> list[DataKind]:

@@ -212,7 +212,7 @@ def start_cycle(
         cycle.sections.set(section_list)
         from .submissions import ensure_obligations
 
-        ensure_obligations(cycle, list(kinds) if kinds else None)
+        ensure_obligations(cycle, list(kinds) if kinds else None, by=by)
         calendar = WorkCalendar.for_organisation(organisation)
         opened = _open_step(cycle, first, now, calendar, by=by)
         _log(cycle, None, by, now, "mulai", None, opened, "", f"Siklus {cycle.period_label} dimulai.")

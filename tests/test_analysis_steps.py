@@ -265,8 +265,20 @@ def test_the_analysis_pdf_of_many_indicators_charts_every_one_on_pages_that_fit(
     data = results.indicator_results(cycle)
     measured = [r for r in data if r.year_capaian.value is not None]
     assert len(measured) == 72
+    shown, note = analysis_report.chart_selection(data)
+    assert len(shown) == 30 and "30 dari 72 indikator" in note
+    left_out = [r for r in measured if r not in shown]
+    assert max(r.year_capaian.value for r in shown) <= min(r.year_capaian.value for r in left_out)
     charts = analysis_report.capaian_charts(data, 250 * mm)
-    assert len(charts) == 3 and all(chart.height < 450 for chart in charts)
+    assert all(chart.wrap(0, 0)[1] < 450 for chart in charts[1:])
     pdf = analysis_report.render_analysis(cycle, data, results.differences(cycle, data), [])
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
-    assert "N-069" in text
+    assert "N-069" in text and "30 dari 72 indikator terukur" in text
+
+
+def test_up_to_sixty_measured_indicators_each_have_their_bar(klego_data, cycle):
+    from kinerja.reports import analysis_report
+
+    data = results.indicator_results(cycle)
+    shown, note = analysis_report.chart_selection(data)
+    assert note is None and len(shown) == len([r for r in data if r.year_capaian.value is not None])

@@ -1,22 +1,29 @@
-"""Backup and restore: a real installation (SQLite file and media folder) is backed up, restored
-into an empty one, and every row and every file compared."""
+"""Backup and restore: a real installation (its database and media folder) is backed up,
+restored into an empty one, and every row and every file compared: with SQLite files, and with
+PostgreSQL databases through pg_dump and pg_restore when the suite runs on PostgreSQL."""
 
 import hashlib
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
+import uuid
 import zipfile
 from pathlib import Path
+from urllib.parse import urlparse, urlunparse
 
 import pytest
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
 
-pytestmark = pytest.mark.skipif(
-    connection.vendor != "sqlite",
-    reason="the round trip runs on SQLite files; on PostgreSQL the same commands call pg_dump/pg_restore",
+sqlite_only = pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="the SQLite round trip runs when the suite runs on SQLite"
+)
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql" or not shutil.which("pg_dump"),
+    reason="the PostgreSQL round trip needs the suite on PostgreSQL (DATABASE_URL) and pg_dump/pg_restore",
 )
 
 
@@ -28,12 +35,26 @@ def manage(*args, env):
     return result.stdout
 
 
-def installation(tmp_path: Path, name: str) -> dict:
+def installation(tmp_path: Path, name: str, database_url: str | None = None) -> dict:
     folder = tmp_path / name
     folder.mkdir()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")}
-    env.update(DATABASE_URL=f"sqlite:///{folder / 'db.sqlite3'}", MEDIA_ROOT=str(folder / "media"), DEBUG="1")
+    database_url = database_url or f"sqlite:///{folder / 'db.sqlite3'}"
+    env.update(DATABASE_URL=database_url, MEDIA_ROOT=str(folder / "media"), DEBUG="1")
     return env
+
+
+def fill(env: dict) -> None:
+    """Migrate, seed the demo, and store one upload so the media folder has a file to carry."""
+    manage("migrate", "--noinput", env=env)
+    manage("seed_demo", env=env)
+    script = (
+        "from kinerja.models import *; from kinerja import uploads;"
+        "from django.core.files.uploadedfile import SimpleUploadedFile;"
+        "org = Organisation.objects.get(code='klego'); u = User.objects.get(username='kasubag');"
+        "uploads.store_upload(SimpleUploadedFile('surat.pdf', b'%PDF-1.4\\n%%EOF\\n'), organisation=org, by=u)"
+    )
+    manage("shell", "-c", script, env=env)
 
 
 def rows(path: Path) -> dict:
@@ -52,18 +73,10 @@ def files(folder: Path) -> dict:
     }
 
 
+@sqlite_only
 def test_backup_then_restore_into_an_empty_installation_gives_back_every_row_and_file(tmp_path):
     source = installation(tmp_path, "asal")
-    manage("migrate", "--noinput", env=source)
-    manage("seed_demo", env=source)
-    # An upload, so that the media folder has a file to carry.
-    script = (
-        "from kinerja.models import *; from kinerja import uploads;"
-        "from django.core.files.uploadedfile import SimpleUploadedFile;"
-        "org = Organisation.objects.get(code='klego'); u = User.objects.get(username='kasubag');"
-        "uploads.store_upload(SimpleUploadedFile('surat.pdf', b'%PDF-1.4\\n%%EOF\\n'), organisation=org, by=u)"
-    )
-    manage("shell", "-c", script, env=source)
+    fill(source)
     out = manage("backup", "--output", str(tmp_path / "cadangan"), env=source)
     (archive,) = (tmp_path / "cadangan").glob("kinerja-cadangan-*.zip")
     assert "diperiksa" in out
@@ -99,3 +112,53 @@ def test_backup_then_restore_into_an_empty_installation_gives_back_every_row_and
         text=True, timeout=300,
     )  # fmt: skip
     assert refused.returncode != 0 and "checksum tidak cocok" in refused.stderr
+
+
+def postgres_rows(url: str) -> dict:
+    import psycopg
+
+    with psycopg.connect(url) as db:
+        tables = [
+            r[0]
+            for r in db.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1"
+            )
+        ]
+        return {table: db.execute(f'SELECT * FROM "{table}" ORDER BY 1').fetchall() for table in tables}
+
+
+@pytest.fixture
+def two_postgres_databases():
+    """Two new, empty databases on the suite's PostgreSQL server, dropped afterwards."""
+    import psycopg
+
+    server = urlparse(os.environ["DATABASE_URL"])
+    admin_url = urlunparse(server._replace(path="/postgres"))
+    names = [f"kinerja_cadangan_{uuid.uuid4().hex[:8]}_{role}" for role in ("asal", "tujuan")]
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        for name in names:
+            admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield [urlunparse(server._replace(path=f"/{name}")) for name in names]
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            for name in names:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@postgresql_only
+def test_a_postgresql_backup_restored_into_an_empty_database_gives_back_every_row_and_file(
+    tmp_path, two_postgres_databases
+):
+    source_url, target_url = two_postgres_databases
+    source = installation(tmp_path, "asal", source_url)
+    fill(source)
+    manage("backup", "--output", str(tmp_path / "cadangan"), env=source)
+    (archive,) = (tmp_path / "cadangan").glob("kinerja-cadangan-*.zip")
+    assert "database.pgdump" in zipfile.ZipFile(archive).namelist()
+
+    target = installation(tmp_path, "tujuan", target_url)
+    manage("restore", str(archive), env=target)
+    restored = postgres_rows(target_url)
+    assert restored == postgres_rows(source_url) and restored["kinerja_user"]
+    assert files(tmp_path / "tujuan" / "media") == files(tmp_path / "asal" / "media") != {}

@@ -4,6 +4,7 @@ kept) with their parsed rows, supporting evidence, and the Kasubag's receipt and
 checks (steps 4 and 5)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -148,6 +149,7 @@ class Obligation(models.Model):
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="obligations")
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="obligations")
     kind = models.ForeignKey(DataKind, on_delete=models.PROTECT, related_name="obligations")
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "kewajiban data"
@@ -198,7 +200,10 @@ class Submission(models.Model):
 
 
 class SubmissionRow(models.Model):
-    """One indicator row as read from an accepted submission, with the cells it came from."""
+    """One indicator row as read from an accepted submission, with the cells it came from.
+    Part of its submission's content: written once with it (the submission's history names who
+    and when, and keeps the file's SHA-256), never changed or deleted on its own; a correction is
+    a new upload."""
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="rows")
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="submission_rows")
@@ -224,6 +229,14 @@ class SubmissionRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.code} (baris {self.row_number})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise ValidationError("Baris data seksi tidak dapat diubah; unggah versi baru.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Baris data seksi tidak dapat dihapus; setiap versi kiriman disimpan.")
 
     def realisation(self, quarter: int):
         return getattr(self, f"real_q{quarter}")

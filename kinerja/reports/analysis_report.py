@@ -10,18 +10,36 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Spacer
 
 from ..results import QUARTERS, ROMAN
-from .layout import build_with_contents, data_table, heading, page_size, text
+from .layout import Chart, build_with_contents, data_table, heading, page_size, text
 
 # Bars per chart: one chart must fit the frame of a landscape A4 page (about 450 points high).
 BARS_PER_CHART = 30
+# Up to this many measured indicators every one has its bar; beyond it (a kabupaten-sized list)
+# one chart shows the IKU and the lowest capaian, and the table has every figure.
+CHART_ALL_UP_TO = 60
 
 
-def capaian_charts(results, width: float) -> list[Drawing]:
-    """Capaian of every measured indicator as horizontal bars, in charts of at most
-    `BARS_PER_CHART` bars, each of which fits on a page."""
+def chart_selection(results) -> tuple[list, str | None]:
+    """The measured indicators the capaian chart shows, and a note when that is not all."""
     measured = [r for r in results if r.year_capaian.value is not None]
-    chunks = [measured[i : i + BARS_PER_CHART] for i in range(0, len(measured), BARS_PER_CHART)]
-    return [capaian_chart(chunk, width) for chunk in chunks or [[]]]
+    if len(measured) <= CHART_ALL_UP_TO:
+        return measured, None
+    ranked = sorted(measured, key=lambda r: (not r.indicator.is_iku, r.year_capaian.value, r.indicator.code))
+    shown = sorted(ranked[:BARS_PER_CHART], key=lambda r: r.indicator.code)
+    note = (
+        f"Grafik memuat {len(shown)} dari {len(measured)} indikator terukur: IKU lebih dulu, lalu capaian "
+        "terendah. Angka semua indikator ada di tabel 1."
+    )
+    return shown, note
+
+
+def capaian_charts(results, width: float) -> list:
+    """The capaian chart(s) as flowables: charts of at most `BARS_PER_CHART` bars, each of which
+    fits on a page, with the note of `chart_selection` when not every indicator is shown."""
+    shown, note = chart_selection(results)
+    chunks = [shown[i : i + BARS_PER_CHART] for i in range(0, len(shown), BARS_PER_CHART)]
+    flowables = [Chart(capaian_chart(chunk, width)) for chunk in chunks or [[]]]
+    return ([text(note, "small")] if note else []) + flowables
 
 
 def capaian_chart(shown, width: float) -> Drawing:
@@ -110,7 +128,7 @@ def render_analysis(cycle, results, differences, narratives, paper: str = "a4") 
     widths.append(max(width - sum(widths), 25 * mm))
     story.append(data_table(headers, rows, widths))
     story += [Spacer(1, 4 * mm), heading("2. Grafik capaian terhadap 100%"), *capaian_charts(results, width)]
-    story += [Spacer(1, 2 * mm), text("Tren capaian IKU per triwulan (%)", "bold"), trend_chart(results, width)]
+    story += [Spacer(1, 2 * mm), text("Tren capaian IKU per triwulan (%)", "bold"), Chart(trend_chart(results, width))]
     story += [Spacer(1, 4 * mm), heading("3. Rekonsiliasi angka kantor dan angka seksi")]
     if differences:
         rec_rows = [

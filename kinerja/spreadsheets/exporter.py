@@ -40,6 +40,7 @@ def workbook_from_tables(tables, *, title: str, subtitle: str = "") -> bytes:
             cell.font = Font(bold=True)
             cell.fill = PatternFill("solid", fgColor="DCE6F1")
             cell.alignment = Alignment(wrap_text=True, vertical="center")
+        row_number = 4  # the header's row; `sheet.max_row` scans every cell, so it is counted here
         for row in table.rows:
             values = []
             for value in row:
@@ -47,9 +48,10 @@ def workbook_from_tables(tables, *, title: str, subtitle: str = "") -> bytes:
                     value = float(value) if value == value.to_integral_value() or abs(value) < 1e15 else str(value)
                 values.append(safe_text(value))
             sheet.append(values)
-            for cell in sheet[sheet.max_row]:
-                if isinstance(cell.value, (int, float)):
-                    cell.number_format = "#,##0.##"
+            row_number += 1
+            for column, value in enumerate(values, start=1):
+                if isinstance(value, (int, float)):
+                    sheet.cell(row=row_number, column=column).number_format = "#,##0.##"
         sheet.freeze_panes = "C5"
         sheet.column_dimensions["A"].width = 14
         sheet.column_dimensions["B"].width = 55
