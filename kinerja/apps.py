@@ -18,3 +18,13 @@ class KinerjaConfig(AppConfig):
         for model in (WorkSchedule, WorkingHours, HolidayCorrection):
             post_save.connect(forget_cached, sender=model, dispatch_uid=f"calendar-save-{model.__name__}")
             post_delete.connect(forget_cached, sender=model, dispatch_uid=f"calendar-delete-{model.__name__}")
+
+        # Adding or removing an authenticator or recovery codes updates User.second_factor.
+        from django_otp.plugins.otp_static.models import StaticDevice
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from .twofactor import sync_second_factor
+
+        for model in (TOTPDevice, StaticDevice):
+            post_save.connect(sync_second_factor, sender=model, dispatch_uid=f"second-factor-save-{model.__name__}")
+            post_delete.connect(sync_second_factor, sender=model, dispatch_uid=f"second-factor-delete-{model.__name__}")

@@ -39,10 +39,26 @@ def capaian_bars(results) -> list[Bar]:
             bars.append(Bar(r.indicator.code, None, 0, "#adb5bd", False, index * ROW))
             continue
         shown = max(Decimal(0), min(value, SCALE_MAX))
-        colour = "#198754" if value >= 100 else "#ffc107" if value >= 76 else "#dc3545"
         bars.append(
-            Bar(r.indicator.code, value, float(shown / SCALE_MAX * 100), colour, value > SCALE_MAX, index * ROW)
+            Bar(r.indicator.code, value, float(shown / SCALE_MAX * 100), _colour(value), value > SCALE_MAX, index * ROW)
         )
+    return bars
+
+
+def _colour(value: Decimal) -> str:
+    return "#198754" if value >= 100 else "#ffc107" if value >= 76 else "#dc3545"
+
+
+def average_bars(groups: dict[str, list[Decimal]]) -> list[Bar]:
+    """One bar per group (sorted by label): the average of its capaian values."""
+    bars = []
+    for index, (label, values) in enumerate(sorted(groups.items())):
+        average = sum(values, Decimal(0)) / len(values)
+        shown = max(Decimal(0), min(average, SCALE_MAX))
+        bars.append(
+            Bar(label[:60], average.quantize(Decimal("0.1")), float(shown / SCALE_MAX * 100), _colour(average),
+                average > SCALE_MAX, index * ROW)
+        )  # fmt: skip
     return bars
 
 

@@ -358,6 +358,27 @@ def current_value(record: PerformanceRecord, field: str):
     return latest.new_value if latest else getattr(record, field)
 
 
+def capaian_groups(organisation, year: int) -> tuple[dict[str, list[Decimal]], dict[str, list[Decimal]]]:
+    """The capaian (after its latest amendment) of every record filed for the year, grouped by
+    strategic objective and by section: two queries, no model objects (the dashboard reads all)."""
+    records = PerformanceRecord.objects.filter(organisation=organisation, year=year).values_list(
+        "pk", "objective", "section", "capaian"
+    )
+    amended = dict(
+        Amendment.objects.filter(record__organisation=organisation, record__year=year, field="capaian")
+        .order_by("created_at", "pk")
+        .values_list("record_id", "new_value")
+    )  # later amendments overwrite earlier ones
+    by_objective: dict[str, list[Decimal]] = {}
+    by_section: dict[str, list[Decimal]] = {}
+    for pk, objective, section, capaian in records:
+        value = amended.get(pk, capaian)
+        if value is not None:
+            by_objective.setdefault(objective or "Tanpa sasaran", []).append(value)
+            by_section.setdefault(section, []).append(value)
+    return by_objective, by_section
+
+
 def lkjip_tables(organisation, year: int):
     """LKjIP chapter III: per objective, each indicator's target, realisation and capaian for the
     year, compared with the two previous years' filed figures."""

@@ -83,6 +83,62 @@ AGGREGATION = {
 YES = {"ya", "y", "yes", "1", "true", "iku", "wajib"}
 
 
+@dataclass(frozen=True)
+class IndicatorRow:
+    """One line of the indicator list, as shown (plain values: the table is cached by them)."""
+
+    pk: int
+    code: str
+    name: str
+    unit: str
+    polarity: str
+    section: str
+    parent: str
+    objective: str
+    is_iku: bool
+    active: bool
+    annual: str
+    quarters: tuple[str, ...]
+
+
+def indicator_rows(organisation: Organisation, year: int, *, section: str = "", iku_only: bool = False):
+    """The organisation's indicators with their targets for a year (two queries)."""
+    from .spreadsheets.numbers import display_number
+
+    indicators = Indicator.objects.filter(organisation=organisation)
+    if section:
+        indicators = indicators.filter(section__code=section)
+    if iku_only:
+        indicators = indicators.filter(is_iku=True)
+    targets: dict[tuple[int, int | None], str] = {
+        (indicator_id, quarter): display_number(value)
+        for indicator_id, quarter, value in Target.objects.filter(
+            indicator__organisation=organisation, year=year
+        ).values_list("indicator_id", "quarter", "value")
+    }
+    polarity = dict(Indicator.Polarity.choices)
+    columns = ("pk", "code", "name", "unit", "polarity", "section__name", "parent__code", "objective__code")
+    return [
+        IndicatorRow(
+            pk,
+            code,
+            name,
+            unit,
+            polarity.get(kind, kind),
+            section_name,
+            parent or "—",
+            objective or "—",
+            is_iku,
+            active,
+            targets.get((pk, None), "—"),
+            tuple(targets.get((pk, q), "—") for q in (1, 2, 3, 4)),
+        )  # fmt: skip
+        for pk, code, name, unit, kind, section_name, parent, objective, is_iku, active in indicators.order_by(
+            "objective__order", "code"
+        ).values_list(*columns, "is_iku", "active")
+    ]
+
+
 def can_edit(user: User, organisation: Organisation) -> bool:
     return user.is_superuser or bool(permissions.roles_in(user, organisation) & EDITORS)
 

@@ -54,7 +54,7 @@ class TwoFactorMiddleware:
             and not request.path.startswith(OPEN_PREFIXES)
             and not twofactor.is_verified(request)
         ):
-            if twofactor.has_device(user):
+            if user.second_factor:
                 return redirect(f"{reverse('two_factor_verify')}?next={request.path}")
             if settings.TWO_FACTOR_ENFORCED and twofactor.required_for(user):
                 return redirect(reverse("two_factor_setup"))

@@ -79,45 +79,243 @@ def inbox(user: User, now: datetime.datetime | None = None) -> list[InboxItem]:
     return items
 
 
-@dataclass
-class TimelineRow:
-    step: object
-    runs: list
-    is_current: bool
-
-
-@dataclass
+@dataclass(frozen=True)
 class TimelineRun:
-    run: StepRun
-    deadline: Deadline | None
+    """One round of a step on the cycle page, as shown (plain values: cached by them)."""
+
+    round: int
+    section: str
+    actor: str
+    opened: str
+    due: str
+    deadline: str  # time left or how late, for an open run
+    overdue: bool
+    closed: str
     target_label: str
     actual_label: str
     late: bool
+    is_open: bool
+    outcome: str
+    note: str
+    overdue_reason: str
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    number: int
+    short_name: str
+    output: str
+    actor: str
+    duration: str
+    runs: tuple[TimelineRun, ...]
+    is_current: bool
+
+
+@dataclass(frozen=True)
+class LogLine:
+    at: str
+    actor: str
+    action: str
+    from_step: str
+    to_steps: str
+    outcome: str
+    note: str
+
+
+def _moment(value: datetime.datetime | None) -> str:
+    return f"{timezone.localtime(value):%d-%m-%Y %H:%M}" if value else "—"
+
+
+@dataclass(frozen=True)
+class CycleRow:
+    """A line of a cycle table, as shown (plain values: the table is cached by them)."""
+
+    pk: int
+    period: str
+    sop: str
+    letter: str
+    status: str
+    status_label: str
+    started: str
+
+
+def cycle_rows(cycles, limit: int | None = None) -> list[CycleRow]:
+    """The cycles of a queryset as table rows, newest first (one query)."""
+    from .models import Letter
+
+    status_labels = dict(Cycle.Status.choices)
+    values = cycles.order_by("-started_at").values_list(
+        "pk", "year", "quarter", "status", "started_at", "sop_version__name", "letter__number", "letter__nature"
+    )
+    rows = []
+    for pk, year, quarter, status, started_at, sop, number, nature in values[:limit]:
+        rows.append(
+            CycleRow(
+                pk=pk,
+                period=Cycle(year=year, quarter=quarter).period_label,
+                sop=sop,
+                letter="" if nature == Letter.Nature.RAHASIA else number,
+                status=status,
+                status_label=status_labels.get(status, status),
+                started=f"{timezone.localtime(started_at):%d-%m-%Y %H:%M}",
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class OpenStep:
+    """An open step run of a cycle on the dashboard, as shown."""
+
+    cycle_pk: int
+    period: str
+    step: str
+    section: str
+    actor: str
+    due: str
+    late: bool
+
+
+def open_steps(cycles: list[Cycle], now: datetime.datetime | None = None) -> list[OpenStep]:
+    """The open step runs of these cycles, soonest due first (one query)."""
+    from .models import Role
+
+    now = now or timezone.now()
+    periods = {cycle.pk: cycle.period_label for cycle in cycles}
+    roles = dict(Role.choices)
+    values = (
+        StepRun.objects.filter(cycle__in=cycles, closed_at__isnull=True)
+        .order_by("due_at", "pk")
+        .values_list("cycle_id", "step__number", "step__short_name", "step__actor_role", "section__name", "due_at")
+    )
+    return [
+        OpenStep(cycle_id, periods[cycle_id], f"langkah {number} {name}", section or "", roles.get(role, role),
+                 f"{timezone.localtime(due_at):%d-%m-%Y %H:%M}", due_at < now)
+        for cycle_id, number, name, role, section, due_at in values
+    ]  # fmt: skip
+
+
+# What the cycle page shows of the cycle and its related rows (the rest stays unread).
+CYCLE_PAGE_FIELDS = (
+    "organisation_id",
+    "sop_version_id",
+    "letter_id",
+    "started_by_id",
+    "year",
+    "quarter",
+    "status",
+    "started_at",
+    "finished_at",
+    "cancel_reason",
+    "organisation__name",
+    "sop_version__name",
+    "sop_version__number",
+    "sop_version__effective_date",
+    "letter__number",
+    "letter__sender",
+    "letter__nature",
+    "letter__organisation",
+    "started_by__username",
+    "started_by__first_name",
+    "started_by__last_name",
+)
+
+
+def cycle_page(cycles, pk) -> Cycle | None:
+    """One cycle of `cycles` (a queryset the user may see) with what its page needs: the steps
+    of its SOP version, every run (each with its step and section taken from those already
+    loaded rather than joined again), its sections and its transition log. Six queries, whatever
+    the number of rounds."""
+    from django.db.models import Prefetch
+
+    from .models import TransitionLog
+
+    names = ("username", "first_name", "last_name")
+    run_fields = [f.name for f in StepRun._meta.concrete_fields if f.name != "closed_by"]
+    runs = (
+        StepRun.objects.select_related("closed_by")
+        .only(*run_fields, *(f"closed_by__{n}" for n in names))
+        .order_by("opened_at", "pk")
+    )
+    transitions = (
+        TransitionLog.objects.select_related("actor")
+        .only("cycle_id", "at", "action", "from_step", "to_steps", "outcome", "note", *(f"actor__{n}" for n in names))
+        .order_by("at", "pk")
+    )
+    cycle = (
+        cycles.select_related("organisation", "sop_version", "letter", "started_by")
+        .only(*CYCLE_PAGE_FIELDS)
+        .prefetch_related(
+            Prefetch("runs", runs), "sop_version__steps", "sections", Prefetch("transitions", transitions)
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if cycle is not None:
+        steps = {step.pk: step for step in cycle.sop_version.steps.all()}
+        sections = {section.pk: section for section in cycle.sections.all()}
+        for run in cycle.runs.all():
+            run.step = steps[run.step_id]
+            if run.section_id in sections:  # a run's section is one of the cycle's
+                run.section = sections[run.section_id]
+    return cycle
 
 
 def timeline(cycle: Cycle, now: datetime.datetime | None = None) -> list[TimelineRow]:
-    """The SOP's steps in order, each with every round it ran in this cycle."""
+    """The SOP's steps in order, each with every round it ran in this cycle (the cycle as
+    `cycle_page` loads it: no further queries)."""
+    from .models import Role
+
     now = now or timezone.now()
     calendar = WorkCalendar.cached_for(cycle.organisation_id)
     day_minutes = calendar.day_minutes() or 450
+    roles = dict(Role.choices)
     runs_by_step: dict[int, list[TimelineRun]] = {}
     for run in cycle.runs.all():
         open_deadline = deadline(run, calendar, now) if run.closed_at is None else None
         late = run.closed_at > run.due_at if run.closed_at else bool(open_deadline and open_deadline.overdue)
         runs_by_step.setdefault(run.step_id, []).append(
             TimelineRun(
-                run=run,
-                deadline=open_deadline,
+                round=run.round,
+                section=str(run.section) if run.section_id else "",
+                actor=str(run.closed_by) if run.closed_by_id else "",
+                opened=_moment(run.opened_at),
+                due=_moment(run.due_at),
+                deadline=open_deadline.label if open_deadline else "",
+                overdue=bool(open_deadline and open_deadline.overdue),
+                closed=_moment(run.closed_at),
                 target_label=format_minutes(run.target_minutes, day_minutes),
                 actual_label=format_minutes(run.actual_minutes, day_minutes),
                 late=late,
+                is_open=run.closed_at is None,
+                outcome=run.outcome_label if run.outcome else "",
+                note=run.note,
+                overdue_reason=run.overdue_reason,
             )
         )
     rows = []
     for step in cycle.sop_version.steps.all():
-        runs = runs_by_step.get(step.pk, [])
-        rows.append(TimelineRow(step=step, runs=runs, is_current=any(r.run.closed_at is None for r in runs)))
+        runs = tuple(runs_by_step.get(step.pk, ()))
+        rows.append(
+            TimelineRow(
+                number=step.number,
+                short_name=step.short_name,
+                output=step.output,
+                actor=roles.get(step.actor_role, step.actor_role),
+                duration=step.duration_label,
+                runs=runs,
+                is_current=any(r.is_open for r in runs),
+            )
+        )
     return rows
+
+
+def transition_log(cycle: Cycle) -> list[LogLine]:
+    """The cycle's transitions as shown (the cycle as `cycle_page` loads it)."""
+    return [
+        LogLine(_moment(t.at), str(t.actor), t.action, str(t.from_step or "—"), t.to_steps or "—", t.outcome, t.note)
+        for t in cycle.transitions.all()
+    ]
 
 
 def total_elapsed(cycle: Cycle, now: datetime.datetime | None = None) -> str:

@@ -23,11 +23,23 @@ def is_verified(request) -> bool:
 
 
 def has_device(user) -> bool:
-    """Whether the user has a confirmed authenticator or recovery codes: one query (this runs on
-    every request of a session not yet verified)."""
-    authenticators = TOTPDevice.objects.filter(user=user, confirmed=True).values("pk")
-    recovery = StaticDevice.objects.filter(user=user, confirmed=True).values("pk")
+    """Whether the user has a confirmed authenticator or recovery codes (one query). Page
+    requests read the copy kept on the user row instead (`User.second_factor`)."""
+    return _has_device(user.pk)
+
+
+def _has_device(user_id: int) -> bool:
+    authenticators = TOTPDevice.objects.filter(user_id=user_id, confirmed=True).values("pk")
+    recovery = StaticDevice.objects.filter(user_id=user_id, confirmed=True).values("pk")
     return authenticators.union(recovery).exists()
+
+
+def sync_second_factor(sender, instance, **kwargs) -> None:
+    """After a device is saved or deleted: keep `User.second_factor` true to the devices. (An
+    update, not a save: a derived flag, not a change anyone made to the account.)"""
+    from .models import User
+
+    User.objects.filter(pk=instance.user_id).update(second_factor=_has_device(instance.user_id))
 
 
 def required_for(user) -> bool:

@@ -132,6 +132,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Each process keeps rendered fragments (kinerja.fragments, keyed by their content) in memory.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": envint("FRAGMENT_CACHE_ENTRIES", 500)},
+    }
+}
+
 # How long a process keeps an organisation's working calendar for the pages that show time left
 # (kinerja.calendar.WorkCalendar.cached_for). Due times are always computed from a fresh one.
 CALENDAR_CACHE_SECONDS = envint("CALENDAR_CACHE_SECONDS", 60)

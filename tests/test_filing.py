@@ -169,3 +169,26 @@ def test_the_database_is_searchable_and_the_dashboard_shows_the_year(client, kle
     page = client.get(reverse("kinerja:dashboard")).content.decode()
     assert "Capaian rata-rata 2026 per sasaran" in page and "<svg" in page and "Selesai" in page
     assert CycleArchive.objects.count() == 1
+
+
+def test_the_dashboard_reads_amended_capaian_and_its_query_count_does_not_grow(client, klego_data, filed):
+    from kinerja import charts
+
+    from .conftest import count_queries, start
+
+    client.force_login(klego_data.camat)
+    url = reverse("kinerja:dashboard")
+    few = count_queries(client, url)
+    record = PerformanceRecord.objects.filter(code="PEM-01", quarter__isnull=True).first() or (
+        PerformanceRecord.objects.filter(code="PEM-01").first()
+    )
+    filing.amend(record, by=klego_data.kasubag, field="capaian", new_value=Decimal("10"), reason="uji", approver="x")
+    for quarter in (1, 2, 3):
+        start(klego_data, quarter=quarter)
+    assert count_queries(client, url) == few
+    by_objective, by_section = filing.capaian_groups(klego_data.org, record.year)
+    assert Decimal("10") in by_section[record.section]
+    bars = {bar.label: bar for bar in charts.average_bars(by_section)}
+    page = client.get(url).content.decode()
+    shown = str(bars[record.section].value).replace(".", ",")  # Indonesian decimal comma
+    assert f"{shown}%" in page and page.count('data-testid="dashboard-cycles"') == 1

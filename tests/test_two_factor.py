@@ -89,3 +89,20 @@ def test_an_open_redirect_after_verification_is_refused(client, klego, settings)
         reverse("two_factor_verify"), {"code": code_for(device, offset=1), "next": "https://jahat.example/"}
     )
     assert response["Location"] == reverse("kinerja:home")
+
+
+def test_the_users_second_factor_flag_follows_their_devices(klego):
+    """Page requests read User.second_factor instead of querying the devices every time."""
+    from kinerja import twofactor
+
+    user = klego.staf_pem
+    unconfirmed = TOTPDevice.objects.create(user=user, name="baru", confirmed=False)
+    user.refresh_from_db()
+    assert not user.second_factor
+    unconfirmed.confirmed = True
+    unconfirmed.save()
+    user.refresh_from_db()
+    assert user.second_factor
+    twofactor.disable(user)
+    user.refresh_from_db()
+    assert not user.second_factor and not twofactor.has_device(user)

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 EMPTY = {"", "-", "–", "—", "n/a", "na", "n.a", "n.a.", "tidak ada", "#n/a"}
 _simple = re.compile(r"^-?\d{1,12}(,\d+)?$")
@@ -82,3 +82,15 @@ def format_number(value: Decimal | None) -> str:
     fraction = fraction.rstrip("0")
     grouped = f"{int(whole):,}".replace(",", ".")
     return sign + grouped + ("," + fraction if fraction else "")
+
+
+def display_number(value, missing: str = "—") -> str:
+    """A figure for a page: rounded to two decimals, written the Indonesian way (1.234,5), and a
+    dash when missing."""
+    if value is None or value == "":
+        return missing
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value))
+        return format_number(number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    except (InvalidOperation, ValueError, TypeError):
+        return str(value)

@@ -2,15 +2,13 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import permissions, selectors, workflow
+from .. import fragments, permissions, selectors, workflow
 from ..forms import CancelCycleForm, CompleteStepForm
-from ..models import StepRun, TransitionLog
 
 
 def _cycle_for(request, pk):
@@ -22,12 +20,9 @@ def _cycle_for(request, pk):
 
 @require_GET
 def cycle_list(request):
-    cycles = (
-        permissions.cycles_visible_to(request.user)
-        .select_related("organisation", "sop_version", "letter")
-        .order_by("-started_at")
-    )
-    return render(request, "kinerja/cycle_list.html", {"cycles": cycles})
+    rows = selectors.cycle_rows(permissions.cycles_visible_to(request.user))
+    table = fragments.render_by_content("kinerja/partials/_cycle_table.html", {"rows": rows})
+    return render(request, "kinerja/cycle_list.html", {"cycle_table": table})
 
 
 @require_GET
@@ -41,20 +36,16 @@ def cycle_start(request):
 
 @require_GET
 def cycle_detail(request, pk):
-    runs = StepRun.objects.select_related("step", "section", "closed_by").order_by("opened_at", "pk")
-    transitions = TransitionLog.objects.select_related("actor", "run__step").order_by("at", "pk")
-    cycle = get_object_or_404(
-        permissions.cycles_visible_to(request.user)
-        .select_related("organisation", "sop_version", "letter", "started_by")
-        .prefetch_related(
-            Prefetch("runs", queryset=runs), "sop_version__steps", "sections", Prefetch("transitions", transitions)
-        ),
-        pk=pk,
-    )
+    cycle = selectors.cycle_page(permissions.cycles_visible_to(request.user), pk)
+    if cycle is None:
+        raise Http404("Siklus tidak ditemukan.")
     actions = workflow.allowed_actions(cycle, request.user)
     context = {
         "cycle": cycle,
-        "timeline": selectors.timeline(cycle),
+        "history": fragments.render_by_content(
+            "kinerja/partials/_step_timeline.html",
+            {"timeline": selectors.timeline(cycle), "log": selectors.transition_log(cycle)},
+        ),
         "actions": [a for a in actions if a.code == "complete"],
         "elsewhere": [(a, _elsewhere_url(cycle, a)) for a in actions if a.code in ELSEWHERE_URLS],
         "letter_visible": permissions.can_see_letter(request.user, cycle.letter),

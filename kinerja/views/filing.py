@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import charts, filing, permissions, workflow
+from .. import charts, filing, fragments, permissions, selectors, workflow
 from ..models import Amendment, Cycle, CycleArchive, PerformanceRecord, Section, StepRun, StrategicObjective
 from ..reports import final_tables
 from ..spreadsheets.exporter import workbook_from_tables
@@ -178,58 +178,29 @@ def exports(request, what):
 def dashboard(request):
     organisation = _organisation(request)
     cycles = list(
-        Cycle.objects.filter(organisation=organisation).select_related("sop_version").order_by("-started_at")[:20]
+        Cycle.objects.filter(organisation=organisation).only("year", "quarter", "status").order_by("-started_at")[:20]
     )
-    open_runs = list(
-        StepRun.objects.filter(cycle__in=cycles, closed_at__isnull=True).select_related("step", "section", "cycle")
-    )
-    now = timezone.now()
-    late = [r for r in open_runs if r.due_at < now]
+    steps = selectors.open_steps(cycles)
+    status_labels = dict(Cycle.Status.choices)
     year = timezone.localdate().year
-    records = list(
-        filing.with_amendments(
-            PerformanceRecord.objects.filter(organisation=organisation, year=year).only(
-                "pk", "objective", "section", "capaian"
-            )
-        )
-    )
-    by_objective: dict[str, list] = {}
-    by_section: dict[str, list] = {}
-    for record in records:
-        value = filing.current_value(record, "capaian")
-        if value is not None:
-            by_objective.setdefault(record.objective or "Tanpa sasaran", []).append(value)
-            by_section.setdefault(record.section, []).append(value)
-
-    def bars(groups):
-        from decimal import Decimal
-
-        rows = []
-        for index, (label, values) in enumerate(sorted(groups.items())):
-            average = sum(values, Decimal(0)) / len(values)
-            shown = max(Decimal(0), min(average, charts.SCALE_MAX))
-            rows.append(
-                charts.Bar(label[:60], average.quantize(Decimal("0.1")), float(shown / charts.SCALE_MAX * 100),
-                           "#198754" if average >= 100 else "#ffc107" if average >= 76 else "#dc3545",
-                           average > charts.SCALE_MAX, index * charts.ROW)
-            )  # fmt: skip
-        return rows
-
-    objective_bars, section_bars = bars(by_objective), bars(by_section)
-    from .. import workflow as wf
-
-    context = {
-        "cycles": [(c, [r for r in open_runs if r.cycle_id == c.pk]) for c in cycles],
-        "late": late,
+    by_objective, by_section = filing.capaian_groups(organisation, year)
+    objective_bars, section_bars = charts.average_bars(by_objective), charts.average_bars(by_section)
+    page = {
+        "cycles": [
+            (cycle.pk, cycle.period_label, status_labels[cycle.status], [s for s in steps if s.cycle_pk == cycle.pk])
+            for cycle in cycles
+        ],
+        "late": [s for s in steps if s.late],
         "year": year,
         "objective_bars": objective_bars,
         "section_bars": section_bars,
         "objective_height": charts.chart_height(objective_bars),
         "section_height": charts.chart_height(section_bars),
         "hundred_at": charts.HUNDRED_AT,
-        "statistics": wf.step_statistics(organisation),
+        "statistics": workflow.step_statistics(organisation),
     }
-    return render(request, "kinerja/dashboard.html", context)
+    body = fragments.render_by_content("kinerja/partials/_dashboard.html", page)
+    return render(request, "kinerja/dashboard.html", {"body": body})
 
 
 @require_GET

@@ -7,28 +7,20 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from .. import permissions, selectors
-
-# What a row of the cycle table (partials/_cycle_table.html) shows.
-CYCLE_ROW_FIELDS = ("year", "quarter", "status", "started_at", "sop_version__name", "letter__number", "letter__nature")
+from .. import fragments, permissions, selectors
 
 
 @require_GET
 def home(request):
     user = request.user
     position = permissions.primary_position(user)
-    cycles = (
-        permissions.cycles_visible_to(user)
-        .select_related("sop_version", "letter")
-        .only(*CYCLE_ROW_FIELDS)
-        .order_by("-started_at")[:10]
-    )
+    rows = selectors.cycle_rows(permissions.cycles_visible_to(user), limit=10)
     organisations = permissions.organisations_of(user)
     context = {
         "position": position,
         "items": selectors.inbox(user),
         "letter_tasks": selectors.letter_tasks(user),
-        "cycles": cycles,
+        "cycle_table": fragments.render_by_content("kinerja/partials/_cycle_table.html", {"rows": rows}),
         "can_start": any(permissions.can_start_cycle(user, org) for org in organisations),
     }
     return render(request, "kinerja/home.html", context)

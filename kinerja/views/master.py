@@ -6,15 +6,14 @@ from decimal import Decimal
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from .. import masterdata, permissions, workflow
-from ..models import Indicator, Section, StrategicObjective, Target
+from .. import fragments, masterdata, permissions, workflow
+from ..models import Indicator, Section, StrategicObjective
 from ..spreadsheets.screening import MAX_FILE_BYTES
 
 
@@ -33,55 +32,24 @@ def _year(request) -> int:
     return year if 2000 <= year <= 2100 else timezone.localdate().year
 
 
-# What a row of the indicator list shows (a narrower SELECT is cheaper to build and to load).
-INDICATOR_ROW_FIELDS = (
-    "code",
-    "name",
-    "unit",
-    "polarity",
-    "is_iku",
-    "active",
-    "section__name",
-    "parent__code",
-    "objective__code",
-    "objective__order",
-)
-
-
 @require_GET
 def indicator_list(request):
     organisation = _organisation(request)
     year = _year(request)
-    indicators = (
-        Indicator.objects.filter(organisation=organisation)
-        .select_related("section", "parent", "objective")
-        .only(*INDICATOR_ROW_FIELDS)
-        .prefetch_related(
-            Prefetch(
-                "targets",
-                queryset=Target.objects.filter(year=year).only("indicator_id", "quarter", "value"),
-                to_attr="year_targets",
-            )
-        )
-        .order_by("objective__order", "code")
-    )
-    section = request.GET.get("seksi")
-    if section:
-        indicators = indicators.filter(section__code=section)
-    if request.GET.get("iku") == "1":
-        indicators = indicators.filter(is_iku=True)
-    rows = []
-    for indicator in indicators:
-        by_quarter = {t.quarter: t for t in indicator.year_targets}
-        rows.append((indicator, by_quarter.get(None), [by_quarter.get(q) for q in (1, 2, 3, 4)]))
+    section = request.GET.get("seksi", "")
+    iku_only = request.GET.get("iku") == "1"
+    rows = masterdata.indicator_rows(organisation, year, section=section, iku_only=iku_only)
+    table = {"rows": rows, "year": year, "can_edit": masterdata.can_edit(request.user, organisation)}
     context = {
-        "rows": rows,
+        "table": fragments.render_by_content("kinerja/partials/_indicator_table.html", table),
         "year": year,
-        "sections": Section.objects.filter(organisation=organisation, kind=Section.Kind.SEKSI).order_by("order"),
-        "objectives": StrategicObjective.objects.filter(organisation=organisation),
-        "can_edit": masterdata.can_edit(request.user, organisation),
-        "selected_section": section or "",
-        "iku_only": request.GET.get("iku") == "1",
+        "sections": Section.objects.filter(organisation=organisation, kind=Section.Kind.SEKSI)
+        .order_by("order")
+        .values("code", "name"),
+        "objectives": StrategicObjective.objects.filter(organisation=organisation).values("code", "name"),
+        "can_edit": table["can_edit"],
+        "selected_section": section,
+        "iku_only": iku_only,
     }
     return render(request, "kinerja/indicator_list.html", context)
 
