@@ -66,6 +66,11 @@ def main():
             started = time.perf_counter()
             client.get(url)
             warm[label].append(time.perf_counter() - started)
+    counts = {}
+    for label, url in pages.items():
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        counts[label] = len(queries)
     # Cold: the fragment cache and the working-calendar cache emptied before each request.
     for _ in range(COLD_RUNS):
         for label, url in pages.items():
@@ -75,14 +80,12 @@ def main():
             client.get(url)
             cold[label].append(time.perf_counter() - started)
     base = statistics.median(warm["trivial (/healthz)"])
-    for label, url in pages.items():
-        with CaptureQueriesContext(connection) as queries:
-            client.get(url)
+    for label in pages:
         median = statistics.median(warm[label])
         cold_median = statistics.median(cold[label])
         print(
             f"{label:22} median {median * 1000:6.1f} ms  {median / base:4.1f}x trivial  "
-            f"cold {cold_median * 1000:6.1f} ms ({cold_median / base:4.1f}x)  {len(queries):3d} queries"
+            f"cold {cold_median * 1000:6.1f} ms ({cold_median / base:4.1f}x)  {counts[label]:3d} queries"
         )
 
 

@@ -1,5 +1,8 @@
-"""Security headers Django does not set itself: a Content Security Policy without inline
-scripts or styles (every asset is served from our own static files), and a Permissions Policy."""
+"""Security headers Django does not set itself (a Content Security Policy without inline
+scripts or styles, a Permissions Policy), sessions that end after idle time, and the second
+factor at sign-in."""
+
+import time
 
 CSP = "; ".join(
     [
@@ -59,3 +62,25 @@ class TwoFactorMiddleware:
             if settings.TWO_FACTOR_ENFORCED and twofactor.required_for(user):
                 return redirect(reverse("two_factor_setup"))
         return self.get_response(request)
+
+
+class IdleSessionMiddleware:
+    """A signed-in session ends `SESSION_COOKIE_AGE` seconds after its last request. Rather than
+    writing the session on every request (Django's SESSION_SAVE_EVERY_REQUEST: a database write
+    per page view, and on SQLite every reader then queues for the write lock), its expiry is
+    pushed forward at most once every `SESSION_REFRESH_SECONDS`."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.contrib.auth import SESSION_KEY
+
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key and SESSION_KEY in session:
+            now = int(time.time())
+            if now - session.get("_refreshed", 0) >= settings.SESSION_REFRESH_SECONDS:
+                session["_refreshed"] = now  # saved by SessionMiddleware with a new expiry
+        return response

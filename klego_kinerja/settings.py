@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "kinerja.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "kinerja.middleware.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -202,7 +203,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Sessions end after 30 minutes without a request (each request renews them) and when the
 # browser closes.
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# Idle expiry without a write per request: kinerja.middleware.IdleSessionMiddleware pushes the
+# expiry forward at most once a minute (so a session ends 29 to 30 idle minutes after its last use).
+SESSION_REFRESH_SECONDS = envint("SESSION_REFRESH_SECONDS", 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", not DEBUG)
