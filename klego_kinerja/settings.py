@@ -41,7 +41,12 @@ def database_from_url(url: str) -> dict:
             "NAME": path or str(BASE_DIR / "db.sqlite3"),
             # SQLite ignores select_for_update: take the write lock when a transaction starts,
             # so two transitions can never interleave (DESIGN.md, concurrency).
-            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+            # Write-ahead logging: pages keep reading while a transition writes.
+            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"},
+            # Keep the connection between requests (each worker is one thread): opening the
+            # file and reading its schema on every request costs more than most pages.
+            "CONN_MAX_AGE": envint("DB_CONN_MAX_AGE", 60),
+            "CONN_HEALTH_CHECKS": True,
         }
     if parsed.scheme in {"postgres", "postgresql", "pgsql"}:
         return {
