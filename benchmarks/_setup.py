@@ -36,3 +36,15 @@ def median_of(func, runs: int = 5) -> tuple[float, list[float]]:
         func()
         times.append(time.perf_counter() - started)
     return statistics.median(times), times
+
+
+def interleaved_medians(funcs, runs: int = 5) -> list[tuple[float, list[float]]]:
+    """Time each function `runs` times, taking them in turn (a, b, a, b, ...), so a slow moment
+    of the machine falls on all of them alike; the median and the runs of each."""
+    times: list[list[float]] = [[] for _ in funcs]
+    for _ in range(runs):
+        for index, func in enumerate(funcs):
+            started = time.perf_counter()
+            func()
+            times[index].append(time.perf_counter() - started)
+    return [(statistics.median(t), t) for t in times]

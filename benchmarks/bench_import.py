@@ -1,5 +1,6 @@
 """Import benchmark: a valid 10,000-row workbook screened, read, validated and stored, against
-openpyxl in read-only mode merely iterating the same file's cells. Reports medians of 5 runs,
+openpyxl in read-only mode merely iterating the same file's cells. Reports medians of 7 runs
+(taken in turns),
 their ratio (target: at most 2×) and the peak memory of one import.
 
     python benchmarks/bench_import.py
@@ -8,9 +9,10 @@ their ratio (target: at most 2×) and the peak memory of one import.
 import io
 import tracemalloc
 
-from _setup import django_up, median_of
+from _setup import django_up, interleaved_medians
 
 ROWS = 10_000
+RUNS = 7
 
 
 def main():
@@ -81,8 +83,7 @@ def main():
         )
         assert outcome.result.ok and outcome.submission.row_count == ROWS, outcome.result.problems[:3]
 
-    raw, raw_runs = median_of(raw_read)
-    imported, import_runs = median_of(import_once)
+    (raw, raw_runs), (imported, import_runs) = interleaved_medians([raw_read, import_once], RUNS)
     tracemalloc.start()
     import_once()
     _current, peak = tracemalloc.get_traced_memory()

@@ -15,7 +15,7 @@ script needs the test requirements (`make test` installs them).
 import io
 import sys
 
-from _setup import ROOT, django_up, median_of
+from _setup import ROOT, django_up, interleaved_medians, median_of
 
 RUNS = 5
 INDICATORS = 500
@@ -138,8 +138,7 @@ def main():
     ]
     print(f"indicators: {len(data)}; machine timings are medians of {RUNS} runs")
     for label, ours, baseline, count in figures:
-        ours_median, ours_runs = median_of(ours, RUNS)
-        base_median, base_runs = median_of(baseline, RUNS)
+        (ours_median, ours_runs), (base_median, base_runs) = interleaved_medians([ours, baseline], RUNS)
         print(f"{label}: {count} table cells")
         print(f"  ours      median {ours_median:6.3f} s  runs {', '.join(f'{t:.3f}' for t in ours_runs)}")
         print(f"  reportlab median {base_median:6.3f} s  runs {', '.join(f'{t:.3f}' for t in base_runs)}")
