@@ -37,7 +37,9 @@ def upload(page, path):
     page.click("[data-testid=upload-realisasi] button")
 
 
-def test_a_whole_cycle_through_the_user_interface(klego_data, login, live_server, tmp_path):
+@pytest.mark.two_factor
+def test_a_whole_cycle_through_the_user_interface(klego_data, login, live_server, tmp_path, settings):
+    settings.TWO_FACTOR_ENFORCED = True  # as in production: the Camat and the Sekretaris set it up
     url = live_server.url
     kasubag = login("kasubag")
     screenshot(kasubag, "utama-kasubag")
@@ -183,3 +185,11 @@ def test_a_whole_cycle_through_the_user_interface(klego_data, login, live_server
     screenshot(admin, "utama-admin")
     camat.goto(f"{url}/dasbor/")
     screenshot(camat, "dasbor-camat")
+    # The Camat, the Sekretaris and the administrator set up their authenticator in the browser
+    # at their first sign-in; a second sign-in asks for its code.
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    confirmed = set(TOTPDevice.objects.filter(confirmed=True).values_list("user__username", flat=True))
+    assert confirmed == {"camat", "sekcam", "admin"}
+    again = login("camat")
+    assert again.url == f"{url}/" and "Tugas saya" in again.content()
