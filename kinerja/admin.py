@@ -54,8 +54,10 @@ class PositionInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
-    fieldsets = BaseUserAdmin.fieldsets + (("Kepegawaian", {"fields": ("nip",)}),)
-    list_display = ("username", "first_name", "nip", "email", "is_active")
+    fieldsets = BaseUserAdmin.fieldsets + (("Kepegawaian", {"fields": ("nip", "second_factor")}),)
+    list_display = ("username", "first_name", "nip", "email", "is_active", "second_factor")
+    list_filter = ("is_active", "second_factor", "is_superuser")
+    readonly_fields = ("second_factor",)
     inlines = [PositionInline]
 
 
