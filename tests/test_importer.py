@@ -12,7 +12,7 @@ from kinerja import submissions, workflow
 from kinerja.models import DataKind, Indicator, Submission, SubmissionRow
 from kinerja.spreadsheets.exporter import safe_text
 from kinerja.spreadsheets.importer import read_workbook
-from kinerja.spreadsheets.numbers import NotANumber, format_number, parse_number
+from kinerja.spreadsheets.numbers import NotANumber, display_number, format_number, parse_number
 
 from .conftest import advance, start, workbook_bytes
 
@@ -53,6 +53,12 @@ def test_numbers_are_written_the_indonesian_way():
     assert format_number(Decimal("1234.50")) == "1.234,5"
     assert format_number(Decimal("85")) == "85"
     assert format_number(None) == "-"
+
+
+def test_figures_on_pages_are_rounded_to_two_decimals_with_a_dash_when_missing():
+    assert display_number(Decimal("1234.5678")) == "1.234,57"
+    assert display_number(Decimal("85.005")) == "85,01"  # half up, as offices round
+    assert display_number(90) == "90" and display_number(None) == "—" and display_number("") == "—"
 
 
 @pytest.mark.parametrize("text", ['=HYPERLINK("x")', "+1", "-2", "@SUM", "\tx"])
