@@ -16,10 +16,15 @@ def _two_factor_off_unless_asked(settings, request):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_calendars():
-    """A test's rolled-back holiday or schedule must not live on in the display calendar cache."""
+def _fresh_caches():
+    """A rolled-back test leaves its data in no cache: the display calendar, and the page parts
+    kept by data mark (history ids restart after a rollback, so a mark could come again)."""
+    from django.core.cache import cache
+
     from kinerja.calendar import forget_cached
 
     forget_cached()
+    cache.clear()
     yield
     forget_cached()
+    cache.clear()

@@ -19,6 +19,13 @@ class KinerjaConfig(AppConfig):
             post_save.connect(forget_cached, sender=model, dispatch_uid=f"calendar-save-{model.__name__}")
             post_delete.connect(forget_cached, sender=model, dispatch_uid=f"calendar-delete-{model.__name__}")
 
+        # Every history row written moves the data mark the kept page parts depend on.
+        from simple_history.signals import post_create_historical_record
+
+        from .fragments import move_data_mark
+
+        post_create_historical_record.connect(move_data_mark, dispatch_uid="data-mark")
+
         # Adding or removing an authenticator or recovery codes updates User.second_factor.
         from django_otp.plugins.otp_static.models import StaticDevice
         from django_otp.plugins.otp_totp.models import TOTPDevice

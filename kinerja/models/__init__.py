@@ -3,6 +3,7 @@
 from .analysis import CapaianCategory, Explanation, GroupingReport, Narrative, OfficeFigure
 from .cycle import Cycle, StepRun, TransitionLog
 from .letters import Disposition, DispositionInstruction, Letter, StoredFile
+from .marks import DataMark
 from .organisation import LoginAttempt, Organisation, Position, Role, Section, User
 from .performance import (
     CompletenessCheck,
@@ -42,6 +43,7 @@ __all__ = [
     "SubmissionRow",
     "Target",
     "Cycle",
+    "DataMark",
     "Disposition",
     "DispositionInstruction",
     "HolidayCorrection",

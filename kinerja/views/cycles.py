@@ -36,25 +36,32 @@ def cycle_start(request):
 
 @require_GET
 def cycle_detail(request, pk):
-    cycle = selectors.cycle_page(permissions.cycles_visible_to(request.user), pk)
-    if cycle is None:
-        raise Http404("Siklus tidak ditemukan.")
-    actions = workflow.allowed_actions(cycle, request.user)
-    context = {
-        "cycle": cycle,
-        "history": fragments.render_by_content(
-            "kinerja/partials/_step_timeline.html",
-            {"timeline": selectors.timeline(cycle), "log": selectors.transition_log(cycle)},
-        ),
-        "actions": [a for a in actions if a.code == "complete"],
-        "elsewhere": [(a, _elsewhere_url(cycle, a)) for a in actions if a.code in ELSEWHERE_URLS],
-        "letter_visible": permissions.can_see_letter(request.user, cycle.letter),
-        "cancel_action": next((a for a in actions if a.code == "cancel"), None),
-        "waiting": selectors.whose_move(cycle),
-        "elapsed": selectors.total_elapsed(cycle),
-        "cancel_form": CancelCycleForm(),
-    }
-    return render(request, "kinerja/cycle_detail.html", context)
+    def build():
+        cycle = selectors.cycle_page(permissions.cycles_visible_to(request.user), pk)
+        if cycle is None:
+            raise Http404("Siklus tidak ditemukan.")
+        actions = workflow.allowed_actions(cycle, request.user)
+        context = {
+            "cycle": cycle,
+            "history": fragments.render_by_content(
+                "kinerja/partials/_step_timeline.html",
+                {"timeline": selectors.timeline(cycle), "log": selectors.transition_log(cycle)},
+            ),
+            "actions": [a for a in actions if a.code == "complete"],
+            "elsewhere": [(a, _elsewhere_url(cycle, a)) for a in actions if a.code in ELSEWHERE_URLS],
+            "letter_visible": permissions.can_see_letter(request.user, cycle.letter),
+            "cancel_action": next((a for a in actions if a.code == "cancel"), None),
+            "waiting": selectors.whose_move(cycle),
+            "elapsed": selectors.total_elapsed(cycle),
+            "cancel_form": CancelCycleForm(),
+        }
+        return {
+            "title": f"Siklus {cycle.period_label}",
+            "body": fragments.render_part("kinerja/partials/_cycle_detail.html", context),
+        }
+
+    page = fragments.cached_part(request, "cycle", build, vary=(pk,), per_minute=True)
+    return render(request, "kinerja/cycle_detail.html", page)
 
 
 ELSEWHERE_URLS = {

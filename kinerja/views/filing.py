@@ -177,6 +177,13 @@ def exports(request, what):
 @require_GET
 def dashboard(request):
     organisation = _organisation(request)
+    body = fragments.cached_part(
+        request, "dashboard", lambda: _dashboard_body(organisation), vary=(organisation.pk,), per_minute=True
+    )
+    return render(request, "kinerja/dashboard.html", {"body": body})
+
+
+def _dashboard_body(organisation) -> str:
     cycles = list(
         Cycle.objects.filter(organisation=organisation).only("year", "quarter", "status").order_by("-started_at")[:20]
     )
@@ -199,8 +206,7 @@ def dashboard(request):
         "hundred_at": charts.HUNDRED_AT,
         "statistics": workflow.step_statistics(organisation),
     }
-    body = fragments.render_by_content("kinerja/partials/_dashboard.html", page)
-    return render(request, "kinerja/dashboard.html", {"body": body})
+    return fragments.render_by_content("kinerja/partials/_dashboard.html", page)
 
 
 @require_GET

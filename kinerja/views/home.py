@@ -13,17 +13,21 @@ from .. import fragments, permissions, selectors
 @require_GET
 def home(request):
     user = request.user
-    position = permissions.primary_position(user)
-    rows = selectors.cycle_rows(permissions.cycles_visible_to(user), limit=10)
-    organisations = permissions.organisations_of(user)
-    context = {
-        "position": position,
-        "items": selectors.inbox(user),
-        "letter_tasks": selectors.letter_tasks(user),
-        "cycle_table": fragments.render_by_content("kinerja/partials/_cycle_table.html", {"rows": rows}),
-        "can_start": any(permissions.can_start_cycle(user, org) for org in organisations),
-    }
-    return render(request, "kinerja/home.html", context)
+
+    def build():
+        organisations = permissions.organisations_of(user)
+        rows = selectors.cycle_rows(permissions.cycles_visible_to(user), limit=10)
+        context = {
+            "position": permissions.primary_position(user),
+            "items": selectors.inbox(user),
+            "letter_tasks": selectors.letter_tasks(user),
+            "cycle_table": fragments.render_by_content("kinerja/partials/_cycle_table.html", {"rows": rows}),
+            "can_start": any(permissions.can_start_cycle(user, org) for org in organisations),
+        }
+        return fragments.render_part("kinerja/partials/_home.html", context)
+
+    body = fragments.cached_part(request, "home", build, per_minute=True)
+    return render(request, "kinerja/home.html", {"body": body})
 
 
 @login_not_required

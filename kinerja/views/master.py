@@ -38,20 +38,27 @@ def indicator_list(request):
     year = _year(request)
     section = request.GET.get("seksi", "")
     iku_only = request.GET.get("iku") == "1"
-    rows = masterdata.indicator_rows(organisation, year, section=section, iku_only=iku_only)
-    table = {"rows": rows, "year": year, "can_edit": masterdata.can_edit(request.user, organisation)}
-    context = {
-        "table": fragments.render_by_content("kinerja/partials/_indicator_table.html", table),
-        "year": year,
-        "sections": Section.objects.filter(organisation=organisation, kind=Section.Kind.SEKSI)
-        .order_by("order")
-        .values("code", "name"),
-        "objectives": StrategicObjective.objects.filter(organisation=organisation).values("code", "name"),
-        "can_edit": table["can_edit"],
-        "selected_section": section,
-        "iku_only": iku_only,
-    }
-    return render(request, "kinerja/indicator_list.html", context)
+
+    def build():
+        rows = masterdata.indicator_rows(organisation, year, section=section, iku_only=iku_only)
+        table = {"rows": rows, "year": year, "can_edit": masterdata.can_edit(request.user, organisation)}
+        context = {
+            "table": fragments.render_by_content("kinerja/partials/_indicator_table.html", table),
+            "year": year,
+            "sections": list(
+                Section.objects.filter(organisation=organisation, kind=Section.Kind.SEKSI)
+                .order_by("order")
+                .values("code", "name")
+            ),
+            "objectives": list(StrategicObjective.objects.filter(organisation=organisation).values("code", "name")),
+            "can_edit": table["can_edit"],
+            "selected_section": section,
+            "iku_only": iku_only,
+        }
+        return fragments.render_part("kinerja/partials/_indicator_list.html", context)
+
+    body = fragments.cached_part(request, "indicators", build, vary=(organisation.pk, year, section, iku_only))
+    return render(request, "kinerja/indicator_list.html", {"body": body})
 
 
 class IndicatorForm(forms.ModelForm):
