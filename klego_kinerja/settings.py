@@ -138,11 +138,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Each process keeps rendered fragments (kinerja.fragments, keyed by their content) in memory.
+# Each process keeps page parts and tables in memory (kinerja.fragments: keyed by the data mark or
+# by their content, so never stale).
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": envint("FRAGMENT_CACHE_ENTRIES", 500)},
+        "OPTIONS": {"MAX_ENTRIES": envint("FRAGMENT_CACHE_ENTRIES", 2000)},
     }
 }
 
