@@ -63,13 +63,18 @@ def move_data_mark(**kwargs) -> None:
 def cached_part(request, name: str, build, *, vary=(), per_minute: bool = False) -> SafeString:
     """A part of a page for the signed-in user, made by `build()` (HTML rendered with
     `csrf_token` = `CSRF_PLACEHOLDER`) and kept until any data changes (`data_mark`), for this
-    user only, and for the current minute when it shows time left. A `build` that raises (no
+    user and the positions they hold today only, and for the current minute when it shows time
+    left. A `build` that raises (no
     access, not found) keeps nothing. The placeholder becomes this request's CSRF token."""
     from django.middleware.csrf import get_token
     from django.utils import timezone
 
+    from .permissions import positions_of
+
     minute = timezone.now().strftime("%Y%m%d%H%M") if per_minute else ""
-    key_source = repr((name, request.user.pk, data_mark(request), minute, tuple(vary)))
+    # The positions held today, too: one can start or end at midnight without any data changing.
+    held = tuple(position.pk for position in positions_of(request.user))
+    key_source = repr((name, request.user.pk, held, data_mark(request), minute, tuple(vary)))
     key = "part:" + hashlib.blake2b(key_source.encode(), digest_size=20).hexdigest()
     parts = cache.get(key)
     if parts is None:

@@ -87,3 +87,23 @@ def test_a_form_in_a_kept_part_carries_the_token_of_each_session(klego):
         reverse("kinerja:cycle_cancel", args=[cycle.pk]), {"reason": "uji", "csrfmiddlewaretoken": tokens[1]}
     )
     assert response.status_code == 302 and Cycle.objects.get(pk=cycle.pk).status == Cycle.Status.CANCELLED
+
+
+def test_a_position_ending_at_midnight_shows_at_once_though_no_data_changed(client, klego):
+    """A position ends by its date, without any write; the kept part is per positions held."""
+    import datetime
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from kinerja.models import Position
+
+    from .conftest import advance, start
+
+    advance(klego, start(klego), 2)
+    client.force_login(klego.staf_pem)
+    assert client.get(reverse("kinerja:home")).content.decode().count('data-testid="inbox-item"') == 1
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    Position.objects.filter(user=klego.staf_pem).update(end_date=yesterday)  # as if its last day passed
+    page = client.get(reverse("kinerja:home")).content.decode()
+    assert 'data-testid="inbox-item"' not in page and "Belum memegang jabatan" in page
