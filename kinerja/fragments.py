@@ -1,6 +1,8 @@
-"""Rendered page fragments kept by content: a long table whose rows are plain values is rendered
-once and reused while those values stay the same. The key is a digest of the values themselves,
-so a change anywhere gives a new key: nothing is ever invalidated, nothing can be stale."""
+"""Page parts kept in the process's memory, never stale because of how they are keyed:
+- tables kept by content (`render_by_content`): the key is a digest of the plain values shown;
+- page bodies kept per user until any data changes (`cached_part`): the key holds `DataMark`, a
+  counter that moves in the same transaction as every history row.
+Nothing is ever invalidated: a change gives a new key."""
 
 from __future__ import annotations
 
@@ -60,12 +62,12 @@ def move_data_mark(**kwargs) -> None:
         DataMark.objects.get_or_create(pk=1, defaults={"value": 1})
 
 
-def cached_part(request, name: str, build, *, vary=(), per_minute: bool = False) -> SafeString:
+def cached_part(request, name: str, build, *, vary=(), per_minute: bool = False):
     """A part of a page for the signed-in user, made by `build()` (HTML rendered with
-    `csrf_token` = `CSRF_PLACEHOLDER`) and kept until any data changes (`data_mark`), for this
-    user and the positions they hold today only, and for the current minute when it shows time
-    left. A `build` that raises (no
-    access, not found) keeps nothing. The placeholder becomes this request's CSRF token."""
+    `csrf_token` = `CSRF_PLACEHOLDER`, or a dict of such parts) and kept until any data changes
+    (`data_mark`), for this user and the positions they hold today only, and for the current
+    minute when it shows time left. A `build` that raises (no access, not found) keeps nothing.
+    The placeholder becomes this request's CSRF token."""
     from django.middleware.csrf import get_token
     from django.utils import timezone
 
