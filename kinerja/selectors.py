@@ -157,7 +157,7 @@ def cycle_rows(cycles, limit: int | None = None) -> list[CycleRow]:
                 letter="" if nature == Letter.Nature.RAHASIA else number,
                 status=status,
                 status_label=status_labels.get(status, status),
-                started=f"{timezone.localtime(started_at):%d-%m-%Y %H:%M}",
+                started=_moment(started_at),
             )
         )
     return rows
@@ -190,7 +190,7 @@ def open_steps(cycles: list[Cycle], now: datetime.datetime | None = None) -> lis
     )
     return [
         OpenStep(cycle_id, periods[cycle_id], f"langkah {number} {name}", section or "", roles.get(role, role),
-                 f"{timezone.localtime(due_at):%d-%m-%Y %H:%M}", due_at < now)
+                 _moment(due_at), due_at < now)
         for cycle_id, number, name, role, section, due_at in values
     ]  # fmt: skip
 
