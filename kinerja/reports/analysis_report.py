@@ -127,8 +127,15 @@ def render_analysis(cycle, results, differences, narratives, paper: str = "a4") 
     widths = [w * mm for w in fixed]
     widths.append(max(width - sum(widths), 25 * mm))
     story.append(data_table(headers, rows, widths))
-    story += [Spacer(1, 4 * mm), heading("2. Grafik capaian terhadap 100%"), *capaian_charts(results, width)]
-    story += [Spacer(1, 2 * mm), text("Tren capaian IKU per triwulan (%)", "bold"), Chart(trend_chart(results, width))]
+    charts = capaian_charts(results, width)
+    # The heading (and the note) on the page of the first chart, not left alone above a page break.
+    first = next(i for i, flowable in enumerate(charts) if isinstance(flowable, Chart)) + 1
+    story += [Spacer(1, 4 * mm), KeepTogether([heading("2. Grafik capaian terhadap 100%"), *charts[:first]])]
+    story += charts[first:]
+    story += [
+        Spacer(1, 2 * mm),
+        KeepTogether([text("Tren capaian IKU per triwulan (%)", "bold"), Chart(trend_chart(results, width))]),
+    ]
     story += [Spacer(1, 4 * mm), heading("3. Rekonsiliasi angka kantor dan angka seksi")]
     if differences:
         rec_rows = [
