@@ -272,8 +272,12 @@ def test_the_analysis_pdf_of_many_indicators_charts_every_one_on_pages_that_fit(
     charts = analysis_report.capaian_charts(data, 250 * mm)
     assert all(chart.wrap(0, 0)[1] < 450 for chart in charts[1:])
     pdf = analysis_report.render_analysis(cycle, data, results.differences(cycle, data), [])
-    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages]
+    text = " ".join(pages)
     assert "N-069" in text and "30 dari 72 indikator terukur" in text
+    # The heading stands on the page of its chart (whose 100% line is labelled), never alone.
+    (chart_page,) = [page for page in pages[1:] if "2. Grafik capaian terhadap 100%" in page]  # 1: contents
+    assert "100%" in chart_page.split("2. Grafik capaian terhadap 100%", 1)[1]
 
 
 def test_up_to_sixty_measured_indicators_each_have_their_bar(klego_data, cycle):
