@@ -57,7 +57,7 @@ def file_database(
         if PerformanceRecord.objects.filter(cycle=cycle).exists():
             raise workflow.AlreadyDone("Data siklus ini sudah diarsipkan ke data base kinerja.")
         for r in results.indicator_results(cycle):
-            target = r.quarter_targets.get(cycle.quarter) if cycle.quarter else r.annual_target
+            target = r.period_target
             record = PerformanceRecord(
                 organisation=cycle.organisation,
                 cycle=cycle,

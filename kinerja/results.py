@@ -49,6 +49,9 @@ class IndicatorResult:
     trend_quarter: analysis.Trend
     trend_year: analysis.Trend
     previous_year: Decimal | None
+    # The target the year's capaian was measured against: the period's quarter target, else the
+    # annual one (what the database files next to that capaian).
+    period_target: Target | None = None
     flags: list[str] = field(default_factory=list)
 
     def quarter_rows(self):
@@ -177,6 +180,7 @@ def indicator_results(cycle: Cycle) -> list[IndicatorResult]:
             trend_quarter=analysis.trend(realisations.get(up_to), realisations.get(up_to - 1) if up_to > 1 else None),
             trend_year=analysis.trend(realisations.get(up_to), previous_value),
             previous_year=previous_value,
+            period_target=period_target,
         )
         result.flags = _flags(result, rows_by_indicator.get(indicator.pk, []), up_to)
         results.append(result)

@@ -192,3 +192,18 @@ def test_the_dashboard_reads_amended_capaian_and_its_query_count_does_not_grow(c
     page = client.get(url).content.decode()
     shown = str(bars[record.section].value).replace(".", ",")  # Indonesian decimal comma
     assert f"{shown}%" in page and page.count('data-testid="dashboard-cycles"') == 1
+
+
+def test_an_indicator_with_only_an_annual_target_is_filed_with_the_target_its_capaian_used(klego_data):
+    """Regression: the capaian was measured against the annual target (no TW IV target set),
+    but the filed record showed no target at all."""
+    from kinerja.models import Target
+
+    Target.objects.filter(indicator__code="PEM-02", year=2026, quarter__isnull=False).delete()
+    cycle = to_step_6(klego_data)
+    advance(klego_data, cycle, 10)
+    (run,) = open_runs(cycle)
+    filing.file_database(run, by=klego_data.kasubag, at=MONDAY)
+    record = PerformanceRecord.objects.get(cycle=cycle, code="PEM-02")
+    annual = Target.objects.get(indicator__code="PEM-02", year=2026, quarter__isnull=True).value
+    assert record.target == annual and record.capaian is not None
