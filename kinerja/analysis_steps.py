@@ -103,6 +103,7 @@ def save_narrative(
 
 
 def finish_analysis(run: StepRun, *, by: User, note: str = "", overdue_reason: str = "", at=None):
+    workflow.expect_step(run, 6, "Analisis data kinerja")
     return workflow.complete_step(
         run, by=by, note=note or "Analisis data kinerja selesai.", overdue_reason=overdue_reason, at=at
     )
@@ -127,9 +128,8 @@ def make_grouping(run: StepRun, *, by: User, groupings: list[str], at: datetime.
     chosen = [g for g in valid if g in groupings]
     if not chosen:
         raise WorkflowError("Pilih setidaknya satu pengelompokan.")
+    workflow.expect_step(run, 7, "Laporan pengelompokan")
     workflow.check_can_act(run, by, at)
-    if run.step.number != 7:
-        raise WorkflowError("Laporan pengelompokan dibuat pada langkah 7.")
     report = GroupingReport(run=run, groupings=chosen, created_by=by, created_at=at or timezone.now())
     report._history_user = by
     report.save()
@@ -137,6 +137,7 @@ def make_grouping(run: StepRun, *, by: User, groupings: list[str], at: datetime.
 
 
 def finish_grouping(run: StepRun, *, by: User, overdue_reason: str = "", at=None):
+    workflow.expect_step(run, 7, "Pengelompokan data")
     return workflow.complete_step(
         run, by=by, note="Laporan hasil pengolahan dan pengelompokan dibuat.", overdue_reason=overdue_reason, at=at
     )

@@ -151,6 +151,7 @@ def record(
     """Keep the check of every section of this round and move the cycle on: complete to step 6,
     incomplete back to step 2 for the incomplete sections only, with their reasons."""
     now = at or timezone.now()
+    workflow.expect_step(run, 5, "Pemeriksaan kelengkapan data")
     workflow.check_can_act(run, by, now)
     sections = sections_to_check(run)
     with transaction.atomic():

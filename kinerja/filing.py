@@ -48,8 +48,7 @@ def file_database(
 ) -> CycleArchive:
     """File every indicator's result, build the archive and the bundle, close step 10."""
     now = at or timezone.now()
-    if run.step.number != 10:
-        raise WorkflowError("Pengarsipan ke data base kinerja adalah langkah 10.")
+    workflow.expect_step(run, 10, "Pengarsipan ke data base kinerja")
     workflow.check_can_act(run, by, now)
     cycle = run.cycle
     with transaction.atomic():

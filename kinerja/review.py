@@ -74,8 +74,7 @@ def review(
     """Approve ("disetujui") or return ("revisi" to step 7, "revisi_analisis" to step 6) a round,
     with notes attached to items. A return needs at least one note."""
     now = at or timezone.now()
-    if run.step.number not in REVIEW_STEPS:
-        raise WorkflowError("Pemeriksaan hanya pada langkah 8 dan 9.")
+    workflow.expect_step(run, REVIEW_STEPS, "Pemeriksaan hasil pengolahan data")
     workflow.check_can_act(run, by, now)
     notes = [n for n in notes if n.text and n.text.strip()]
     if outcome in RETURN_OUTCOMES and not notes:

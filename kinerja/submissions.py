@@ -138,11 +138,8 @@ def submit(
         raise WorkflowError(f"{section} tidak termasuk dalam siklus {cycle.period_label}.")
     if not Obligation.objects.filter(cycle=cycle, section=section, kind=kind).exists():
         raise WorkflowError(f"{section} tidak diminta menyerahkan {kind.name} pada siklus ini.")
-    if not dry_run and open_step_2(cycle, section) is None:
-        raise WorkflowError(
-            f"Langkah 2 untuk {section} tidak sedang terbuka: data sudah diserahkan atau belum diminta. "
-            "Bila ada perbaikan, tunggu Kasubag mengembalikannya."
-        )
+    if not dry_run:
+        _require_open_step_2(cycle, section)
     indicators = [
         IndicatorRef(*values)
         for values in Indicator.objects.filter(organisation=cycle.organisation).values_list(
@@ -154,6 +151,7 @@ def submit(
         return Outcome(None, result)
     with transaction.atomic():
         Cycle.objects.select_for_update(of=("self",)).get(pk=cycle.pk)
+        _require_open_step_2(cycle, section)  # again under the lock: a hand-in may have come between
         version = (
             Submission.objects.filter(cycle=cycle, section=section, kind=kind).aggregate(v=Max("version"))["v"] or 0
         ) + 1
@@ -187,6 +185,14 @@ def submit(
         if result.ok:
             _insert_rows(submission, result.rows)
     return Outcome(submission, result)
+
+
+def _require_open_step_2(cycle: Cycle, section: Section) -> None:
+    if open_step_2(cycle, section) is None:
+        raise WorkflowError(
+            f"Langkah 2 untuk {section} tidak sedang terbuka: data sudah diserahkan atau belum diminta. "
+            "Bila ada perbaikan, tunggu Kasubag mengembalikannya."
+        )
 
 
 ROW_COLUMNS = [
@@ -228,6 +234,7 @@ def missing_kinds(cycle: Cycle, section: Section) -> list[DataKind]:
 
 def hand_in(run: StepRun, *, by: User, overdue_reason: str = "", at: datetime.datetime | None = None):
     """Step 2 for one section: hand the accepted data in (closes the section's step 2 run)."""
+    workflow.expect_step(run, 2, "Penyerahan data seksi")
     return workflow.complete_step(run, by=by, outcome="selesai", overdue_reason=overdue_reason, at=at)
 
 
@@ -287,6 +294,7 @@ def receipt_matrix(cycle: Cycle) -> tuple[list[DataKind], list[ReceiptRow]]:
 def confirm_receipt(run: StepRun, *, by: User, note: str = "", overdue_reason: str = "", at=None):
     """Step 4: the Kasubag confirms the receipt checklist; a snapshot of it is kept."""
     now = at or timezone.now()
+    workflow.expect_step(run, 4, "Konfirmasi ceklist penerimaan")
     workflow.check_can_act(run, by, now)
     with transaction.atomic():
         workflow.lock_cycle(run.cycle_id)

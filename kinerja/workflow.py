@@ -322,6 +322,18 @@ def lock_cycle(cycle_id: int) -> Cycle:
     return Cycle.objects.select_for_update(of=("self",)).get(pk=cycle_id)
 
 
+def expect_step(run: StepRun, numbers: int | Iterable[int], what: str) -> None:
+    """Refuse a step's own action (its page's button) when given a run of another step: the
+    action belongs to its step, whatever run a caller hands it."""
+    numbers = (numbers,) if isinstance(numbers, int) else tuple(numbers)
+    if run.step.number not in numbers:
+        steps = " atau ".join(str(n) for n in numbers)
+        raise WorkflowError(
+            f"{what} adalah langkah {steps}; langkah yang diberikan adalah langkah {run.step.number}. "
+            "Tidak ada yang diubah."
+        )
+
+
 def check_can_act(run: StepRun, user: User, at: datetime.datetime | None = None) -> None:
     """Refuse early, before a step's page records anything, when the user may not close the run
     or it is no longer open. complete_step checks again under the lock."""

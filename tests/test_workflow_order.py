@@ -3,11 +3,22 @@ every out-of-order action with nothing changed."""
 
 import pytest
 
-from kinerja import completeness, filing, submissions, workflow
+from kinerja import analysis_steps, completeness, filing, submissions, workflow
 from kinerja import review as reviews
 from kinerja.models import Cycle, SopVersion, StepRun, TransitionLog
 
-from .conftest import MONDAY, accept_data, actor_for, advance, at, check_completeness, open_runs, review_round, start
+from .conftest import (
+    MONDAY,
+    accept_data,
+    actor_for,
+    advance,
+    at,
+    check_completeness,
+    close_run,
+    open_runs,
+    review_round,
+    start,
+)
 
 SEKSI = ["pem", "trantib", "pmd", "kesos", "pelum"]
 
@@ -202,3 +213,138 @@ def test_a_cycle_started_under_the_old_sop_keeps_it_after_a_revision_takes_effec
     later = start(klego, quarter=3, when=at("2026-11-04", "08:00"))
     assert later.sop_version == new
     assert open_runs(later)[0].target_minutes == 60
+
+
+# Every step's own action (the button on its page), tried at every other point of the cycle ------
+
+ARTEFACTS = (
+    "Submission",
+    "Evidence",
+    "ReceiptConfirmation",
+    "CompletenessCheck",
+    "OfficeFigure",
+    "Explanation",
+    "Narrative",
+    "GroupingReport",
+    "ReviewSnapshot",
+    "ReviewNote",
+    "PerformanceRecord",
+    "CycleArchive",
+)
+
+
+def everything(cycle):
+    from kinerja import models
+
+    return snapshot(cycle), {name: getattr(models, name).objects.count() for name in ARTEFACTS}
+
+
+def _upload(cast, cycle, run):
+    pem = cast.sections["pem"]
+    (kind,) = submissions.owed(cycle, pem)
+    data = submissions.template_for(cycle, pem, kind)
+    return submissions.submit(cycle=cycle, section=pem, kind=kind, data=data, filename="pem.xlsx", by=cast.staf_pem)
+
+
+def _completeness(cast, cycle, run):
+    verdicts = {s.pk: completeness.Verdict(complete=True) for s in cycle.sections.all()}
+    return completeness.record(run, by=cast.kasubag, verdicts=verdicts, overdue_reason="x", at=MONDAY)
+
+
+def _review(cast, cycle, run):
+    # Whoever's round it would be: the Sekretaris for step 8, the Camat otherwise.
+    reviewer = cast.sekcam if run.step.number == 8 else cast.camat
+    return reviews.review(run, by=reviewer, outcome="disetujui", overdue_reason="x", at=MONDAY)
+
+
+def _indicator(cast):
+    from kinerja.models import Indicator
+
+    return Indicator.objects.filter(organisation=cast.org).order_by("code").first()
+
+
+# (what, the steps it belongs to, whether it acts on a run or on the cycle, the call)
+STEP_ACTIONS = [
+    ("unggah data seksi", {2}, "cycle", _upload),
+    ("serahkan data seksi", {2}, "run", lambda c, cy, r: submissions.hand_in(r, by=c.staf_pem, overdue_reason="x")),
+    ("konfirmasi ceklist penerimaan", {4}, "run", lambda c, cy, r: submissions.confirm_receipt(r, by=c.kasubag)),
+    ("cek list kelengkapan", {5}, "run", _completeness),
+    (
+        "angka kantor",
+        {6},
+        "cycle",
+        lambda c, cy, r: analysis_steps.set_office_figure(
+            cycle=cy, indicator=_indicator(c), quarter=1, value=5, by=c.kasubag
+        ),
+    ),
+    (
+        "penjelasan selisih",
+        {6},
+        "cycle",
+        lambda c, cy, r: analysis_steps.explain(cycle=cy, key="x", text="y", by=c.kasubag),
+    ),
+    (
+        "narasi",
+        {6, 7},
+        "cycle",
+        lambda c, cy, r: analysis_steps.save_narrative(cycle=cy, by=c.kasubag, indicator=_indicator(c), analysis="z"),
+    ),
+    (
+        "analisis selesai",
+        {6},
+        "run",
+        lambda c, cy, r: analysis_steps.finish_analysis(r, by=c.kasubag, overdue_reason="x"),
+    ),
+    (
+        "buat laporan pengelompokan",
+        {7},
+        "run",
+        lambda c, cy, r: analysis_steps.make_grouping(r, by=c.kasubag, groupings=["section"], at=MONDAY),
+    ),
+    (
+        "pengelompokan selesai",
+        {7},
+        "run",
+        lambda c, cy, r: analysis_steps.finish_grouping(r, by=c.kasubag, overdue_reason="x"),
+    ),
+    ("pemeriksaan hasil", {8, 9}, "run", _review),
+    ("arsipkan ke data base", {10}, "run", lambda c, cy, r: filing.file_database(r, by=c.kasubag, overdue_reason="x")),
+]
+
+
+@pytest.mark.parametrize("reached", [1, 2, 4, 5, 6, 7, 8, 9, 10, "selesai"])
+def test_every_steps_own_action_is_refused_at_every_other_point_and_nothing_changes(klego_data, reached):
+    """Each step's page action, tried while the cycle stands elsewhere: on the runs that are open
+    (another step's) and on its own step's closed runs, by the person it belongs to."""
+    cast = klego_data
+    cycle = start(cast)
+    if reached == "selesai":
+        advance(cast, cycle, 10)
+        close_run(cast, open_runs(cycle)[0])
+        standing = set()
+    else:
+        advance(cast, cycle, reached)
+        standing = {reached}
+    before = everything(cycle)
+    tried = 0
+    for what, own_steps, target, act in STEP_ACTIONS:
+        if own_steps & standing:
+            continue  # in order: the other tests cover it
+        if target == "cycle":
+            runs = [None]
+        else:
+            own_closed = [
+                cycle.runs.filter(step__number=n, closed_at__isnull=False)
+                .select_related("step")
+                .order_by("-pk")
+                .first()
+                for n in own_steps
+            ]
+            runs = open_runs(cycle) + [r for r in own_closed if r is not None]
+        for run in runs:
+            with pytest.raises(workflow.WorkflowError) as refused:
+                act(cast, cycle, run)
+            assert str(refused.value).strip(), what
+            tried += 1
+        assert everything(cycle) == before, f"{what} changed something at step {reached}"
+    assert tried >= len(STEP_ACTIONS) - 2
