@@ -1,5 +1,5 @@
-"""Chart geometry for pages (SVG drawn by templates, no JavaScript): capaian per indicator
-against 100%, and each indicator's realisation per quarter."""
+"""Chart geometry for pages (drawn by templates, no JavaScript): capaian per indicator against
+100% as rows of text and bars that fit any screen, and each indicator's realisation per quarter."""
 
 from __future__ import annotations
 
@@ -9,39 +9,30 @@ from decimal import Decimal
 SCALE_MAX = Decimal(150)  # bars are drawn up to 150%; beyond that they are capped and marked
 
 
-ROW = 18  # drawing units per bar
-LEFT, RIGHT = 70, 930  # where bars start and where the 150% mark ends
+# Where 100% stands on a bar's track, in percent of the track (bars run from 0 to SCALE_MAX).
+HUNDRED_PERCENT = float(Decimal(100) / SCALE_MAX * 100)
 
 
 @dataclass
 class Bar:
+    """One row of a bar chart: its label and value as text, its bar as a share of the track."""
+
     label: str
     value: Decimal | None
-    width: float  # percent of the drawing width
+    width: float  # percent of the track
     colour: str
     capped: bool
-    y: int = 0
-
-    @property
-    def length(self) -> float:
-        return self.width / 100 * (RIGHT - LEFT)
-
-    @property
-    def text_y(self) -> int:
-        return self.y + 13
 
 
 def capaian_bars(results) -> list[Bar]:
     bars = []
-    for index, r in enumerate(results):
+    for r in results:
         value = r.year_capaian.rounded(1)
         if value is None:
-            bars.append(Bar(r.indicator.code, None, 0, "#adb5bd", False, index * ROW))
+            bars.append(Bar(r.indicator.code, None, 0, "#adb5bd", False))
             continue
         shown = max(Decimal(0), min(value, SCALE_MAX))
-        bars.append(
-            Bar(r.indicator.code, value, float(shown / SCALE_MAX * 100), _colour(value), value > SCALE_MAX, index * ROW)
-        )
+        bars.append(Bar(r.indicator.code, value, float(shown / SCALE_MAX * 100), _colour(value), value > SCALE_MAX))
     return bars
 
 
@@ -52,21 +43,14 @@ def _colour(value: Decimal) -> str:
 def average_bars(groups: dict[str, list[Decimal]]) -> list[Bar]:
     """One bar per group (sorted by label): the average of its capaian values."""
     bars = []
-    for index, (label, values) in enumerate(sorted(groups.items())):
+    for label, values in sorted(groups.items()):
         average = sum(values, Decimal(0)) / len(values)
         shown = max(Decimal(0), min(average, SCALE_MAX))
         bars.append(
             Bar(label[:60], average.quantize(Decimal("0.1")), float(shown / SCALE_MAX * 100), _colour(average),
-                average > SCALE_MAX, index * ROW)
+                average > SCALE_MAX)
         )  # fmt: skip
     return bars
-
-
-HUNDRED_AT = LEFT + float(Decimal(100) / SCALE_MAX) * (RIGHT - LEFT)
-
-
-def chart_height(bars) -> int:
-    return ROW * len(bars) + 6
 
 
 def sparkline(values: list, width: int = 80, height: int = 22) -> str:

@@ -71,9 +71,8 @@ def analysis_page(request, pk):
     context = {
         "cycle": cycle,
         "results": [(r, charts.sparkline([r.realisations.get(q) for q in results.QUARTERS])) for r in data],
-        "bars": (bars := charts.capaian_bars(data)),
-        "chart_height": charts.chart_height(bars),
-        "hundred_at": charts.HUNDRED_AT,
+        "bars": charts.capaian_bars(data),
+        "hundred": charts.HUNDRED_PERCENT,
         "differences": diffs,
         "open_differences": [d for d in diffs if not d.resolved],
         "office_rows": office_rows,

@@ -201,9 +201,7 @@ def _dashboard_body(organisation) -> str:
         "year": year,
         "objective_bars": objective_bars,
         "section_bars": section_bars,
-        "objective_height": charts.chart_height(objective_bars),
-        "section_height": charts.chart_height(section_bars),
-        "hundred_at": charts.HUNDRED_AT,
+        "hundred": charts.HUNDRED_PERCENT,
         "statistics": workflow.step_statistics(organisation),
     }
     return fragments.render_by_content("kinerja/partials/_dashboard.html", page)

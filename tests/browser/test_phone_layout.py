@@ -1,0 +1,66 @@
+"""Every page a Camat, a Kasubag or a section's staff opens fits a phone's screen (390 px): the
+page never scrolls sideways; a wide table scrolls inside its own box."""
+
+import pytest
+from django.urls import reverse
+
+from kinerja.models import Letter, PerformanceRecord
+
+from ..test_filing import filed  # noqa: F401  (fixture: a cycle filed as the performance database)
+from .conftest import screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE_WIDTH = 390
+
+
+def pages_for(username, cycle, letter, record):
+    """Every page of the application that answers a GET with HTML (downloads and forms that only
+    take a POST aside)."""
+    every = [
+        reverse("kinerja:home"),
+        reverse("kinerja:cycle_detail", args=[cycle.pk]),
+        reverse("kinerja:cycle_list"),
+        reverse("kinerja:letter_list"),
+        reverse("kinerja:letter_detail", args=[letter.pk]),
+        reverse("kinerja:sop_list"),
+        reverse("kinerja:sop_detail", args=[cycle.sop_version_id]),
+        reverse("kinerja:indicator_list"),
+        reverse("kinerja:analysis", args=[cycle.pk]),
+        reverse("kinerja:grouping", args=[cycle.pk]),
+        reverse("kinerja:review", args=[cycle.pk]),
+        reverse("kinerja:filing", args=[cycle.pk]),
+        reverse("kinerja:database"),
+        reverse("kinerja:dashboard"),
+        reverse("kinerja:statistics"),
+        reverse("kinerja:section_data", args=[cycle.pk, "pem"]),
+        reverse("kinerja:receipt", args=[cycle.pk]),
+        reverse("kinerja:completeness", args=[cycle.pk]),
+    ]
+    if username == "kasubag":
+        every += [
+            reverse("kinerja:letter_create"),
+            reverse("kinerja:cycle_start"),
+            reverse("kinerja:indicator_edit", args=[record.indicator_id]),
+            reverse("kinerja:indicator_import"),
+        ]
+    return every
+
+
+@pytest.mark.parametrize("username", ["camat", "kasubag", "staf.pem"])
+def test_every_page_fits_a_phone_screen(filed, login, live_server, username):  # noqa: F811
+    cycle, _archive, _expected = filed
+    letter = Letter.objects.get(pk=cycle.letter_id)
+    record = PerformanceRecord.objects.filter(cycle=cycle).order_by("code").first()
+    page = login(username, mobile=True)
+    too_wide = []
+    for path in pages_for(username, cycle, letter, record):
+        response = page.goto(f"{live_server.url}{path}")
+        if response.status in (403, 404):
+            continue  # a page this role does not see at all
+        assert response.status == 200, (path, response.status)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE_WIDTH:
+            too_wide.append(f"{path}: {width} px")
+            screenshot(page, "terlalu-lebar-" + path.strip("/").replace("/", "-"))
+    assert not too_wide, too_wide
