@@ -157,11 +157,11 @@ class Table:
     rows: list[list]
 
 
-HEADERS = ["Kode", "Indikator", "Satuan", "Target", "Realisasi", "Capaian (%)", "Kategori"]
+HEADERS = ["Kode", "Indikator", "Satuan", "Target s.d. periode", "Realisasi s.d. periode", "Capaian (%)", "Kategori"]
 
 
 def _line(result: results.IndicatorResult) -> list:
-    target = result.annual_target.value if result.annual_target else None
+    target = result.period_target.cell if result.period_target else None
     return [
         result.indicator.code,
         result.indicator.name,

@@ -1,5 +1,6 @@
-"""The demo installation: the Klego organisation, one user per role, the SOP, working hours and
-an open cycle. Used by `manage.py seed_demo` and by the tests' shared cast."""
+"""The demo installation: the Klego organisation, one user per role, the SOP, working hours, the
+previous quarter's cycle filed as the performance database, and an open cycle. Used by
+`manage.py seed_demo` and by the tests' shared cast."""
 
 from __future__ import annotations
 
@@ -126,12 +127,12 @@ def ensure_open_cycle(organisation: Organisation) -> Cycle:
     """An open cycle for the current quarter, started by the Kasubag on a demo letter."""
     from . import dispositions, workflow
 
-    existing = Cycle.objects.filter(organisation=organisation).order_by("pk").first()
+    today = timezone.localdate()
+    quarter = (today.month - 1) // 3 + 1
+    existing = Cycle.objects.filter(organisation=organisation, year=today.year, quarter=quarter).order_by("pk").first()
     if existing:
         return existing
     kasubag = User.objects.get(username="kasubag")
-    today = timezone.localdate()
-    quarter = (today.month - 1) // 3 + 1
     letter = dispositions.register_letter(
         organisation=organisation,
         by=kasubag,
@@ -388,8 +389,225 @@ def ensure_indicators(organisation: Organisation, years: tuple[int, ...]) -> Non
                     Target.objects.create(indicator=indicator, year=year, quarter=quarter, value=value)
 
 
+# How far each section's realisation stands from its quarterly target in the filed demo cycle.
+DEMO_REALISATION = {
+    "PEM-01": 1.0, "PEM-02": 0.96, "TRA-01": 1.02, "TRA-02": 0.9, "PMD-01": 1.05, "PMD-02": 0.94,
+    "KES-01": 0.8, "KES-02": 1.0, "PEL-01": 0.99, "PEL-02": 0.85,
+}  # fmt: skip
+# What the Kasubag entered as the office's own IKU figure, as a share of the IKU's quarterly
+# target, and why it differs from what the sections' indicators add up to.
+DEMO_OFFICE = {
+    "IKU-01": (0.97, "IKU-01 diukur dari hasil evaluasi tata kelola desa oleh Inspektorat; PEM-01 dan PEM-02 "
+                     "adalah indikator pendukung dengan satuan lain, bukan komponen penjumlahnya."),
+    "IKU-02": (1.01, "IKU-02 adalah nilai survei IKM; PEL-01 (persen) dan PEL-02 (hari) mendukungnya tetapi "
+                     "tidak dirata-rata menjadi nilai IKM."),
+    "IKU-03": (1.0, "IKU-03 dihitung dari register penanganan pelanggaran; TRA-02 menghitung kejadian, sehingga "
+                    "rata-rata angka seksi tidak sebanding."),
+    "IKU-04": (None, ""),  # the sum of PMD-01 and KES-01: the office enters exactly that
+}  # fmt: skip
+
+
+def previous_period(day: datetime.date) -> tuple[int, int]:
+    quarter = (day.month - 1) // 3 + 1
+    return (day.year, quarter - 1) if quarter > 1 else (day.year - 1, 4)
+
+
+def _realised(indicator: Indicator, targets: dict, quarter: int, share: float):
+    """A quarter's demo realisation: `share` of its Rencana Aksi target. The demo's targets of
+    summed indicators are cumulative, so such a quarter realises the step from the one before."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    target = Decimal(targets[(indicator.pk, quarter)])
+    if indicator.aggregation == "sum" and quarter > 1:
+        target -= Decimal(targets[(indicator.pk, quarter - 1)])
+    places = Decimal("1") if indicator.unit in ("desa", "kegiatan", "kejadian") else Decimal("0.1")
+    return (target * Decimal(str(share))).quantize(places, rounding=ROUND_HALF_UP)
+
+
+def _workbook(rows: list[list]) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Data"
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def ensure_filed_cycle(organisation: Organisation) -> Cycle:
+    """The quarter before the current one, taken through every step of the SOP by the demo users
+    (a return by the Sekretaris included) and filed as the performance database, so the database,
+    the dashboard, the statistics and the archive have something to show. Each action is placed
+    inside its step's working-time target, a few weeks back."""
+    from decimal import Decimal
+
+    from . import analysis_steps, completeness, dispositions, filing, results, review, submissions, workflow
+    from .calendar import WorkCalendar
+    from .models import GroupingReport, ReviewNote, StepRun
+
+    year, quarter = previous_period(timezone.localdate())
+    existing = Cycle.objects.filter(organisation=organisation, year=year, quarter=quarter).order_by("pk").first()
+    if existing:
+        return existing
+    users = {u.username: u for u in User.objects.filter(username__in=[row[0] for row in DEMO_USERS])}
+    camat, sekcam, kasubag = users["camat"], users["sekcam"], users["kasubag"]
+    calendar = WorkCalendar.for_organisation(organisation)
+    tz = calendar.tz
+    ended = datetime.date(year, quarter * 3, 1) + datetime.timedelta(days=31)
+    ended = ended.replace(day=1)  # the first day after the quarter
+    begin = datetime.datetime.combine(ended + datetime.timedelta(days=7), datetime.time(7, 30), tzinfo=tz)
+    begin = min(begin, timezone.now().astimezone(tz) - datetime.timedelta(days=21))
+    begin = calendar.add_working_minutes(begin.replace(hour=7, minute=30, second=0, microsecond=0), 30)
+
+    def within(run: StepRun, share: float) -> datetime.datetime:
+        return calendar.add_working_minutes(run.opened_at, max(1, int(run.target_minutes * share)))
+
+    def the_open(cycle: Cycle, number: int) -> StepRun:
+        return StepRun.objects.select_related("step", "section", "cycle").get(
+            cycle=cycle, step__number=number, closed_at__isnull=True
+        )
+
+    letter = dispositions.register_letter(
+        organisation=organisation,
+        by=kasubag,
+        number=f"050/{begin.year}/BAPPEDA/{quarter:02d}",
+        date=begin.date(),
+        sender="Bappeda Kabupaten Boyolali",
+        subject=f"Permintaan laporan kinerja triwulan {quarter} tahun {year}",
+        nature=Letter.Nature.SEGERA,
+        received_date=begin.date(),
+    )
+    cycle = workflow.start_cycle(
+        organisation=organisation, letter=letter, year=year, quarter=quarter, by=kasubag, at=begin
+    )
+
+    # Step 1: the Camat disposes, the Sekretaris passes it on, the Kasubag receives it.
+    run = the_open(cycle, 1)
+    dispositions.mark_read(letter, by=camat, at=within(run, 0.1))
+    (first,) = dispositions.dispose(
+        letter, by=camat, recipients=[sekcam], instructions=["Tindak lanjuti", "Koordinasikan"],
+        note="Segera himpun data kinerja seksi.", deadline=begin.date() + datetime.timedelta(days=7),
+        at=within(run, 0.2),
+    )  # fmt: skip
+    dispositions.mark_read(letter, by=sekcam, at=within(run, 0.3))
+    dispositions.acknowledge(first, by=sekcam, at=within(run, 0.35))
+    (second,) = dispositions.dispose(
+        letter, by=sekcam, recipients=[kasubag], instructions=["Siapkan bahan", "Laporkan hasilnya"],
+        note="Minta data triwulan dari setiap seksi.", parent=first, at=within(run, 0.5),
+    )  # fmt: skip
+    dispositions.mark_read(letter, by=kasubag, at=within(run, 0.6))
+    dispositions.acknowledge(second, by=kasubag, at=within(run, 0.7))
+
+    # Step 2: every section uploads its realisation, with evidence where the indicator asks for it.
+    kind = DataKind.objects.get(code="realisasi")
+    targets = {
+        (t.indicator_id, t.quarter): t.value
+        for t in Target.objects.filter(indicator__organisation=organisation, year=year).exclude(value=None)
+    }
+    quarters = range(1, quarter + 1)
+    for index, run in enumerate(StepRun.objects.filter(cycle=cycle, step__number=2).select_related("section")):
+        staff = users[f"staf.{run.section.code}"]
+        indicators = list(Indicator.objects.filter(organisation=organisation, section=run.section).order_by("code"))
+        header = [
+            "Kode",
+            "Indikator",
+            "Target Tahunan",
+            *(f"Realisasi TW {'I II III IV'.split()[q - 1]}" for q in quarters),
+        ]
+        rows = [
+            [i.code, i.name, targets.get((i.pk, None)),
+             *(_realised(i, targets, q, DEMO_REALISATION.get(i.code, 1.0)) for q in quarters)]
+            for i in indicators
+        ]  # fmt: skip
+        at = within(run, 0.2 + 0.1 * index)
+        submitted = submissions.submit(
+            cycle=cycle, section=run.section, kind=kind, data=_workbook([header, *rows]),
+            filename=f"realisasi-{run.section.code}-tw{quarter}-{year}.xlsx", by=staff, at=at,
+        )  # fmt: skip
+        if not submitted.result.ok:
+            raise RuntimeError(f"demo workbook of {run.section}: {submitted.result.problems}")
+        for indicator in indicators:
+            if indicator.evidence_required:
+                submissions.add_evidence(
+                    cycle=cycle, section=run.section, indicator=indicator, by=staff,
+                    url=f"https://klego.boyolali.go.id/bukti/{indicator.code.lower()}-tw{quarter}-{year}",
+                    note="Rekap dan dokumen pendukung",
+                )  # fmt: skip
+        submissions.hand_in(run, by=staff, at=within(run, 0.3 + 0.1 * index))
+
+    # Steps 4 and 5: receipt confirmed, every section complete.
+    run = the_open(cycle, 4)
+    submissions.confirm_receipt(run, by=kasubag, at=within(run, 0.6))
+    run = the_open(cycle, 5)
+    verdicts = {s.pk: completeness.Verdict(complete=True) for s in completeness.sections_to_check(run)}
+    completeness.record(run, by=kasubag, verdicts=verdicts, at=within(run, 0.5))
+
+    # Step 6: the office's IKU figures, every difference explained, the narrative per objective.
+    run = the_open(cycle, 6)
+    by_code = {r.indicator.code: r for r in results.indicator_results(cycle)}
+    for code, (share, _why) in DEMO_OFFICE.items():
+        indicator = by_code[code].indicator
+        children = [r for r in by_code.values() if r.indicator.parent_id == indicator.pk]
+        for q in quarters:
+            if share is None:
+                value = sum((c.realisations.get(q) or Decimal(0) for c in children), Decimal(0))
+            else:
+                value = _realised(indicator, targets, q, share)
+            analysis_steps.set_office_figure(cycle=cycle, indicator=indicator, quarter=q, value=value, by=kasubag)
+    for difference in results.differences(cycle):
+        analysis_steps.explain(
+            cycle=cycle, key=difference.key, text=DEMO_OFFICE[difference.indicator.code][1], by=kasubag
+        )
+    for objective in StrategicObjective.objects.filter(organisation=organisation):
+        analysis_steps.save_narrative(
+            cycle=cycle, by=kasubag, objective=objective,
+            analysis=f"Capaian sasaran {objective.code} pada triwulan {quarter} sesuai rencana aksi.",
+            causes="Koordinasi seksi dengan pemerintah desa berjalan baik.",
+            obstacles="Sebagian data desa terlambat masuk.",
+            follow_up="Pendampingan desa dan rekap data tiap bulan.",
+        )  # fmt: skip
+    analysis_steps.finish_analysis(run, by=kasubag, at=within(run, 0.6))
+
+    # Step 7, then the Sekretaris returns it with a note; the Kasubag corrects and regroups.
+    groupings = [code for code, _label in GroupingReport.GROUPINGS]
+    run = the_open(cycle, 7)
+    analysis_steps.make_grouping(run, by=kasubag, groupings=groupings, at=within(run, 0.5))
+    analysis_steps.finish_grouping(run, by=kasubag, at=within(run, 0.6))
+    run = the_open(cycle, 8)
+    iku_02 = by_code["IKU-02"].indicator
+    review.review(
+        run, by=sekcam, outcome="revisi", at=within(run, 0.4),
+        notes=[review.NoteInput(text="Tambahkan narasi IKU-02: jelaskan hasil survei IKM triwulan ini.",
+                                indicator=iku_02, topic=ReviewNote.Topic.NARRATIVE)],
+    )  # fmt: skip
+    run = the_open(cycle, 7)
+    analysis_steps.save_narrative(
+        cycle=cycle, by=kasubag, indicator=iku_02,
+        analysis="Nilai IKM naik karena layanan PATEN makin cepat; survei diikuti 400 responden.",
+        follow_up="Survei IKM berikutnya memakai formulir daring.",
+    )  # fmt: skip
+    analysis_steps.make_grouping(run, by=kasubag, groupings=groupings, at=within(run, 0.4))
+    analysis_steps.finish_grouping(run, by=kasubag, at=within(run, 0.5))
+
+    # Steps 8 and 9 approve, step 10 files the database and its archive.
+    run = the_open(cycle, 8)
+    review.review(run, by=sekcam, outcome="disetujui", at=within(run, 0.3))
+    run = the_open(cycle, 9)
+    review.review(run, by=camat, outcome="disetujui", at=within(run, 0.4))
+    run = the_open(cycle, 10)
+    filing.file_database(run, by=kasubag, at=within(run, 0.1))
+    return cycle
+
+
 @transaction.atomic
-def seed() -> tuple[Organisation, list[tuple[User, str, Position]], Cycle]:
+def seed() -> tuple[Organisation, list[tuple[User, str, Position]], Cycle, Cycle]:
+    """Everything the demo needs; returns the organisation, the users (with their passwords and
+    positions), the open cycle and the filed one."""
     load_fixtures()
     organisation = Organisation.objects.get(code=ORG_CODE)
     ensure_schedule(organisation)
@@ -397,5 +615,6 @@ def seed() -> tuple[Organisation, list[tuple[User, str, Position]], Cycle]:
     today = timezone.localdate()
     ensure_indicators(organisation, (today.year - 1, today.year))
     users = ensure_users(organisation)
+    filed = ensure_filed_cycle(organisation)
     cycle = ensure_open_cycle(organisation)
-    return organisation, users, cycle
+    return organisation, users, cycle, filed

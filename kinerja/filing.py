@@ -69,7 +69,8 @@ def file_database(
                 objective=str(r.indicator.objective) if r.indicator.objective else "",
                 section=r.indicator.section.name,
                 is_iku=r.indicator.is_iku,
-                target=target.value if target else None,
+                target=target.cell if target and not isinstance(target.cell, str) else None,
+                target_text=target.cell if target and isinstance(target.cell, str) else "",
                 real_q1=r.realisations.get(1),
                 real_q2=r.realisations.get(2),
                 real_q3=r.realisations.get(3),
@@ -354,7 +355,11 @@ def current_value(record: PerformanceRecord, field: str):
     for amendment in record.amendments.all() if amendments is None else amendments:
         if amendment.field == field and (latest is None or amendment.created_at > latest.created_at):
             latest = amendment
-    return latest.new_value if latest else getattr(record, field)
+    if latest:
+        return latest.new_value
+    if field == "target" and record.target is None:
+        return record.target_text or None  # a range or a predicate, as filed
+    return getattr(record, field)
 
 
 def capaian_groups(organisation, year: int) -> tuple[dict[str, list[Decimal]], dict[str, list[Decimal]]]:
@@ -464,7 +469,7 @@ def pk_draft(organisation, year: int) -> bytes:
                 indicator.code,
                 indicator.name,
                 indicator.unit,
-                target.value if target else None,
+                target.cell if target else None,
                 "target tahun depan" if targets.get((indicator.pk, year + 1)) else f"target {year} (sesuaikan)",
                 indicator.section.name,
             ]

@@ -57,6 +57,18 @@ class IndicatorResult:
     def quarter_rows(self):
         return [(q, self.quarter_targets.get(q), self.realisations.get(q), self.capaian.get(q)) for q in QUARTERS]
 
+    @property
+    def target_shown(self) -> str:
+        """The target the year's capaian stands against, as written (85, 80–90, BB)."""
+        return self.period_target.shown if self.period_target else "—"
+
+    @property
+    def annual_note(self) -> str:
+        """The Perjanjian Kinerja's annual target, when the period's target is another one."""
+        if self.annual_target and self.period_target and self.period_target.shown != self.annual_target.shown:
+            return f"PK {self.annual_target.shown}"
+        return ""
+
 
 @dataclass
 class Difference:

@@ -24,6 +24,15 @@ def _text(value) -> str | None:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def _target_text(target) -> str | None:
+    """The target the capaian stands against, in the snapshot's plain number format."""
+    if target is None:
+        return None
+    if target.low is not None and target.high is not None:
+        return f"{_text(target.low)}–{_text(target.high)}"
+    return _text(target.value) if target.value is not None else (target.text or None)
+
+
 def snapshot(cycle: Cycle) -> dict:
     """Every indicator's figures and narrative as they stand, as plain JSON."""
     narratives = {n.indicator_id: n for n in Narrative.objects.filter(cycle=cycle, indicator__isnull=False)}
@@ -32,7 +41,7 @@ def snapshot(cycle: Cycle) -> dict:
         narrative = narratives.get(r.indicator.pk)
         data[r.indicator.code] = {
             "name": r.indicator.name,
-            "target": _text(r.annual_target.value) if r.annual_target else None,
+            "target": _target_text(r.period_target),
             "realisations": {str(q): _text(v) for q, v in r.realisations.items()},
             "to_date": _text(r.year_to_date),
             "capaian": _text(r.year_capaian.rounded(2)),

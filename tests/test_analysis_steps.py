@@ -166,6 +166,30 @@ def test_the_analysis_page_shows_the_table_chart_and_differences(client, klego_d
     assert "Masih ada 1 selisih" in page and "js/autosave.js" in page
 
 
+def test_the_target_shown_beside_a_capaian_is_the_one_it_was_measured_against(client, klego_data, cycle):
+    # TW IV cycle: PEM-02's Rencana Aksi target for TW IV becomes a range; the PK's stays 100.
+    pem_target = Target.objects.get(indicator__code="PEM-02", year=2026, quarter=4)
+    pem_target.value, pem_target.low, pem_target.high = None, 90, 100
+    pem_target.save()
+    kes_target = Target.objects.get(indicator__code="KES-02", year=2026, quarter=4)  # 95, as the PK's: no note
+    data = by_code(cycle)
+    assert (data["PEM-02"].target_shown, data["PEM-02"].annual_note) == ("90–100", "PK 100")
+    assert (data["KES-02"].target_shown, data["KES-02"].annual_note) == ("95", "")
+    assert data["PEM-02"].year_capaian.value == 100  # 100 is inside 90–100
+    client.force_login(klego_data.kasubag)
+    page = client.get(reverse("kinerja:analysis", args=[cycle.pk])).content.decode()
+    row = page[page.index('data-indicator="PEM-02"') :].split("</tr>")[0]
+    assert "90–100" in row and "PK 100" in row
+    (pem_02_line,) = [
+        line for line in analysis_steps.grouping_tables(cycle, ["section"])[0].rows if line[0] == "PEM-02"
+    ]
+    assert pem_02_line[3] == "90–100"
+    (kes_02_line,) = [
+        line for line in analysis_steps.grouping_tables(cycle, ["section"])[0].rows if line[0] == "KES-02"
+    ]
+    assert kes_02_line[3] == kes_target.value  # a number stays a number for the spreadsheet
+
+
 def test_the_analysis_reports_open_and_match_the_database(client, klego_data, cycle):
     client.force_login(klego_data.kasubag)
     pdf = client.get(reverse("kinerja:analysis", args=[cycle.pk]) + "?format=pdf")

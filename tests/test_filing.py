@@ -207,3 +207,27 @@ def test_an_indicator_with_only_an_annual_target_is_filed_with_the_target_its_ca
     record = PerformanceRecord.objects.get(cycle=cycle, code="PEM-02")
     annual = Target.objects.get(indicator__code="PEM-02", year=2026, quarter__isnull=True).value
     assert record.target == annual and record.capaian is not None
+
+
+def test_a_range_target_is_filed_as_written_and_shown_with_its_record(client, klego_data):
+    """Regression: a range target (Target.low/high) was filed as no target at all."""
+    from kinerja.models import Target
+
+    target = Target.objects.get(indicator__code="PEM-02", year=2026, quarter=4)
+    target.value, target.low, target.high = None, 90, 100
+    target.save()
+    cycle = to_step_6(klego_data)
+    advance(klego_data, cycle, 10)
+    (run,) = open_runs(cycle)
+    filing.file_database(run, by=klego_data.kasubag, at=MONDAY)
+    record = PerformanceRecord.objects.get(cycle=cycle, code="PEM-02")
+    assert (record.target, record.target_text, record.capaian) == (None, "90–100", Decimal("100.00"))
+    assert PerformanceRecord.objects.get(cycle=cycle, code="PEM-01").target_text == ""
+    client.force_login(klego_data.kasubag)
+    page = client.get(reverse("kinerja:database"), {"indikator": "PEM-02"}).content.decode()
+    assert "90–100" in page
+    workbook = load_workbook(io.BytesIO(client.get(reverse("kinerja:database"), {"format": "xlsx"}).content))
+    values = [cell for row in workbook.active.iter_rows(values_only=True) for cell in row]
+    assert "90–100" in values
+    lkjip = [row for table in filing.lkjip_tables(klego_data.org, 2026) for row in table.rows]
+    assert any(row[0].startswith("PEM-02") and row[2] == "90–100" for row in lkjip)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from kinerja import demo, permissions
@@ -72,14 +73,46 @@ def test_a_second_sop_version_loads_beside_the_first_and_takes_over_on_its_date(
 
 
 def test_seed_demo_twice_changes_nothing(klego):
+    from kinerja.models import Cycle, DataMark, PerformanceRecord, StepRun, Submission, TransitionLog
+
     call_command("seed_demo", stdout=io.StringIO())
-    tables = [User, Position, SopStep, Organisation]
-    before = [m.objects.count() for m in tables] + [User.history.count(), Position.history.count()]
+    tables = [User, Position, SopStep, Organisation, Cycle, StepRun, TransitionLog, Submission, PerformanceRecord]
+    before = [m.objects.count() for m in tables] + [
+        User.history.count(),
+        Position.history.count(),
+        DataMark.objects.values_list("value", flat=True).first(),
+    ]
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
-    after = [m.objects.count() for m in tables] + [User.history.count(), Position.history.count()]
+    after = [m.objects.count() for m in tables] + [
+        User.history.count(),
+        Position.history.count(),
+        DataMark.objects.values_list("value", flat=True).first(),
+    ]
     assert before == after
     assert "klego-camat-2026" in out.getvalue() and "kasubag" in out.getvalue()
+
+
+def test_seed_demo_files_the_previous_quarter_through_every_step_on_time(klego):
+    from kinerja import filing
+    from kinerja.models import Cycle, CycleArchive, PerformanceRecord, ReviewNote
+
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    filed = Cycle.objects.get(status=Cycle.Status.DONE)
+    running = Cycle.objects.get(status=Cycle.Status.RUNNING)
+    assert (filed.year, filed.quarter) == demo.previous_period(timezone.localdate())
+    assert f"Siklus {filed.period_label} sudah sampai langkah 10" in out.getvalue()
+    runs = list(filed.runs.select_related("step"))
+    assert {r.step.number for r in runs} == {1, 2, 4, 5, 6, 7, 8, 9, 10}
+    assert all(r.closed_at and r.closed_at <= r.due_at and not r.overdue_reason for r in runs)
+    assert filed.finished_at < running.started_at
+    # The Sekretaris's return is part of the story: step 7 and step 8 ran twice.
+    assert sorted(r.step.number for r in runs if r.round == 2) == [7, 8]
+    assert ReviewNote.objects.filter(run__cycle=filed).count() == 1
+    records = PerformanceRecord.objects.filter(cycle=filed)
+    assert records.count() == 14 and not records.filter(capaian=None).exists()
+    assert filing.verify(CycleArchive.objects.get(cycle=filed)) == []
 
 
 @pytest.mark.parametrize(

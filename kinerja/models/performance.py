@@ -142,6 +142,22 @@ class Target(models.Model):
         when = f"TW {self.quarter}" if self.quarter else "tahunan"
         return f"{self.indicator.code} {self.year} {when}"
 
+    @property
+    def shown(self) -> str:
+        """The target as people write it: 85, a range 80–90, or a predicate such as BB."""
+        from ..spreadsheets.numbers import format_number
+
+        if self.low is not None and self.high is not None:
+            return f"{format_number(self.low)}–{format_number(self.high)}"
+        if self.value is not None:
+            return format_number(self.value)
+        return self.text or "—"
+
+    @property
+    def cell(self):
+        """The target for a spreadsheet cell: a number where it is one, else its text."""
+        return self.value if self.value is not None and self.low is None else self.shown
+
 
 class Obligation(models.Model):
     """A kind of data a section owes in a cycle."""

@@ -72,6 +72,8 @@ class PerformanceRecord(models.Model):
     section = models.CharField("seksi", max_length=200)
     is_iku = models.BooleanField("IKU", default=False)
     target = models.DecimalField("target", max_digits=18, decimal_places=4, null=True, blank=True)
+    # A target that is not one number (a range such as 80–90, or a predicate such as BB), as written.
+    target_text = models.CharField("target (rentang/teks)", max_length=60, blank=True)
     real_q1 = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
     real_q2 = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
     real_q3 = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)

@@ -103,7 +103,7 @@ def trend_chart(results, width: float) -> Drawing:
 def render_analysis(cycle, results, differences, narratives, paper: str = "a4") -> bytes:
     width = page_size(paper, wide=True)[0] - 24 * mm
     story = [heading("1. Capaian per indikator"), Spacer(1, 2 * mm)]
-    headers = ["Kode", "Indikator", "Satuan", "Target"] + [f"Real. TW {ROMAN[q]}" for q in QUARTERS] + [
+    headers = ["Kode", "Indikator", "Satuan", "Target s.d. periode"] + [f"Real. TW {ROMAN[q]}" for q in QUARTERS] + [
         "Realisasi s.d. periode", "Capaian (%)", "Kategori", "Tren TW", "Tren thn", "Catatan"
     ]  # fmt: skip
     rows = []
@@ -113,7 +113,7 @@ def render_analysis(cycle, results, differences, narratives, paper: str = "a4") 
                 r.indicator.code,
                 r.indicator.name,
                 r.indicator.unit,
-                r.annual_target.value if r.annual_target else None,
+                r.period_target.cell if r.period_target else None,
                 *[r.realisations.get(q) for q in QUARTERS],
                 r.year_to_date,
                 r.year_capaian.rounded(1),

@@ -18,8 +18,8 @@ RECORD_HEADERS = [
 def record_rows(records) -> list[list]:
     """The filed database as table rows (numbers stay Decimals), for the PDF and the workbook."""
     return [
-        [r.code, r.name, r.unit, r.section, r.target, r.real_q1, r.real_q2, r.real_q3, r.real_q4, r.realisation,
-         r.capaian, r.category]
+        [r.code, r.name, r.unit, r.section, r.target if r.target is not None else r.target_text or None,
+         r.real_q1, r.real_q2, r.real_q3, r.real_q4, r.realisation, r.capaian, r.category]
         for r in records
     ]  # fmt: skip
 

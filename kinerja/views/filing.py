@@ -12,7 +12,7 @@ from .. import charts, filing, fragments, permissions, selectors, workflow
 from ..models import Amendment, Cycle, CycleArchive, PerformanceRecord, Section, StepRun, StrategicObjective
 from ..reports import final_tables
 from ..spreadsheets.exporter import workbook_from_tables
-from ..spreadsheets.numbers import NotANumber, parse_number
+from ..spreadsheets.numbers import NotANumber, display_number, parse_number
 from .cycles import _cycle_for
 from .data import _office_only
 from .master import _organisation
@@ -105,7 +105,8 @@ def database(request):
         )
     context = {
         "records": [
-            (r, {f: filing.current_value(r, f) for f in ("target", "realisation", "capaian")}) for r in records
+            (r, {f: display_number(filing.current_value(r, f)) for f in ("target", "realisation", "capaian")})
+            for r in records
         ],
         "filters": filters,
         "years": years,
