@@ -1,5 +1,5 @@
-"""The audit trail: every history row of every tracked model, filtered by cycle, user and date.
-One query per tracked model (a fixed number), newest first."""
+"""The audit trail: every history row of every tracked model of one organisation, filtered by
+cycle, user and date. One query per tracked model (a fixed number), newest first."""
 
 from __future__ import annotations
 
@@ -30,10 +30,43 @@ def tracked_history_models():
     ]
 
 
-def entries(*, user=None, cycle=None, since=None, until=None, limit: int = 300) -> list[Entry]:
+# How a history row reaches its organisation, by the first of its model's relations that has one.
+ORGANISATION_PATHS = {
+    "organisation": "organisation_id",
+    "cycle": "cycle__organisation_id",
+    "run": "run__cycle__organisation_id",
+    "letter": "letter__organisation_id",
+    "version": "version__organisation_id",
+    "indicator": "indicator__organisation_id",
+    "record": "record__organisation_id",
+    "schedule": "schedule__organisation_id",
+}
+
+
+def _of_organisation(model, rows, organisation):
+    """The rows of this history model that belong to the organisation. Users belong to it through
+    a position there; reference data shared by every organisation (kinds of data) is kept."""
+    from .models import Position
+
+    instance = model.instance_type
+    if instance.__name__ == "Organisation":
+        return rows.filter(id=organisation.pk)
+    if instance.__name__ == "User":
+        return rows.filter(id__in=Position.objects.filter(organisation=organisation).values("user_id"))
+    names = {f.name for f in instance._meta.concrete_fields if f.is_relation}
+    for name, path in ORGANISATION_PATHS.items():
+        if name in names:
+            return rows.filter(**{path: organisation.pk})
+    return rows
+
+
+def entries(*, organisation=None, user=None, cycle=None, since=None, until=None, limit: int = 300) -> list[Entry]:
+    """The newest `limit` changes, of one organisation when given (the page always gives one)."""
     found = []
     for model in tracked_history_models():
         rows = model.objects.select_related("history_user")
+        if organisation is not None:
+            rows = _of_organisation(model, rows, organisation)
         if user is not None:
             rows = rows.filter(history_user=user)
         if since is not None:

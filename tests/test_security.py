@@ -131,6 +131,24 @@ def test_the_audit_trail_shows_who_changed_what_by_cycle_user_and_date(client, k
     assert count_queries(client, url) == few
 
 
+def test_the_audit_trail_shows_only_the_administrators_own_organisation(client, klego):
+    """Regression: the trail listed the history of every kecamatan of the installation."""
+    from kinerja.models import Role
+
+    from .factories import LetterFactory, OrganisationFactory, PositionFactory
+
+    ampel = OrganisationFactory(name="Kecamatan Ampel")
+    ampel_admin = PositionFactory(organisation=ampel, role=Role.ADMIN).user
+    LetterFactory(organisation=ampel, number="005/AMPEL/777", registered_by=ampel_admin)
+    LetterFactory(organisation=klego.org, number="005/KLEGO/111", registered_by=klego.kasubag)
+    client.force_login(ampel_admin)
+    page = client.get(reverse("kinerja:audit")).content.decode()
+    assert "005/AMPEL/777" in page and "005/KLEGO/111" not in page and "Agus Setiawan" not in page
+    client.force_login(klego.admin)
+    page = client.get(reverse("kinerja:audit")).content.decode()
+    assert "005/KLEGO/111" in page and "005/AMPEL/777" not in page and "Kecamatan Ampel" not in page
+
+
 def test_behind_the_proxy_the_real_client_address_is_counted(client, klego, settings):
     settings.BEHIND_PROXY = True
     for i in range(settings.LOGIN_FAILURES_PER_ADDRESS):

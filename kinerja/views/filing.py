@@ -216,9 +216,9 @@ def audit_trail(request):
     from .. import audit
     from ..models import User
 
-    if not permissions.is_admin(request.user):
-        raise PermissionDenied("Jejak audit hanya untuk administrator.")
     organisation = _organisation(request)
+    if not permissions.is_admin(request.user, organisation):
+        raise PermissionDenied("Jejak audit hanya untuk administrator.")
     cycles = Cycle.objects.filter(organisation=organisation).order_by("-started_at")
     users = User.objects.filter(positions__organisation=organisation).distinct().order_by("first_name")
     cycle = cycles.filter(pk=request.GET.get("siklus") or 0).first()
@@ -234,7 +234,7 @@ def audit_trail(request):
     except ValueError:
         messages.error(request, "Tanggal tidak sah; pakai pemilih tanggal.")
     context = {
-        "entries": audit.entries(user=user, cycle=cycle, since=since, until=until),
+        "entries": audit.entries(organisation=organisation, user=user, cycle=cycle, since=since, until=until),
         "cycles": cycles,
         "users": users,
         "selected": request.GET,
