@@ -1,4 +1,5 @@
-"""Template context shared by every page: the signed-in user's main position."""
+"""Template context shared by every page: the signed-in user's main position and the organisation
+the page speaks for (its name in the title and the footer)."""
 
 from . import permissions
 
@@ -6,7 +7,11 @@ from . import permissions
 def current_roles(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {}
+        # The sign-in page: the installation's one organisation, if it has only one.
+        from .models import Organisation
+
+        only = list(Organisation.objects.order_by("pk")[:2])
+        return {"site_organisation": only[0] if len(only) == 1 else None}
     from django.core.cache import cache
 
     from .fragments import data_mark
@@ -19,4 +24,9 @@ def current_roles(request):
         lambda: Disposition.objects.filter(recipient=user, read_at__isnull=True, withdrawn_at__isnull=True).count(),
         3600,
     )
-    return {"current_position": position, "is_admin": permissions.is_admin(user), "unread_dispositions": unread}
+    return {
+        "current_position": position,
+        "site_organisation": position.organisation if position else None,
+        "is_admin": permissions.is_admin(user),
+        "unread_dispositions": unread,
+    }

@@ -170,3 +170,13 @@ def test_statistics_page_lists_steps(client, klego):
     client.force_login(klego.camat)
     html = client.get(reverse("kinerja:statistics")).content.decode()
     assert "Disposisi surat" in html and "Menghimpun data kinerja seksi" in html
+
+
+def test_pages_name_the_users_own_organisation(client, klego, outsider):
+    client.force_login(klego.kasubag)
+    page = client.get(reverse("kinerja:home")).content.decode()
+    assert "Pemerintah Kabupaten Boyolali · Kecamatan Klego</footer>" in page
+    client.force_login(outsider)
+    page = client.get(reverse("kinerja:home")).content.decode()
+    other = outsider.positions.get().organisation
+    assert f"· {other.name}</title>" in page and f"{other.name}</footer>" in page and "Klego" not in page
