@@ -23,7 +23,7 @@ class LetterForm(forms.Form):
 
     number = forms.CharField(label="Nomor surat", max_length=120)
     date = forms.DateField(label="Tanggal surat", widget=DateInput())
-    sender = forms.CharField(label="Pengirim", max_length=200, initial="Bappeda Kabupaten Boyolali")
+    sender = forms.CharField(label="Pengirim", max_length=200)
     subject = forms.CharField(label="Perihal", max_length=300)
     nature = forms.ChoiceField(label="Sifat surat", choices=Letter.Nature.choices, initial=Letter.Nature.BIASA)
     received_date = forms.DateField(label="Tanggal diterima", widget=DateInput(), initial=timezone.localdate)
@@ -58,6 +58,9 @@ class LetterForm(forms.Form):
 
     def __init__(self, *args, organisation, can_start: bool, **kwargs):
         super().__init__(*args, **kwargs)
+        # Requests for performance reports usually come from the region's planning agency.
+        region = organisation.government.removeprefix("Pemerintah ").strip()
+        self.fields["sender"].initial = f"Bappeda {region}" if region else ""
         seksi = Section.objects.filter(organisation=organisation, kind=Section.Kind.SEKSI, active=True)
         self.fields["sections"].queryset = seksi
         self.fields["sections"].initial = list(seksi)
