@@ -1,8 +1,10 @@
 """Security headers Django does not set itself (a Content Security Policy without inline
-scripts or styles, a Permissions Policy), sessions that end after idle time, and the second
-factor at sign-in."""
+scripts or styles, a Permissions Policy), requests carrying NUL characters refused, sessions that
+end after idle time, and the second factor at sign-in."""
 
 import time
+
+from django.http import HttpResponseBadRequest
 
 CSP = "; ".join(
     [
@@ -34,6 +36,29 @@ class SecurityHeadersMiddleware:
 
 # Pages a signed-in user reaches before the second factor: sign-in, sign-out, the 2FA pages.
 OPEN_PREFIXES = ("/akun/", "/healthz", "/static/")
+
+
+class NullCharacterMiddleware:
+    """Refuse a query string or form holding a NUL character: no person types one, PostgreSQL
+    cannot store or even compare it (the query fails), and SQLite would store it silently. One
+    check here instead of one in every view that filters by a parameter."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        fields = [request.GET]
+        if request.method == "POST" and request.content_type in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
+            fields.append(request.POST)
+        if any("\x00" in value for data in fields for values in data.lists() for value in values[1]):
+            return HttpResponseBadRequest(
+                "Permintaan berisi karakter yang tidak sah (NUL). Periksa kembali isian Anda.",
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
 
 
 class TwoFactorMiddleware:

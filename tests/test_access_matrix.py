@@ -196,3 +196,47 @@ def test_every_url_answers_each_role_as_the_matrix_says(client, klego_data, worl
 
 
 __all__ = ["DataKind", "analysis_steps", "submissions", "workbook_bytes"]
+
+
+JUNK = {
+    "tahun": "abc", "triwulan": "9", "sasaran": "x", "seksi": "Seksi' OR 1=1", "indikator": "<script>", "kertas": "zz",
+    "format": "zz", "siklus": "abc", "pengguna": "-1", "dari": "2026-13-45", "sampai": "x", "next": "//evil.example",
+    "q": "'" * 300, "halaman": "-5",
+}  # fmt: skip
+JUNK_FORM = {
+    "outcome": "lompat", "sections": ["x", "-1"], "note": "x" * 20_000, "reason": "", "overdue_reason": "<b>",
+    "value": "delapan", "quarter": "7", "indicator": "abc", "key": "../../etc", "text": "", "groupings": ["zz"],
+    "recipients": ["0"], "instructions": ["bukan"], "deadline": "kemarin", "field": "nama", "new_value": "1e999",
+    "approver": "", "year": "-1", "kind": "zz", "number": "", "date": "31-02-2026", "file": "",
+    "note-0-text": "x", "note-0-indicator": "abc", "note-0-quarter": "99", "note-0-topic": "zz", "objective": "x",
+}  # fmt: skip
+HUGE = "9" * 25  # beyond any integer column, and beyond what SQLite can bind
+JUNK_HUGE = {key: HUGE for key in ("tahun", "triwulan", "siklus", "pengguna", "halaman")}
+JUNK_FORM_HUGE = {key: HUGE for key in ("indicator", "objective", "quarter", "year", "note-0-indicator", "value")}
+
+
+def test_no_page_fails_on_junk_parameters_or_forms(client, klego_data, world):
+    """Whatever the query string or the form holds, each URL answers with a page, a refusal or a
+    redirect: never a server error."""
+    users = [klego_data.kasubag, klego_data.admin, klego_data.camat, klego_data.staf_pem]
+    client.raise_request_exception = False  # count every server error instead of stopping at the first
+    failures = []
+    for name in sorted(MATRIX):
+        url = url_for(name, world)
+        for user in users:
+            client.force_login(user)
+            for method, data in (("get", JUNK), ("get", JUNK_HUGE), ("post", JUNK_FORM), ("post", JUNK_FORM_HUGE)):
+                response = getattr(client, method)(url, data)
+                if response.status_code >= 500:
+                    failures.append(f"{method.upper()} {name} as {user.username}: {response.status_code}")
+    assert not failures, "\n".join(failures)
+
+
+def test_a_nul_character_in_a_query_or_form_is_refused_before_any_view(client, klego_data, world):
+    """PostgreSQL fails on a NUL in a query parameter; SQLite would store it: refused with 400."""
+    client.force_login(klego_data.kasubag)
+    response = client.get(reverse("kinerja:database"), {"seksi": "a\x00b"})
+    assert response.status_code == 400 and "karakter yang tidak sah" in response.content.decode()
+    url = reverse("kinerja:narrative_save", args=[world["cycle"].pk])
+    assert client.post(url, {"analysis": "x\x00"}).status_code == 400
+    assert client.get(reverse("kinerja:database"), {"seksi": "Seksi Pemerintahan"}).status_code == 200

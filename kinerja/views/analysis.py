@@ -13,6 +13,7 @@ from ..models import GroupingReport, Indicator, Narrative, StrategicObjective
 from ..reports import analysis_report
 from ..spreadsheets.exporter import workbook_from_tables
 from ..spreadsheets.numbers import NotANumber, parse_number
+from . import int_param
 from .cycles import _cycle_for
 from .data import _office_only
 
@@ -142,9 +143,13 @@ def narrative_save(request, pk):
     _office_only(request, cycle)
     indicator = objective = None
     if request.POST.get("indicator"):
-        indicator = get_object_or_404(Indicator, pk=request.POST["indicator"], organisation=cycle.organisation)
+        indicator = get_object_or_404(
+            Indicator, pk=int_param(request.POST["indicator"]), organisation=cycle.organisation
+        )
     elif request.POST.get("objective"):
-        objective = get_object_or_404(StrategicObjective, pk=request.POST["objective"], organisation=cycle.organisation)
+        objective = get_object_or_404(
+            StrategicObjective, pk=int_param(request.POST["objective"]), organisation=cycle.organisation
+        )
     fields = {name: request.POST.get(name) for name in analysis_steps.NARRATIVE_FIELDS}
     wants_json = request.headers.get("X-Requested-With") == "autosave"
     try:

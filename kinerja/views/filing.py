@@ -13,6 +13,7 @@ from ..models import Amendment, Cycle, CycleArchive, PerformanceRecord, Section,
 from ..reports import final_tables
 from ..spreadsheets.exporter import workbook_from_tables
 from ..spreadsheets.numbers import NotANumber, display_number, parse_number
+from . import int_param
 from .cycles import _cycle_for
 from .data import _office_only
 from .master import _organisation
@@ -77,12 +78,12 @@ def database(request):
         PerformanceRecord.objects.filter(organisation=organisation), Amendment.objects.select_related("created_by")
     ).order_by("-year", "-quarter", "code")
     filters = {key: request.GET.get(key, "").strip() for key in ("tahun", "triwulan", "sasaran", "indikator", "seksi")}
-    if filters["tahun"].isdigit():
-        records = records.filter(year=int(filters["tahun"]))
+    if (year := int_param(filters["tahun"], high=9999)) is not None:
+        records = records.filter(year=year)
     if filters["triwulan"] == "tahunan":
         records = records.filter(quarter__isnull=True)
-    elif filters["triwulan"].isdigit():
-        records = records.filter(quarter=int(filters["triwulan"]))
+    elif (quarter := int_param(filters["triwulan"], high=4)) is not None:
+        records = records.filter(quarter=quarter)
     if filters["sasaran"]:
         records = records.filter(objective__startswith=filters["sasaran"])
     if filters["indikator"]:
@@ -148,10 +149,7 @@ def amend_record(request, pk):
 @require_GET
 def exports(request, what):
     organisation = _organisation(request)
-    try:
-        year = int(request.GET.get("tahun") or timezone.localdate().year)
-    except ValueError:
-        year = timezone.localdate().year
+    year = int_param(request.GET.get("tahun"), low=2000, high=2100) or timezone.localdate().year
     if what == "lkjip.xlsx":
         tables = filing.lkjip_tables(organisation, year)
         data = workbook_from_tables(tables, title=f"Tabel bab III LKjIP {organisation.name} tahun {year}")
@@ -221,8 +219,8 @@ def audit_trail(request):
         raise PermissionDenied("Jejak audit hanya untuk administrator.")
     cycles = Cycle.objects.filter(organisation=organisation).order_by("-started_at")
     users = User.objects.filter(positions__organisation=organisation).distinct().order_by("first_name")
-    cycle = cycles.filter(pk=request.GET.get("siklus") or 0).first()
-    user = users.filter(pk=request.GET.get("pengguna") or 0).first()
+    cycle = cycles.filter(pk=int_param(request.GET.get("siklus"))).first()
+    user = users.filter(pk=int_param(request.GET.get("pengguna"))).first()
     since = until = None
     try:
         if request.GET.get("dari"):

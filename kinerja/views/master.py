@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from .. import fragments, masterdata, permissions, workflow
 from ..models import Indicator, Section, StrategicObjective
 from ..spreadsheets.screening import MAX_FILE_BYTES
+from . import int_param
 
 
 def _organisation(request):
@@ -152,7 +153,9 @@ def indicator_import(request):
             messages.error(request, f"Berkas terlalu besar; batasnya {MAX_FILE_BYTES // 1048576} MB.")
         else:
             try:
-                year = int(request.POST.get("year") or year)
+                year = int_param(request.POST.get("year") or year, low=2000, high=2100)
+                if year is None:
+                    raise ValueError("Tahun target harus antara 2000 dan 2100.")
                 result = masterdata.import_workbook(
                     upload.read(),
                     organisation=organisation,

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from .. import permissions, results, review, workflow
 from ..models import GroupingReport, Indicator, Narrative, ReviewNote, StepRun
+from . import int_param
 from .cycles import _cycle_for
 from .data import _office_only
 
@@ -29,7 +30,7 @@ def review_page(request, pk):
         notes = []
         for i in range(NOTE_ROWS):
             text = request.POST.get(f"note-{i}-text", "")
-            indicator = indicators.get(int(request.POST.get(f"note-{i}-indicator") or 0))
+            indicator = indicators.get(int_param(request.POST.get(f"note-{i}-indicator")))
             quarter = request.POST.get(f"note-{i}-quarter") or ""
             topic = request.POST.get(f"note-{i}-topic") or ReviewNote.Topic.GENERAL
             if topic not in ReviewNote.Topic.values:
