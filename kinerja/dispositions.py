@@ -199,6 +199,28 @@ def pending_step_1(letter: Letter) -> StepRun | None:
     )
 
 
+def chain_stage(letter_id: int) -> str:
+    """Where the letter stands on the SOP's chain (Camat → Sekretaris → Kasubag), as a sentence
+    for the cycle page while step 1 is open. One query."""
+    hops = list(
+        Disposition.objects.filter(letter_id=letter_id, withdrawn_at__isnull=True).values_list(
+            "pk", "parent_id", "sender_role", "recipient_role", "acknowledged_at"
+        )
+    )
+    first = {pk for pk, parent, sender, recipient, _ in hops if parent is None and sender == Role.KEPALA
+             and recipient == Role.SEKRETARIS}  # fmt: skip
+    passed = [done for _pk, parent, _s, recipient, done in hops if parent in first and recipient == Role.KASUBAG]
+    if any(passed):
+        return "Kasubag sudah menerima disposisi."
+    if passed:
+        return "Sekretaris sudah meneruskan disposisi; menunggu Kasubag menerimanya di halaman surat."
+    if any(done for pk, *_rest, done in hops if pk in first):
+        return "Sekretaris sudah menerima disposisi Camat; menunggu diteruskan kepada Kasubag."
+    if first:
+        return "Camat sudah mendisposisi; menunggu Sekretaris menerimanya."
+    return "Menunggu disposisi Camat atas surat ini."
+
+
 def follows_sop_chain(disposition: Disposition) -> bool:
     """Kepala → Sekretaris → Kasubag, as step 1 of the SOP has it."""
     chain = []

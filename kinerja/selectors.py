@@ -328,16 +328,22 @@ def total_elapsed(cycle: Cycle, now: datetime.datetime | None = None) -> str:
 class Waiting:
     step: object
     sections: list
+    stage: str = ""  # for step 1: where the letter stands on the disposition chain
 
 
 def whose_move(cycle: Cycle) -> list[Waiting]:
-    """The open steps of a cycle, each with the sections still owing it (for step 2)."""
+    """The open steps of a cycle, each with the sections still owing it (for step 2), and for
+    step 1 who holds the letter now (one query more, only while step 1 is open)."""
+    from .dispositions import chain_stage
+
     waiting: dict[int, Waiting] = {}
     for run in cycle.runs.all():
         if run.closed_at is None:
             entry = waiting.setdefault(run.step_id, Waiting(run.step, []))
             if run.section_id:
                 entry.sections.append(run.section)
+            if run.step.number == 1:
+                entry.stage = chain_stage(cycle.letter_id)
     return list(waiting.values())
 
 

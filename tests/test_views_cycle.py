@@ -143,6 +143,7 @@ def test_inbox_lists_the_users_open_steps_with_deadline(client, klego):
 
 def test_cycle_page_query_count_does_not_grow_with_rounds(client, klego):
     small = start(klego, quarter=3)
+    advance(klego, small, 8)
     big = start(klego, quarter=4)
     advance(klego, big, 8)
     for _ in range(3):  # three revision loops add rounds of steps 7 and 8
@@ -180,3 +181,25 @@ def test_pages_name_the_users_own_organisation(client, klego, outsider):
     page = client.get(reverse("kinerja:home")).content.decode()
     other = outsider.positions.get().organisation
     assert f"· {other.name}</title>" in page and f"{other.name}</footer>" in page and "Klego" not in page
+
+
+def test_while_step_1_is_open_the_cycle_page_says_who_holds_the_letter(client, klego):
+    from kinerja import dispositions
+
+    cycle = start(klego)
+    client.force_login(klego.kasubag)
+    url = reverse("kinerja:cycle_detail", args=[cycle.pk])
+
+    def stage():
+        page = client.get(url).content.decode()
+        return page.split('data-testid="chain-stage">')[1].split("</div>")[0]
+
+    assert stage() == "Menunggu disposisi Camat atas surat ini."
+    (first,) = dispositions.dispose(
+        cycle.letter, by=klego.camat, recipients=[klego.sekcam], instructions=["Tindak lanjuti"]
+    )
+    assert stage() == "Camat sudah mendisposisi; menunggu Sekretaris menerimanya."
+    dispositions.acknowledge(first, by=klego.sekcam)
+    assert stage() == "Sekretaris sudah menerima disposisi Camat; menunggu diteruskan kepada Kasubag."
+    dispositions.dispose(cycle.letter, by=klego.sekcam, recipients=[klego.kasubag], parent=first, note="Siapkan")
+    assert stage() == "Sekretaris sudah meneruskan disposisi; menunggu Kasubag menerimanya di halaman surat."
