@@ -231,3 +231,21 @@ def test_a_range_target_is_filed_as_written_and_shown_with_its_record(client, kl
     assert "90–100" in values
     lkjip = [row for table in filing.lkjip_tables(klego_data.org, 2026) for row in table.rows]
     assert any(row[0].startswith("PEM-02") and row[2] == "90–100" for row in lkjip)
+
+
+def test_the_dashboard_shows_the_latest_filed_year_in_january_and_any_year_asked(
+    client, klego_data, filed, monkeypatch
+):
+    import datetime
+
+    from django.utils import timezone
+
+    client.force_login(klego_data.camat)
+    real = timezone.localdate
+    monkeypatch.setattr(timezone, "localdate", lambda *a: datetime.date(2027, 1, 5) if not a else real(*a))
+    page = client.get(reverse("kinerja:dashboard")).content.decode()
+    assert "Capaian rata-rata 2026 per sasaran" in page  # 2027 has nothing filed yet
+    page = client.get(reverse("kinerja:dashboard"), {"tahun": "2025"}).content.decode()
+    assert "Capaian rata-rata 2025 per sasaran" in page and "Belum ada data yang diarsipkan" in page
+    page = client.get(reverse("kinerja:dashboard"), {"tahun": "tahun lalu"}).content.decode()
+    assert "Capaian rata-rata 2026 per sasaran" in page

@@ -176,19 +176,29 @@ def exports(request, what):
 @require_GET
 def dashboard(request):
     organisation = _organisation(request)
+    asked = int_param(request.GET.get("tahun"), low=2000, high=2100)
     body = fragments.cached_part(
-        request, "dashboard", lambda: _dashboard_body(organisation), vary=(organisation.pk,), per_minute=True
+        request,
+        "dashboard",
+        lambda: _dashboard_body(organisation, asked),
+        vary=(organisation.pk, asked),
+        per_minute=True,
     )
     return render(request, "kinerja/dashboard.html", {"body": body})
 
 
-def _dashboard_body(organisation) -> str:
+def _dashboard_body(organisation, asked: int | None) -> str:
     cycles = list(
         Cycle.objects.filter(organisation=organisation).only("year", "quarter", "status").order_by("-started_at")[:20]
     )
     steps = selectors.open_steps(cycles)
     status_labels = dict(Cycle.Status.choices)
-    year = timezone.localdate().year
+    # The year asked for; else this year, or the latest year with filed data (January has none yet).
+    filed_years = sorted(
+        set(PerformanceRecord.objects.filter(organisation=organisation).values_list("year", flat=True).distinct())
+    )
+    this_year = timezone.localdate().year
+    year = asked or (this_year if this_year in filed_years or not filed_years else filed_years[-1])
     by_objective, by_section = filing.capaian_groups(organisation, year)
     objective_bars, section_bars = charts.average_bars(by_objective), charts.average_bars(by_section)
     page = {
@@ -198,6 +208,7 @@ def _dashboard_body(organisation) -> str:
         ],
         "late": [s for s in steps if s.late],
         "year": year,
+        "years": filed_years,
         "objective_bars": objective_bars,
         "section_bars": section_bars,
         "hundred": charts.HUNDRED_PERCENT,
