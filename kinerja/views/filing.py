@@ -195,7 +195,12 @@ def _dashboard_body(organisation, asked: int | None) -> str:
     status_labels = dict(Cycle.Status.choices)
     # The year asked for; else this year, or the latest year with filed data (January has none yet).
     filed_years = sorted(
-        set(PerformanceRecord.objects.filter(organisation=organisation).values_list("year", flat=True).distinct())
+        set(
+            PerformanceRecord.objects.filter(organisation=organisation)
+            .order_by()
+            .values_list("year", flat=True)
+            .distinct()
+        )
     )
     this_year = timezone.localdate().year
     year = asked or (this_year if this_year in filed_years or not filed_years else filed_years[-1])
