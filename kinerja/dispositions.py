@@ -199,14 +199,29 @@ def pending_step_1(letter: Letter) -> StepRun | None:
     )
 
 
+HOP_FIELDS = ("pk", "parent_id", "sender_role", "recipient_role", "acknowledged_at")
+
+
 def chain_stage(letter_id: int) -> str:
     """Where the letter stands on the SOP's chain (Camat → Sekretaris → Kasubag), as a sentence
     for the cycle page while step 1 is open. One query."""
-    hops = list(
-        Disposition.objects.filter(letter_id=letter_id, withdrawn_at__isnull=True).values_list(
-            "pk", "parent_id", "sender_role", "recipient_role", "acknowledged_at"
-        )
-    )
+    return stage_of(Disposition.objects.filter(letter_id=letter_id, withdrawn_at__isnull=True).values_list(*HOP_FIELDS))
+
+
+def chain_stages(letter_ids) -> dict[int, str]:
+    """chain_stage of several letters in one query (the inbox)."""
+    hops: dict[int, list] = {letter_id: [] for letter_id in letter_ids}
+    for letter_id, *hop in Disposition.objects.filter(letter_id__in=hops, withdrawn_at__isnull=True).values_list(
+        "letter_id", *HOP_FIELDS
+    ):
+        hops[letter_id].append(hop)
+    return {letter_id: stage_of(letter_hops) for letter_id, letter_hops in hops.items()}
+
+
+def stage_of(hops) -> str:
+    """The sentence for a letter's live dispositions, given as (pk, parent, sender role, recipient
+    role, acknowledged at)."""
+    hops = list(hops)
     first = {pk for pk, parent, sender, recipient, _ in hops if parent is None and sender == Role.KEPALA
              and recipient == Role.SEKRETARIS}  # fmt: skip
     passed = [done for _pk, parent, _s, recipient, done in hops if parent in first and recipient == Role.KASUBAG]

@@ -41,6 +41,7 @@ def deadline(run: StepRun, calendar: WorkCalendar, now: datetime.datetime) -> De
 class InboxItem:
     run: StepRun
     deadline: Deadline
+    note: str = ""  # for step 1: where the letter stands on the disposition chain
 
 
 # What the inbox shows of a run (a narrower SELECT is markedly cheaper for the ORM to build).
@@ -52,6 +53,7 @@ INBOX_FIELDS = (
     "cycle__year",
     "cycle__quarter",
     "cycle__organisation_id",
+    "cycle__letter_id",
     "cycle__sop_version__name",
     "step__number",
     "step__short_name",
@@ -70,12 +72,17 @@ def inbox(user: User, now: datetime.datetime | None = None) -> list[InboxItem]:
         .order_by("due_at", "pk")
     )
     calendars: dict[int, WorkCalendar] = {}
+    from .dispositions import chain_stages
+
+    letters = {run.cycle.letter_id for run in runs if run.step.number == 1}
+    stages = chain_stages(letters) if letters else {}  # one query, only while a step 1 is open
     items = []
     for run in runs:
         organisation_id = run.cycle.organisation_id
         if organisation_id not in calendars:
             calendars[organisation_id] = WorkCalendar.cached_for(organisation_id)
-        items.append(InboxItem(run, deadline(run, calendars[organisation_id], now)))
+        note = stages.get(run.cycle.letter_id, "") if run.step.number == 1 else ""
+        items.append(InboxItem(run, deadline(run, calendars[organisation_id], now), note))
     return items
 
 

@@ -203,3 +203,22 @@ def test_while_step_1_is_open_the_cycle_page_says_who_holds_the_letter(client, k
     assert stage() == "Sekretaris sudah menerima disposisi Camat; menunggu diteruskan kepada Kasubag."
     dispositions.dispose(cycle.letter, by=klego.sekcam, recipients=[klego.kasubag], parent=first, note="Siapkan")
     assert stage() == "Sekretaris sudah meneruskan disposisi; menunggu Kasubag menerimanya di halaman surat."
+
+
+def test_the_kasubags_inbox_says_step_1_waits_for_the_camat_until_the_disposition_reaches_them(client, klego):
+    from kinerja import dispositions
+
+    cycle = start(klego)
+    client.force_login(klego.kasubag)
+
+    def note():
+        page = client.get(reverse("kinerja:home")).content.decode()
+        return page.split('data-testid="inbox-note">')[1].split("</div>")[0]
+
+    assert note() == "Menunggu disposisi Camat atas surat ini."
+    (first,) = dispositions.dispose(
+        cycle.letter, by=klego.camat, recipients=[klego.sekcam], instructions=["Tindak lanjuti"]
+    )
+    dispositions.acknowledge(first, by=klego.sekcam)
+    dispositions.dispose(cycle.letter, by=klego.sekcam, recipients=[klego.kasubag], parent=first, note="Siapkan")
+    assert note() == "Sekretaris sudah meneruskan disposisi; menunggu Kasubag menerimanya di halaman surat."
