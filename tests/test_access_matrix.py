@@ -218,7 +218,7 @@ JUNK_FORM_HUGE = {key: HUGE for key in ("indicator", "objective", "quarter", "ye
 def test_no_page_fails_on_junk_parameters_or_forms(client, klego_data, world):
     """Whatever the query string or the form holds, each URL answers with a page, a refusal or a
     redirect: never a server error."""
-    users = [klego_data.kasubag, klego_data.admin, klego_data.camat, klego_data.staf_pem]
+    users = [klego_data.kasubag, klego_data.admin]  # between them, every page opens to its form
     client.raise_request_exception = False  # count every server error instead of stopping at the first
     failures = []
     for name in sorted(MATRIX):
