@@ -56,7 +56,9 @@ def file_database(
         if PerformanceRecord.objects.filter(cycle=cycle).exists():
             raise workflow.AlreadyDone("Data siklus ini sudah diarsipkan ke data base kinerja.")
         for r in results.indicator_results(cycle):
-            target = r.period_target
+            # A number goes to `target`; a range or a predicate, as written, to `target_text`.
+            target = r.period_target.cell if r.period_target else None
+            written = isinstance(target, str)
             record = PerformanceRecord(
                 organisation=cycle.organisation,
                 cycle=cycle,
@@ -69,8 +71,8 @@ def file_database(
                 objective=str(r.indicator.objective) if r.indicator.objective else "",
                 section=r.indicator.section.name,
                 is_iku=r.indicator.is_iku,
-                target=target.cell if target and not isinstance(target.cell, str) else None,
-                target_text=target.cell if target and isinstance(target.cell, str) else "",
+                target=None if written else target,
+                target_text=target if written else "",
                 real_q1=r.realisations.get(1),
                 real_q2=r.realisations.get(2),
                 real_q3=r.realisations.get(3),
