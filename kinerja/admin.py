@@ -1,9 +1,23 @@
-"""Admin site: master data the administrator maintains, every model with its history."""
+"""Admin site: master data the administrator maintains, every model with its history.
+
+Every page of it obeys two rules the application's pages obey too:
+- An administrator sees and manages only the organisations their Administrator position is in
+  (querysets, foreign-key choices, filters, object pages); only the installation-wide superuser
+  crosses kecamatan (`permissions.administered_organisations`).
+- What the workflow owns (cycles, step runs, letters, dispositions, uploads, reviews, the filed
+  database, archives) is read here and never written: no add, change, delete, bulk action, or
+  revert from a history page (django-simple-history's history form saves on POST after checking
+  view permission only, so it is refused here for every model). An SOP version that any cycle
+  runs on is read-only too: a change is a new version.
+"""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import permissions
 from .models import (
     Amendment,
     CapaianCategory,
@@ -45,84 +59,156 @@ admin.site.site_header = "Administrasi Sistem Kinerja Kecamatan"
 admin.site.site_title = "Sistem Kinerja"
 admin.site.index_title = "Data induk dan pengaturan"
 
+# How each model reaches the organisation that owns it ("" for the organisation itself). A model
+# missing here belongs to the whole installation: every administrator reads it, only the
+# superuser changes it.
+ORGANISATION_PATHS = {
+    Organisation: "",
+    Section: "organisation",
+    Position: "organisation",
+    SopVersion: "organisation",
+    SopStep: "version__organisation",
+    WorkSchedule: "organisation",
+    WorkingHours: "schedule__organisation",
+    HolidayCorrection: "organisation",
+    Letter: "organisation",
+    Cycle: "organisation",
+    StepRun: "cycle__organisation",
+    TransitionLog: "cycle__organisation",
+    DispositionInstruction: "organisation",
+    Disposition: "letter__organisation",
+    StoredFile: "organisation",
+    StrategicObjective: "organisation",
+    Indicator: "organisation",
+    Target: "indicator__organisation",
+    Obligation: "cycle__organisation",
+    Submission: "cycle__organisation",
+    Evidence: "cycle__organisation",
+    ReceiptConfirmation: "run__cycle__organisation",
+    CompletenessCheck: "run__cycle__organisation",
+    CapaianCategory: "organisation",
+    OfficeFigure: "cycle__organisation",
+    Explanation: "cycle__organisation",
+    Narrative: "cycle__organisation",
+    GroupingReport: "run__cycle__organisation",
+    ReviewNote: "run__cycle__organisation",
+    PerformanceRecord: "organisation",
+    Amendment: "record__organisation",
+    CycleArchive: "cycle__organisation",
+}
 
-class PositionInline(admin.TabularInline):
-    model = Position
-    fk_name = "user"
+
+def scoped(queryset, user):
+    """The rows of `queryset` that belong to the organisations `user` administers."""
+    organisations = permissions.administered_organisations(user)
+    if organisations is None:
+        return queryset
+    model = queryset.model
+    if model is User:
+        return queryset.filter(pk__in=_visible_user_ids(organisations))
+    path = ORGANISATION_PATHS.get(model)
+    if path is None:
+        return queryset  # installation-wide data: read by all, changed by the superuser only
+    return queryset.filter(**{f"{path}__in" if path else "pk__in": organisations})
+
+
+def _visible_user_ids(organisations: set[int]):
+    """Users holding (or having held) a position in one of these organisations, and accounts
+    without any position yet (just created, waiting for theirs)."""
+    return User.objects.filter(
+        Q(positions__organisation__in=organisations) | Q(positions__isnull=True), is_superuser=False
+    ).values("pk")
+
+
+def _owning_organisation(obj) -> int | None:
+    path = ORGANISATION_PATHS.get(type(obj))
+    if path is None:
+        return None
+    if path == "":
+        return obj.pk
+    *hops, last = path.split("__")
+    for hop in hops:
+        obj = getattr(obj, hop, None)
+        if obj is None:
+            return None
+    return getattr(obj, f"{last}_id", None)
+
+
+def administers(user, obj) -> bool:
+    """May `user` manage `obj` (an instance of any model registered here)?"""
+    organisations = permissions.administered_organisations(user)
+    if organisations is None:
+        return True
+    if isinstance(obj, User):
+        held = set(obj.positions.values_list("organisation_id", flat=True))
+        return not obj.is_superuser and held <= organisations
+    if type(obj) not in ORGANISATION_PATHS:
+        return False  # installation-wide data
+    return _owning_organisation(obj) in organisations
+
+
+class ScopedMixin:
+    """Querysets, object permissions and foreign-key choices limited to the organisations the
+    signed-in administrator administers."""
+
+    def get_queryset(self, request):
+        return scoped(super().get_queryset(request), request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs.setdefault("queryset", scoped(db_field.remote_field.model._default_manager.all(), request.user))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("queryset", scoped(db_field.remote_field.model._default_manager.all(), request.user))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def _may_see(self, request, obj=None) -> bool:
+        if not permissions.can_use_admin_site(request.user):
+            return False
+        return obj is None or scoped(type(obj)._default_manager.filter(pk=obj.pk), request.user).exists()
+
+    def _may_write(self, request, obj=None) -> bool:
+        if not permissions.can_use_admin_site(request.user):
+            return False
+        installation_wide = self.model not in ORGANISATION_PATHS and self.model is not User
+        if installation_wide and permissions.administered_organisations(request.user) is not None:
+            return False  # the superuser's
+        return obj is None or administers(request.user, obj)
+
+    def has_module_permission(self, request):
+        return permissions.can_use_admin_site(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return self._may_see(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._may_write(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_write(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may_write(request, obj)
+
+
+class NoRevertMixin:
+    """History pages read old versions; they never write one back."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method != "GET":
+            raise PermissionDenied("Riwayat hanya untuk dibaca; perubahan dibuat lewat halaman ubah.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+
+class KinerjaAdmin(ScopedMixin, NoRevertMixin, SimpleHistoryAdmin):
+    """Every model's admin: scoped, with its history readable and never reverted."""
+
+
+class ScopedInline(ScopedMixin, admin.TabularInline):
     extra = 0
-
-
-@admin.register(User)
-class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
-    fieldsets = BaseUserAdmin.fieldsets + (("Kepegawaian", {"fields": ("nip", "second_factor")}),)
-    list_display = ("username", "first_name", "nip", "email", "is_active", "second_factor")
-    list_filter = ("is_active", "second_factor", "is_superuser")
-    readonly_fields = ("second_factor",)
-    inlines = [PositionInline]
-
-
-class SectionInline(admin.TabularInline):
-    model = Section
-    extra = 0
-
-
-@admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "code", "government")
-    inlines = [SectionInline]
-
-
-@admin.register(Section)
-class SectionAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "code", "kind", "organisation", "active")
-    list_filter = ("organisation", "kind", "active")
-
-
-@admin.register(Position)
-class PositionAdmin(SimpleHistoryAdmin):
-    list_display = ("user", "title", "role", "section", "start_date", "end_date")
-    list_filter = ("organisation", "role")
-    search_fields = ("user__username", "user__first_name", "title")
-
-
-class SopStepInline(admin.StackedInline):
-    model = SopStep
-    extra = 0
-
-
-@admin.register(SopVersion)
-class SopVersionAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "number", "effective_date", "organisation")
-    inlines = [SopStepInline]
-
-
-@admin.register(SopStep)
-class SopStepAdmin(SimpleHistoryAdmin):
-    list_display = ("number", "short_name", "actor_role", "duration_amount", "duration_unit", "version")
-    list_filter = ("version",)
-
-
-class WorkingHoursInline(admin.TabularInline):
-    model = WorkingHours
-    extra = 0
-
-
-@admin.register(WorkSchedule)
-class WorkScheduleAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "organisation", "valid_from", "valid_to")
-    inlines = [WorkingHoursInline]
-
-
-@admin.register(HolidayCorrection)
-class HolidayCorrectionAdmin(SimpleHistoryAdmin):
-    list_display = ("date", "name", "kind", "organisation")
-    list_filter = ("organisation", "kind")
-
-
-@admin.register(Letter)
-class LetterAdmin(SimpleHistoryAdmin):
-    list_display = ("number", "date", "sender", "subject", "nature")
-    search_fields = ("number", "subject", "sender")
 
 
 class ReadOnlyMixin:
@@ -138,32 +224,156 @@ class ReadOnlyMixin:
         return False
 
 
-class ReadOnlyAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+class ReadOnlyAdmin(ReadOnlyMixin, KinerjaAdmin):
     pass
+
+
+ONLY_RELATED = admin.RelatedOnlyFieldListFilter
+
+
+class PositionInline(ScopedInline):
+    model = Position
+    fk_name = "user"
+
+
+@admin.register(User)
+class UserAdmin(ScopedMixin, NoRevertMixin, BaseUserAdmin, SimpleHistoryAdmin):
+    fieldsets = BaseUserAdmin.fieldsets + (("Kepegawaian", {"fields": ("nip", "second_factor")}),)
+    list_display = ("username", "first_name", "nip", "email", "is_active", "second_factor")
+    list_filter = ("is_active", "second_factor", "is_superuser")
+    readonly_fields = ("second_factor",)
+    inlines = [PositionInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:  # an administrator never hands out installation-wide rights
+            fields += ["is_superuser", "groups", "user_permissions"]
+        return fields
+
+
+class SectionInline(ScopedInline):
+    model = Section
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(KinerjaAdmin):
+    list_display = ("name", "code", "government")
+    inlines = [SectionInline]
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.is_superuser  # a new kecamatan is the installation's business
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(Section)
+class SectionAdmin(KinerjaAdmin):
+    list_display = ("name", "code", "kind", "organisation", "active")
+    list_filter = (("organisation", ONLY_RELATED), "kind", "active")
+
+
+@admin.register(Position)
+class PositionAdmin(KinerjaAdmin):
+    list_display = ("user", "title", "role", "section", "start_date", "end_date")
+    list_filter = (("organisation", ONLY_RELATED), "role")
+    search_fields = ("user__username", "user__first_name", "title")
+
+
+def _in_use(version: SopVersion | None) -> bool:
+    return version is not None and version.pk is not None and version.cycles.exists()
+
+
+class SopStepInline(ScopedMixin, admin.StackedInline):
+    model = SopStep
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return not _in_use(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not _in_use(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not _in_use(obj) and super().has_delete_permission(request, obj)
+
+
+@admin.register(SopVersion)
+class SopVersionAdmin(KinerjaAdmin):
+    """A version that any cycle runs on is read-only: a revised SOP is a new version."""
+
+    list_display = ("name", "number", "effective_date", "organisation")
+    inlines = [SopStepInline]
+
+    def has_change_permission(self, request, obj=None):
+        return not _in_use(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not _in_use(obj) and super().has_delete_permission(request, obj)
+
+
+@admin.register(SopStep)
+class SopStepAdmin(KinerjaAdmin):
+    list_display = ("number", "short_name", "actor_role", "duration_amount", "duration_unit", "version")
+    list_filter = (("version", ONLY_RELATED),)
+
+    def has_change_permission(self, request, obj=None):
+        return not (obj and _in_use(obj.version)) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not (obj and _in_use(obj.version)) and super().has_delete_permission(request, obj)
+
+
+class WorkingHoursInline(ScopedInline):
+    model = WorkingHours
+
+
+@admin.register(WorkSchedule)
+class WorkScheduleAdmin(KinerjaAdmin):
+    list_display = ("name", "organisation", "valid_from", "valid_to")
+    inlines = [WorkingHoursInline]
+
+
+@admin.register(HolidayCorrection)
+class HolidayCorrectionAdmin(KinerjaAdmin):
+    list_display = ("date", "name", "kind", "organisation")
+    list_filter = (("organisation", ONLY_RELATED), "kind")
+
+
+@admin.register(Letter)
+class LetterAdmin(ReadOnlyAdmin):
+    """Letters are registered and disposed in the application (step 1); a change here would
+    rewrite what the disposition chain saw, or lift a letter's rahasia mark."""
+
+    list_display = ("number", "date", "sender", "subject", "nature")
+    search_fields = ("number", "subject", "sender")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(pk__in=permissions.letters_visible_to(request.user).values("pk"))
 
 
 @admin.register(Cycle)
 class CycleAdmin(ReadOnlyAdmin):
     list_display = ("__str__", "organisation", "status", "started_at")
-    list_filter = ("organisation", "status")
+    list_filter = (("organisation", ONLY_RELATED), "status")
 
 
 @admin.register(StepRun)
 class StepRunAdmin(ReadOnlyAdmin):
     list_display = ("cycle", "step", "section", "round", "opened_at", "due_at", "closed_at", "outcome")
-    list_filter = ("cycle",)
+    list_filter = (("cycle", ONLY_RELATED),)
 
 
 @admin.register(TransitionLog)
-class TransitionLogAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class TransitionLogAdmin(ReadOnlyMixin, ScopedMixin, admin.ModelAdmin):
     list_display = ("at", "cycle", "actor", "action", "from_step", "to_steps", "outcome")
-    list_filter = ("cycle",)
+    list_filter = (("cycle", ONLY_RELATED),)
 
 
 @admin.register(DispositionInstruction)
-class DispositionInstructionAdmin(SimpleHistoryAdmin):
+class DispositionInstructionAdmin(KinerjaAdmin):
     list_display = ("label", "order", "active", "organisation")
-    list_filter = ("organisation", "active")
+    list_filter = (("organisation", ONLY_RELATED), "active")
     list_editable = ("order", "active")
 
 
@@ -171,6 +381,10 @@ class DispositionInstructionAdmin(SimpleHistoryAdmin):
 class DispositionAdmin(ReadOnlyAdmin):
     list_display = ("letter", "sender", "recipient", "created_at", "read_at", "acknowledged_at", "withdrawn_at")
     search_fields = ("letter__number", "sender__username", "recipient__username")
+
+    def get_queryset(self, request):
+        visible = permissions.letters_visible_to(request.user).values("pk")
+        return super().get_queryset(request).filter(letter__in=visible)
 
 
 @admin.register(StoredFile)
@@ -180,31 +394,32 @@ class StoredFileAdmin(ReadOnlyAdmin):
 
 
 @admin.register(DataKind)
-class DataKindAdmin(SimpleHistoryAdmin):
+class DataKindAdmin(KinerjaAdmin):
     list_display = ("code", "name", "order")
 
 
 @admin.register(StrategicObjective)
-class StrategicObjectiveAdmin(SimpleHistoryAdmin):
+class StrategicObjectiveAdmin(KinerjaAdmin):
     list_display = ("code", "name", "organisation")
-    list_filter = ("organisation",)
+    list_filter = (("organisation", ONLY_RELATED),)
 
 
-class TargetInline(admin.TabularInline):
+class TargetInline(ScopedInline):
     model = Target
-    extra = 0
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin):
+class IndicatorAdmin(KinerjaAdmin):
     list_display = ("code", "name", "unit", "polarity", "section", "parent", "is_iku", "active")
-    list_filter = ("organisation", "section", "is_iku", "polarity")
+    list_filter = (("organisation", ONLY_RELATED), ("section", ONLY_RELATED), "is_iku", "polarity")
     search_fields = ("code", "name")
     inlines = [TargetInline]
 
 
 @admin.register(Obligation)
-class ObligationAdmin(SimpleHistoryAdmin):
+class ObligationAdmin(ReadOnlyAdmin):
+    """What each section owes in a cycle is chosen when the cycle starts (the workflow's)."""
+
     list_display = ("cycle", "section", "kind")
     list_filter = ("kind",)
 
@@ -231,9 +446,9 @@ class CompletenessCheckAdmin(ReadOnlyAdmin):
 
 
 @admin.register(CapaianCategory)
-class CapaianCategoryAdmin(SimpleHistoryAdmin):
+class CapaianCategoryAdmin(KinerjaAdmin):
     list_display = ("label", "lower_bound", "organisation")
-    list_filter = ("organisation",)
+    list_filter = (("organisation", ONLY_RELATED),)
 
 
 @admin.register(OfficeFigure)
@@ -266,7 +481,7 @@ class PerformanceRecordAdmin(ReadOnlyAdmin):
     """Filed data are locked: read here, corrected only through an amendment on the database page."""
 
     list_display = ("code", "year", "quarter", "target", "realisation", "capaian", "category", "filed_at")
-    list_filter = ("organisation", "year", "quarter")
+    list_filter = (("organisation", ONLY_RELATED), "year", "quarter")
     search_fields = ("code", "name")
 
 

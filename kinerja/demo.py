@@ -104,9 +104,12 @@ def ensure_users(organisation: Organisation) -> list[tuple[User, str, Position]]
         if user is None:
             user = User(username=username, first_name=full_name, nip=nip, email=f"{username}@klego.example.id")
             user.set_password(demo_password(username))
-            if role == Role.ADMIN:
-                user.is_staff = True
-                user.is_superuser = True
+            user.is_staff = role == Role.ADMIN  # Klego's administrator: the admin site, for Klego only
+            user.save()
+        elif role == Role.ADMIN and user.is_superuser:
+            # Demo databases made before administrators were scoped had an installation-wide
+            # superuser here, with a public password.
+            user.is_superuser = False
             user.save()
         section = Section.objects.get(organisation=organisation, code=section_code)
         position = Position.objects.filter(user=user, organisation=organisation, role=role).first()

@@ -66,6 +66,24 @@ def primary_position(user: User, on: datetime.date | None = None) -> Position | 
     return positions[0] if positions else None
 
 
+def administered_organisations(user: User, on: datetime.date | None = None) -> set[int] | None:
+    """The ids of the organisations a user administers on a day, through an Administrator
+    position; None for the installation-wide superuser, who administers every organisation."""
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    if user.is_superuser:
+        return None
+    return {p.organisation_id for p in positions_of(user, on) if p.role == Role.ADMIN}
+
+
+def can_use_admin_site(user: User) -> bool:
+    """The Django admin is for staff accounts that administer at least one organisation today
+    (an administrator whose position ended loses it that day), and for the superuser."""
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return False
+    return administered_organisations(user) is None or bool(administered_organisations(user))
+
+
 def is_admin(user: User, organisation: Organisation | None = None) -> bool:
     if not user.is_authenticated:
         return False
@@ -174,8 +192,11 @@ def letters_visible_to(user: User):
     see_all = {p.organisation_id for p in positions if p.role in (Role.KEPALA, Role.ADMIN)}
     open_letters = Q(organisation__in=organisations) & ~Q(nature=Letter.Nature.RAHASIA)
     privileged = Q(organisation__in=see_all)
+    # A disposition withdrawn before it was read never reached its recipient: it gives no access.
     on_chain = Q(organisation__in=organisations) & (
-        Q(registered_by=user) | Q(dispositions__sender=user) | Q(dispositions__recipient=user)
+        Q(registered_by=user)
+        | Q(dispositions__sender=user)
+        | Q(dispositions__recipient=user, dispositions__withdrawn_at__isnull=True)
     )
     ids = Letter.objects.filter(open_letters | privileged | on_chain).values("pk")
     return Letter.objects.filter(pk__in=ids)

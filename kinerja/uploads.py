@@ -109,12 +109,38 @@ def download_name(stored: StoredFile, fallback: str) -> str:
     return (safe or fallback)[:80] + extension
 
 
-def store_bytes(data: bytes, *, organisation: Organisation, by: User | None, original_name: str, content_type: str):
-    """Keep bytes already checked elsewhere (a screened workbook) under a server-chosen name."""
-    original = os.path.basename((original_name or "berkas").replace("\\", "/"))[:200] or "berkas"
+def store_file(handle, *, organisation: Organisation, by: User | None, original_name: str, content_type: str):
+    """Keep a file the application made (an archive), read from `handle` in chunks."""
+    from django.core.files import File
+
+    digest = hashlib.sha256()
+    for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+        digest.update(chunk)
+    size = handle.tell()
+    handle.seek(0)
     stored = StoredFile(
         organisation=organisation,
-        original_name=original,
+        original_name=_safe_original(original_name),
+        content_type=content_type,
+        size=size,
+        sha256=digest.hexdigest(),
+        uploaded_by=by,
+    )
+    stored.file.save("upload", File(handle), save=False)
+    stored._history_user = by
+    stored.save()
+    return stored
+
+
+def _safe_original(name: str) -> str:
+    return os.path.basename((name or "berkas").replace("\\", "/"))[:200] or "berkas"
+
+
+def store_bytes(data: bytes, *, organisation: Organisation, by: User | None, original_name: str, content_type: str):
+    """Keep bytes already checked elsewhere (a screened workbook) under a server-chosen name."""
+    stored = StoredFile(
+        organisation=organisation,
+        original_name=_safe_original(original_name),
         content_type=content_type,
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),

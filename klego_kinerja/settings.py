@@ -153,6 +153,9 @@ CACHES = {
 CALENDAR_CACHE_SECONDS = envint("CALENDAR_CACHE_SECONDS", 60)
 
 # Sign-in throttling (kinerja.throttle): failures counted per account and per address.
+# History pages of the admin read old versions and never write one back (kinerja.admin).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 LOGIN_FAILURES_PER_ACCOUNT = envint("LOGIN_FAILURES_PER_ACCOUNT", 5)
 LOGIN_FAILURES_PER_ADDRESS = envint("LOGIN_FAILURES_PER_ADDRESS", 20)
 LOGIN_LOCKOUT_MINUTES = envint("LOGIN_LOCKOUT_MINUTES", 15)

@@ -3,6 +3,8 @@
 import datetime
 
 from django.db import models
+from django.db.models.signals import pre_delete, pre_save
+from django.dispatch import receiver
 from simple_history.models import HistoricalRecords
 
 from .organisation import Organisation, Role
@@ -158,3 +160,45 @@ class SopStep(models.Model):
 
     def symbol_for(self, role: str) -> str:
         return self.symbols.get(role, "")
+
+
+# A version that cycles run on is frozen: a cycle keeps the SOP it started under, so a change is a
+# new version. Checked on every save, raw ones (loaddata) included, wherever it comes from.
+
+
+def _refuse_change_in_use(instance, version_id) -> None:
+    from django.core.exceptions import ValidationError
+
+    if instance.pk is None or version_id is None:
+        return
+    from .cycle import Cycle
+
+    if not Cycle.objects.filter(sop_version_id=version_id).exists():
+        return
+    fields = [f.attname for f in instance._meta.concrete_fields]
+    stored = type(instance).objects.filter(pk=instance.pk).values(*fields).first()
+    if stored is not None and stored != {name: getattr(instance, name) for name in fields}:
+        raise ValidationError(
+            "Versi SOP ini sudah dipakai oleh siklus, jadi tidak dapat diubah; muat revisinya sebagai versi baru "
+            "dengan tanggal efektifnya sendiri."
+        )
+
+
+@receiver(pre_save, sender=SopVersion)
+def _freeze_version(sender, instance, **kwargs):
+    _refuse_change_in_use(instance, instance.pk)
+
+
+@receiver(pre_save, sender=SopStep)
+def _freeze_step(sender, instance, **kwargs):
+    _refuse_change_in_use(instance, instance.version_id)
+
+
+@receiver(pre_delete, sender=SopStep)
+def _keep_step(sender, instance, **kwargs):
+    from django.core.exceptions import ValidationError
+
+    from .cycle import Cycle
+
+    if Cycle.objects.filter(sop_version_id=instance.version_id).exists():
+        raise ValidationError("Langkah dari versi SOP yang sudah dipakai siklus tidak dapat dihapus.")

@@ -1,8 +1,11 @@
 """Step 10 and after: filing the database with its archive and bundle, verifying the archive,
 the searchable performance database with amendments, the exports, and the Camat's dashboard."""
 
+import io
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -62,13 +65,22 @@ def filing_page(request, pk):
 def archive_download(request, pk, what):
     cycle = _cycle_for(request, pk)
     _office_only(request, cycle)
-    archive = get_object_or_404(CycleArchive.objects.select_related("file", "bundle"), cycle=cycle)
+    archive = get_object_or_404(CycleArchive.objects.select_related("file", "bundle", "cycle__letter"), cycle=cycle)
     stored = archive.file if what == "zip" else archive.bundle
     if stored is None:
         raise PermissionDenied("Berkas ini tidak ada.")
-    return FileResponse(
-        stored.file.open("rb"), as_attachment=True, filename=stored.original_name, content_type=stored.content_type
-    )
+    # A rahasia letter's scan and disposition sheet go only to those who may read the letter.
+    withheld = filing.withheld_from(archive, request.user)
+    if not withheld:
+        content = stored.file.open("rb")
+    elif what == "zip":
+        content = filing.viewer_zip(archive, withheld)
+    else:
+        try:
+            content = io.BytesIO(filing.viewer_bundle(archive, withheld))
+        except workflow.NotAllowed as exc:
+            raise PermissionDenied(str(exc)) from exc
+    return FileResponse(content, as_attachment=True, filename=stored.original_name, content_type=stored.content_type)
 
 
 @require_GET
@@ -87,8 +99,6 @@ def database(request):
     if filters["sasaran"]:
         records = records.filter(objective__startswith=filters["sasaran"])
     if filters["indikator"]:
-        from django.db.models import Q
-
         records = records.filter(Q(code__icontains=filters["indikator"]) | Q(name__icontains=filters["indikator"]))
     if filters["seksi"]:
         records = records.filter(section=filters["seksi"])
@@ -234,7 +244,12 @@ def audit_trail(request):
     if not permissions.is_admin(request.user, organisation):
         raise PermissionDenied("Jejak audit hanya untuk administrator.")
     cycles = Cycle.objects.filter(organisation=organisation).order_by("-started_at")
-    users = User.objects.filter(positions__organisation=organisation).distinct().order_by("first_name")
+    # The installation-wide superuser acts in every kecamatan: their changes here are listed too.
+    users = (
+        User.objects.filter(Q(positions__organisation=organisation) | Q(is_superuser=True))
+        .distinct()
+        .order_by("first_name")
+    )
     cycle = cycles.filter(pk=int_param(request.GET.get("siklus"))).first()
     user = users.filter(pk=int_param(request.GET.get("pengguna"))).first()
     since = until = None

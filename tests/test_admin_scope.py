@@ -1,0 +1,286 @@
+"""The Django admin obeys the application's rules: an administrator manages only their own
+kecamatan, and nothing the workflow owns changes through any admin page (change, delete, bulk
+action, or a history page's revert), whoever sends the POST."""
+
+import datetime
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from kinerja import dispositions, filing
+from kinerja.models import (
+    Amendment,
+    CompletenessCheck,
+    Cycle,
+    CycleArchive,
+    Disposition,
+    Evidence,
+    Explanation,
+    GroupingReport,
+    Letter,
+    Narrative,
+    Obligation,
+    OfficeFigure,
+    PerformanceRecord,
+    Position,
+    ReceiptConfirmation,
+    ReviewNote,
+    Role,
+    SopStep,
+    SopVersion,
+    StepRun,
+    StoredFile,
+    Submission,
+    SubmissionRow,
+    TransitionLog,
+    User,
+)
+
+from .conftest import MONDAY, advance, open_runs
+from .factories import OrganisationFactory, PositionFactory, SectionFactory
+from .test_analysis_steps import to_step_6
+
+WORKFLOW_OWNED = [
+    Cycle, StepRun, TransitionLog, Letter, Disposition, StoredFile, Obligation, Submission, SubmissionRow,
+    Evidence, ReceiptConfirmation, CompletenessCheck, OfficeFigure, Explanation, Narrative, GroupingReport,
+    ReviewNote, PerformanceRecord, Amendment, CycleArchive, SopVersion, SopStep,
+]  # fmt: skip
+
+
+def snapshot():
+    return {model.__name__: list(model.objects.order_by("pk").values()) for model in WORKFLOW_OWNED}
+
+
+@pytest.fixture
+def filed(klego_data):
+    """A filed cycle (every step, a review return included) with an amendment on one record."""
+    cycle = to_step_6(klego_data)
+    advance(klego_data, cycle, 10)
+    filing.file_database(open_runs(cycle)[0], by=klego_data.kasubag, at=MONDAY)
+    record = PerformanceRecord.objects.filter(cycle=cycle).first()
+    filing.amend(
+        record, by=klego_data.kasubag, field="realisation", new_value=5, reason="Salah ketik", approver="Camat"
+    )
+    return cycle
+
+
+@pytest.fixture
+def superuser(db):
+    return User.objects.create_superuser("super", "super@example.id", "rahasia-uji-123")
+
+
+@pytest.fixture
+def other_admin(db):
+    """The administrator of another kecamatan, with the admin site open to him."""
+    position = PositionFactory(organisation=OrganisationFactory(), role=Role.ADMIN)
+    position.user.is_staff = True
+    position.user.save()
+    return position.user
+
+
+def admin_urls(model, obj):
+    prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+    urls = [
+        ("post", reverse(f"{prefix}_change", args=[obj.pk]), {}),
+        ("post", reverse(f"{prefix}_delete", args=[obj.pk]), {"post": "yes"}),
+        (
+            "post",
+            reverse(f"{prefix}_changelist"),
+            {"action": "delete_selected", "_selected_action": [obj.pk], "post": "yes"},
+        ),
+    ]
+    if hasattr(model, "history"):
+        for version in obj.history.order_by("history_id")[:3]:  # the oldest versions differ the most
+            url = reverse(f"{prefix}_simple_history", args=[obj.pk, version.history_id])
+            urls.append(("post", url, {}))
+            urls.append(("get", url, None))
+    return urls
+
+
+@pytest.mark.parametrize("who", ["admin", "superuser"])
+def test_no_admin_page_changes_what_the_workflow_owns(client, klego_data, filed, superuser, who):
+    """Every admin URL of every registered model, POSTed by the kecamatan's administrator and by
+    the superuser: the cycle, its runs, its letter, its uploads, the filed database, the amendment
+    and the archive stay exactly as they were (a history page's revert used to rewrite them), and
+    no admin page answers with a server error."""
+    client.force_login(klego_data.admin if who == "admin" else superuser)
+    client.raise_request_exception = False
+    before = snapshot()
+    assert before["Amendment"] and before["CycleArchive"] and before["Disposition"]
+    tried, errors = 0, []
+    for model, model_admin in admin.site._registry.items():
+        if model._meta.app_label != "kinerja":
+            continue
+        for obj in list(model_admin.get_queryset(_request_for(klego_data.admin if who == "admin" else superuser)))[:2]:
+            for method, url, data in admin_urls(model, obj):
+                response = getattr(client, method)(url, data) if data is not None else client.get(url)
+                tried += 1
+                if response.status_code >= 500:
+                    errors.append(f"{method.upper()} {url}: {response.status_code}")
+    assert tried > 150, tried  # the sweep reached every model
+    assert not errors, "\n".join(errors)
+    after = snapshot()
+    changed = [name for name in before if before[name] != after[name]]
+    assert not changed, f"changed through the admin: {changed}"
+    filed.refresh_from_db()
+    assert filed.status == Cycle.Status.DONE
+
+
+def _request_for(user):
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/admin/")
+    request.user = user
+    return request
+
+
+def test_reverting_a_filed_cycle_from_its_history_page_is_refused(client, klego_data, filed):
+    client.force_login(klego_data.admin)
+    first = filed.history.order_by("history_id").first()
+    assert first.status == Cycle.Status.RUNNING
+    url = reverse("admin:kinerja_cycle_simple_history", args=[filed.pk, first.history_id])
+    assert client.get(url).status_code == 200  # an old version can be read
+    assert client.post(url, {}).status_code == 403
+    filed.refresh_from_db()
+    assert filed.status == Cycle.Status.DONE
+
+
+def test_an_approved_amendment_cannot_be_rewritten_from_its_history_page(client, klego_data, filed, superuser):
+    amendment = Amendment.objects.get()
+    client.force_login(superuser)
+    url = reverse("admin:kinerja_amendment_simple_history", args=[amendment.pk, amendment.history.get().history_id])
+    response = client.post(url, {"new_value": "99", "reason": "diubah", "approver": "siapa saja"})
+    assert response.status_code == 403
+    amendment.refresh_from_db()
+    assert (amendment.new_value, amendment.reason, amendment.approver) == (5, "Salah ketik", "Camat")
+
+
+def test_the_demo_administrator_is_not_an_installation_wide_superuser(klego):
+    assert klego.admin.is_staff and not klego.admin.is_superuser
+
+
+def test_another_kecamatans_administrator_sees_none_of_klegos_records_in_the_admin(client, klego, other_admin):
+    secret = dispositions.register_letter(
+        organisation=klego.org, by=klego.kasubag, number="R/9/2026", date=MONDAY.date(), sender="Inspektorat",
+        subject="Pemeriksaan khusus", nature="rahasia", received_date=MONDAY.date(),
+    )  # fmt: skip
+    client.force_login(other_admin)
+    assert client.get(reverse("admin:index")).status_code == 200
+    for name in ("letter", "position", "user", "section", "indicator", "cycle"):
+        page = client.get(reverse(f"admin:kinerja_{name}_changelist")).content.decode()
+        assert "Klego" not in page and "R/9/2026" not in page, name
+    for name, obj in (("letter", secret), ("organisation", klego.org), ("user", klego.camat)):
+        response = client.get(reverse(f"admin:kinerja_{name}_change", args=[obj.pk]))
+        assert response.status_code == 302 and response.url == reverse("admin:index"), name  # "does not exist"
+        history = client.get(reverse(f"admin:kinerja_{name}_history", args=[obj.pk]))
+        assert history.status_code in (403, 404), name
+
+
+def test_another_kecamatans_administrator_cannot_make_himself_kepala_of_klego(client, klego, other_admin):
+    client.force_login(other_admin)
+    add = reverse("admin:kinerja_position_add")
+    fields = client.get(add).context["adminform"].form.fields
+    assert klego.org not in fields["organisation"].queryset  # neither offered as a choice
+    assert klego.camat not in fields["user"].queryset and klego.sections["pem"] not in fields["section"].queryset
+    response = client.post(
+        add,
+        {
+            "user": other_admin.pk, "organisation": klego.org.pk, "role": Role.KEPALA, "title": "Camat Klego",
+            "start_date": "02-01-2026",
+        },
+    )  # fmt: skip
+    assert response.status_code == 200 and "organisation" in response.context["adminform"].form.errors
+    assert not Position.objects.filter(user=other_admin, organisation=klego.org).exists()
+
+
+def test_an_administrator_cannot_grant_superuser_rights(client, klego):
+    staff = PositionFactory(organisation=klego.org, role=Role.STAF, section=klego.sections["pem"]).user
+    client.force_login(klego.admin)
+    url = reverse("admin:kinerja_user_change", args=[staff.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    assert "is_superuser" not in form.fields and "user_permissions" not in form.fields
+    data = {
+        "username": staff.username, "first_name": "Baru", "last_name": "", "email": staff.email, "nip": "",
+        "is_active": "on", "is_staff": "on", "is_superuser": "on", "last_login_0": "", "last_login_1": "",
+        "date_joined_0": "02-01-2025", "date_joined_1": "08:00:00",
+        "positions-TOTAL_FORMS": "0", "positions-INITIAL_FORMS": "0",
+    }  # fmt: skip
+    client.post(url, data)
+    staff.refresh_from_db()
+    assert not staff.is_superuser
+
+
+def test_an_administrator_cannot_change_a_user_who_also_serves_another_kecamatan(client, klego):
+    elsewhere = OrganisationFactory()
+    shared = PositionFactory(organisation=klego.org, role=Role.STAF, section=klego.sections["pem"]).user
+    PositionFactory(user=shared, organisation=elsewhere, role=Role.KASUBAG)
+    client.force_login(klego.admin)
+    page = client.get(reverse("admin:kinerja_user_change", args=[shared.pk]))
+    assert page.status_code == 200 and not page.context["has_change_permission"]  # read only
+    response = client.post(
+        reverse("admin:auth_user_password_change", args=[shared.pk]),
+        {"password1": "kata-sandi-baru-99", "password2": "kata-sandi-baru-99"},
+    )
+    assert response.status_code == 403
+    shared.refresh_from_db()
+    assert shared.check_password("rahasia-uji-123")
+
+
+def test_an_administrator_whose_position_ended_loses_the_admin_site(client, klego):
+    position = Position.objects.get(user=klego.admin, role=Role.ADMIN)
+    position.end_date = datetime.date(2025, 12, 31)
+    position.save()
+    client.force_login(klego.admin)
+    response = client.get(reverse("admin:kinerja_indicator_changelist"))
+    assert response.status_code in (302, 403)
+
+
+def test_an_sop_version_that_cycles_run_on_is_read_only(client, klego_data, filed):
+    version = filed.sop_version
+    step = version.steps.get(number=7)
+    client.force_login(klego_data.admin)
+    url = reverse("admin:kinerja_sopstep_change", args=[step.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and not page.context["has_change_permission"]
+    client.post(url, {"next_steps": '{"selesai": 99}', "number": "7"})
+    step.refresh_from_db()
+    assert step.next_steps == {"selesai": 8}
+    version_url = reverse("admin:kinerja_sopversion_change", args=[version.pk])
+    assert not client.get(version_url).context["has_change_permission"]
+
+
+def test_an_sop_version_in_use_refuses_changes_from_code_too(klego_data, filed):
+    from django.core.exceptions import ValidationError
+
+    step = filed.sop_version.steps.get(number=7)
+    step.next_steps = {"selesai": 99}
+    with pytest.raises(ValidationError, match="versi baru"):
+        step.save()
+    version = filed.sop_version
+    version.name = "Diubah"
+    with pytest.raises(ValidationError, match="versi baru"):
+        version.save()
+
+
+def test_an_unused_sop_version_can_still_be_corrected(klego):
+    version = SopVersion.objects.get()
+    step = version.steps.get(number=7)
+    step.short_name = "Kelompokkan data"
+    step.save()  # no cycle runs on it yet
+    assert SopStep.objects.get(pk=step.pk).short_name == "Kelompokkan data"
+
+
+def test_an_administrator_manages_his_own_kecamatans_master_data(client, klego):
+    section = SectionFactory(organisation=klego.org, code="baru", name="Seksi Baru")
+    client.force_login(klego.admin)
+    url = reverse("admin:kinerja_section_change", args=[section.pk])
+    response = client.post(
+        url, {"organisation": klego.org.pk, "code": "baru", "name": "Seksi Baru Sekali", "kind": "seksi", "order": 9,
+              "active": "on"}
+    )  # fmt: skip
+    assert response.status_code == 302
+    section.refresh_from_db()
+    assert section.name == "Seksi Baru Sekali"
