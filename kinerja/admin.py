@@ -55,10 +55,6 @@ from .models import (
     WorkSchedule,
 )
 
-admin.site.site_header = "Administrasi Sistem Kinerja Kecamatan"
-admin.site.site_title = "Sistem Kinerja"
-admin.site.index_title = "Data induk dan pengaturan"
-
 # How each model reaches the organisation that owns it ("" for the organisation itself). A model
 # missing here belongs to the whole installation: every administrator reads it, only the
 # superuser changes it.

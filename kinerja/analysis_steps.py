@@ -8,6 +8,7 @@ import datetime
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.utils import timezone
 
 from . import permissions, results, workflow
@@ -48,38 +49,44 @@ def _editable_run(cycle: Cycle, by: User, numbers=(6,)) -> StepRun:
 
 def set_office_figure(*, cycle: Cycle, indicator: Indicator, quarter: int, value, by: User, source: str = "") -> None:
     """The office's own figure of an indicator for a quarter (empty removes it)."""
-    _editable_run(cycle, by)
     if indicator.organisation_id != cycle.organisation_id or quarter not in (1, 2, 3, 4):
         raise WorkflowError("Indikator atau triwulan tidak sah untuk siklus ini.")
-    figure = OfficeFigure.objects.filter(cycle=cycle, indicator=indicator, quarter=quarter).first()
-    if value is None:
-        if figure is not None:
-            figure._history_user = by
-            figure.delete()
-        return
-    figure = figure or OfficeFigure(cycle=cycle, indicator=indicator, quarter=quarter)
-    figure.value = value
-    figure.source = (source or "isian Kasubag")[:200]
-    figure.entered_by = by
-    figure.entered_at = timezone.now()
-    figure._history_user = by
-    figure.save()
+    # Read then write under the cycle's lock: two first saves at once (autosave and the button)
+    # must not both insert.
+    with transaction.atomic():
+        workflow.lock_cycle(cycle.pk)
+        _editable_run(cycle, by)
+        figure = OfficeFigure.objects.filter(cycle=cycle, indicator=indicator, quarter=quarter).first()
+        if value is None:
+            if figure is not None:
+                figure._history_user = by
+                figure.delete()
+            return
+        figure = figure or OfficeFigure(cycle=cycle, indicator=indicator, quarter=quarter)
+        figure.value = value
+        figure.source = (source or "isian Kasubag")[:200]
+        figure.entered_by = by
+        figure.entered_at = timezone.now()
+        figure._history_user = by
+        figure.save()
 
 
 def explain(*, cycle: Cycle, key: str, text: str, by: User) -> Explanation:
     """Explain why a reconciliation difference may stand."""
-    _editable_run(cycle, by)
     text = (text or "").strip()
     if not text:
         raise WorkflowError("Tuliskan penjelasan selisihnya (sumber mana yang benar dan mengapa).")
-    if key not in {d.key for d in results.differences(cycle)}:
-        raise WorkflowError("Selisih ini sudah tidak ada (angkanya sudah sama); tidak perlu dijelaskan.")
-    explanation = Explanation.objects.filter(cycle=cycle, key=key).first() or Explanation(cycle=cycle, key=key)
-    explanation.text = text[:4000]
-    explanation.explained_by = by
-    explanation.explained_at = timezone.now()
-    explanation._history_user = by
-    explanation.save()
+    with transaction.atomic():
+        workflow.lock_cycle(cycle.pk)
+        _editable_run(cycle, by)
+        if key not in {d.key for d in results.differences(cycle)}:
+            raise WorkflowError("Selisih ini sudah tidak ada (angkanya sudah sama); tidak perlu dijelaskan.")
+        explanation = Explanation.objects.filter(cycle=cycle, key=key).first() or Explanation(cycle=cycle, key=key)
+        explanation.text = text[:4000]
+        explanation.explained_by = by
+        explanation.explained_at = timezone.now()
+        explanation._history_user = by
+        explanation.save()
     return explanation
 
 
@@ -87,18 +94,20 @@ def save_narrative(
     *, cycle: Cycle, by: User, indicator: Indicator | None = None, objective: StrategicObjective | None = None, **fields
 ) -> Narrative:
     """Save the narrative of an indicator or an objective as typed (drafts included)."""
-    _editable_run(cycle, by, numbers=(6, 7))
     if (indicator is None) == (objective is None):
         raise WorkflowError("Narasi ditulis untuk satu indikator atau satu sasaran.")
     lookup = {"indicator": indicator} if indicator else {"objective": objective}
-    narrative = Narrative.objects.filter(cycle=cycle, **lookup).first() or Narrative(cycle=cycle, **lookup)
-    for name in NARRATIVE_FIELDS:
-        if name in fields and fields[name] is not None:
-            setattr(narrative, name, str(fields[name])[:20000])
-    narrative.updated_by = by
-    narrative.updated_at = timezone.now()
-    narrative._history_user = by
-    narrative.save()
+    with transaction.atomic():
+        workflow.lock_cycle(cycle.pk)
+        _editable_run(cycle, by, numbers=(6, 7))
+        narrative = Narrative.objects.filter(cycle=cycle, **lookup).first() or Narrative(cycle=cycle, **lookup)
+        for name in NARRATIVE_FIELDS:
+            if name in fields and fields[name] is not None:
+                setattr(narrative, name, str(fields[name])[:20000])
+        narrative.updated_by = by
+        narrative.updated_at = timezone.now()
+        narrative._history_user = by
+        narrative.save()
     return narrative
 
 
@@ -130,9 +139,17 @@ def make_grouping(run: StepRun, *, by: User, groupings: list[str], at: datetime.
         raise WorkflowError("Pilih setidaknya satu pengelompokan.")
     workflow.expect_step(run, 7, "Laporan pengelompokan")
     workflow.check_can_act(run, by, at)
-    report = GroupingReport(run=run, groupings=chosen, created_by=by, created_at=at or timezone.now())
-    report._history_user = by
-    report.save()
+    with transaction.atomic():
+        workflow.lock_cycle(run.cycle_id)  # twenty clicks at once make one report for the round
+        run = StepRun.objects.select_related("step").get(pk=run.pk)
+        if run.closed_at is not None:
+            raise workflow.AlreadyDone("Langkah 7 putaran ini sudah selesai.")
+        report = GroupingReport.objects.filter(run=run).first()
+        if report is not None and report.groupings == chosen:
+            return report  # the same report again: already recorded
+        report = GroupingReport(run=run, groupings=chosen, created_by=by, created_at=at or timezone.now())
+        report._history_user = by
+        report.save()
     return report
 
 

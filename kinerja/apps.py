@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class KinerjaConfig(AppConfig):
@@ -35,3 +36,10 @@ class KinerjaConfig(AppConfig):
         for model in (TOTPDevice, StaticDevice):
             post_save.connect(sync_second_factor, sender=model, dispatch_uid=f"second-factor-save-{model.__name__}")
             post_delete.connect(sync_second_factor, sender=model, dispatch_uid=f"second-factor-delete-{model.__name__}")
+
+
+class KinerjaAdminConfig(admin_apps.AdminConfig):
+    """The Django admin with the application's own site (kinerja.admin_site)."""
+
+    default = False
+    default_site = "kinerja.admin_site.KinerjaAdminSite"

@@ -445,19 +445,23 @@ def amend(record: PerformanceRecord, *, by: User, field: str, new_value, reason:
         raise WorkflowError("Pilih isian yang dikoreksi: target, realisasi, atau capaian.")
     if not (reason or "").strip() or not (approver or "").strip():
         raise WorkflowError("Amandemen wajib berisi alasan dan nama pejabat yang menyetujui.")
-    previous = record.amendments.filter(field=field).order_by("-created_at").first()
-    amendment = Amendment(
-        record=record,
-        field=field,
-        old_value=previous.new_value if previous else getattr(record, field),
-        new_value=new_value,
-        reason=reason.strip(),
-        approver=approver.strip()[:200],
-        created_by=by,
-        created_at=timezone.now(),
-    )
-    amendment._history_user = by
-    amendment.save()
+    with transaction.atomic():
+        # Under the cycle's lock, so that each of several amendments at once records the value
+        # the one before it left (not all the same old value).
+        workflow.lock_cycle(record.cycle_id)
+        previous = record.amendments.filter(field=field).order_by("-created_at", "-pk").first()
+        amendment = Amendment(
+            record=record,
+            field=field,
+            old_value=previous.new_value if previous else getattr(record, field),
+            new_value=new_value,
+            reason=reason.strip(),
+            approver=approver.strip()[:200],
+            created_by=by,
+            created_at=timezone.now(),
+        )
+        amendment._history_user = by
+        amendment.save()
     return amendment
 
 

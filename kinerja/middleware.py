@@ -34,8 +34,9 @@ class SecurityHeadersMiddleware:
         return response
 
 
-# Pages a signed-in user reaches before the second factor: sign-in, sign-out, the 2FA pages.
-OPEN_PREFIXES = ("/akun/", "/healthz", "/static/")
+# Pages a signed-in user reaches before the second factor: sign-in, sign-out, the 2FA pages (and
+# the health check and static files). Nothing else: not the account or password pages.
+OPEN_PREFIXES = ("/akun/masuk/", "/akun/keluar/", "/akun/2fa/", "/healthz", "/static/")
 
 
 class NullCharacterMiddleware:

@@ -4,6 +4,7 @@ address, lock further attempts for a cool-off period (not for ever, and not by a
 from __future__ import annotations
 
 import datetime
+import ipaddress
 
 from django.conf import settings
 from django.utils import timezone
@@ -13,10 +14,21 @@ from .models import LoginAttempt
 
 def client_address(request) -> str | None:
     """The client's address: behind our nginx (BEHIND_PROXY=1) the X-Real-IP it sets, since every
-    request then comes from 127.0.0.1; otherwise the connection's address."""
-    if getattr(settings, "BEHIND_PROXY", False) and request.META.get("HTTP_X_REAL_IP"):
-        return request.META["HTTP_X_REAL_IP"].strip()[:45] or None
-    return request.META.get("REMOTE_ADDR") or None
+    request then comes from 127.0.0.1; otherwise the connection's address. A header that is not
+    an IP address (nginx never sends one; a client reaching the server directly might) is ignored
+    in favour of the connection's address."""
+    if getattr(settings, "BEHIND_PROXY", False):
+        forwarded = _ip(request.META.get("HTTP_X_REAL_IP"))
+        if forwarded:
+            return forwarded
+    return _ip(request.META.get("REMOTE_ADDR"))
+
+
+def _ip(value) -> str | None:
+    try:
+        return str(ipaddress.ip_address(str(value or "").strip()))
+    except ValueError:
+        return None
 
 
 def _since() -> datetime.datetime:

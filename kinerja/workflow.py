@@ -8,6 +8,7 @@ from the SOP version's data (SopStep.next_steps), never from code here.
 from __future__ import annotations
 
 import datetime
+import logging
 import statistics
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -22,6 +23,8 @@ from . import permissions
 from .calendar import WorkCalendar
 from .models import Cycle, Letter, Organisation, Section, SopStep, SopVersion, StepRun, TransitionLog, User
 from .models.organisation import SECTION_ROLES
+
+logger = logging.getLogger(__name__)
 
 
 class WorkflowError(Exception):
@@ -441,7 +444,9 @@ def _log(cycle, run, by, now, action, from_step, opened, outcome, note) -> None:
 
 def notify_overdue(now: datetime.datetime | None = None) -> list[StepRun]:
     """Mark every open, overdue run of a running cycle and e-mail its assignees and their
-    superior, once per run: a second call sends nothing for the same run."""
+    superior, once per run: a second call sends nothing for the same run. A message that cannot
+    be sent leaves its run unmarked (logged; the next call tries it again) and never stops the
+    others."""
     from django.conf import settings
 
     now = _now(now)
@@ -450,36 +455,50 @@ def notify_overdue(now: datetime.datetime | None = None) -> list[StepRun]:
         closed_at__isnull=True, overdue_notified_at__isnull=True, due_at__lt=now, cycle__status=Cycle.Status.RUNNING
     ).select_related("cycle__organisation", "step", "section")
     for candidate in candidates:
-        with transaction.atomic():
-            run = (
-                StepRun.objects.select_for_update(of=("self",))
-                .select_related("step", "section", "cycle__organisation")
-                .get(pk=candidate.pk)
-            )
-            if run.overdue_notified_at is not None or run.closed_at is not None:
-                continue
-            organisation = run.cycle.organisation
-            assignees = permissions.holders(organisation, run.step.actor_role, run.section)
-            bosses = permissions.superiors(organisation, run.step.actor_role, run.section)
-            recipients = sorted({u.email for u in [*assignees, *bosses] if u.email})
-            run.overdue_notified_at = now
-            run.save(update_fields=["overdue_notified_at"])
-            if recipients:
-                local_due = timezone.localtime(run.due_at)
-                where = f" ({run.section})" if run.section_id else ""
-                send_mail(
-                    subject=f"[Kinerja] Terlambat: langkah {run.step.number} {run.step.short_name}{where}",
-                    message=(
-                        f'Langkah {run.step.number} "{run.step.short_name}"{where} pada siklus '
-                        f"{run.cycle.period_label} melewati batas waktu {local_due:%d-%m-%Y %H:%M}.\n"
-                        f"Mohon segera diselesaikan dan isi alasan keterlambatan.\n\n"
-                        f"{settings.SITE_URL}/siklus/{run.cycle_id}/"
-                    ),
-                    from_email=None,
-                    recipient_list=recipients,
+        try:
+            with transaction.atomic():
+                run = (
+                    StepRun.objects.select_for_update(of=("self",))
+                    .select_related("step", "section", "cycle__organisation")
+                    .get(pk=candidate.pk)
                 )
-            marked.append(run)
+                if run.overdue_notified_at is not None or run.closed_at is not None:
+                    continue
+                organisation = run.cycle.organisation
+                assignees = permissions.holders(organisation, run.step.actor_role, run.section)
+                bosses = permissions.superiors(organisation, run.step.actor_role, run.section)
+                recipients = sorted({u.email for u in [*assignees, *bosses] if u.email})
+                run.overdue_notified_at = now
+                run.save(update_fields=["overdue_notified_at"])
+                if recipients:  # a failure here undoes the mark above
+                    local_due = timezone.localtime(run.due_at)
+                    where = f" ({one_line(str(run.section))})" if run.section_id else ""
+                    step_name = one_line(run.step.short_name)
+                    send_mail(
+                        subject=f"[Kinerja] Terlambat: langkah {run.step.number} {step_name}{where}",
+                        message=(
+                            f'Langkah {run.step.number} "{step_name}"{where} pada siklus '
+                            f"{run.cycle.period_label} melewati batas waktu {local_due:%d-%m-%Y %H:%M}.\n"
+                            f"Mohon segera diselesaikan dan isi alasan keterlambatan.\n\n"
+                            f"{settings.SITE_URL}/siklus/{run.cycle_id}/"
+                        ),
+                        from_email=None,
+                        recipient_list=recipients,
+                    )
+        except Exception:  # an SMTP failure, a refused header: this run waits for the next call
+            logger.exception(
+                "Pemberitahuan keterlambatan langkah %s (siklus %s) gagal dikirim; dicoba lagi pada jalan berikutnya.",
+                candidate.step.number,
+                candidate.cycle_id,
+            )
+            continue
+        marked.append(run)
     return marked
+
+
+def one_line(text: str) -> str:
+    """Text for a mail header: line breaks and runs of white space folded into one space."""
+    return " ".join(str(text).split())
 
 
 # Statistics ----------------------------------------------------------------------------------

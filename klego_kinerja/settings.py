@@ -73,7 +73,7 @@ ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEB
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "kinerja.apps.KinerjaAdminConfig",  # django.contrib.admin, signing in through the application
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -240,3 +240,68 @@ def test_a_nul_character_in_a_query_or_form_is_refused_before_any_view(client, k
     url = reverse("kinerja:narrative_save", args=[world["cycle"].pk])
     assert client.post(url, {"analysis": "x\x00"}).status_code == 400
     assert client.get(reverse("kinerja:database"), {"seksi": "Seksi Pemerintahan"}).status_code == 200
+
+
+# The Django admin ------------------------------------------------------------------------------
+
+
+def admin_urls(world):
+    """Every page of the admin for one object of every registered model of the application: the
+    list, add, change, delete, history and one history version."""
+    from django.contrib import admin
+
+    for model in admin.site._registry:
+        prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        yield f"{prefix}_changelist", reverse(f"{prefix}_changelist")
+        yield f"{prefix}_add", reverse(f"{prefix}_add")
+        obj = model._default_manager.order_by("pk").first()
+        if obj is None:
+            continue
+        for page in ("change", "delete", "history"):
+            yield f"{prefix}_{page}", reverse(f"{prefix}_{page}", args=[obj.pk])
+        if hasattr(obj, "history") and obj.history.exists():
+            version = obj.history.order_by("history_id").first().history_id
+            yield f"{prefix}_simple_history", reverse(f"{prefix}_simple_history", args=[obj.pk, version])
+
+
+def test_only_administrators_reach_any_admin_page_by_get_or_post(client, klego_data, world):
+    """Anonymous visitors go to the sign-in page; office staff and section staff (signed in) are
+    refused on every admin page, GET and POST alike; the administrator reaches the index."""
+    users = {
+        "camat": klego_data.camat, "sekcam": klego_data.sekcam, "kasubag": klego_data.kasubag,
+        "staf_own": klego_data.staf_pem, "outsider": world["outsider"],
+    }  # fmt: skip
+    wrong, count = [], 0
+    for name, url in admin_urls(world):
+        for role in ["anonymous", *users]:
+            client.logout()
+            if role != "anonymous":
+                client.force_login(users[role])
+            for method in ("get", "post"):
+                response = getattr(client, method)(url, {"post": "yes"} if method == "post" else None)
+                count += 1
+                target = reverse("login") if role == "anonymous" else reverse("admin:login")
+                if response.status_code != 302 or not response.url.startswith(target):
+                    wrong.append(f"{method.upper()} {name} as {role}: {response.status_code}")
+    assert count > 500, count
+    assert not wrong, "\n".join(wrong[:40])
+    client.force_login(klego_data.camat)
+    assert client.get(reverse("admin:login"), follow=True).status_code == 403  # and no way round it
+    client.force_login(klego_data.admin)
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_no_admin_page_fails_on_junk_parameters_or_forms(client, klego_data, world):
+    from kinerja.models import User
+
+    superuser = User.objects.create_superuser("super", "super@example.id", "rahasia-uji-123")
+    client.raise_request_exception = False
+    failures = []
+    for user in (klego_data.admin, superuser):
+        client.force_login(user)
+        for name, url in admin_urls(world):
+            for method, data in (("get", JUNK), ("get", JUNK_HUGE), ("post", JUNK_FORM), ("post", JUNK_FORM_HUGE)):
+                response = getattr(client, method)(url, data)
+                if response.status_code >= 500:
+                    failures.append(f"{method.upper()} {name} as {user.username}: {response.status_code}")
+    assert not failures, "\n".join(failures)

@@ -87,3 +87,49 @@ def test_step_statistics_give_median_and_worst_against_target(klego):
     assert row.worst_minutes == 90
     assert row.late_count == 2
     assert row.median_ratio == pytest.approx(40 / 30)
+
+
+def test_a_section_name_with_a_line_break_neither_stops_the_notices_nor_breaks_a_header(klego):
+    """A name saved with a newline (before names were validated) made send_mail refuse the header
+    (BadHeaderError); the loop died there, and so did every later cron run."""
+    from kinerja.models import Section
+
+    Section.objects.filter(pk=klego.sections["pem"].pk).update(name="Seksi\nPemerintahan")
+    cycle = start(klego)
+    advance(klego, cycle, 2)
+    marked = workflow.notify_overdue(at("2026-11-30", "09:00"))
+    assert len(marked) == 5 and len(mail.outbox) == 5
+    subjects = [m.subject for m in mail.outbox]
+    assert "[Kinerja] Terlambat: langkah 2 Menghimpun data kinerja seksi (Seksi Pemerintahan)" in subjects, subjects
+    assert all("\n" not in subject for subject in subjects)
+
+
+def test_a_message_that_cannot_be_sent_is_logged_and_tried_again_next_time(klego, monkeypatch, caplog):
+    from django.core.mail import send_mail as real_send_mail
+
+    cycle = start(klego)
+    advance(klego, cycle, 2)
+    calls = []
+
+    def flaky(**kwargs):
+        calls.append(kwargs["subject"])
+        if len(calls) == 2:
+            raise OSError("SMTP tidak menjawab")
+        return real_send_mail(**kwargs)
+
+    monkeypatch.setattr(workflow, "send_mail", flaky)
+    first = workflow.notify_overdue(at("2026-11-30", "09:00"))
+    assert len(first) == 4 and len(mail.outbox) == 4  # the other four went out
+    assert "gagal dikirim; dicoba lagi" in caplog.text
+    second = workflow.notify_overdue(at("2026-11-30", "09:15"))
+    assert len(second) == 1 and len(mail.outbox) == 5  # the failed one, and only it
+    assert workflow.notify_overdue(at("2026-11-30", "09:30")) == []
+
+
+def test_names_with_line_breaks_are_refused_by_the_admin_forms(klego):
+    from django.core.exceptions import ValidationError
+
+    section = klego.sections["pem"]
+    section.name = "Seksi\r\nPemerintahan"
+    with pytest.raises(ValidationError, match="satu baris"):
+        section.full_clean()

@@ -112,3 +112,25 @@ def test_narrative_changes_are_shown_since_the_return(klego_data, cycle):
     assert Narrative.objects.count() == 1
     changes = review.changes_since(cycle, review.last_return(cycle))
     assert [(c.code, c.field, c.after) for c in changes] == [("PEM-01", "Narasi", "Semua desa tepat waktu")]
+
+
+@pytest.mark.parametrize("quarter", ["²", "9" * 5000, "١", "1_0", "5"])
+def test_a_note_quarter_that_is_not_i_to_iv_is_refused_with_a_sentence(client, klego_data, cycle, quarter):
+    client.force_login(klego_data.sekcam)
+    response = client.post(
+        reverse("kinerja:review", args=[cycle.pk]),
+        {"outcome": "revisi", "note-0-text": "Periksa", "note-0-quarter": quarter},
+        follow=True,
+    )
+    assert response.status_code == 200 and "triwulan harus I, II, III atau IV" in response.content.decode()
+    assert open_runs(cycle)[0].step.number == 8  # nothing moved
+
+
+@pytest.mark.parametrize("username", ["camat", "kasubag"])
+def test_a_review_post_by_someone_else_is_refused_before_the_form_is_read(client, klego_data, cycle, username):
+    client.force_login(klego_data.users[username])
+    response = client.post(
+        reverse("kinerja:review", args=[cycle.pk]), {"outcome": "disetujui", "note-0-quarter": "²"}, follow=True
+    )
+    assert response.status_code == 200 and "diperiksa oleh Sekretaris Kecamatan" in response.content.decode()
+    assert open_runs(cycle)[0].step.number == 8

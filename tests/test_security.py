@@ -172,3 +172,47 @@ def test_behind_the_proxy_the_real_client_address_is_counted(client, klego, sett
         HTTP_X_REAL_IP="10.8.8.8",
     )
     assert other.status_code == 302
+
+
+def test_the_admin_sign_in_page_checks_no_password_and_leads_to_the_throttled_one(client, klego):
+    """/admin/login/ used to check passwords without the throttle: 30 guesses stored nothing and a
+    locked account still signed in there. Now it checks none and sends the visitor to /akun/masuk/."""
+    url = reverse("admin:login")
+    for _ in range(30):
+        response = client.post(url, {"username": "admin", "password": "tebakan"}, REMOTE_ADDR="10.0.0.7")
+        assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    assert "_auth_user_id" not in client.session
+    for _ in range(settings.LOGIN_FAILURES_PER_ACCOUNT):
+        login(client, "admin", "salah")
+    assert LoginAttempt.objects.filter(username="admin").count() == settings.LOGIN_FAILURES_PER_ACCOUNT
+    client.post(url, {"username": "admin", "password": demo.demo_password("admin")})
+    assert "_auth_user_id" not in client.session  # locked at /akun/masuk/, locked everywhere
+    assert "Terlalu banyak percobaan" in login(client, "admin").content.decode()
+
+
+def test_the_admin_site_sends_an_anonymous_visitor_to_the_one_sign_in_page(client, klego):
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    follow = client.get(response.url)
+    assert follow.status_code == 302 and follow.url == f"{reverse('login')}?next=%2Fadmin%2F"
+
+
+def test_the_admin_site_refuses_a_signed_in_user_who_administers_nothing(client, klego):
+    client.force_login(klego.kasubag)
+    response = client.get(reverse("admin:index"), follow=True)
+    assert response.status_code == 403
+    client.force_login(klego.admin)
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_a_malformed_forwarded_address_falls_back_to_the_connections(client, klego, settings):
+    settings.BEHIND_PROXY = True
+    for header in ("bukan-alamat", "1.2.3.4, 5.6.7.8", "999.1.1.1", "x" * 500):
+        response = client.post(
+            reverse("login"), {"username": "camat", "password": "salah"}, REMOTE_ADDR="10.0.0.9", HTTP_X_REAL_IP=header
+        )
+        assert response.status_code == 200
+    assert set(LoginAttempt.objects.values_list("address", flat=True)) == {"10.0.0.9"}
+    client.post(reverse("login"), {"username": "sekcam", "password": "salah"}, REMOTE_ADDR="10.0.0.9",
+                HTTP_X_REAL_IP="192.0.2.44")  # fmt: skip
+    assert LoginAttempt.objects.filter(username="sekcam").get().address == "192.0.2.44"

@@ -106,3 +106,23 @@ def test_the_users_second_factor_flag_follows_their_devices(klego):
     twofactor.disable(user)
     user.refresh_from_db()
     assert not user.second_factor and not twofactor.has_device(user)
+
+
+@pytest.mark.parametrize("url_name", ["password_change", "password_change_done"])
+def test_the_password_cannot_be_changed_with_the_first_factor_only(client, klego, settings, url_name):
+    """A stolen password alone must not be enough to change it: the account pages wait for the
+    second factor like every other page (only sign-in, sign-out and the 2FA pages do not)."""
+    settings.TWO_FACTOR_ENFORCED = True
+    TOTPDevice.objects.create(user=klego.camat, name="aplikasi autentikator", confirmed=True)
+    sign_in(client, "camat")
+    response = client.get(reverse(url_name))
+    assert response.status_code == 302 and response.url.startswith(reverse("two_factor_verify"))
+    client.post(
+        reverse("password_change"),
+        {"old_password": demo.demo_password("camat"), "new_password1": "Pencuri-2026-baru", "new_password2":
+         "Pencuri-2026-baru"},
+    )  # fmt: skip
+    klego.camat.refresh_from_db()
+    assert klego.camat.check_password(demo.demo_password("camat"))
+    assert client.get(reverse("logout")).status_code == 405  # sign-out stays open (by POST)
+    assert client.get(reverse("two_factor_verify")).status_code == 200

@@ -21,27 +21,29 @@ pytestmark = [
 ]
 
 
-def race(action) -> list[str]:
-    """Run `action` in two threads with their own connections at the same moment; "ok" for each
-    success, the refusal's message otherwise."""
-    barrier = threading.Barrier(2)
+def race(action, count: int = 2) -> list[str]:
+    """Run `action` in `count` threads with their own connections at the same moment; "ok" for
+    each success, the refusal's message otherwise, "error: …" for anything else (a server error)."""
+    barrier = threading.Barrier(count)
     results = []
 
-    def attempt():
+    def attempt(number):
         try:
-            barrier.wait(timeout=10)
-            action()
+            barrier.wait(timeout=20)
+            action(number)
             results.append("ok")
         except workflow.WorkflowError as exc:
             results.append(str(exc))
+        except Exception as exc:  # what a view would have answered with a 500
+            results.append(f"error: {exc!r}")
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=attempt) for _ in range(2)]
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=30)
+        thread.join(timeout=60)
     return results
 
 
@@ -50,7 +52,7 @@ def test_two_simultaneous_completions_of_one_step_give_one_success(klego):
     cycle = start(klego)
     advance(klego, cycle, 6)
     (run,) = open_runs(cycle)  # step 6, the Kasubag's
-    results = race(lambda: workflow.complete_step(StepRun.objects.get(pk=run.pk), by=klego.kasubag, at=MONDAY))
+    results = race(lambda _n: workflow.complete_step(StepRun.objects.get(pk=run.pk), by=klego.kasubag, at=MONDAY))
     assert len(results) == 2
     assert results.count("ok") == 1
     (refusal,) = [r for r in results if r != "ok"]
@@ -67,7 +69,93 @@ def test_two_simultaneous_receipt_confirmations_record_one(klego):
     cycle = start(klego)
     advance(klego, cycle, 4)
     (run,) = open_runs(cycle)
-    results = race(lambda: submissions.confirm_receipt(StepRun.objects.get(pk=run.pk), by=klego.kasubag, at=MONDAY))
+    results = race(lambda _n: submissions.confirm_receipt(StepRun.objects.get(pk=run.pk), by=klego.kasubag, at=MONDAY))
     assert sorted(r == "ok" for r in results) == [False, True], results
     assert ReceiptConfirmation.objects.filter(run_id=run.pk).count() == 1
     assert TransitionLog.objects.filter(run_id=run.pk).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_first_saves_of_step_6_texts_and_figures_make_one_row_each(klego_data):
+    """Autosave and the Simpan button save the same narrative, office figure or explanation at
+    once; the first save used to be read-then-insert, and the second insert failed (a 500)."""
+    from decimal import Decimal
+
+    from kinerja import analysis_steps, results
+    from kinerja.models import Explanation, Indicator, Narrative, OfficeFigure
+
+    from .test_analysis_steps import to_step_6
+
+    cycle = to_step_6(klego_data)
+    kasubag = klego_data.kasubag
+    saves = []
+    for indicator in Indicator.objects.filter(organisation=klego_data.org):
+        saves += race(
+            lambda n, i=indicator: analysis_steps.save_narrative(
+                cycle=cycle, by=kasubag, indicator=i, analysis=f"v{n}"
+            ),
+            count=8,
+        )
+    iku = Indicator.objects.get(code="IKU-04")
+    for quarter in (1, 2, 3, 4):
+        saves += race(
+            lambda n, q=quarter: analysis_steps.set_office_figure(
+                cycle=cycle, indicator=iku, quarter=q, value=Decimal(100 + n), by=kasubag
+            ),
+            count=8,
+        )
+    keys = [d.key for d in results.differences(cycle)]
+    assert keys, "office figures of 100+ differ from the sections' sums"
+    saves += race(lambda n: analysis_steps.explain(cycle=cycle, key=keys[0], text=f"alasan {n}", by=kasubag), count=8)
+    assert len(saves) > 140 and set(saves) == {"ok"}, [s for s in saves if s != "ok"][:3]
+    assert (
+        Narrative.objects.filter(cycle=cycle).count() == Indicator.objects.filter(organisation=klego_data.org).count()
+    )
+    assert OfficeFigure.objects.filter(cycle=cycle, indicator=iku).count() == 4
+    assert Explanation.objects.filter(cycle=cycle, key=keys[0]).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_simultaneous_amendments_each_record_the_value_before_it(klego_data):
+    from kinerja import filing
+    from kinerja.models import Amendment, PerformanceRecord
+
+    from .test_analysis_steps import to_step_6
+
+    cycle = to_step_6(klego_data)
+    advance(klego_data, cycle, 10)
+    filing.file_database(open_runs(cycle)[0], by=klego_data.kasubag, at=MONDAY)
+    record = PerformanceRecord.objects.get(cycle=cycle, code="PEM-01")
+    original = record.realisation
+    results = race(
+        lambda n: filing.amend(
+            PerformanceRecord.objects.get(pk=record.pk), by=klego_data.kasubag, field="realisation",
+            new_value=1000 + n, reason="Koreksi", approver="Camat",
+        ),
+        count=20,
+    )  # fmt: skip
+    assert results == ["ok"] * 20
+    chain = list(Amendment.objects.filter(record=record).order_by("created_at", "pk"))
+    assert chain[0].old_value == original
+    assert [a.old_value for a in chain[1:]] == [a.new_value for a in chain[:-1]]
+    assert len({a.new_value for a in chain}) == 20
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_simultaneous_grouping_reports_record_one_for_the_round(klego_data):
+    from kinerja import analysis_steps
+    from kinerja.models import GroupingReport
+
+    from .test_analysis_steps import to_step_6
+
+    cycle = to_step_6(klego_data)
+    advance(klego_data, cycle, 7)
+    (run,) = open_runs(cycle)
+    results = race(
+        lambda _n: analysis_steps.make_grouping(
+            StepRun.objects.get(pk=run.pk), by=klego_data.kasubag, groupings=["objective"], at=MONDAY
+        ),
+        count=20,
+    )
+    assert results == ["ok"] * 20
+    assert GroupingReport.objects.filter(run=run).count() == 1

@@ -3,10 +3,19 @@
 import datetime
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
+
+LINE_BREAKS = "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+
+
+def single_line(value: str) -> None:
+    """Names go into mail headers, page titles and printed headings: one line only."""
+    if any(ch in LINE_BREAKS for ch in str(value)):
+        raise ValidationError("Tulis dalam satu baris, tanpa baris baru.")
 
 
 class User(AbstractUser):
@@ -35,8 +44,10 @@ class Organisation(models.Model):
     """A Perangkat Daerah: here a kecamatan. Every other record is scoped to one."""
 
     code = models.SlugField("kode", max_length=40, unique=True)
-    name = models.CharField("nama", max_length=200)
-    government = models.CharField("pemerintah daerah", max_length=200, help_text="mis. Pemerintah Kabupaten Boyolali")
+    name = models.CharField("nama", max_length=200, validators=[single_line])
+    government = models.CharField(
+        "pemerintah daerah", max_length=200, help_text="mis. Pemerintah Kabupaten Boyolali", validators=[single_line]
+    )
     address = models.CharField("alamat", max_length=300, blank=True)
     phone = models.CharField("telepon", max_length=60, blank=True)
     email = models.EmailField("surel", blank=True)
@@ -73,7 +84,7 @@ class Section(models.Model):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="sections")
     code = models.SlugField("kode", max_length=40)
-    name = models.CharField("nama", max_length=200)
+    name = models.CharField("nama", max_length=200, validators=[single_line])
     kind = models.CharField("jenis", max_length=20, choices=Kind.choices)
     parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
     order = models.PositiveSmallIntegerField("urutan", default=0)
@@ -129,7 +140,9 @@ class Position(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="positions")
     section = models.ForeignKey(Section, on_delete=models.PROTECT, null=True, blank=True, related_name="positions")
     role = models.CharField("peran", max_length=20, choices=Role.choices)
-    title = models.CharField("jabatan", max_length=200, help_text="mis. Camat Klego, Staf Seksi Pemerintahan")
+    title = models.CharField(
+        "jabatan", max_length=200, help_text="mis. Camat Klego, Staf Seksi Pemerintahan", validators=[single_line]
+    )
     acting = models.BooleanField("pelaksana tugas (Plt.)", default=False)
     start_date = models.DateField("mulai")
     end_date = models.DateField("sampai", null=True, blank=True)
@@ -152,8 +165,6 @@ class Position(models.Model):
         return f"{self.user} — {self.title}"
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         if self.role in SECTION_ROLES and self.section_id is None:
             raise ValidationError({"section": "Peran ini harus terikat pada satu seksi."})
         if self.section_id and self.section.organisation_id != self.organisation_id:

@@ -7,7 +7,7 @@ from django.db.models.signals import pre_delete, pre_save
 from django.dispatch import receiver
 from simple_history.models import HistoricalRecords
 
-from .organisation import Organisation, Role
+from .organisation import Organisation, Role, single_line
 
 
 class SopVersionQuerySet(models.QuerySet):
@@ -29,7 +29,7 @@ class SopVersion(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="sop_versions")
     number = models.CharField("nomor SOP", max_length=60)
     year = models.PositiveSmallIntegerField("tahun")
-    name = models.CharField("nama SOP", max_length=200)
+    name = models.CharField("nama SOP", max_length=200, validators=[single_line])
     unit = models.CharField("unit", max_length=120, help_text="mis. Sekretariat")
     created_date = models.DateField("tanggal pembuatan")
     revised_date = models.DateField("tanggal revisi", null=True, blank=True)
@@ -109,7 +109,7 @@ class SopStep(models.Model):
     )
     order = models.PositiveSmallIntegerField("urutan")
     activity = models.TextField("kegiatan")
-    short_name = models.CharField("nama singkat", max_length=80)
+    short_name = models.CharField("nama singkat", max_length=80, validators=[single_line])
     symbols = models.JSONField("simbol per pelaksana", default=dict)
     actor_role = models.CharField("peran penutup langkah", max_length=20, choices=Role.choices)
     scope = models.CharField("lingkup", max_length=20, choices=Scope.choices, default=Scope.ORGANISATION)

@@ -27,19 +27,22 @@ def review_page(request, pk):
         if run is None:
             messages.error(request, "Tidak ada pemeriksaan yang sedang terbuka.")
             return redirect("kinerja:cycle_detail", pk=cycle.pk)
+        if not permissions.can_act_on_run(request.user, run):  # before reading anything from the form
+            messages.error(request, f"Langkah {run.step.number} diperiksa oleh {run.step.get_actor_role_display()}.")
+            return redirect("kinerja:review", pk=cycle.pk)
         notes = []
         for i in range(NOTE_ROWS):
             text = request.POST.get(f"note-{i}-text", "")
             indicator = indicators.get(int_param(request.POST.get(f"note-{i}-indicator")))
-            quarter = request.POST.get(f"note-{i}-quarter") or ""
+            written = (request.POST.get(f"note-{i}-quarter") or "").strip()
+            quarter = int_param(written, low=1, high=4)
+            if written and quarter is None:
+                messages.error(request, f"Catatan {i + 1}: triwulan harus I, II, III atau IV (atau dikosongkan).")
+                return redirect("kinerja:review", pk=cycle.pk)
             topic = request.POST.get(f"note-{i}-topic") or ReviewNote.Topic.GENERAL
             if topic not in ReviewNote.Topic.values:
                 topic = ReviewNote.Topic.GENERAL
-            notes.append(
-                review.NoteInput(
-                    text=text, indicator=indicator, quarter=int(quarter) if quarter.isdigit() else None, topic=topic
-                )
-            )
+            notes.append(review.NoteInput(text=text, indicator=indicator, quarter=quarter, topic=topic))
         outcome = request.POST.get("outcome", "")
         try:
             review.review(
