@@ -188,6 +188,10 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Backups: signed with BACKUP_SIGNING_KEY (else a key derived from SECRET_KEY), encrypted with
+# BACKUP_PASSPHRASE when it is set. Both live in the environment, never inside a backup.
+BACKUP_SIGNING_KEY = os.environ.get("BACKUP_SIGNING_KEY", "")
+BACKUP_PASSPHRASE = os.environ.get("BACKUP_PASSPHRASE", "")
 # Uploaded files are never served as public media, only through views that check access: no URL
 # pattern and no web-server location serves MEDIA_URL.
 MEDIA_URL = "/_media-tidak-publik/"
