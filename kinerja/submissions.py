@@ -30,6 +30,11 @@ from .models.letters import XLSX
 from .spreadsheets import importer, screening, templates
 from .workflow import NotAllowed, WorkflowError
 
+# Every version and every evidence file is kept (and archived at step 10); these caps bound what one
+# cycle can store: 30 × 10 MB per section and kind of data, 10 × 10 MB per indicator.
+MAX_VERSIONS = 30
+MAX_EVIDENCE_FILES = 10
+
 DEFAULT_KINDS = ["realisasi"]
 PERIOD = re.compile(r"^(\d{4})(?:-TW([1-4]))?$", re.IGNORECASE)
 
@@ -155,6 +160,12 @@ def submit(
         version = (
             Submission.objects.filter(cycle=cycle, section=section, kind=kind).aggregate(v=Max("version"))["v"] or 0
         ) + 1
+        if version > MAX_VERSIONS:
+            raise WorkflowError(
+                f"{section} sudah mengunggah {MAX_VERSIONS} versi {kind.name} pada siklus ini, batas yang disimpan. "
+                "Periksa berkas dengan 'import_kinerja --dry-run' atau minta Kasubag memeriksanya sebelum "
+                "mengunggah lagi."
+            )
         kept = data
         if result.has_macros and not screening.screen(data).problems:
             kept = screening.without_macros(data)
@@ -370,8 +381,16 @@ def add_evidence(
         except ValidationError as exc:
             raise WorkflowError("Tautan harus alamat lengkap yang diawali https:// atau http://.") from exc
     with transaction.atomic():
+        workflow.lock_cycle(cycle.pk)
         stored = None
         if upload is not None:
+            if Evidence.objects.filter(
+                cycle=cycle, section=section, indicator=indicator, file__isnull=False
+            ).count() >= (MAX_EVIDENCE_FILES):
+                raise WorkflowError(
+                    f"Indikator {indicator.code} sudah memiliki {MAX_EVIDENCE_FILES} berkas bukti pada siklus ini. "
+                    "Gabungkan beberapa bukti dalam satu PDF, atau lampirkan tautan."
+                )
             try:
                 stored = uploads.store_upload(upload, organisation=cycle.organisation, by=by, allowed=EVIDENCE_KINDS)
             except uploads.UploadRejected as exc:

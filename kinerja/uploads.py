@@ -37,26 +37,103 @@ def sniff(head: bytes) -> tuple[str, str] | None:
 
 
 def _check_pdf(data: bytes) -> None:
+    """A PDF is parsed, not only sniffed: it must open, have pages, be unlocked, and carry no
+    active content (JavaScript, launching a program, submitting or importing data). HTML with a
+    "%PDF-" header does not open; a scan never needs scripts."""
+    from pypdf import PdfReader
+
     if b"%%EOF" not in data[-2048:]:
         raise UploadRejected("Berkas PDF tidak utuh (terpotong). Pindai atau unduh ulang lalu unggah lagi.")
     if b"/Encrypt" in data:
         raise UploadRejected("Berkas PDF dikunci dengan kata sandi. Unggah PDF yang tidak terkunci.")
+    unreadable = "Berkas ini tidak dapat dibaca sebagai PDF (rusak, atau bukan PDF walau namanya .pdf)."
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            raise UploadRejected("Berkas PDF dikunci dengan kata sandi. Unggah PDF yang tidak terkunci.")
+        pages = len(reader.pages)
+        active = _active_content(reader)
+    except UploadRejected:
+        raise
+    except Exception as exc:  # pypdf raises many kinds for broken or hostile files
+        raise UploadRejected(f"{unreadable} Simpan ulang sebagai PDF lalu unggah lagi.") from exc
+    if pages == 0:
+        raise UploadRejected(f"{unreadable} PDF ini tidak berisi halaman.")
+    if active:
+        raise UploadRejected(
+            f"PDF berisi {active}, yang tidak diterima. Cetak ulang dokumennya ke PDF (mis. 'Microsoft Print to PDF' "
+            "atau 'Simpan sebagai PDF' di peramban) lalu unggah hasilnya."
+        )
 
 
-def _check_image(data: bytes) -> None:
-    from PIL import Image
+ACTIVE_KEYS = {"/JS": "JavaScript", "/JavaScript": "JavaScript", "/Launch": "perintah menjalankan program"}
+ACTIVE_ACTIONS = {
+    "/JavaScript": "JavaScript",
+    "/Launch": "perintah menjalankan program",
+    "/SubmitForm": "formulir yang mengirim data",
+    "/ImportData": "perintah mengimpor data",
+    "/RichMediaExecute": "media aktif",
+}
+MAX_PDF_OBJECTS = 200_000
+
+
+def _active_content(reader) -> str | None:
+    """What active content the PDF's object graph holds (its first kind, in words), or None. Every
+    dictionary reachable from the trailer is visited once, compressed object streams included."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+    stack, seen = [reader.trailer], set()
+    while stack:
+        item = stack.pop()
+        if isinstance(item, IndirectObject):
+            key = (item.idnum, item.generation)
+            if key in seen:
+                continue
+            seen.add(key)
+            if len(seen) > MAX_PDF_OBJECTS:
+                return "terlalu banyak objek untuk diperiksa"
+            item = item.get_object()
+        if isinstance(item, DictionaryObject):
+            for name, words in ACTIVE_KEYS.items():
+                if name in item:
+                    return words
+            action = item.get("/S")
+            if action in ACTIVE_ACTIONS:
+                return ACTIVE_ACTIONS[action]
+            stack.extend(item.values())
+        elif isinstance(item, ArrayObject):
+            stack.extend(item)
+    return None
+
+
+def _check_image(data: bytes, kind: str) -> bytes:
+    """A picture is decoded whole and written again: whatever rides along (an HTML tail, a
+    script in a comment, metadata) is not kept. Returns the new bytes, in the same format."""
+    from PIL import Image, ImageOps
 
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+    broken = "Gambar rusak atau tidak dapat dibaca. Simpan ulang sebagai JPEG atau PNG."
     try:
         with Image.open(io.BytesIO(data)) as image:
             width, height = image.size
             if width * height > MAX_IMAGE_PIXELS:
                 raise UploadRejected("Gambar terlalu besar resolusinya. Pindai ulang dengan resolusi 300 dpi.")
             image.verify()
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            upright = ImageOps.exif_transpose(image)
+            out = io.BytesIO()
+            if kind == "png":
+                upright.save(out, format="PNG")
+            else:
+                if upright.mode not in ("RGB", "L"):
+                    upright = upright.convert("RGB")
+                upright.save(out, format="JPEG", quality=92)
     except UploadRejected:
         raise
     except Exception as exc:  # Pillow raises many kinds for broken or hostile images
-        raise UploadRejected("Gambar rusak atau tidak dapat dibaca. Simpan ulang sebagai JPEG atau PNG.") from exc
+        raise UploadRejected(broken) from exc
+    return out.getvalue()
 
 
 def store_upload(
@@ -93,7 +170,7 @@ def store_upload(
     if kind == "pdf":
         _check_pdf(data)
     elif kind in ("png", "jpeg"):
-        _check_image(data)
+        data = _check_image(data, kind)  # kept as decoded and written again, nothing riding along
     return store_bytes(
         data, organisation=organisation, by=by, original_name=getattr(uploaded, "name", ""), content_type=content_type
     )

@@ -65,3 +65,17 @@ class LetterFactory(factory.django.DjangoModelFactory):
     sender = "Bappeda Kabupaten Boyolali"
     subject = "Permintaan laporan kinerja"
     received_date = factory.LazyFunction(timezone.localdate)
+
+
+def pdf_bytes(text: str = "Surat uji") -> bytes:
+    """A real one-page PDF (the upload checks parse PDFs: a bare header is refused)."""
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer)
+    page.drawString(72, 720, text)
+    page.showPage()
+    page.save()
+    return buffer.getvalue()

@@ -9,7 +9,7 @@ from kinerja import analysis_steps, filing, submissions
 from kinerja.models import DataKind, Disposition, Evidence, Indicator, PerformanceRecord, Role, SopVersion, Submission
 
 from .conftest import MONDAY, advance, open_runs, workbook_bytes
-from .factories import OrganisationFactory, PositionFactory
+from .factories import OrganisationFactory, PositionFactory, pdf_bytes
 from .test_analysis_steps import to_step_6
 
 ROLES = ["anonymous", "camat", "sekcam", "kasubag", "staf_own", "staf_other", "admin", "outsider"]
@@ -124,7 +124,7 @@ def world(klego_data):
     from kinerja import uploads
 
     stored = uploads.store_upload(
-        SimpleUploadedFile("s.pdf", b"%PDF-1.4\n%%EOF\n"), organisation=klego_data.org, by=klego_data.kasubag
+        SimpleUploadedFile("s.pdf", pdf_bytes()), organisation=klego_data.org, by=klego_data.kasubag
     )
     cycle.letter.attachment = stored
     cycle.letter.save()

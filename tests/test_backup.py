@@ -52,7 +52,8 @@ def fill(env: dict) -> None:
         "from kinerja.models import *; from kinerja import uploads;"
         "from django.core.files.uploadedfile import SimpleUploadedFile;"
         "org = Organisation.objects.get(code='klego'); u = User.objects.get(username='kasubag');"
-        "uploads.store_upload(SimpleUploadedFile('surat.pdf', b'%PDF-1.4\\n%%EOF\\n'), organisation=org, by=u)"
+        "uploads.store_bytes(b'%PDF-1.4 surat', organisation=org, by=u, original_name='surat.pdf',"
+        " content_type='application/pdf')"
     )
     manage("shell", "-c", script, env=env)
 

@@ -23,8 +23,9 @@ from kinerja.models import (
 )
 
 from .conftest import MONDAY, count_queries, dispose_down_the_chain, open_runs, start
+from .factories import pdf_bytes
 
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PDF = pdf_bytes()
 
 
 def png_bytes():
@@ -394,6 +395,82 @@ def test_hostile_or_broken_attachments_are_refused_with_a_message(client, klego,
     assert response.status_code == 200
     assert message in response.content.decode()
     assert Letter.objects.count() == 0 and StoredFile.objects.count() == 0
+
+
+def pdf_with(action: dict) -> bytes:
+    from pypdf import PdfWriter
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    entries = {NameObject(k): NameObject(v) if v.startswith("/") else TextStringObject(v) for k, v in action.items()}
+    writer._root_object[NameObject("/OpenAction")] = writer._add_object(DictionaryObject(entries))
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def pdf_without_pages() -> bytes:
+    from pypdf import PdfWriter
+
+    buffer = io.BytesIO()
+    PdfWriter().write(buffer)
+    return buffer.getvalue()
+
+
+def pdf_with_javascript_name_tree() -> bytes:
+    """Document-level JavaScript: a script in the catalogue's name tree, run when the file opens."""
+    from pypdf import PdfWriter
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    script = writer._add_object(
+        DictionaryObject(
+            {NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject("app.alert(1)")}
+        )
+    )
+    tree = DictionaryObject({NameObject("/Names"): ArrayObject([TextStringObject("x"), script])})
+    writer._root_object[NameObject("/Names")] = DictionaryObject({NameObject("/JavaScript"): tree})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "name,content,message",
+    [
+        ("html.pdf", b"%PDF-1.4\n<html><script>alert(1)</script></html>\n%%EOF\n", "tidak dapat dibaca sebagai PDF"),
+        ("js.pdf", pdf_with({"/S": "/JavaScript", "/JS": "app.alert(1)"}), "PDF berisi JavaScript"),
+        ("js-names.pdf", pdf_with_javascript_name_tree(), "PDF berisi JavaScript"),
+        ("launch.pdf", pdf_with({"/S": "/Launch", "/F": "calc.exe"}), "menjalankan program"),
+        ("kosong.pdf", pdf_without_pages(), "tidak berisi halaman"),
+    ],
+)
+def test_a_pdf_that_is_not_a_plain_document_is_refused(client, klego, name, content, message):
+    """Such files were stored as "PDF" because their first bytes said so; now they are parsed."""
+    client.force_login(klego.kasubag)
+    response = client.post(reverse("kinerja:letter_create"), letter_form(attachment=SimpleUploadedFile(name, content)))
+    assert message in response.content.decode()
+    assert Letter.objects.count() == 0 and StoredFile.objects.count() == 0
+
+
+@pytest.mark.parametrize("kind", ["PNG", "JPEG"])
+def test_an_image_is_kept_as_decoded_and_written_again_without_what_rode_along(client, klego, kind):
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "white").save(buffer, format=kind)
+    tail = b"<html><script>alert(document.cookie)</script></html>"
+    client.force_login(klego.kasubag)
+    upload = SimpleUploadedFile(f"scan.{kind.lower()}", buffer.getvalue() + tail)
+    client.post(reverse("kinerja:letter_create"), letter_form(attachment=upload))
+    stored = Letter.objects.get().attachment
+    kept = stored.file.open("rb").read()
+    assert tail not in kept and b"<script" not in kept
+    with Image.open(io.BytesIO(kept)) as image:
+        assert (image.format, image.size) == (kind, (40, 30))
+    assert stored.sha256 == __import__("hashlib").sha256(kept).hexdigest() and stored.size == len(kept)
 
 
 def test_an_oversized_attachment_is_refused(client, klego, settings):

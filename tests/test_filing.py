@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from kinerja import filing, results, workflow
 from kinerja.models import Cycle, CycleArchive, Indicator, PerformanceRecord
 
-from .conftest import MONDAY, advance, open_runs
+from .conftest import MONDAY, advance, open_runs, start, workbook_bytes
 from .test_analysis_steps import to_step_6
 
 
@@ -249,3 +249,59 @@ def test_the_dashboard_shows_the_latest_filed_year_in_january_and_any_year_asked
     assert "Capaian rata-rata 2025 per sasaran" in page and "Belum ada data yang diarsipkan" in page
     page = client.get(reverse("kinerja:dashboard"), {"tahun": "tahun lalu"}).content.decode()
     assert "Capaian rata-rata 2026 per sasaran" in page
+
+
+def test_the_archive_is_streamed_so_memory_does_not_grow_with_the_uploads(klego_data, monkeypatch):
+    """Ten 5 MB evidence files (50 MB, incompressible) go into the archive while Python's own
+    allocations stay far below their size: each file is copied in 1 MB chunks to a temporary file
+    (the old archive was built whole in memory: 30 uploads of 9.9 MB made a 297 MB worker peak)."""
+    import os
+    import tracemalloc
+
+    from kinerja import uploads
+    from kinerja.models import Evidence, Indicator
+
+    cycle = to_step_6(klego_data)
+    indicator = Indicator.objects.get(code="PEM-01")
+    for number in range(10):
+        stored = uploads.store_bytes(
+            os.urandom(5 * 1024 * 1024), organisation=klego_data.org, by=klego_data.staf_pem,
+            original_name=f"bukti-{number}.pdf", content_type="application/pdf",
+        )  # fmt: skip
+        Evidence.objects.create(cycle=cycle, section=klego_data.sections["pem"], indicator=indicator, file=stored,
+                                uploaded_by=klego_data.staf_pem)  # fmt: skip
+    advance(klego_data, cycle, 10)
+    tracemalloc.start()
+    archive = filing.file_database(open_runs(cycle)[0], by=klego_data.kasubag, at=MONDAY)
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert archive.file.size > 50 * 1024 * 1024
+    assert peak < 25 * 1024 * 1024, f"peak {peak / 1048576:.0f} MB"
+    assert filing.verify(archive) == []
+    assert sum(item["path"].startswith("asli/bukti/pem/PEM-01-") for item in archive.manifest) == 10
+
+
+def test_versions_and_evidence_files_are_capped_with_a_sentence(klego_data, monkeypatch):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kinerja import submissions
+    from kinerja.models import DataKind, Indicator
+
+    from .factories import pdf_bytes
+
+    monkeypatch.setattr(submissions, "MAX_VERSIONS", 2)
+    monkeypatch.setattr(submissions, "MAX_EVIDENCE_FILES", 1)
+    cycle = start(klego_data, sections=[klego_data.sections["pem"]])
+    advance(klego_data, cycle, 2)
+    kind, section, staff = DataKind.objects.get(code="realisasi"), klego_data.sections["pem"], klego_data.staf_pem
+    data = workbook_bytes([["Kode", "Realisasi TW I"], ["PEM-01", 13]])
+    for _ in range(2):
+        submissions.submit(cycle=cycle, section=section, kind=kind, data=data, filename="a.xlsx", by=staff, at=MONDAY)
+    with pytest.raises(workflow.WorkflowError, match="sudah mengunggah 2 versi"):
+        submissions.submit(cycle=cycle, section=section, kind=kind, data=data, filename="a.xlsx", by=staff, at=MONDAY)
+    indicator = Indicator.objects.get(code="PEM-01")
+    evidence = dict(cycle=cycle, section=section, indicator=indicator, by=staff)
+    submissions.add_evidence(**evidence, upload=SimpleUploadedFile("a.pdf", pdf_bytes()))
+    with pytest.raises(workflow.WorkflowError, match="sudah memiliki 1 berkas bukti"):
+        submissions.add_evidence(**evidence, upload=SimpleUploadedFile("b.pdf", pdf_bytes()))
+    submissions.add_evidence(**evidence, url="https://klego.example.id/bukti")  # a link is always possible

@@ -85,6 +85,20 @@ def entity_workbook() -> bytes:
     return rebuild(valid_workbook(), add={"xl/sharedStrings.xml": evil})
 
 
+def late_entity_workbook() -> bytes:
+    """The DOCTYPE after 5 KB of comment: a scan of each part's first 4 KB missed it."""
+    late = (
+        b'<?xml version="1.0"?><!--' + b" " * 5000 + b'--><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&e;</t></si></sst>'
+    )
+    return rebuild(valid_workbook(), add={"xl/sharedStrings.xml": late})
+
+
+def utf16_entity_workbook() -> bytes:
+    evil = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x [<!ENTITY e "e">]><sst><si><t>&e;</t></si></sst>'
+    return rebuild(valid_workbook(), add={"xl/sharedStrings.xml": b"\xff\xfe" + evil.encode("utf-16-le")})
+
+
 def million_rows_declared() -> bytes:
     rows = HEADER_ROWS + '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
     return rebuild(valid_workbook(), replace={"xl/worksheets/sheet1.xml": sheet_xml(rows, "A1:XFD1048576")})
@@ -143,6 +157,8 @@ CORPUS = {
     "zip_bomb": (zip_bomb, "bom zip"),
     "lying_zip_bomb": (lying_zip_bomb, "bom zip|rusak"),
     "xml_entities": (entity_workbook, "DOCTYPE/ENTITY"),
+    "xml_entities_past_4kb": (late_entity_workbook, "DOCTYPE/ENTITY"),
+    "xml_entities_utf16": (utf16_entity_workbook, "DOCTYPE/ENTITY"),
     "million_rows_declared": (million_rows_declared, None),
     "two_million_empty_rows": (two_million_empty_rows, "bom zip"),
     "two_hundred_thousand_empty_rows": (many_empty_rows, None),

@@ -16,10 +16,10 @@ from kinerja import dispositions, filing, uploads
 from kinerja.models import CycleArchive, Letter, Position, Role
 
 from .conftest import MONDAY, advance, open_runs
-from .factories import OrganisationFactory, PositionFactory, UserFactory
+from .factories import OrganisationFactory, PositionFactory, UserFactory, pdf_bytes
 from .test_analysis_steps import to_step_6
 
-SCAN = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+SCAN = pdf_bytes("Surat rahasia")
 
 
 @pytest.fixture

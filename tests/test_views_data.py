@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from kinerja.models import CompletenessCheck, ReceiptConfirmation, Submission
 
 from .conftest import advance, count_queries, open_runs, start, workbook_bytes
+from .factories import pdf_bytes
 
 GOOD = {
     "pem": [
@@ -225,7 +226,7 @@ def test_section_and_receipt_pages_query_counts_do_not_grow_with_versions(client
     assert count_queries(client, receipt) == few_receipt
 
 
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PDF = pdf_bytes()
 
 
 def attach(client, cycle, code, indicator, **fields):

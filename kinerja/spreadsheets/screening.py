@@ -19,6 +19,12 @@ CHUNK = 1024 * 1024
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
 MACRO_PARTS = ("vbaproject.bin", "vbadata.xml", "vbaprojectsignature.bin")
+# XML declarations no workbook needs (entity expansion, external entities), as UTF-8 and as UTF-16
+# (an XML part may be written in either; upper-casing bytes leaves the zero bytes alone).
+DECLARATIONS = tuple(
+    marker.encode(encoding) for marker in ("<!DOCTYPE", "<!ENTITY") for encoding in ("ascii", "utf-16-le", "utf-16-be")
+)
+OVERLAP = max(len(marker) for marker in DECLARATIONS)
 
 
 @dataclass
@@ -118,22 +124,24 @@ def _check_entries(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], resul
         if info.is_dir():
             continue
         actual = 0
+        tail = b""
         try:
             with archive.open(info) as entry:
-                first = True
                 while True:
                     chunk = entry.read(CHUNK)
                     if not chunk:
                         break
-                    if first and info.filename.lower().endswith((".xml", ".rels", ".vml")):
-                        head = chunk[:4096].upper()
-                        if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                            problems.append(
-                                "Workbook berisi deklarasi XML yang tidak diizinkan (DOCTYPE/ENTITY). "
-                                "Simpan ulang dari Excel."
-                            )
-                            return
-                    first = False
+                    # Every part, every byte (with the previous chunk's tail, so a declaration
+                    # split across two reads is still seen): a DOCTYPE past the first 4 KB of a
+                    # part, or in a part whose name does not end in .xml, is found too.
+                    window = (tail + chunk).upper()
+                    if any(marker in window for marker in DECLARATIONS):
+                        problems.append(
+                            "Workbook berisi deklarasi XML yang tidak diizinkan (DOCTYPE/ENTITY). "
+                            "Simpan ulang dari Excel."
+                        )
+                        return
+                    tail = window[-OVERLAP:]
                     actual += len(chunk)
                     total += len(chunk)
                     if actual > MAX_ENTRY_BYTES or actual > info.file_size or total > MAX_TOTAL_BYTES:
