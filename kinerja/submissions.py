@@ -60,6 +60,7 @@ class IndicatorRef:
     name: str
     section_id: int
     section: str
+    unit: str = ""
 
     def __str__(self) -> str:
         return self.code
@@ -148,10 +149,10 @@ def submit(
     indicators = [
         IndicatorRef(*values)
         for values in Indicator.objects.filter(organisation=cycle.organisation).values_list(
-            "id", "code", "name", "section_id", "section__name"
+            "id", "code", "name", "section_id", "section__name", "unit"
         )
     ]
-    result = importer.read_workbook(data, indicators=indicators, section=section)
+    result = importer.read_workbook(data, indicators=indicators, section=section, period=(cycle.year, cycle.quarter))
     if dry_run:
         return Outcome(None, result)
     with transaction.atomic():

@@ -4,14 +4,16 @@ collected with its sheet and cell. Used by the upload form and `manage.py import
 
 from __future__ import annotations
 
+import difflib
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from openpyxl.utils import get_column_letter
 
-from .numbers import NotANumber, parse_number
+from .numbers import NotANumber, format_number, parse_number
 from .screening import screen
 
 MAX_SHEETS = 30
@@ -22,7 +24,9 @@ MAX_EMPTY_RUN = 300
 MAX_PROBLEMS = 200
 
 ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
-QUARTER = re.compile(r"\b(?:tw|trw|triwulan|q|kuartal)\s*[-.]?\s*(iv|iii|ii|i|[1-4])\b")
+QUARTER = re.compile(
+    r"\b(?:(?:tw|trw|triwulan|q|kuartal)\s*[-.]?\s*(?:ke\s*-?\s*)?|(?:realisasi|target|rencana)\s+)(iv|iii|ii|i|[1-4])\b"
+)
 FIELD_LABELS = {
     "code": "Kode",
     "name": "Indikator",
@@ -70,10 +74,18 @@ class ImportResult:
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     has_macros: bool = False
+    sheet: str = ""  # the sheet the data were read from
+    skipped: list = field(default_factory=list)  # Skipped rows and sheets, with why
 
     @property
     def ok(self) -> bool:
         return not self.problems and bool(self.rows)
+
+
+SYNONYMS = {
+    "yg": "yang", "dgn": "dengan", "dg": "dengan", "prosentase": "persentase", "dlm": "dalam", "thd": "terhadap",
+    "utk": "untuk", "tdk": "tidak", "jml": "jumlah", "&": "dan", "kec": "kecamatan",
+}  # fmt: skip
 
 
 def normalise(value) -> str:
@@ -82,26 +94,50 @@ def normalise(value) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def classify(label: str):
+def name_key(value) -> str:
+    """An indicator name as compared: case, spaces, punctuation and common spellings folded."""
+    words = re.sub(r"[^0-9a-z&]+", " ", normalise(value)).split()
+    return " ".join(SYNONYMS.get(word, word) for word in words)
+
+
+def code_key(value) -> str:
+    """An indicator code as compared: "PMD.01", "PMD 01", "pmd-01" are one code."""
+    return re.sub(r"[^0-9a-z]", "", str(value or "").lower())
+
+
+MONEY = re.compile(r"\b(keuangan|anggaran|pagu|rp|rupiah|biaya|dana|belanja)\b")
+RUNNING = re.compile(r"\b(s\s*[./]?\s*d\.?|sampai dengan|kumulatif)(?=\s|$)")
+YEAR = re.compile(r"\b(20\d\d)\b")
+
+
+def classify(label: str, year: int | None = None):
     """What a header label means: "code", "name", "unit", "annual_target", "remark",
-    ("target", q), ("real", q), or None."""
-    if not label:
+    ("target", q), ("real", q), ("running", kind, q) for an "s.d." column, or None. Columns that
+    only look like ours are None: money ("Realisasi Keuangan (Rp)", "Anggaran"), other years'
+    or the Renstra's targets, "Kode Rekening", "Uraian Kegiatan"."""
+    if not label or MONEY.search(label):
+        return None
+    years = {int(y) for y in YEAR.findall(label)}
+    if "renstra" in label or "akhir periode" in label or (year is not None and years and year not in years):
         return None
     quarter = QUARTER.search(label)
     if quarter:
         q = ROMAN[quarter.group(1)]
         if "capaian" in label or "%" in label and "realisasi" not in label:
             return None
-        if "target" in label or "rencana" in label:
-            return ("target", q)
-        return ("real", q)
+        kind = "target" if ("target" in label or "rencana" in label) else "real"
+        if RUNNING.search(label):
+            return ("running", kind, q)
+        return (kind, q)
     if "capaian" in label:
+        return None
+    if "rekening" in label:
         return None
     if label.startswith("kode") or label in ("no. indikator", "no indikator"):
         return "code"
     if "satuan" in label or label == "unit":
         return "unit"
-    if "indikator" in label or "uraian" in label:
+    if "indikator" in label or ("uraian" in label and not re.search(r"kegiatan|program|rekening", label)):
         return "name"
     if "target" in label:
         return "annual_target"
@@ -110,9 +146,10 @@ def classify(label: str):
     return None
 
 
-def _header_from(upper: list, lower: list | None) -> dict[int, object]:
+def _header_from(upper: list, lower: list | None, year: int | None = None) -> dict[int, object]:
     """Map column index to meaning, from one header row or two (a merged upper row is carried
-    to the right over the columns its lower row labels)."""
+    to the right over the columns its lower row labels). A meaning claimed by two columns maps
+    to ("twice", meaning) on the second, so the reader can refuse rather than pick one."""
     mapping: dict[int, object] = {}
     carried = ""
     width = max(len(upper), len(lower or []))
@@ -124,30 +161,33 @@ def _header_from(upper: list, lower: list | None) -> dict[int, object]:
         elif not bottom:
             carried = ""
         label = f"{top or carried} {bottom}".strip() if lower is not None else top
-        meaning = classify(label)
-        if meaning is None and lower is not None and bottom:
-            meaning = classify(bottom)
-        if meaning is not None and meaning not in mapping.values():
-            mapping[col] = meaning
+        meaning = classify(label, year)
+        if meaning is None and lower is not None and bottom and not MONEY.search(top or carried):
+            meaning = classify(bottom, year)
+        if meaning is None:
+            continue
+        mapping[col] = ("twice", meaning) if meaning in mapping.values() else meaning
     return mapping
 
 
 def _score(mapping: dict[int, object]) -> int:
-    values = set(mapping.values())
+    values = {m for m in mapping.values() if not (isinstance(m, tuple) and m[0] == "twice")}
     if not ({"code", "name"} & values):
         return 0
     numeric = [v for v in values if isinstance(v, tuple) or v == "annual_target"]
     return len(values) + 2 * len(numeric) if numeric else 0
 
 
-def find_header(rows: list[list]) -> tuple[int, int, dict[int, object]] | None:
+def find_header(rows: list[list], year: int | None = None) -> tuple[int, int, dict[int, object]] | None:
     """(first header row index, number of header rows, column mapping) or None."""
     best = None
     for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        for span, lower in ((1, None), (2, rows[i + 1] if i + 1 < len(rows) else None)):
-            if span == 2 and lower is None:
+        below = rows[i + 1] if i + 1 < len(rows) else None
+        third = rows[i + 2] if i + 2 < len(rows) else None
+        for span, upper, lower in ((1, row, None), (2, row, below), (3, _merged_rows(row, below), third)):
+            if span > 1 and lower is None or upper is None:
                 continue
-            mapping = _header_from(row, lower)
+            mapping = _header_from(upper, lower, year)
             score = _score(mapping)
             if score and (best is None or score > best[0]):
                 best = (score, i, span, mapping)
@@ -156,22 +196,73 @@ def find_header(rows: list[list]) -> tuple[int, int, dict[int, object]] | None:
     return best[1], best[2], best[3]
 
 
+def _merged_rows(upper: list, middle: list | None) -> list | None:
+    """The top two rows of a three-row header as one ("Realisasi" over "Kinerja" reads "Realisasi
+    Kinerja"); where both are blank the header reader carries the label on to the right itself."""
+    if middle is None:
+        return None
+    joined, carried_top = [], ""
+    for col in range(max(len(upper), len(middle))):
+        top = normalise(upper[col]) if col < len(upper) else ""
+        mid = normalise(middle[col]) if col < len(middle) else ""
+        carried_top = top or carried_top
+        joined.append(f"{top or carried_top} {mid}".strip() if (top or mid) else "")
+    return joined
+
+
 class IndicatorLookup:
-    """Finds a row's indicator by code, then by name, among the organisation's indicators."""
+    """Finds a row's indicator by code, then by name, among the organisation's indicators; codes
+    and names are compared after folding case, spaces, punctuation and common spellings. A key
+    two indicators share finds neither (never a guess)."""
 
     def __init__(self, indicators, section):
         self.section = section
-        self.by_code = {"".join(i.code.split()).upper(): i for i in indicators}
-        self.by_name = {normalise(i.name): i for i in indicators}
+        self.indicators = list(indicators)
+        self.by_code = _unique((code_key(i.code), i) for i in indicators)
+        self._by_name = None  # made on the first row without a known code (most files have codes)
+
+    @property
+    def by_name(self) -> dict:
+        if self._by_name is None:
+            self._by_name = _unique((name_key(i.name), i) for i in self.indicators)
+        return self._by_name
 
     def find(self, code, name):
         if code not in (None, ""):
-            found = self.by_code.get("".join(str(code).split()).upper())
+            found = self.by_code.get(code_key(code))
             if found:
                 return found
         if name not in (None, ""):
-            return self.by_name.get(normalise(name))
+            return self.by_name.get(name_key(name))
         return None
+
+    def suggestion(self, code, name) -> str:
+        """ "Maksud Anda PEM-02 Persentase desa …?" for an unknown label, or "" when nothing is close."""
+        own = [i for i in self.indicators if i.section_id == self.section.pk]
+        candidates = []
+        if code not in (None, ""):
+            keys = {code_key(i.code): i for i in own}
+            candidates += [keys[k] for k in difflib.get_close_matches(code_key(code), keys, n=1, cutoff=0.6)]
+        if name not in (None, ""):
+            keys = {name_key(i.name): i for i in own}
+            candidates += [keys[k] for k in difflib.get_close_matches(name_key(name), keys, n=1, cutoff=0.6)]
+        if not candidates:
+            return ""
+        best = candidates[0]
+        return f" Maksud Anda {best.code} {best.name}?"
+
+
+def _unique(pairs) -> dict:
+    found: dict = {}
+    clashes = set()
+    for key, value in pairs:
+        if key in found and found[key] is not value:
+            clashes.add(key)
+        found.setdefault(key, value)
+    for key in clashes:
+        del found[key]
+    found.pop("", None)
+    return found
 
 
 def column_label(meaning) -> str:
@@ -185,13 +276,209 @@ def column_label(meaning) -> str:
 ROMAN_LABELS = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 
-def _cell(col: int, row_number: int) -> str:
-    return f"{get_column_letter(col + 1)}{row_number}"
+# What openpyxl's read-only mode does not tell: hidden rows, cells shown as percentages, formulas
+# without a stored value, formulas that point at another sheet. One pass over the sheet's XML.
+
+ROW_TAG = re.compile(rb"<(?:[A-Za-z]+:)?row\b([^>]*)>")
+CELL_TAG = re.compile(rb"<(?:[A-Za-z]+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:[A-Za-z]+:)?c>)", re.DOTALL)
+ATTR_R = re.compile(rb'\br="([A-Z]{1,3})([0-9]+)"')
+ATTR_ROW = re.compile(rb'\br="([0-9]+)"')
+ATTR_S = re.compile(rb'\bs="([0-9]+)"')
+HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
+FORMULA = re.compile(rb"<(?:[A-Za-z]+:)?f\b([^>]*?)(?:/>|>(.*?)</(?:[A-Za-z]+:)?f>)", re.DOTALL)
+VALUE = re.compile(rb"<(?:[A-Za-z]+:)?(?:v|is)\b")
+SHARED_INDEX = re.compile(rb'\bsi="([0-9]+)"')
 
 
-def read_workbook(data: bytes, *, indicators, section) -> ImportResult:
+@dataclass
+class SheetFacts:
+    hidden_rows: set[int] = field(default_factory=set)
+    percent: set[str] = field(default_factory=set)  # cell references shown with a % format
+    uncached: set[str] = field(default_factory=set)  # formulas without a stored value
+    cross_sheet: set[str] = field(default_factory=set)  # formulas naming another sheet
+
+
+def percent_styles(workbook) -> set[int]:
+    """The style indexes whose number format shows a percentage ("0.00%")."""
+    from openpyxl.styles.numbers import BUILTIN_FORMATS
+
+    custom = getattr(workbook, "_number_formats", [])
+    found = set()
+    for index, style in enumerate(getattr(workbook, "_cell_styles", [])):
+        number = style.numFmtId
+        code = (
+            BUILTIN_FORMATS.get(number)
+            if number < 164
+            else (custom[number - 164] if number - 164 < len(custom) else "")
+        )
+        if code and "%" in re.sub(r'"[^"]*"|\\.', "", code):  # not a % inside quotes or escaped
+            found.add(index)
+    return found
+
+
+def values_not_calculated(data: bytes) -> bool:
+    """Whether the workbook says its stored formula results are not to be trusted: programs that
+    never calculate (openpyxl, XlsxWriter and exporters built on them) write
+    fullCalcOnLoad="1" and store no result, or a 0, for every formula. Excel and LibreOffice drop
+    the flag when they save the file."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        try:
+            workbook = archive.read("xl/workbook.xml")
+        except KeyError:
+            return False
+    return re.search(rb'fullCalcOnLoad="(?:1|true)"', workbook) is not None
+
+
+def sheet_facts(xml: bytes, percent: set[int], *, uncalculated: bool = False) -> SheetFacts:
+    facts = SheetFacts()
+    for match in ROW_TAG.finditer(xml):
+        attributes = match.group(1)
+        if HIDDEN.search(attributes):
+            number = ATTR_ROW.search(attributes)
+            if number:
+                facts.hidden_rows.add(int(number.group(1)))
+    has_formulas = re.search(rb"<(?:[A-Za-z]+:)?f[ >/]", xml) is not None
+    if not (percent or has_formulas):
+        return facts  # the common case (a template filled by hand): no cell needs a second look
+    shared_cross: dict[bytes, bool] = {}
+    for match in CELL_TAG.finditer(xml):
+        attributes, inner = match.group(1), match.group(2) or b""
+        ref = ATTR_R.search(attributes)
+        if ref is None:
+            continue
+        cell = (ref.group(1) + ref.group(2)).decode()
+        style = ATTR_S.search(attributes)
+        if style and int(style.group(1)) in percent:
+            facts.percent.add(cell)
+        formula = FORMULA.search(inner) if inner else None
+        if formula is None:
+            continue
+        if uncalculated or not VALUE.search(inner):
+            facts.uncached.add(cell)
+        text, shared = formula.group(2) or b"", SHARED_INDEX.search(formula.group(1))
+        cross = b"!" in text
+        if shared and text:
+            shared_cross[shared.group(1)] = cross
+        elif shared:
+            cross = shared_cross.get(shared.group(1), False)
+        if cross:
+            facts.cross_sheet.add(cell)
+    return facts
+
+
+def _sheet_xml(data: bytes, path: str) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return archive.read(path.lstrip("/"))
+
+
+# Rows that are not indicator rows ----------------------------------------------------------------
+
+TOTAL_ROW = re.compile(r"^(jumlah|total|sub ?total|grand total|rata-?rata|rerata)\b")
+GROUP_ROW = re.compile(r"^(sasaran( strategis)?|tujuan|program|kegiatan|sub ?kegiatan|misi|urusan|aspek|bidang)\b")
+GROUP_CODE = re.compile(r"^([ivx]+|[a-z]|\d+(\.\d+)*)\.?$")
+ACTION_ROW = re.compile(r"^(([a-z]|\d{1,2})[.)]|[-–•·*>])\s*\S")
+SIGNATURE_ROW = re.compile(
+    r"\b(mengetahui|menyetujui|nip|pembina|penata|pengatur|camat|kepala|sekretaris|kasubag|kasi|plt|plh|"
+    r"ditandatangani|an\.|a\.n\.)\b|^[a-z .'-]+,\s*\d{1,2}\s+[a-z]+\s+\d{4}$|\b[ivx]{1,3}\s*/\s*[a-e]\b"
+)
+CODE_LIKE = re.compile(r"^[a-z]{2,8}[ ._-]?\d{1,3}([ ._-]\d{1,3})?$")
+
+
+def _numbering_row(values: list) -> bool:
+    """A row under the header that numbers the columns: 1, 2, 3 … (or "(1)", "(2)" …)."""
+    numbers = []
+    for value in values:
+        if value in (None, ""):
+            continue
+        text = str(value).strip().strip("()")
+        if isinstance(value, float) and value.is_integer():
+            text = str(int(value))
+        if not text.isdigit():
+            return False
+        numbers.append(int(text))
+    return len(numbers) >= 3 and numbers == list(range(numbers[0], numbers[0] + len(numbers))) and numbers[0] <= 1
+
+
+def non_indicator_reason(values: list, code, name, *, just_below_header: bool) -> str | None:
+    """Why a row that names no known indicator is not one (skipped and listed), or None when it
+    may be an indicator nobody knows (refused when it carries numbers)."""
+    if just_below_header and _numbering_row(values):
+        return "baris nomor kolom"
+    texts = [normalise(v) for v in values if isinstance(v, str) and v.strip()]
+    label = normalise(name or code or (texts[0] if texts else ""))
+    code_text = normalise(code)
+    if code_text and CODE_LIKE.match(code_text):
+        return None  # it has an indicator code: an unknown one is refused, never skipped
+    if TOTAL_ROW.match(label) and len(label.split()) <= 3:
+        return "baris jumlah/rata-rata"
+    if GROUP_ROW.match(label) and (not code_text or not name or GROUP_CODE.match(code_text)):
+        return "judul kelompok"
+    if ACTION_ROW.match(normalise(name or "")) or ACTION_ROW.match(code_text):
+        return "rincian rencana aksi di bawah indikator"
+    if any(SIGNATURE_ROW.search(text) for text in texts):
+        return "blok tanda tangan"
+    return None
+
+
+# The period a title names ------------------------------------------------------------------------
+
+TITLE_QUARTER = re.compile(r"\b(?:triwulan|tw)\s*(?:ke\s*-?\s*)?(iv|iii|ii|i|[1-4])\b")
+TITLE_YEAR = re.compile(r"\btahun\s*(20\d\d)\b")
+
+
+def title_period(rows: list[list]) -> tuple[int | None, int | None, str]:
+    """(year, quarter, the text) a title block names, from the rows above the header."""
+    for row in rows:
+        for value in row:
+            text = normalise(value) if isinstance(value, str) else ""
+            if not text:
+                continue
+            quarter, year = TITLE_QUARTER.search(text), TITLE_YEAR.search(text)
+            if quarter or year:
+                return (int(year.group(1)) if year else None, ROMAN[quarter.group(1)] if quarter else None,
+                        str(value).strip())  # fmt: skip
+    return None, None, ""
+
+
+def period_label(year: int, quarter: int | None) -> str:
+    return f"Triwulan {ROMAN_LABELS[quarter]} {year}" if quarter else f"Tahun {year}"
+
+
+# Reading -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Skipped:
+    sheet: str
+    row: int | None
+    reason: str
+
+    def as_dict(self) -> dict:
+        return {"sheet": self.sheet, "row": self.row, "reason": self.reason}
+
+
+@dataclass
+class SheetRead:
+    """One sheet read on its own; the workbook's result is made from the one that holds the data."""
+
+    title: str
+    rows: list[ParsedRow] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    signature_block: bool = False  # the rows being read are a signature block
+    value_cells: int = 0  # values read in indicator rows
+    cross_sheet_cells: int = 0  # of those, formulas into another sheet
+
+    @property
+    def summary(self) -> bool:
+        return self.value_cells > 0 and self.cross_sheet_cells == self.value_cells
+
+
+def read_workbook(data: bytes, *, indicators, section, period: tuple[int, int | None] | None = None) -> ImportResult:
     """Screen and read a workbook. `indicators` are the organisation's indicators; rows for
-    another section's indicator are refused. Never raises for a bad file: problems say why."""
+    another section's indicator are refused. `period` (year, quarter or None) is the cycle's: a
+    title naming another period is refused. Never raises for a bad file: problems say why."""
     result = ImportResult()
     screening = screen(data)
     result.has_macros = screening.has_macros
@@ -213,24 +500,7 @@ def read_workbook(data: bytes, *, indicators, section) -> ImportResult:
         )
         return result
     try:
-        found_header = False
-        for sheet in workbook.worksheets[:MAX_SHEETS]:
-            if getattr(sheet, "sheet_state", "visible") != "visible" and not found_header:
-                pass
-            if _read_sheet(sheet, lookup, result):
-                found_header = True
-                break
-        if not found_header:
-            result.problems.append(
-                Problem(
-                    "",
-                    "",
-                    "Tidak ditemukan baris judul kolom (Kode/Indikator dan Target/Realisasi TW I–IV). "
-                    "Gunakan templat dari aplikasi atau beri judul kolom seperti pada templat.",
-                )
-            )
-        elif not result.rows and not result.problems:
-            result.problems.append(Problem("", "", "Tidak ada baris indikator yang terbaca di bawah judul kolom."))
+        _read_sheets(workbook, data, lookup, result, period)
     except Exception:  # a damaged sheet can fail while its rows are read
         result.rows = []
         result.problems.append(
@@ -241,8 +511,65 @@ def read_workbook(data: bytes, *, indicators, section) -> ImportResult:
     return result
 
 
-def _read_sheet(sheet, lookup: IndicatorLookup, result: ImportResult) -> bool:
-    """Read one sheet; False when it has no recognisable header."""
+def _read_sheets(workbook, data: bytes, lookup, result: ImportResult, period) -> None:
+    percent = percent_styles(workbook)
+    uncalculated = values_not_calculated(data)
+    reads: list[SheetRead] = []
+    for sheet in workbook.worksheets[:MAX_SHEETS]:
+        if getattr(sheet, "sheet_state", "visible") != "visible":
+            result.skipped.append(Skipped(sheet.title, None, "lembar tersembunyi: tidak dibaca"))
+            continue
+        read = _read_sheet(sheet, data, lookup, percent, period, uncalculated)
+        if read is None:
+            continue
+        if read.summary:
+            result.skipped.append(Skipped(sheet.title, None, "lembar ringkasan (rumus ke lembar lain): tidak dibaca"))
+            continue
+        reads.append(read)
+    with_data = [r for r in reads if r.value_cells]
+    if len(with_data) > 1:
+        names = " dan ".join(f"'{r.title}'" for r in with_data)
+        result.problems.append(
+            Problem(
+                "",
+                "",
+                f"Lembar {names} sama-sama berisi tabel indikator dengan angka, jadi tidak jelas mana yang datanya. "
+                "Hapus atau sembunyikan lembar yang bukan data, lalu unggah lagi.",
+            )
+        )
+        return
+    chosen = with_data[0] if with_data else (reads[0] if reads else None)
+    if chosen is None:
+        result.problems.append(
+            Problem(
+                "",
+                "",
+                "Tidak ditemukan baris judul kolom (Kode/Indikator dan Target/Realisasi TW I–IV). "
+                "Gunakan templat dari aplikasi atau beri judul kolom seperti pada templat.",
+            )
+        )
+        return
+    result.sheet = chosen.title
+    result.rows, result.problems = chosen.rows, chosen.problems
+    result.skipped += chosen.skipped
+    result.notes.append(f"Data dibaca dari lembar '{chosen.title}'.")
+    result.notes += [
+        f"Lembar '{s.sheet}' tidak dibaca: {s.reason.split(':')[0]}." for s in result.skipped if s.row is None
+    ]
+    rows = [s for s in chosen.skipped if s.row is not None]
+    if rows:
+        listed = "; ".join(f"baris {s.row} ({s.reason.split(':')[0]})" for s in rows[:20])
+        more = f" dan {len(rows) - 20} lainnya" if len(rows) > 20 else ""
+        result.notes.append(f"{len(rows)} baris bukan indikator dilewati: {listed}{more}.")
+    result.notes += chosen.notes
+    if not result.rows and not result.problems:
+        result.problems.append(
+            Problem(chosen.title, "", "Tidak ada baris indikator yang terbaca di bawah judul kolom.")
+        )
+
+
+def _read_sheet(sheet, data: bytes, lookup, percent: set[int], period, uncalculated: bool) -> SheetRead | None:
+    """Read one sheet; None when it has no recognisable header."""
     title = sheet.title
     try:
         sheet.reset_dimensions()  # a declared A1:XFD1048576 must not make us walk a million rows
@@ -254,30 +581,54 @@ def _read_sheet(sheet, lookup: IndicatorLookup, result: ImportResult) -> bool:
         head.append(list(row))
         if len(head) >= HEADER_SCAN_ROWS + 1:
             break
-    header = find_header(head)
+    year = period[0] if period else None
+    header = find_header(head, year)
     if header is None:
-        return False
+        return None
+    read = SheetRead(title)
+    path = getattr(sheet, "_worksheet_path", None)
+    facts = sheet_facts(_sheet_xml(data, path), percent, uncalculated=uncalculated) if path else SheetFacts()
     start, span, mapping = header
     layout = Layout(mapping)
+    _check_header(read, layout, start + span)
+    if period:
+        named_year, named_quarter, text = title_period(head[:start])
+        wanted_year, wanted_quarter = period
+        wrong_quarter = named_quarter is not None and named_quarter != (wanted_quarter or 4)
+        if (named_year is not None and named_year != wanted_year) or wrong_quarter:
+            read.problems.append(
+                Problem(
+                    title,
+                    "",
+                    f'Judul berkas menyebut "{text}", sedangkan siklus ini untuk {period_label(*period)}. '
+                    "Unggah berkas periode yang benar, atau perbaiki judulnya bila hanya judulnya yang keliru.",
+                )
+            )
+    if read.problems:
+        return read
     seen: dict[int, int] = {}
     empty_run = 0
+    first_data = start + span + 1  # a row number (from 1)
+    hidden = 0
 
     def handle(row_number: int, values: list) -> None:
-        nonlocal empty_run
+        nonlocal empty_run, hidden
         if not any(v not in (None, "") for v in values):
             empty_run += 1
             return
         empty_run = 0
-        _read_row(title, row_number, values, layout, lookup, result, seen)
+        if row_number in facts.hidden_rows:
+            hidden += 1
+            return
+        _read_row(read, row_number, values, layout, lookup, seen, facts, first_data)
 
-    first_data = start + span
-    for index, values in enumerate(head[first_data:], start=first_data + 1):
+    for index, values in enumerate(head[first_data - 1 :], start=first_data):
         handle(index, values)
     row_number = len(head)
     for values in rows:
         row_number += 1
         if row_number > MAX_ROWS:
-            result.problems.append(
+            read.problems.append(
                 Problem(
                     title,
                     "",
@@ -288,9 +639,48 @@ def _read_sheet(sheet, lookup: IndicatorLookup, result: ImportResult) -> bool:
             )
             break
         handle(row_number, list(values))
-        if empty_run >= MAX_EMPTY_RUN or len(result.problems) >= MAX_PROBLEMS:
+        if empty_run >= MAX_EMPTY_RUN or len(read.problems) >= MAX_PROBLEMS:
             break
-    return True
+    if hidden:
+        read.notes.append(f"Lembar '{title}': {hidden} baris tersembunyi tidak dibaca.")
+    return read
+
+
+def _check_header(read: SheetRead, layout: Layout, data_row: int) -> None:
+    """Refuse a header whose numbers could be read two ways: one figure claimed by two columns,
+    or running totals (s.d.) where the quarter's own column is missing."""
+    header_row = data_row - 1
+    for col, meaning in list(layout.mapping.items()):
+        letter = layout.letters[col]
+        if isinstance(meaning, tuple) and meaning[0] == "twice":
+            if isinstance(meaning[1], str) and meaning[1] not in ("annual_target",):
+                del layout.mapping[col]  # a second name or unit column: the first is read
+                continue
+            first = next(layout.letters[c] for c, m in layout.mapping.items() if m == meaning[1])
+            read.problems.append(
+                Problem(
+                    read.title,
+                    f"{letter}{header_row}",
+                    f"Kolom {first} dan {letter} sama-sama terbaca sebagai {column_label(meaning[1])}. Beri judul "
+                    "yang membedakan (mis. 'Realisasi Keuangan (Rp)' untuk uang) atau hapus salah satunya.",
+                )
+            )
+        elif isinstance(meaning, tuple) and meaning[0] == "running":
+            _kind, kind, quarter = meaning
+            if (kind, quarter) in layout.mapping.values():
+                del layout.mapping[col]  # the quarter's own column is there: the running total is not needed
+                read.notes.append(f"Kolom {letter} (nilai s.d. triwulan) tidak dibaca; kolom per triwulan dipakai.")
+                continue
+            read.problems.append(
+                Problem(
+                    read.title,
+                    f"{letter}{header_row}",
+                    f"Kolom {letter} berisi nilai kumulatif (s.d. TW {ROMAN_LABELS[quarter]}), bukan nilai "
+                    "triwulan itu sendiri. Aplikasi belum membaca kolom kumulatif agar tidak salah hitung: "
+                    "isi realisasi per triwulan seperti pada templat.",
+                )
+            )
+    layout.refresh()
 
 
 class Layout:
@@ -299,37 +689,61 @@ class Layout:
 
     def __init__(self, mapping: dict[int, object]):
         self.mapping = mapping
-        by_meaning = {m: col for col, m in mapping.items()}
+        self.letters = {col: get_column_letter(col + 1) for col in mapping}
+        self.refresh()
+
+    def refresh(self) -> None:
+        by_meaning = {m: col for col, m in self.mapping.items() if not isinstance(m, tuple) or m[0] != "twice"}
         self.code_col = by_meaning.get("code")
         self.name_col = by_meaning.get("name")
-        self.numeric = [col for col, m in mapping.items() if isinstance(m, tuple) or m == "annual_target"]
-        self.letters = {col: get_column_letter(col + 1) for col in mapping}
+        self.numeric = [col for col, m in self.mapping.items() if isinstance(m, tuple) or m == "annual_target"]
 
     def value(self, values: list, col: int | None):
         return values[col] if col is not None and col < len(values) else None
 
 
-def _read_row(title, row_number, values, layout: Layout, lookup, result, seen) -> None:
+PERCENT_UNITS = re.compile(r"%|persen")
+
+
+def _is_number(value) -> bool:
+    try:
+        return parse_number(value) is not None
+    except NotANumber:
+        return False
+
+
+def _read_row(read: SheetRead, row_number, values, layout: Layout, lookup, seen, facts: SheetFacts, first_data) -> None:
+    title = read.title
     mapping = layout.mapping
     code = layout.value(values, layout.code_col)
     name = layout.value(values, layout.name_col)
     indicator = lookup.find(code, name)
-    has_numbers = any(col < len(values) and values[col] not in (None, "") for col in layout.numeric)
     anchor = layout.code_col if layout.code_col is not None else layout.name_col
     where = f"{layout.letters[anchor]}{row_number}"
     if indicator is None:
-        if has_numbers and (code or name):
-            label = code or name
-            result.problems.append(
-                Problem(
-                    title,
-                    where,
-                    f"Indikator '{label}' tidak dikenal. Periksa kodenya pada templat atau data induk indikator.",
-                )
+        numeric = [values[col] for col in layout.numeric if col < len(values) and values[col] not in (None, "")]
+        reason = non_indicator_reason(values, code, name, just_below_header=row_number == first_data)
+        if reason is None and read.signature_block and not any(_is_number(v) for v in numeric):
+            reason = "blok tanda tangan"  # a name or a rank under "Mengetahui," and the function
+        if reason is None and not numeric:
+            reason = "baris teks tanpa angka"
+        read.signature_block = reason == "blok tanda tangan" or (read.signature_block and reason is not None)
+        if reason is not None:
+            label = str(name or code or next((v for v in values if v not in (None, "")), ""))[:60]
+            read.skipped.append(Skipped(title, row_number, f"{reason}: {label}" if label else reason))
+            return
+        label = code or name
+        read.problems.append(
+            Problem(
+                title,
+                where,
+                f"Indikator '{label}' tidak dikenal.{lookup.suggestion(code, name)} Tulis kode atau nama indikator "
+                "seperti pada templat atau data induk indikator.",
             )
-        return  # a heading row, a subtotal or a blank: nothing to read
+        )
+        return
     if indicator.section_id != lookup.section.pk:
-        result.problems.append(
+        read.problems.append(
             Problem(
                 title,
                 where,
@@ -338,7 +752,7 @@ def _read_row(title, row_number, values, layout: Layout, lookup, result, seen) -
         )
         return
     if indicator.pk in seen:
-        result.problems.append(
+        read.problems.append(
             Problem(
                 title,
                 where,
@@ -347,6 +761,7 @@ def _read_row(title, row_number, values, layout: Layout, lookup, result, seen) -
         )
         return
     seen[indicator.pk] = row_number
+    unit = str(getattr(indicator, "unit", "") or "")
     parsed = ParsedRow(indicator=indicator, sheet=title, row_number=row_number)
     for col, meaning in mapping.items():
         raw = values[col] if col < len(values) else None
@@ -354,29 +769,57 @@ def _read_row(title, row_number, values, layout: Layout, lookup, result, seen) -
         if meaning == "unit":
             parsed.unit = str(raw or "").strip()[:60]
             parsed.cells["unit"] = ref
-        elif meaning == "remark":
-            parsed.remark = str(raw or "").strip()[:2000]
-        elif meaning in ("code", "name"):
             continue
-        else:
-            try:
-                number = parse_number(raw)
-            except NotANumber:
-                column = column_label(meaning)
-                result.problems.append(
+        if meaning == "remark":
+            parsed.remark = str(raw or "").strip()[:2000]
+            continue
+        if meaning in ("code", "name"):
+            continue
+        if ref in facts.uncached:
+            column = column_label(meaning)
+            read.problems.append(
+                Problem(
+                    title,
+                    ref,
+                    f"Kolom {column} baris {row_number} berisi rumus yang nilainya tidak tersimpan di berkas. "
+                    "Simpan ulang berkas di Excel/LibreOffice agar nilai rumusnya tersimpan, lalu unggah lagi.",
+                )
+            )
+            continue
+        try:
+            number = parse_number(raw, unit=unit)
+        except NotANumber:
+            column = column_label(meaning)
+            read.problems.append(
+                Problem(
+                    title,
+                    ref,
+                    f"Kolom {column} baris {row_number} berisi '{str(raw)[:40]}'; isi dengan angka, "
+                    "misalnya 80 atau 80,5 (kosongkan atau tulis - bila belum ada).",
+                )
+            )
+            continue
+        if number is not None and ref in facts.percent and isinstance(raw, (int, float)):
+            if not PERCENT_UNITS.search(unit.lower()):
+                read.problems.append(
                     Problem(
                         title,
                         ref,
-                        f"Kolom {column} baris {row_number} berisi '{str(raw)[:40]}'; isi dengan angka, "
-                        "misalnya 80 atau 80,5 (kosongkan atau tulis - bila belum ada).",
+                        f"Sel {ref} berformat persen (tampil {format_number(number * 100)}%), padahal satuan "
+                        f"{indicator.code} adalah '{unit}'. Ubah format selnya menjadi angka biasa dan isi nilainya.",
                     )
                 )
                 continue
-            if meaning == "annual_target":
-                parsed.annual_target = number
-                parsed.cells["annual_target"] = ref
-            else:
-                kind, quarter = meaning
-                (parsed.targets if kind == "target" else parsed.realisations)[quarter] = number
-                parsed.cells[f"{kind}_q{quarter}"] = ref
-    result.rows.append(parsed)
+            number = (number * 100).quantize(Decimal("0.0001")).normalize()  # 0.9231 shown as 92,31%
+        if number is not None:
+            read.value_cells += 1
+            if ref in facts.cross_sheet:
+                read.cross_sheet_cells += 1
+        if meaning == "annual_target":
+            parsed.annual_target = number
+            parsed.cells["annual_target"] = ref
+        else:
+            kind, quarter = meaning
+            (parsed.targets if kind == "target" else parsed.realisations)[quarter] = number
+            parsed.cells[f"{kind}_q{quarter}"] = ref
+    read.rows.append(parsed)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-EMPTY = {"", "-", "–", "—", "n/a", "na", "n.a", "n.a.", "tidak ada", "#n/a"}
+EMPTY = {"", "-", "--", "---", "–", "—", "n/a", "na", "n.a", "n.a.", "tidak ada", "#n/a"}
+ZERO = {"nihil", "nol"}  # what offices write for a count of none: zero, unlike "-" (no value)
 _simple = re.compile(r"^-?\d{1,12}(,\d+)?$")
 _accounting = re.compile(r"^\(\s*[\d.,]+\s*\)$")
 _annotation = re.compile(r"\s*\(.*\)\s*$")
@@ -18,8 +19,9 @@ class NotANumber(ValueError):
     pass
 
 
-def parse_number(value) -> Decimal | None:
-    """A cell's value as a Decimal, None for "no value"; NotANumber for text that is not one."""
+def parse_number(value, *, unit: str = "") -> Decimal | None:
+    """A cell's value as a Decimal, None for "no value"; NotANumber for text that is not one.
+    With the indicator's `unit`, a number followed by that unit ("3 kejadian") is read too."""
     if value is None:
         return None
     if isinstance(value, bool):
@@ -39,11 +41,17 @@ def parse_number(value) -> Decimal | None:
     text = text.lower().replace("\u00a0", " ")
     if text in EMPTY:
         return None
+    if text in ZERO:
+        return Decimal(0)
+    unit = (unit or "").strip().lower()
+    if unit and unit != "%" and text.endswith(unit) and text[: -len(unit)].strip():
+        text = text[: -len(unit)].strip()  # "3 kejadian" for an indicator counted in kejadian
     negative = bool(_accounting.match(text))  # "(5)" is minus five, as accountants write it
     if negative:
         text = text.strip("() ")
     text = _annotation.sub("", text)  # "82 (>100%)" -> "82"
     text = text.replace("rp.", "").replace("rp", "").replace("%", "").replace(" ", "")
+    text = re.sub(r"[,.]-+$", "", text)  # "1.950.000.000,-": the dash closes an amount
     if text.startswith("+"):
         text = text[1:]
     if not text or text in EMPTY:
