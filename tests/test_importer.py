@@ -310,3 +310,51 @@ def test_command_never_shows_a_traceback_for_garbage(klego_data, cycle, tmp_path
     path.write_bytes(b"\x00\xff" * 5000)
     code, out, err = run_command(str(path), "--seksi", "pem", "--jenis", "realisasi", "--periode", "2026-TW4")
     assert code == 1 and "bukan workbook Excel" in err and "Traceback" not in err
+
+
+def test_command_prints_what_was_read_as_one_json_object(klego_data, cycle, tmp_path):
+    import json
+
+    path = tmp_path / "pem.xlsx"
+    rows = [
+        ["LAPORAN REALISASI TRIWULAN IV TAHUN 2026"],
+        ["Kode", "Target Tahunan", "Realisasi TW I", "Realisasi TW II", "Realisasi TW III", "Realisasi TW IV"],
+        ["PEM-01", 13, 13, 13, "12,5", None],
+        [None, "JUMLAH", 13, 13, 12.5, None],
+    ]
+    path.write_bytes(workbook_bytes(rows, title="Data"))
+    code, out, _ = run_command(
+        str(path), "--seksi", "pem", "--jenis", "realisasi", "--periode", "2026-TW4", "--dry-run", "--json"
+    )
+    assert code == 0
+    document = json.loads(out)
+    assert document == {
+        "ok": True,
+        "period": "2026-TW4",
+        "sheet": "Data",
+        "rows": [
+            {
+                "code": "PEM-01", "sheet": "Data", "row": 3,
+                "realisasi": {"TW1": 13, "TW2": 13, "TW3": 12.5, "TW4": None},
+                "target": {"tahunan": 13},
+                "cells": {"TW1": "C3", "TW2": "D3", "TW3": "E3", "TW4": "F3"},
+            }
+        ],
+        "skipped": [{"sheet": "Data", "row": 4, "reason": "baris jumlah/rata-rata: JUMLAH"}],
+        "problems": [],
+    }  # fmt: skip
+    assert not Submission.objects.exists()
+
+
+def test_command_json_refusals_are_json_with_exit_1(klego_data, cycle, tmp_path):
+    import json
+
+    path = tmp_path / "salah.xlsx"
+    path.write_bytes(workbook_bytes([["Kode", "Realisasi TW I"], ["PEM-01", "sepuluh"]]))
+    code, out, _ = run_command(
+        str(path), "--seksi", "pem", "--jenis", "realisasi", "--periode", "2026-TW4", "--dry-run", "--json"
+    )
+    document = json.loads(out)
+    assert code == 1 and document["ok"] is False and document["problems"][0]["cell"] == "B2"
+    code, out, _ = run_command(str(path), "--seksi", "xyz", "--jenis", "realisasi", "--periode", "2026-TW4", "--json")
+    assert code == 1 and "Seksi 'xyz' tidak dikenal" in json.loads(out)["problems"][0]["message"]

@@ -2,6 +2,7 @@
 code as the upload form. Exit 0 when accepted; otherwise one readable line per problem and a
 non-zero exit, never a traceback."""
 
+import json
 import sys
 from pathlib import Path
 
@@ -23,18 +24,36 @@ class Command(BaseCommand):
         parser.add_argument("--organisasi", help="kode organisasi bila ada lebih dari satu")
         parser.add_argument("--dry-run", action="store_true", help="hanya memeriksa, tidak menyimpan")
         parser.add_argument(
+            "--json", action="store_true", help="cetak satu objek JSON (apa yang terbaca, dari sel mana) di stdout"
+        )
+        parser.add_argument(
             "--list", action="store_true", help="cetak nilai yang sah untuk --seksi, --jenis, --periode"
         )
 
     def handle(self, *args, **options):
         try:
             return self._handle(options)
-        except CommandError:
+        except CommandError as exc:
+            if options.get("json"):
+                self._json_refusal(str(exc), options)
             raise
         except workflow.WorkflowError as exc:
+            if options.get("json"):
+                self._json_refusal(str(exc), options)
             raise CommandError(str(exc)) from exc
         except Exception as exc:  # whatever the file or the database does, never a traceback
-            raise CommandError(f"Gagal mengimpor: {exc.__class__.__name__}: {exc}") from exc
+            message = f"Gagal mengimpor: {exc.__class__.__name__}: {exc}"
+            if options.get("json"):
+                self._json_refusal(message, options)
+            raise CommandError(message) from exc
+
+    def _json_refusal(self, message, options):
+        """With --json, a refusal before the file is read is one JSON object too (exit 1)."""
+        problem = {"sheet": "", "cell": "", "message": message}
+        document = {"ok": False, "period": options.get("periode"), "sheet": "", "rows": [], "skipped": [],
+                    "problems": [problem]}  # fmt: skip
+        self.stdout.write(json.dumps(document, ensure_ascii=False))
+        sys.exit(1)
 
     def _handle(self, options):
         if options["list"]:
@@ -72,6 +91,11 @@ class Command(BaseCommand):
             dry_run=options["dry_run"],
         )
         result = outcome.result
+        if options["json"]:
+            self.stdout.write(json.dumps(as_json(result, submissions.period_code(cycle)), ensure_ascii=False))
+            if not result.ok:
+                sys.exit(1)
+            return
         for note in result.notes:
             self.stdout.write(f"{path.name}: {note}")
         if result.ok:
@@ -100,3 +124,38 @@ class Command(BaseCommand):
             cycles = cycles.filter(organisation__code=organisation_code)
         for cycle in cycles.order_by("year", "quarter"):
             self.stdout.write(f"periode {submissions.period_code(cycle)} {cycle.period_label}")
+
+
+def _number(value):
+    """A Decimal as a JSON number (a whole number as an integer), None as null."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def as_json(result, period: str) -> dict:
+    """What was read, from which sheet and cell, as the README documents it."""
+    rows = []
+    for row in result.rows:
+        cells = {f"TW{q}": row.cells[f"real_q{q}"] for q in (1, 2, 3, 4) if f"real_q{q}" in row.cells}
+        target = {f"TW{q}": _number(row.targets.get(q)) for q in (1, 2, 3, 4) if f"target_q{q}" in row.cells}
+        if "annual_target" in row.cells:
+            target["tahunan"] = _number(row.annual_target)
+        rows.append(
+            {
+                "code": row.indicator.code,
+                "sheet": row.sheet,
+                "row": row.row_number,
+                "realisasi": {f"TW{q}": _number(row.realisations.get(q)) for q in (1, 2, 3, 4)},
+                "target": target,
+                "cells": cells,
+            }
+        )
+    return {
+        "ok": result.ok,
+        "period": period,
+        "sheet": result.sheet,
+        "rows": rows,
+        "skipped": [s.as_dict() for s in result.skipped],
+        "problems": [p.as_dict() for p in result.problems],
+    }
