@@ -412,3 +412,44 @@ def letter_tasks(user: User) -> list[LetterTask]:
         )
         tasks.extend(LetterTask(letter, "Menunggu disposisi Camat", True) for letter in undisposed)
     return tasks
+
+
+# The section page: what was read from the accepted upload -----------------------------------------
+
+
+@dataclass
+class ReadValue:
+    text: str  # the figure as the page shows it
+    where: str  # "Data!E7", the cell it was read from ("" when the column was not in the file)
+
+
+@dataclass
+class ReadRow:
+    code: str
+    name: str
+    unit: str
+    annual_target: ReadValue
+    realisations: list[ReadValue]  # TW I..IV
+    remark: str
+
+
+def rows_as_read(rows) -> list[ReadRow]:
+    """The accepted upload's rows with every figure next to the sheet and cell it came from, so
+    the staff can check what the application read before they hand it in."""
+    from .spreadsheets.numbers import display_number
+
+    def value(row, field: str, cell_key: str) -> ReadValue:
+        cell = row.cells.get(cell_key, "")
+        return ReadValue(display_number(getattr(row, field), "-"), f"{row.sheet}!{cell}" if cell else "")
+
+    return [
+        ReadRow(
+            code=row.indicator.code,
+            name=row.indicator.name,
+            unit=row.unit or row.indicator.unit,
+            annual_target=value(row, "annual_target", "annual_target"),
+            realisations=[value(row, f"real_q{q}", f"real_q{q}") for q in (1, 2, 3, 4)],
+            remark=row.remark,
+        )
+        for row in rows
+    ]

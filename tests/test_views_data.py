@@ -324,3 +324,20 @@ def test_the_completeness_rules_one_by_one(klego_data, cycle, client):
         url="https://contoh.id/lppdes",
     )
     assert results()["bukti"].ok
+
+
+def test_the_page_shows_each_figure_read_with_its_sheet_and_cell_before_handing_in(client, klego_data, cycle):
+    client.force_login(klego_data.staf_pem)
+    rows = [
+        ["Kode", "Target Tahunan", "Realisasi TW I", "Realisasi TW II"],
+        ["PEM-01", 13, 13, "12,5"],
+        [None, "JUMLAH", 13, 12.5],
+        ["PEM-02", 100, 100, 92],
+    ]
+    page = upload(client, cycle, "pem", rows).content.decode()
+    assert "Versi 1 diterima: 2 indikator terbaca" in page
+    table = page[page.index('data-testid="rows"') :]
+    assert "12,5" in table and "Data!D2" in table and "Data!B2" in table and "Data!C4" in table
+    assert "Data dibaca dari lembar &#x27;Data&#x27;." in page or "Data dibaca dari lembar 'Data'." in page
+    assert "baris 3 (baris jumlah/rata-rata)" in page
+    assert "Benar, serahkan data seksi" in page

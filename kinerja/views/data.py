@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import completeness, permissions, submissions, uploads, workflow
+from .. import completeness, permissions, selectors, submissions, uploads, workflow
 from ..models import CompletenessCheck, DataKind, Evidence, Indicator, Role, Section, StepRun, Submission
 from ..reports import completeness_checklist, receipt_checklist
 from ..spreadsheets.screening import MAX_FILE_BYTES
@@ -49,7 +49,7 @@ def section_data(request, pk, code):
     if accepted:
         from ..models import SubmissionRow
 
-        rows = list(
+        rows = selectors.rows_as_read(
             SubmissionRow.objects.filter(submission__in=accepted.values())
             .select_related("indicator", "submission__kind")
             .order_by("submission__kind__order", "row_number")
