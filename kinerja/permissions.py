@@ -81,7 +81,8 @@ def can_use_admin_site(user: User) -> bool:
     (an administrator whose position ended loses it that day), and for the superuser."""
     if not (user.is_authenticated and user.is_active and user.is_staff):
         return False
-    return administered_organisations(user) is None or bool(administered_organisations(user))
+    organisations = administered_organisations(user)
+    return organisations is None or bool(organisations)
 
 
 def is_admin(user: User, organisation: Organisation | None = None) -> bool:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from . import permissions
 from .calendar import WorkCalendar, format_minutes
 from .models import Cycle, StepRun, User
+from .spreadsheets.numbers import display_number
 
 
 @dataclass
@@ -436,7 +437,6 @@ class ReadRow:
 def rows_as_read(rows) -> list[ReadRow]:
     """The accepted upload's rows with every figure next to the sheet and cell it came from, so
     the staff can check what the application read before they hand it in."""
-    from .spreadsheets.numbers import display_number
 
     def value(row, field: str, cell_key: str) -> ReadValue:
         cell = row.cells.get(cell_key, "")

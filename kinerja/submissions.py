@@ -385,9 +385,8 @@ def add_evidence(
         workflow.lock_cycle(cycle.pk)
         stored = None
         if upload is not None:
-            if Evidence.objects.filter(
-                cycle=cycle, section=section, indicator=indicator, file__isnull=False
-            ).count() >= (MAX_EVIDENCE_FILES):
+            files = Evidence.objects.filter(cycle=cycle, section=section, indicator=indicator, file__isnull=False)
+            if files.count() >= MAX_EVIDENCE_FILES:
                 raise WorkflowError(
                     f"Indikator {indicator.code} sudah memiliki {MAX_EVIDENCE_FILES} berkas bukti pada siklus ini. "
                     "Gabungkan beberapa bukti dalam satu PDF, atau lampirkan tautan."
