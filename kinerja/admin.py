@@ -34,6 +34,7 @@ from .models import (
     Indicator,
     Letter,
     Narrative,
+    NoDataMark,
     Obligation,
     OfficeFigure,
     Organisation,
@@ -80,6 +81,7 @@ ORGANISATION_PATHS = {
     Obligation: "cycle__organisation",
     Submission: "cycle__organisation",
     Evidence: "cycle__organisation",
+    NoDataMark: "cycle__organisation",
     ReceiptConfirmation: "run__cycle__organisation",
     CompletenessCheck: "run__cycle__organisation",
     CapaianCategory: "organisation",
@@ -429,6 +431,11 @@ class SubmissionAdmin(ReadOnlyAdmin):
 @admin.register(Evidence)
 class EvidenceAdmin(ReadOnlyAdmin):
     list_display = ("cycle", "section", "indicator", "url", "uploaded_by", "uploaded_at")
+
+
+@admin.register(NoDataMark)
+class NoDataMarkAdmin(ReadOnlyAdmin):
+    list_display = ("cycle", "section", "indicator", "reason", "marked_by", "marked_at")
 
 
 @admin.register(ReceiptConfirmation)

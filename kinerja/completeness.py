@@ -6,14 +6,24 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import asdict, dataclass, field
-from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
 from . import workflow
-from .models import CompletenessCheck, Cycle, Evidence, Indicator, Section, StepRun, Submission, Target, User
-from .spreadsheets.importer import normalise
+from .models import (
+    CompletenessCheck,
+    Cycle,
+    Evidence,
+    Indicator,
+    NoDataMark,
+    Section,
+    StepRun,
+    Submission,
+    Target,
+    User,
+)
+from .spreadsheets.importer import IMPLAUSIBLE_FACTOR, normalise
 from .spreadsheets.numbers import format_number
 from .submissions import latest, owed
 from .workflow import WorkflowError
@@ -23,7 +33,6 @@ MANUAL_ITEMS = [
     "Berkas mengikuti templat dan ditandatangani/diketahui Kepala Seksi",
     "Keterangan diisi untuk capaian yang jauh di atas atau di bawah target",
 ]
-IMPLAUSIBLE_FACTOR = Decimal(10)
 
 
 @dataclass
@@ -107,7 +116,23 @@ def automatic_checks(cycle: Cycle, section: Section) -> list[CheckItem]:
                         f"{indicator.code} TW {q}: realisasi {format_number(value)} "
                         f"lebih dari 10× target {format_number(target)}"
                     )
-    items.append(CheckItem("wajar", "Nilai masuk akal (tidak negatif, tidak jauh melampaui target)", not odd, odd))
+    confirmed = [
+        f"dipastikan benar oleh seksi pada versi {s.version}: {s.confirmation}"
+        for s in submissions.values()
+        if s is not None and s.confirmation
+    ]
+    items.append(
+        CheckItem("wajar", "Nilai masuk akal (tidak negatif, tidak jauh melampaui target)", not odd, odd + confirmed)
+    )
+
+    marks = NoDataMark.objects.filter(cycle=cycle, section=section).select_related("indicator", "marked_by")
+    stated = [
+        f"{m.indicator.code}: {m.reason} (ditandai {m.marked_by}, {timezone.localtime(m.marked_at):%d-%m-%Y %H:%M})"
+        for m in marks
+    ]
+    items.append(
+        CheckItem("tidak_ada_data", "Tidak ada indikator yang ditandai seksi 'tidak ada data'", not stated, stated)
+    )
 
     evidence = set(Evidence.objects.filter(cycle=cycle, section=section).values_list("indicator_id", flat=True))
     lacking = [f"{i.code} {i.name}" for i in indicators if i.evidence_required and i.pk not in evidence]

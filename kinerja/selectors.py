@@ -422,6 +422,7 @@ def letter_tasks(user: User) -> list[LetterTask]:
 class ReadValue:
     text: str  # the figure as the page shows it
     where: str  # "Data!E7", the cell it was read from ("" when the column was not in the file)
+    target: str = ""  # the master target beside it ("" where there is none)
 
 
 @dataclass
@@ -429,26 +430,38 @@ class ReadRow:
     code: str
     name: str
     unit: str
-    annual_target: ReadValue
-    realisations: list[ReadValue]  # TW I..IV
+    annual_target: ReadValue  # as written in the file, with the master's annual target beside it
+    realisations: list[ReadValue]  # TW I..IV, each with the master's quarter target
     remark: str
 
 
-def rows_as_read(rows) -> list[ReadRow]:
-    """The accepted upload's rows with every figure next to the sheet and cell it came from, so
-    the staff can check what the application read before they hand it in."""
+def rows_as_read(rows, *, year: int) -> list[ReadRow]:
+    """The accepted upload's rows with every figure next to the sheet and cell it came from and
+    the master target it will be measured against, so the staff can check what the application
+    read before they hand it in. Two queries."""
+    from .models import Target
 
-    def value(row, field: str, cell_key: str) -> ReadValue:
+    rows = list(rows)
+    targets = {
+        (t.indicator_id, t.quarter): t.shown
+        for t in Target.objects.filter(indicator__in={row.indicator_id for row in rows}, year=year)
+    }
+
+    def value(row, field: str, cell_key: str, quarter) -> ReadValue:
         cell = row.cells.get(cell_key, "")
-        return ReadValue(display_number(getattr(row, field), "-"), f"{row.sheet}!{cell}" if cell else "")
+        return ReadValue(
+            display_number(getattr(row, field), "-"),
+            f"{row.sheet}!{cell}" if cell else "",
+            targets.get((row.indicator_id, quarter), ""),
+        )
 
     return [
         ReadRow(
             code=row.indicator.code,
             name=row.indicator.name,
             unit=row.unit or row.indicator.unit,
-            annual_target=value(row, "annual_target", "annual_target"),
-            realisations=[value(row, f"real_q{q}", f"real_q{q}") for q in (1, 2, 3, 4)],
+            annual_target=value(row, "annual_target", "annual_target", None),
+            realisations=[value(row, f"real_q{q}", f"real_q{q}", q) for q in (1, 2, 3, 4)],
             remark=row.remark,
         )
         for row in rows

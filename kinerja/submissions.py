@@ -17,6 +17,7 @@ from .models import (
     Cycle,
     DataKind,
     Indicator,
+    NoDataMark,
     Obligation,
     ReceiptConfirmation,
     Section,
@@ -99,6 +100,59 @@ def template_for(cycle: Cycle, section: Section, kind: DataKind) -> bytes:
     )
 
 
+def master_targets(cycle: Cycle, section: Section) -> dict:
+    """(indicator id, quarter or None) → the section's master target of the cycle's year as one
+    number (a range by its upper bound; a text target has none), for the plausibility check."""
+    found = {}
+    for target in Target.objects.filter(indicator__section=section, year=cycle.year):
+        number = target.high if target.low is not None and target.high is not None else target.value
+        if number is not None:
+            found[(target.indicator_id, target.quarter)] = number
+    return found
+
+
+def confirm_values(submission: Submission, *, reason: str, by: User | None) -> Outcome:
+    """The uploader confirms that the values a version was refused for are right: the same file
+    is read again with the reason, as the next version (the refused one stays on record)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise WorkflowError("Tuliskan alasan mengapa angka tersebut memang benar.")
+    newer = Submission.objects.filter(
+        cycle=submission.cycle, section=submission.section, kind=submission.kind, version__gt=submission.version
+    )
+    if newer.exists():
+        raise WorkflowError(f"Sudah ada versi yang lebih baru dari versi {submission.version}; tidak ada yang diubah.")
+    if not confirmable(submission):
+        raise WorkflowError(
+            f"Versi {submission.version} tidak ditolak karena angka yang tampak tidak wajar saja; "
+            "perbaiki berkasnya lalu unggah lagi."
+        )
+    with submission.file.file.open("rb") as handle:
+        data = handle.read()
+    if uploads.hashlib.sha256(data).hexdigest() != submission.file.sha256:
+        raise WorkflowError(f"Berkas versi {submission.version} yang tersimpan tidak utuh; unggah ulang berkasnya.")
+    return submit(
+        cycle=submission.cycle,
+        section=submission.section,
+        kind=submission.kind,
+        data=data,
+        filename=submission.original_name,
+        by=by,
+        source=submission.source,
+        confirmation=reason,
+    )
+
+
+def confirmable(submission: Submission) -> bool:
+    """A refused version whose every problem is a value that only looks wrong, with its file kept."""
+    return (
+        submission.status == Submission.Status.REJECTED
+        and submission.file_id is not None
+        and bool(submission.problems)
+        and all(problem.get("kind") == importer.PLAUSIBILITY for problem in submission.problems)
+    )
+
+
 def open_step_2(cycle: Cycle, section: Section) -> StepRun | None:
     return (
         StepRun.objects.filter(cycle=cycle, section=section, step__number=2, closed_at__isnull=True)
@@ -130,11 +184,14 @@ def submit(
     by: User | None,
     source: str = "web",
     dry_run: bool = False,
+    confirmation: str = "",
     at: datetime.datetime | None = None,
 ) -> Outcome:
     """Read a section's workbook and, unless `dry_run`, keep it as the next version with its rows
     (in one transaction: a failure leaves nothing half-written). The file is kept even when it
-    has problems, so every version is on record; only an accepted version counts."""
+    has problems, so every version is on record; only an accepted version counts. Values that
+    look wrong (importer.check_plausibility) refuse the file unless `confirmation` gives the
+    uploader's reason for them."""
     now = at or timezone.now()
     if by is not None:
         permissions.forget_positions(by)
@@ -153,6 +210,7 @@ def submit(
         )
     ]
     result = importer.read_workbook(data, indicators=indicators, section=section, period=(cycle.year, cycle.quarter))
+    confirmed = importer.check_plausibility(result, master_targets(cycle, section), confirmed=confirmation)
     if dry_run:
         return Outcome(None, result)
     with transaction.atomic():
@@ -191,6 +249,7 @@ def submit(
             uploaded_by=by,
             uploaded_at=now,
             source=source,
+            confirmation=confirmation.strip() if confirmed and result.ok else "",
         )
         submission._history_user = by
         submission.save()
@@ -256,7 +315,90 @@ def _section_data_accepted(run: StepRun, outcome: str) -> str | None:
     if missing:
         names = ", ".join(kind.name for kind in missing)
         return f"{run.section} belum mengunggah data yang diterima untuk: {names}. Unggah berkasnya lebih dahulu."
+    lacking = lacking_realisations(run.cycle, run.section)
+    if lacking:
+        codes = ", ".join(indicator.code for indicator in lacking)
+        return (
+            f"Realisasi {period_quarter_label(run.cycle)} belum ada untuk: {codes}. Isi realisasinya lalu unggah lagi, "
+            "atau tandai 'tidak ada data' dengan alasannya."
+        )
     return None
+
+
+# Indicators without a realisation for the period ("tidak ada data") -----------------------------
+
+
+def period_quarter(cycle: Cycle) -> int:
+    """The quarter whose realisation a cycle reports: its own, or TW IV for the year."""
+    return cycle.quarter or 4
+
+
+def period_quarter_label(cycle: Cycle) -> str:
+    return f"TW {importer.ROMAN_LABELS[period_quarter(cycle)]}"
+
+
+def without_realisation(cycle: Cycle, section: Section) -> list[Indicator]:
+    """The section's active indicators that the latest accepted version of a kind of data with
+    realisations lacks (no row, or no value for the period's quarter), marked or not."""
+    quarter = period_quarter(cycle)
+    lacking: set[int] = set()
+    indicators = list(section_indicators(section))
+    for kind in owed(cycle, section):
+        submission = latest(cycle, section, kind) if kind.needs_realisation else None
+        if submission is None:
+            continue
+        present = set(
+            submission.rows.filter(**{f"real_q{quarter}__isnull": False}).values_list("indicator_id", flat=True)
+        )
+        lacking |= {indicator.pk for indicator in indicators if indicator.pk not in present}
+    return [indicator for indicator in indicators if indicator.pk in lacking]
+
+
+def lacking_realisations(cycle: Cycle, section: Section) -> list[Indicator]:
+    """Indicators without a realisation for the period and without a 'tidak ada data' mark: while
+    there are any, the section cannot hand its data in."""
+    marked = set(NoDataMark.objects.filter(cycle=cycle, section=section).values_list("indicator_id", flat=True))
+    return [indicator for indicator in without_realisation(cycle, section) if indicator.pk not in marked]
+
+
+def no_data_marks(cycle: Cycle, section: Section) -> list[NoDataMark]:
+    return list(NoDataMark.objects.filter(cycle=cycle, section=section).select_related("indicator", "marked_by"))
+
+
+def _check_can_mark(cycle: Cycle, section: Section, by: User) -> None:
+    permissions.forget_positions(by)
+    if not permissions.can_submit_for(by, section):
+        raise NotAllowed(f"Hanya staf {section} yang dapat menandai data seksi ini.")
+    if open_step_2(cycle, section) is None:
+        raise WorkflowError("Tanda 'tidak ada data' diberikan selama langkah 2 seksi ini terbuka.")
+
+
+def mark_no_data(*, cycle: Cycle, section: Section, indicator: Indicator, reason: str, by: User, at=None) -> NoDataMark:
+    """The section states that an indicator has no realisation for the period, and why. A second
+    mark of the same indicator replaces the reason (the history keeps the first)."""
+    reason = (reason or "").strip()
+    _check_can_mark(cycle, section, by)
+    if indicator.section_id != section.pk or not indicator.active:
+        raise WorkflowError(f"Indikator {indicator.code} bukan indikator aktif {section}.")
+    if not reason:
+        raise WorkflowError(f"Tuliskan alasan mengapa realisasi {indicator.code} tidak ada.")
+    with transaction.atomic():
+        workflow.lock_cycle(cycle.pk)
+        mark = NoDataMark.objects.filter(cycle=cycle, indicator=indicator).first()
+        if mark is None:
+            mark = NoDataMark(cycle=cycle, section=section, indicator=indicator)
+        mark.reason, mark.marked_by, mark.marked_at = reason[:2000], by, at or timezone.now()
+        mark._history_user = by
+        mark.save()
+    return mark
+
+
+def unmark_no_data(mark: NoDataMark, *, by: User) -> None:
+    _check_can_mark(mark.cycle, mark.section, by)
+    with transaction.atomic():
+        workflow.lock_cycle(mark.cycle_id)
+        mark._history_user = by
+        mark.delete()
 
 
 # Step 4: the receipt checklist ------------------------------------------------------------------

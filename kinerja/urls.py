@@ -19,6 +19,17 @@ urlpatterns = [
     path("siklus/<int:pk>/seksi/<slug:code>/templat/<slug:kind>/", data.section_template, name="section_template"),
     path("siklus/<int:pk>/seksi/<slug:code>/unggah/", data.section_upload, name="section_upload"),
     path("siklus/<int:pk>/seksi/<slug:code>/serahkan/", data.section_hand_in, name="section_hand_in"),
+    path(
+        "siklus/<int:pk>/seksi/<slug:code>/versi/<int:submission>/pastikan/",
+        data.section_confirm,
+        name="section_confirm",
+    ),
+    path("siklus/<int:pk>/seksi/<slug:code>/tidak-ada-data/", data.section_no_data, name="section_no_data"),
+    path(
+        "siklus/<int:pk>/seksi/<slug:code>/tidak-ada-data/<int:mark>/hapus/",
+        data.section_no_data_remove,
+        name="section_no_data_remove",
+    ),
     path("siklus/<int:pk>/seksi/<slug:code>/berkas/<int:submission>/", data.submission_file, name="submission_file"),
     path("siklus/<int:pk>/seksi/<slug:code>/bukti/", data.section_evidence, name="section_evidence"),
     path("siklus/<int:pk>/seksi/<slug:code>/bukti/<int:evidence>/", data.evidence_file, name="evidence_file"),

@@ -103,22 +103,53 @@ def dispose_down_the_chain(cast: Cast, letter, *, when=MONDAY, overdue_reason="u
 
 
 def accept_data(cycle: Cycle, section: Section, *, when=MONDAY):
-    """An accepted submission of every kind the section owes (without rows), as if uploaded."""
+    """Every kind the section owes, uploaded as a real workbook and read by the importer: the
+    section's own template with each indicator's figures filled in (its master quarter target as
+    the realisation, 1 where it has none). A section that owns no indicator (the `klego` fixture
+    has no master data) has no row to write: its obligation is recorded as an accepted version
+    without rows, so the workflow tests that need no figures can pass step 2."""
     from kinerja.models import Submission
 
     for kind in submissions.owed(cycle, section):
-        version = Submission.objects.filter(cycle=cycle, section=section, kind=kind).count() + 1
-        Submission.objects.create(
-            cycle=cycle,
-            section=section,
-            kind=kind,
-            version=version,
-            original_name="uji.xlsx",
-            sha256="0" * 64,
-            size=1,
-            status=Submission.Status.ACCEPTED,
-            uploaded_at=when,
-        )
+        if not submissions.section_indicators(section).exists():
+            version = Submission.objects.filter(cycle=cycle, section=section, kind=kind).count() + 1
+            Submission.objects.create(
+                cycle=cycle, section=section, kind=kind, version=version, original_name="uji.xlsx",
+                sha256="0" * 64, size=1, status=Submission.Status.ACCEPTED, uploaded_at=when,
+            )  # fmt: skip
+            continue
+        outcome = submissions.submit(
+            cycle=cycle, section=section, kind=kind, data=filled_template(cycle, section, kind),
+            filename=f"{section.code}-{kind.code}.xlsx", by=None, source="cli", at=when,
+        )  # fmt: skip
+        assert outcome.submission.status == Submission.Status.ACCEPTED, outcome.submission.problems
+
+
+def filled_template(cycle: Cycle, section: Section, kind, *, realisation=None) -> bytes:
+    """The section's template as the application hands it out, filled in as staff would:
+    `realisation(code, quarter, target)` gives each figure (by default the quarter's target)."""
+    import io
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(submissions.template_for(cycle, section, kind)))
+    sheet = book["Data Kinerja"]
+    for row in range(6, sheet.max_row + 1):
+        code = sheet.cell(row, 1).value
+        if not code:
+            continue
+        if kind.needs_annual_target and sheet.cell(row, 4).value is None:
+            sheet.cell(row, 4).value = 1
+        for quarter in (1, 2, 3, 4):
+            target = sheet.cell(row, 4 + quarter).value
+            if kind.needs_targets and not kind.needs_realisation and target is None:
+                sheet.cell(row, 4 + quarter).value = 1
+            if kind.needs_realisation:
+                value = realisation(code, quarter, target) if realisation else (target if target is not None else 1)
+                sheet.cell(row, 8 + quarter).value = value
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 def check_completeness(cast: Cast, run: StepRun, *, incomplete=(), when=MONDAY):

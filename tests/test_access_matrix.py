@@ -6,7 +6,17 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from kinerja import analysis_steps, filing, submissions
-from kinerja.models import DataKind, Disposition, Evidence, Indicator, PerformanceRecord, Role, SopVersion, Submission
+from kinerja.models import (
+    DataKind,
+    Disposition,
+    Evidence,
+    Indicator,
+    NoDataMark,
+    PerformanceRecord,
+    Role,
+    SopVersion,
+    Submission,
+)
 
 from .conftest import MONDAY, advance, open_runs, workbook_bytes
 from .factories import OrganisationFactory, PositionFactory, pdf_bytes
@@ -49,6 +59,9 @@ MATRIX = {
     "kinerja:section_template": row(**OWN_SECTION),
     "kinerja:section_upload": {**POST_ONLY, "anonymous": 302},
     "kinerja:section_hand_in": {**POST_ONLY, "anonymous": 302},
+    "kinerja:section_confirm": {**POST_ONLY, "anonymous": 302},
+    "kinerja:section_no_data": {**POST_ONLY, "anonymous": 302},
+    "kinerja:section_no_data_remove": {**POST_ONLY, "anonymous": 302},
     "kinerja:submission_file": row(**OWN_SECTION),
     "kinerja:section_evidence": {**POST_ONLY, "anonymous": 302},
     "kinerja:evidence_file": row(**OWN_SECTION),
@@ -133,7 +146,12 @@ def world(klego_data):
         uploaded_by=klego_data.staf_pem,
     )  # fmt: skip
     outsider = PositionFactory(organisation=OrganisationFactory(), role=Role.KASUBAG).user
+    mark = NoDataMark.objects.create(
+        cycle=cycle, section=klego_data.sections["pem"], indicator=Indicator.objects.get(code="PEM-02"),
+        reason="uji", marked_by=klego_data.staf_pem, marked_at=MONDAY,
+    )  # fmt: skip
     return {
+        "mark": mark,
         "cycle": cycle,
         "disposition": disposition,
         "submission": Submission.objects.filter(cycle=cycle, section__code="pem").first(),
@@ -153,6 +171,9 @@ def url_for(name, world):
         "kinerja:section_upload": [cycle.pk, "pem"],
         "kinerja:section_hand_in": [cycle.pk, "pem"],
         "kinerja:section_evidence": [cycle.pk, "pem"],
+        "kinerja:section_no_data": [cycle.pk, "pem"],
+        "kinerja:section_no_data_remove": [cycle.pk, "pem", world["mark"].pk],
+        "kinerja:section_confirm": [cycle.pk, "pem", world["submission"].pk],
         "kinerja:submission_file": [cycle.pk, "pem", world["submission"].pk],
         "kinerja:evidence_file": [cycle.pk, "pem", world["evidence"].pk],
         "kinerja:archive_download": [cycle.pk, "zip"],

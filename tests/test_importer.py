@@ -223,7 +223,7 @@ def test_a_section_cannot_upload_for_another_section(klego_data, cycle):
 
 def test_uploads_are_refused_once_the_section_has_handed_in(klego_data, cycle):
     section = klego_data.sections["pem"]
-    data = workbook_bytes([["Kode", "Realisasi TW I"], ["PEM-01", 10], ["PEM-02", 90]])
+    data = workbook_bytes([["Kode", "Realisasi TW IV"], ["PEM-01", 10], ["PEM-02", 90]])
     submissions.submit(
         cycle=cycle, section=section, kind=realisasi(), data=data, filename="x.xlsx", by=klego_data.staf_pem
     )

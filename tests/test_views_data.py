@@ -295,15 +295,21 @@ def test_the_completeness_rules_one_by_one(klego_data, cycle, client):
         ["Kode", "Satuan", "Realisasi TW I", "Realisasi TW II", "Realisasi TW III", "Realisasi TW IV"],
         ["PEM-01", "orang", 13, -1, None, 13],
     ]
-    submissions.submit(
+    refused = submissions.submit(
         cycle=cycle, section=section, kind=kind, data=workbook_bytes(rows), filename="a.xlsx", by=klego_data.staf_pem
-    )
+    ).submission
+    assert refused.status == "ditolak" and [(p["cell"], p["kind"]) for p in refused.problems] == [("D2", "wajar")]
+    assert not results()["diterima"].ok
+    submissions.confirm_values(refused, reason="LPPDes tercatat ganda di TW I", by=klego_data.staf_pem)
     checks = results()
     assert checks["diterima"].ok
     assert checks["indikator"].details == ["PEM-02 Persentase desa yang menetapkan APBDes tepat waktu"]
     assert checks["triwulan"].details == ["PEM-01: realisasi TW III kosong (sel E2)"]
     assert "satuan 'orang' (sel B2), data induk 'desa'" in checks["satuan"].details[0]
-    assert checks["wajar"].details == ["PEM-01 TW 2: realisasi negatif (-1)"]
+    assert checks["wajar"].details == [
+        "PEM-01 TW 2: realisasi negatif (-1)",
+        "dipastikan benar oleh seksi pada versi 2: LPPDes tercatat ganda di TW I",
+    ]
     assert not checks["bukti"].ok and checks["target"].ok
     rows = [
         ["Kode", "Satuan", "Realisasi TW I", "Realisasi TW II", "Realisasi TW III", "Realisasi TW IV"],
@@ -311,11 +317,15 @@ def test_the_completeness_rules_one_by_one(klego_data, cycle, client):
         ["PEM-02", "%", 100, 100, 100, 100],
     ]
     submissions.submit(
-        cycle=cycle, section=section, kind=kind, data=workbook_bytes(rows), filename="b.xlsx", by=klego_data.staf_pem
-    )
+        cycle=cycle, section=section, kind=kind, data=workbook_bytes(rows), filename="b.xlsx", by=klego_data.staf_pem,
+        confirmation="Angka sesuai register",
+    )  # fmt: skip
     checks = results()
     assert checks["indikator"].ok and checks["triwulan"].ok and checks["satuan"].ok
-    assert checks["wajar"].details == ["PEM-01 TW 4: realisasi 13.000 lebih dari 10× target 13"]
+    assert checks["wajar"].details == [
+        "PEM-01 TW 4: realisasi 13.000 lebih dari 10× target 13",
+        "dipastikan benar oleh seksi pada versi 3: Angka sesuai register",
+    ]
     submissions.add_evidence(
         cycle=cycle,
         section=section,
@@ -340,4 +350,9 @@ def test_the_page_shows_each_figure_read_with_its_sheet_and_cell_before_handing_
     assert "12,5" in table and "Data!D2" in table and "Data!B2" in table and "Data!C4" in table
     assert "Data dibaca dari lembar &#x27;Data&#x27;." in page or "Data dibaca dari lembar 'Data'." in page
     assert "baris 3 (baris jumlah/rata-rata)" in page
-    assert "Benar, serahkan data seksi" in page
+    # beside each figure, the master target it will be measured against (PEM-02: 100 each quarter)
+    pem02 = table[table.index("PEM-02") :]
+    assert pem02.count("target: 100") == 4 and "data induk: 100" in pem02
+    # TW IV (the cycle's quarter) was not in the file: no hand-in until it is, or it is marked
+    assert "Benar, serahkan data seksi" not in page
+    assert "Data belum dapat diserahkan: 2 indikator tanpa realisasi TW IV" in page

@@ -201,6 +201,10 @@ class Submission(models.Model):
     )
     uploaded_at = models.DateTimeField("diunggah")
     source = models.CharField("sumber", max_length=10, default="web")
+    confirmation = models.TextField(
+        "alasan nilai dipastikan benar", blank=True,
+        help_text="Diisi pengunggah ketika angka yang tampak tidak wajar (mis. lebih dari 10× target) memang benar.",
+    )  # fmt: skip
     history = HistoricalRecords()
 
     class Meta:
@@ -259,6 +263,29 @@ class SubmissionRow(models.Model):
 
     def target(self, quarter: int):
         return getattr(self, f"target_q{quarter}")
+
+
+class NoDataMark(models.Model):
+    """A section's statement, during its step 2, that an indicator has no realisation for the
+    cycle's period, with the reason (shown at step 5 and in its checklist). Without a realisation
+    or such a mark the section cannot hand its data in."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="no_data_marks")
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="no_data_marks")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="no_data_marks")
+    reason = models.TextField("alasan tidak ada data")
+    marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    marked_at = models.DateTimeField("ditandai")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "tanda tidak ada data"
+        verbose_name_plural = "tanda tidak ada data"
+        ordering = ["cycle", "indicator__code"]
+        constraints = [models.UniqueConstraint(fields=["cycle", "indicator"], name="one_no_data_mark_per_indicator")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code}: tidak ada data ({self.reason[:40]})"
 
 
 class Evidence(models.Model):

@@ -41,6 +41,11 @@ class Problem:
     sheet: str
     cell: str
     message: str
+    kind: str = ""  # "wajar" for a value that looks wrong but that its uploader may confirm
+
+    @property
+    def confirmable(self) -> bool:
+        return self.kind == PLAUSIBILITY
 
     def __str__(self) -> str:
         where = []
@@ -52,7 +57,10 @@ class Problem:
         return (prefix[:1].upper() + prefix[1:] + ": " if where else "") + self.message
 
     def as_dict(self) -> dict:
-        return {"sheet": self.sheet, "cell": self.cell, "message": self.message}
+        found = {"sheet": self.sheet, "cell": self.cell, "message": self.message}
+        if self.kind:
+            found["kind"] = self.kind
+        return found
 
 
 @dataclass
@@ -80,6 +88,11 @@ class ImportResult:
     @property
     def ok(self) -> bool:
         return not self.problems and bool(self.rows)
+
+    @property
+    def only_implausible(self) -> bool:
+        """Refused only for values that look wrong: the uploader may confirm them with a reason."""
+        return bool(self.problems) and bool(self.rows) and all(p.confirmable for p in self.problems)
 
 
 SYNONYMS = {
@@ -823,3 +836,67 @@ def _read_row(read: SheetRead, row_number, values, layout: Layout, lookup, seen,
             (parsed.targets if kind == "target" else parsed.realisations)[quarter] = number
             parsed.cells[f"{kind}_q{quarter}"] = ref
     read.rows.append(parsed)
+
+
+# Plausibility: values that read correctly but are very likely a slip ------------------------------
+
+PLAUSIBILITY = "wajar"
+IMPLAUSIBLE_FACTOR = Decimal(10)
+
+
+def check_plausibility(result: ImportResult, targets: dict, *, confirmed: str = "") -> list[Problem]:
+    """Refuse values that are read as written but are very likely a slip, before they count: a
+    negative realisation, a realisation more than 10× its target (the quarter's master target,
+    else the annual one), and a percentage indicator whose every value is at most 1 while its
+    target is above 1 (0,92 written for 92 %). `targets` maps (indicator id, quarter or None) to
+    the master target as a number (a range by its upper bound). With `confirmed` (the uploader's
+    reason) such problems are kept as notes instead, and the file is accepted."""
+    found: list[Problem] = []
+    for row in result.rows:
+        indicator = row.indicator
+        code = indicator.code
+        values = [(q, v) for q, v in sorted(row.realisations.items()) if v is not None]
+        annual = targets.get((indicator.pk, None))
+        for quarter, value in values:
+            cell = row.cells.get(f"real_q{quarter}", "")
+            label = f"Realisasi {code} TW {ROMAN_LABELS[quarter]}"
+            if value < 0:
+                found.append(
+                    Problem(row.sheet, cell, f"{label} bernilai negatif ({format_number(value)}).", PLAUSIBILITY)
+                )
+                continue
+            target = targets.get((indicator.pk, quarter))
+            target = target if target is not None else annual
+            if target is not None and target > 0 and value > target * IMPLAUSIBLE_FACTOR:
+                found.append(
+                    Problem(
+                        row.sheet,
+                        cell,
+                        f"{label} {format_number(value)} lebih dari 10× targetnya ({format_number(target)}).",
+                        PLAUSIBILITY,
+                    )
+                )
+        unit = str(getattr(indicator, "unit", "") or "").lower()
+        if PERCENT_UNITS.search(unit) and values and annual is not None and annual > 1:
+            if all(v <= 1 for _q, v in values) and any(v > 0 for _q, v in values):
+                cells = ", ".join(row.cells.get(f"real_q{q}", "?") for q, _v in values)
+                shown = "; ".join(format_number(v) for _q, v in values)
+                found.append(
+                    Problem(
+                        row.sheet,
+                        row.cells.get(f"real_q{values[0][0]}", ""),
+                        f"Realisasi {code} (sel {cells}: {shown}) semuanya tidak lebih dari 1, padahal targetnya "
+                        f"{format_number(annual)} %. Kemungkinan persen ditulis sebagai pecahan (0,92 untuk 92 %): "
+                        "tulis angka persennya.",
+                        PLAUSIBILITY,
+                    )
+                )
+    if not found:
+        return found
+    if confirmed.strip():
+        result.notes += [f"Dipastikan benar oleh pengunggah ({confirmed.strip()}): {p}" for p in found]
+        return found
+    for problem in found:
+        problem.message += " Periksa angkanya; bila memang benar, pastikan dengan alasannya ('Angka ini memang benar')."
+    result.problems += found
+    return found

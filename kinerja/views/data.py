@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import completeness, permissions, selectors, submissions, uploads, workflow
-from ..models import CompletenessCheck, DataKind, Evidence, Indicator, Role, Section, StepRun, Submission
+from ..models import CompletenessCheck, DataKind, Evidence, Indicator, NoDataMark, Role, Section, StepRun, Submission
 from ..reports import completeness_checklist, receipt_checklist
 from ..spreadsheets.screening import MAX_FILE_BYTES
 from .cycles import _cycle_for
@@ -52,8 +52,14 @@ def section_data(request, pk, code):
         rows = selectors.rows_as_read(
             SubmissionRow.objects.filter(submission__in=accepted.values())
             .select_related("indicator", "submission__kind")
-            .order_by("submission__kind__order", "row_number")
+            .order_by("submission__kind__order", "row_number"),
+            year=cycle.year,
         )
+    latest_versions = {}
+    for submission in history:
+        latest_versions.setdefault(submission.kind_id, submission)
+    confirmable = {s.pk for s in latest_versions.values() if can_submit and submissions.confirmable(s)}
+    lacking = submissions.lacking_realisations(cycle, section) if accepted else []
     evidence = {}
     for item in Evidence.objects.filter(cycle=cycle, section=section).select_related("file").order_by("uploaded_at"):
         evidence.setdefault(item.indicator_id, []).append(item)
@@ -67,7 +73,11 @@ def section_data(request, pk, code):
         "rows": rows,
         "run": run,
         "can_submit": can_submit,
-        "ready": can_submit and all(kind.pk in accepted for kind in kinds),
+        "ready": can_submit and all(kind.pk in accepted for kind in kinds) and not lacking,
+        "lacking": lacking,
+        "marks": submissions.no_data_marks(cycle, section),
+        "period_quarter": submissions.period_quarter_label(cycle),
+        "confirmable": confirmable,
         "overdue": bool(run and timezone.now() > run.due_at),
         "returned": completeness.latest_reasons(cycle, section) if run else None,
         "max_mb": MAX_FILE_BYTES // 1048576,
@@ -118,6 +128,61 @@ def section_upload(request, pk, code):
                 request,
                 f"Versi {submission.version} ditolak: {len(submission.problems)} masalah. Perbaiki lalu unggah lagi.",
             )
+    return redirect("kinerja:section_data", pk=cycle.pk, code=section.code)
+
+
+@require_POST
+def section_confirm(request, pk, code, submission):
+    """The uploader confirms that values a version was refused for (only for looking wrong) are right."""
+    cycle = _cycle_for(request, pk)
+    section = _section_for(request, cycle, code)
+    submission = get_object_or_404(
+        Submission.objects.select_related("file", "kind"), pk=submission, cycle=cycle, section=section
+    )
+    try:
+        outcome = submissions.confirm_values(submission, reason=request.POST.get("reason", ""), by=request.user)
+    except workflow.WorkflowError as exc:
+        messages.error(request, str(exc))
+    else:
+        confirmed = outcome.submission
+        if confirmed.status == Submission.Status.ACCEPTED:
+            messages.success(
+                request,
+                f"Versi {confirmed.version} diterima dengan alasan yang Anda tulis; Kasubag melihatnya pada "
+                "pemeriksaan kelengkapan.",
+            )
+        else:
+            messages.error(request, f"Versi {confirmed.version} tetap ditolak: {len(confirmed.problems)} masalah.")
+    return redirect("kinerja:section_data", pk=cycle.pk, code=section.code)
+
+
+@require_POST
+def section_no_data(request, pk, code):
+    cycle = _cycle_for(request, pk)
+    section = _section_for(request, cycle, code)
+    indicator = get_object_or_404(Indicator, section=section, code=request.POST.get("indicator", ""))
+    try:
+        submissions.mark_no_data(
+            cycle=cycle, section=section, indicator=indicator, reason=request.POST.get("reason", ""), by=request.user
+        )
+    except workflow.WorkflowError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{indicator.code} ditandai tidak ada data.")
+    return redirect("kinerja:section_data", pk=cycle.pk, code=section.code)
+
+
+@require_POST
+def section_no_data_remove(request, pk, code, mark):
+    cycle = _cycle_for(request, pk)
+    section = _section_for(request, cycle, code)
+    mark = get_object_or_404(NoDataMark.objects.select_related("indicator"), pk=mark, cycle=cycle, section=section)
+    try:
+        submissions.unmark_no_data(mark, by=request.user)
+    except workflow.WorkflowError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Tanda tidak ada data {mark.indicator.code} dibatalkan.")
     return redirect("kinerja:section_data", pk=cycle.pk, code=section.code)
 
 

@@ -27,6 +27,11 @@ class Command(BaseCommand):
             "--json", action="store_true", help="cetak satu objek JSON (apa yang terbaca, dari sel mana) di stdout"
         )
         parser.add_argument(
+            "--alasan-wajar",
+            default="",
+            help="alasan bila angka yang tampak tidak wajar (mis. lebih dari 10× target) memang benar",
+        )
+        parser.add_argument(
             "--list", action="store_true", help="cetak nilai yang sah untuk --seksi, --jenis, --periode"
         )
 
@@ -89,6 +94,7 @@ class Command(BaseCommand):
             by=None,
             source="cli",
             dry_run=options["dry_run"],
+            confirmation=options["alasan_wajar"],
         )
         result = outcome.result
         if options["json"]:
