@@ -2,7 +2,8 @@
 
 Capaian follows PermenPAN-RB 53/2014 (pengukuran kinerja) as applied in its 2022 successor
 (PermenPAN-RB 6/2022): higher is better, realisation / target × 100%; lower is better,
-(1 + (1 − realisation / target)) × 100%. A target given as a range is compared with its upper
+(1 + (1 − realisation / target)) × 100%, never below 0% (twice the target or more is 0%); a
+lower-is-better target of 0 is met (100%) by a realisation of 0 and missed (0%) by any other. A target given as a range is compared with its upper
 bound when the realisation is above the range and with its lower bound when below; inside the
 range the target is met (100%). A zero, negative or missing target cannot be measured.
 """
@@ -71,6 +72,9 @@ def capaian(
         return Result(_higher(realisation, bound))
     if target is None:
         return Result(None, "target belum ada")
+    if target == 0 and polarity == "lower" and realisation >= 0:
+        # Zero conflicts, zero findings: none is the target met, any is the target missed.
+        return Result(HUNDRED if realisation == 0 else Decimal(0))
     if target <= 0:
         return Result(None, "target nol atau negatif tidak dapat diukur")
     if polarity == "lower":
@@ -83,7 +87,8 @@ def _higher(realisation: Decimal, target: Decimal) -> Decimal:
 
 
 def _lower(realisation: Decimal, target: Decimal) -> Decimal:
-    return (ONE + (ONE - realisation / target)) * HUNDRED
+    """Lower is better; twice the target or more is 0 %, never below."""
+    return max(Decimal(0), (ONE + (ONE - realisation / target)) * HUNDRED)
 
 
 # Categories ----------------------------------------------------------------------------------
@@ -125,6 +130,37 @@ def aggregate(values: Iterable, method: str) -> Decimal | None:
     if method == "latest":
         return present[-1]
     raise ValueError(f"cara menjumlah tidak dikenal: {method}")
+
+
+@dataclass(frozen=True)
+class QuarterSeries:
+    """A summed indicator's quarters both ways: each quarter's own value and the running total
+    up to it (s.d. triwulan). A value that cannot be told is None: the own value of a quarter
+    whose running total, or the one before it, is missing; the running total after a missing
+    quarter."""
+
+    own: dict[int, Decimal | None]
+    to_date: dict[int, Decimal | None]
+
+
+def quarter_series(values: dict, *, running: bool) -> QuarterSeries:
+    """`values` by quarter (1-4) as written: running totals when `running`, else each quarter's
+    own value."""
+    values = {q: _d(values.get(q)) for q in (1, 2, 3, 4)}
+    own: dict[int, Decimal | None] = {}
+    to_date: dict[int, Decimal | None] = {}
+    if running:
+        for q in (1, 2, 3, 4):
+            before = Decimal(0) if q == 1 else values[q - 1]
+            to_date[q] = values[q]
+            own[q] = values[q] - before if values[q] is not None and before is not None else None
+        return QuarterSeries(own, to_date)
+    total: Decimal | None = Decimal(0)
+    for q in (1, 2, 3, 4):
+        own[q] = values[q]
+        total = total + values[q] if total is not None and values[q] is not None else None
+        to_date[q] = total
+    return QuarterSeries(own, to_date)
 
 
 @dataclass(frozen=True)

@@ -381,9 +381,14 @@ def ensure_indicators(organisation: Organisation, years: tuple[int, ...]) -> Non
                 objective=objectives[objective],
                 is_iku=iku,
                 evidence_required=evidence,
+                # The demo's quarterly targets of summed indicators are running totals (s.d.).
+                quarter_form="sd" if aggregation == "sum" else "triwulan",
                 definition=f"Definisi operasional {name.lower()}.",
                 data_source="Laporan seksi",
             )
+        if aggregation == "sum" and indicator.quarter_form != "sd" and not indicator.submission_rows.exists():
+            indicator.quarter_form = "sd"  # an installation seeded before the setting existed
+            indicator.save(update_fields=["quarter_form"])
         indicators[code] = indicator
         for year in years:
             if not Target.objects.filter(indicator=indicator, year=year).exists():
@@ -425,6 +430,17 @@ def _realised(indicator: Indicator, targets: dict, quarter: int, share: float):
         target -= Decimal(targets[(indicator.pk, quarter - 1)])
     places = Decimal("1") if indicator.unit in ("desa", "kegiatan", "kejadian") else Decimal("0.1")
     return (target * Decimal(str(share))).quantize(places, rounding=ROUND_HALF_UP)
+
+
+def _as_written(indicator: Indicator, own: list) -> list:
+    """Quarters' own values as the indicator is written: running totals for an s.d. indicator."""
+    if not indicator.written_running:
+        return own
+    running, total = [], 0
+    for value in own:
+        total += value
+        running.append(total)
+    return running
 
 
 def _workbook(rows: list[list]) -> bytes:
@@ -524,7 +540,7 @@ def ensure_filed_cycle(organisation: Organisation) -> Cycle:
         ]
         rows = [
             [i.code, i.name, targets.get((i.pk, None)),
-             *(_realised(i, targets, q, DEMO_REALISATION.get(i.code, 1.0)) for q in quarters)]
+             *_as_written(i, [_realised(i, targets, q, DEMO_REALISATION.get(i.code, 1.0)) for q in quarters])]
             for i in indicators
         ]  # fmt: skip
         at = within(run, 0.2 + 0.1 * index)

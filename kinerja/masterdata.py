@@ -27,6 +27,7 @@ COLUMNS = [
     ("unit", "Satuan"),
     ("polarity", "Polaritas"),
     ("aggregation", "Cara menjumlah"),
+    ("quarter_form", "Cara isi triwulan"),
     ("section", "Seksi"),
     ("parent", "Induk"),
     ("objective", "Sasaran"),
@@ -46,6 +47,7 @@ SYNONYMS = {
     "unit": {"satuan"},
     "polarity": {"polaritas", "arah"},
     "aggregation": {"cara menjumlah", "agregasi", "akumulasi"},
+    "quarter_form": {"cara isi triwulan", "cara menulis triwulan", "penulisan triwulan"},
     "section": {"seksi", "kode seksi", "pemilik"},
     "parent": {"induk", "induk cascade", "kode induk"},
     "objective": {"sasaran", "kode sasaran", "sasaran strategis"},
@@ -69,6 +71,19 @@ POLARITY = {
     "rentang": Indicator.Polarity.RANGE,
     "range": Indicator.Polarity.RANGE,
     "dalam rentang": Indicator.Polarity.RANGE,
+}
+QUARTER_FORM = {
+    "per triwulan": Indicator.QuarterForm.PER_QUARTER,
+    "triwulan": Indicator.QuarterForm.PER_QUARTER,
+    "s.d. triwulan": Indicator.QuarterForm.RUNNING,
+    "s.d. triwulan (kumulatif)": Indicator.QuarterForm.RUNNING,
+    "s.d.": Indicator.QuarterForm.RUNNING,
+    "sd": Indicator.QuarterForm.RUNNING,
+    "kumulatif": Indicator.QuarterForm.RUNNING,
+}
+QUARTER_FORM_WRITTEN = {
+    Indicator.QuarterForm.PER_QUARTER: "per triwulan",
+    Indicator.QuarterForm.RUNNING: "s.d. triwulan",
 }
 AGGREGATION = {
     "jumlah": Indicator.Aggregation.SUM,
@@ -173,6 +188,7 @@ def export_workbook(organisation: Organisation, year: int) -> bytes:
                 safe_text(indicator.unit),
                 {"higher": "tinggi", "lower": "rendah", "range": "rentang"}[indicator.polarity],
                 {"sum": "jumlah", "latest": "terakhir", "average": "rata-rata"}[indicator.aggregation],
+                QUARTER_FORM_WRITTEN[indicator.quarter_form],
                 indicator.section.code,
                 indicator.parent.code if indicator.parent else None,
                 indicator.objective.code if indicator.objective else None,
@@ -185,7 +201,7 @@ def export_workbook(organisation: Organisation, year: int) -> bytes:
             ]
         )
     for column, width in zip(
-        "ABCDEFGHIJKLMNOPQ", [10, 50, 10, 10, 14, 12, 10, 10, 6, 10, 12, 11, 11, 11, 11, 24, 40], strict=True
+        "ABCDEFGHIJKLMNOPQR", [10, 50, 10, 10, 14, 16, 12, 10, 10, 6, 10, 12, 11, 11, 11, 11, 24, 40], strict=True
     ):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "C2"
@@ -292,6 +308,15 @@ def import_workbook(
                 "aggregation",
                 f"Cara menjumlah '{record.get('aggregation')}' tidak dikenal; tulis jumlah, terakhir atau rata-rata.",
             )
+        entry["quarter_form"] = QUARTER_FORM.get(normalise(record.get("quarter_form") or "per triwulan"))
+        if entry["quarter_form"] is None:
+            problem(
+                "quarter_form",
+                f"Cara isi triwulan '{record.get('quarter_form')}' tidak dikenal; "
+                "tulis per triwulan atau s.d. triwulan.",
+            )
+        elif entry["quarter_form"] == Indicator.QuarterForm.RUNNING and entry["aggregation"] != "sum":
+            problem("quarter_form", f"{code}: s.d. triwulan hanya untuk indikator yang cara menjumlahnya 'jumlah'.")
         objective_code = str(record.get("objective") or "").strip().lower()
         entry["objective"] = objectives.get(objective_code) if objective_code else None
         if objective_code and entry["objective"] is None:
@@ -353,6 +378,7 @@ def import_workbook(
                 "unit",
                 "polarity",
                 "aggregation",
+                "quarter_form",
                 "section",
                 "objective",
                 "is_iku",

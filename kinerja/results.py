@@ -36,6 +36,11 @@ class Source:
 
 @dataclass
 class IndicatorResult:
+    """An indicator's figures for a cycle. For an indicator whose quarters add up ("jumlah"),
+    `quarter_targets`, `realisations` and `capaian` per quarter are running totals (s.d.
+    triwulan), whichever way they were written; `own` keeps each quarter's own realisation.
+    For the others they are the quarter's own values."""
+
     indicator: Indicator
     annual_target: Target | None
     quarter_targets: dict[int, Target | None]
@@ -53,6 +58,11 @@ class IndicatorResult:
     # annual one (what the database files next to that capaian).
     period_target: Target | None = None
     flags: list[str] = field(default_factory=list)
+    own: dict[int, Decimal | None] = field(default_factory=dict)  # each quarter's own realisation
+
+    @property
+    def summed(self) -> bool:
+        return self.indicator.aggregation == "sum"
 
     def quarter_rows(self):
         return [(q, self.quarter_targets.get(q), self.realisations.get(q), self.capaian.get(q)) for q in QUARTERS]
@@ -138,29 +148,37 @@ def indicator_results(cycle: Cycle) -> list[IndicatorResult]:
     up_to = cycle.quarter or 4
     results = []
     for indicator in indicators:
-        realisations: dict[int, Decimal | None] = {}
+        summed = indicator.aggregation == "sum"
+        own: dict[int, Decimal | None] = {}
+        to_date: dict[int, Decimal | None] = {}
         cells: dict[int, str] = {}
         sources: dict[int, list[Source]] = {q: [] for q in QUARTERS}
         for row in rows_by_indicator.get(indicator.pk, []):
+            series = analysis.quarter_series(row.written(), running=row.running)
             for q in QUARTERS:
-                value = row.realisation(q)
-                if value is None and not row.cells.get(f"real_q{q}"):
+                written = row.realisation_written(q)
+                if written is None and not row.cells.get(f"real_q{q}"):
                     continue
                 label = (
                     f"{row.submission.kind.name} v{row.submission.version}, "
                     f"lembar '{row.sheet}' sel {row.cells.get(f'real_q{q}', '?')}"
                 )
-                sources[q].append(Source(label, value))
-                if realisations.get(q) is None and value is not None:
-                    realisations[q] = value
+                sources[q].append(Source(label, series.to_date[q] if summed else series.own[q]))
+                if own.get(q) is None and to_date.get(q) is None and written is not None:
+                    own[q], to_date[q] = series.own[q], series.to_date[q]
                     cells[q] = row.cells.get(f"real_q{q}", "")
-        for q in QUARTERS:
-            figure = office.get((indicator.pk, q))
-            if figure is not None and indicator.section.kind != "seksi":
-                # The office's own indicators (IKU) take the office's figure.
-                realisations[q] = figure.value
-                cells[q] = figure.source
-        quarter_targets = {q: targets.get((indicator.pk, q)) for q in QUARTERS}
+        figures = {q: office.get((indicator.pk, q)) for q in QUARTERS}
+        if indicator.section.kind != "seksi" and any(figures.values()):
+            # The office's own indicators (IKU) take the office's figures, written the indicator's way.
+            series = analysis.quarter_series(
+                {q: f.value if f else None for q, f in figures.items()}, running=indicator.written_running
+            )
+            for q, figure in figures.items():
+                if figure is not None:
+                    own[q], to_date[q], cells[q] = series.own[q], series.to_date[q], figure.source
+        quarter_targets = _quarter_targets(indicator, targets)
+        realisations = {q: (to_date.get(q) if summed else own.get(q)) for q in QUARTERS}
+        realisations = {q: v for q, v in realisations.items() if v is not None}
         capaian = {
             q: analysis.capaian(
                 realisations.get(q),
@@ -170,14 +188,19 @@ def indicator_results(cycle: Cycle) -> list[IndicatorResult]:
             for q in QUARTERS
             if q <= up_to
         }
-        to_date = analysis.aggregate([realisations.get(q) for q in QUARTERS if q <= up_to], indicator.aggregation)
+        if summed:
+            to_date_value = realisations.get(up_to)
+        else:
+            to_date_value = analysis.aggregate([own.get(q) for q in QUARTERS if q <= up_to], indicator.aggregation)
         period_target = quarter_targets.get(up_to) if cycle.quarter else targets.get((indicator.pk, None))
         period_target = period_target or targets.get((indicator.pk, None))
         year_capaian = analysis.capaian(
-            to_date, polarity=indicator.polarity, **_target_values(period_target, indicator.polarity)
+            to_date_value, polarity=indicator.polarity, **_target_values(period_target, indicator.polarity)
         )
         previous_row = previous.get(indicator.pk)
-        previous_value = previous_row.realisation(up_to) if previous_row else None
+        previous_value = None
+        if previous_row is not None:
+            previous_value = previous_row.to_date(up_to) if summed else previous_row.realisation(up_to)
         result = IndicatorResult(
             indicator=indicator,
             annual_target=targets.get((indicator.pk, None)),
@@ -186,17 +209,44 @@ def indicator_results(cycle: Cycle) -> list[IndicatorResult]:
             cells=cells,
             sources=sources,
             capaian=capaian,
-            year_to_date=to_date,
+            year_to_date=to_date_value,
             year_capaian=year_capaian,
             category=analysis.category(year_capaian.rounded(2), thresholds),
-            trend_quarter=analysis.trend(realisations.get(up_to), realisations.get(up_to - 1) if up_to > 1 else None),
+            trend_quarter=analysis.trend(own.get(up_to), own.get(up_to - 1) if up_to > 1 else None),
             trend_year=analysis.trend(realisations.get(up_to), previous_value),
             previous_year=previous_value,
             period_target=period_target,
+            own={q: v for q, v in own.items() if v is not None},
         )
         result.flags = _flags(result, rows_by_indicator.get(indicator.pk, []), up_to)
         results.append(result)
     return results
+
+
+def _quarter_targets(indicator: Indicator, targets: dict) -> dict[int, Target | None]:
+    """The quarters' targets as every table shows them: a summed indicator's as running totals
+    (s.d. triwulan), added up from per-quarter targets when it is written per quarter (None from
+    the first quarter without a number), the others' as written."""
+    written = {q: targets.get((indicator.pk, q)) for q in QUARTERS}
+    if indicator.aggregation != "sum" or indicator.written_running:
+        return written
+    running: dict[int, Target | None] = {}
+    value, low, high = Decimal(0), Decimal(0), Decimal(0)
+    form = ""  # "value" or "range", from the first quarter
+    for q in QUARTERS:
+        target = written[q]
+        is_range = target is not None and target.low is not None and target.high is not None
+        is_value = target is not None and not is_range and target.value is not None
+        if is_range and form in ("", "range"):
+            form, low, high = "range", low + target.low, high + target.high
+            running[q] = Target(indicator=indicator, year=target.year, quarter=q, low=low, high=high)
+        elif is_value and form in ("", "value"):
+            form, value = "value", value + target.value
+            running[q] = Target(indicator=indicator, year=target.year, quarter=q, value=value)
+        else:  # no target, a text one, or numbers mixed with ranges: nothing to add up from here on
+            form = "broken"
+            running[q] = None
+    return running
 
 
 def _flags(result: IndicatorResult, rows: list[SubmissionRow], up_to: int) -> list[str]:
@@ -206,12 +256,12 @@ def _flags(result: IndicatorResult, rows: list[SubmissionRow], up_to: int) -> li
         flags.append("realisasi kosong TW " + ", ".join(missing))
     value = result.year_capaian.value
     if value is not None and value > FAR_ABOVE:
-        flags.append(f"capaian jauh di atas 100% ({result.year_capaian.rounded(1)}%)")
+        flags.append(f"capaian jauh di atas 100% ({_fmt(result.year_capaian.rounded(1))}%)")
     if value is not None and value < FAR_BELOW:
-        flags.append(f"capaian di bawah {FAR_BELOW}% ({result.year_capaian.rounded(1)}%)")
-    if result.indicator.aggregation == "sum":
+        flags.append(f"capaian di bawah {FAR_BELOW}% ({_fmt(result.year_capaian.rounded(1))}%)")
+    if result.summed:
         backwards = analysis.went_backwards([result.realisations.get(q) for q in QUARTERS])
-        if backwards and result.indicator.aggregation == "sum" and _looks_cumulative(result):
+        if backwards:
             flags.append("realisasi kumulatif turun pada TW " + ", ".join(ROMAN[q] for q in backwards))
     annual = result.annual_target.value if result.annual_target else None
     for row in rows:
@@ -221,12 +271,6 @@ def _flags(result: IndicatorResult, rows: list[SubmissionRow], up_to: int) -> li
             )
             break
     return flags
-
-
-def _looks_cumulative(result: IndicatorResult) -> bool:
-    """Quarterly targets that only grow mean figures reported as running totals."""
-    values = [t.value for t in result.quarter_targets.values() if t is not None and t.value is not None]
-    return len(values) > 1 and all(b >= a for a, b in zip(values, values[1:], strict=False))
 
 
 def differences(cycle: Cycle, results: list[IndicatorResult] | None = None) -> list[Difference]:
@@ -252,7 +296,8 @@ def differences(cycle: Cycle, results: list[IndicatorResult] | None = None) -> l
         values = [k.realisations.get(quarter) for k in kids]
         method = "sum" if parent.indicator.aggregation == "sum" else "average"
         combined = analysis.aggregate(values, method)
-        if analysis.differs(figure.value, combined):
+        shown = parent.realisations.get(quarter)  # a summed IKU's figure up to the quarter
+        if analysis.differs(shown, combined):
             key = f"cascade:{parent.indicator.code}:{quarter}"
             detail = ", ".join(f"{k.indicator.code} {_fmt(k.realisations.get(quarter))}" for k in kids)
             found.append(
@@ -261,7 +306,7 @@ def differences(cycle: Cycle, results: list[IndicatorResult] | None = None) -> l
                     kind="cascade",
                     indicator=parent.indicator,
                     quarter=quarter,
-                    first=Source(f"angka kantor ({figure.source or 'isian Kasubag'})", figure.value),
+                    first=Source(f"angka kantor ({figure.source or 'isian Kasubag'})", shown),
                     second=Source(f"{'jumlah' if method == 'sum' else 'rata-rata'} seksi: {detail}", combined),
                     explanation=explanations.get(key),
                 )

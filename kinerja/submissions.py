@@ -62,6 +62,8 @@ class IndicatorRef:
     section_id: int
     section: str
     unit: str = ""
+    aggregation: str = "latest"
+    quarter_form: str = "triwulan"
 
     def __str__(self) -> str:
         return self.code
@@ -206,7 +208,7 @@ def submit(
     indicators = [
         IndicatorRef(*values)
         for values in Indicator.objects.filter(organisation=cycle.organisation).values_list(
-            "id", "code", "name", "section_id", "section__name", "unit"
+            "id", "code", "name", "section_id", "section__name", "unit", "aggregation", "quarter_form"
         )
     ]
     result = importer.read_workbook(data, indicators=indicators, section=section, period=(cycle.year, cycle.quarter))
@@ -269,7 +271,7 @@ def _require_open_step_2(cycle: Cycle, section: Section) -> None:
 ROW_COLUMNS = [
     "submission_id", "indicator_id", "sheet", "row_number", "unit", "annual_target",
     "target_q1", "target_q2", "target_q3", "target_q4", "real_q1", "real_q2", "real_q3", "real_q4",
-    "cells", "remark",
+    "cells", "remark", "running",
 ]  # fmt: skip
 
 
@@ -290,7 +292,7 @@ def _insert_rows(submission: Submission, rows: list[importer.ParsedRow]) -> None
             submission.pk, row.indicator.pk, row.sheet[:100], row.row_number, row.unit[:60], row.annual_target,
             row.targets.get(1), row.targets.get(2), row.targets.get(3), row.targets.get(4),
             row.realisations.get(1), row.realisations.get(2), row.realisations.get(3), row.realisations.get(4),
-            cells.get_db_prep_save(row.cells, connection), row.remark,
+            cells.get_db_prep_save(row.cells, connection), row.remark, row.running,
         )
         for row in rows
     ]  # fmt: skip

@@ -21,7 +21,13 @@ def pct(result):
         # Lower is better: 1 + (1 - realisation / target).
         (8, {"target": 10, "polarity": "lower"}, Decimal("120.0")),
         (12, {"target": 10, "polarity": "lower"}, Decimal("80.0")),
-        (25, {"target": 10, "polarity": "lower"}, Decimal("-50.0")),
+        # ... never below 0 %: twice the target or more is 0 %.
+        (25, {"target": 10, "polarity": "lower"}, Decimal("0.0")),
+        (20, {"target": 10, "polarity": "lower"}, Decimal("0.0")),
+        (19, {"target": 10, "polarity": "lower"}, Decimal("10.0")),
+        # A lower-is-better target of zero (zero conflicts): met by zero, missed by anything else.
+        (0, {"target": 0, "polarity": "lower"}, Decimal("100.0")),
+        (3, {"target": 0, "polarity": "lower"}, Decimal("0.0")),
         # The regulation's worked examples: target 80-90%.
         (70, {"low": 80, "high": 90}, Decimal("87.5")),
         (92, {"low": 80, "high": 90}, Decimal("102.2")),  # the printed 113% is an arithmetic slip
@@ -52,7 +58,6 @@ def test_capaian_follows_the_formula(realisation, kwargs, expected):
         (80, {}, "target belum ada"),
         (None, {"target": 10}, "realisasi belum ada"),
         (5, {"low": 0, "high": 0, "polarity": "lower"}, "nol"),
-        (80, {"target": 0, "polarity": "lower"}, "nol"),
     ],
 )
 def test_capaian_that_cannot_be_measured_says_why_and_never_divides_by_zero(realisation, kwargs, reason):

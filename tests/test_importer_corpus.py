@@ -56,6 +56,7 @@ class Case:
     targets: dict = field(default_factory=dict)  # code -> annual target
     skipped: int | None = None  # rows listed as skipped (not indicators)
     writers: dict = field(default_factory=dict)  # writer -> ("refused", phrase) where it differs
+    running: dict = field(default_factory=dict)  # code -> whether its figures were read as running totals
 
 
 CASES = {
@@ -120,6 +121,39 @@ CASES = {
                     [None, "- Monitoring ke desa", "kali", 12, 3, 3, 3, 3],
                     ROW2,
                     [None, "1) Verifikasi dokumen APBDes", "dokumen", 13, 13, 13, 0, 0],
+                ],
+            )
+        ],
+        VALUES,
+        skipped=3,
+    ),  # fmt: skip
+    "indicator_formulas_over_action_rows": Case(
+        [
+            Sheet(
+                "Rencana Aksi",
+                [
+                    H,
+                    ["PEM-01", PEM01, "desa", 13, "=E3+E4", "=F3+F4", "=G3+G4", "=H3+H4"],
+                    [None, "a. Verifikasi LPPDes", "desa", 7, 7, 6, 7, 7],
+                    [None, "b. Pendampingan penyusunan LPPDes", "desa", 6, 6, 6, 6, 6],
+                    ROW2,
+                ],
+            )
+        ],
+        refused="rumus yang nilainya tidak tersimpan",
+        skipped=2,
+    ),  # fmt: skip
+    "signature_block_beside_the_table": Case(
+        [
+            Sheet(
+                "Data",
+                [
+                    [*H, None, "Klego, 30 Desember 2026"],
+                    [*ROW1, None, "Kepala Seksi Pemerintahan"],
+                    [*ROW2, None, None],
+                    [None, None, None, None, None, None, None, None, None, "Bambang Sutrisno, S.Sos."],
+                    [None, None, None, None, None, None, None, None, None, "NIP 19800101 200501 1 002"],
+                    [None, None, None, None, None, None, None, None, None, "Penata / III.c"],
                 ],
             )
         ],
@@ -225,15 +259,47 @@ CASES = {
         ],
         VALUES,
     ),  # fmt: skip
-    "running_totals_only": Case(
+    # PEM-01 takes its latest value: up to a quarter, the value is the quarter's own.
+    "running_totals_of_a_latest_indicator": Case(
         [
             Sheet(
                 "Data",
-                [["Kode", "Indikator", "Realisasi s.d. TW III", "Realisasi s.d. TW IV"], ["PEM-01", PEM01, 13, 13]],
+                [["Kode", "Indikator", "Realisasi s.d. TW III", "Realisasi s.d. TW IV"], ["PEM-01", PEM01, 13, 12]],
             )
         ],
-        refused="nilai kumulatif (s.d. TW III)",
+        {"PEM-01": {3: 13, 4: 12}},
+        running={"PEM-01": False},
     ),  # fmt: skip
+    # TRA-02 adds its quarters up: running totals are kept as written (3, 5, 9, 11 kejadian).
+    "running_totals_of_a_summed_indicator": Case(
+        [
+            Sheet(
+                "Data",
+                [
+                    [
+                        "Kode",
+                        "Realisasi s.d. TW I",
+                        "Realisasi s.d. TW II",
+                        "Realisasi s.d. TW III",
+                        "Realisasi s.d. TW IV",
+                    ],
+                    ["TRA-02", 3, 5, 9, 11],
+                ],
+            )
+        ],
+        {"TRA-02": {1: 3, 2: 5, 3: 9, 4: 11}},
+        section="trantib",
+        running={"TRA-02": True},
+    ),  # fmt: skip
+    "running_totals_of_an_average_indicator": Case(
+        [Sheet("Data", [["Kode", "Realisasi s.d. TW I", "Realisasi s.d. TW II"], ["PEL-02", 5, 4]])],
+        section="pelum",
+        refused="PEL-02 dirata-rata per triwulan, sehingga nilai triwulannya tidak dapat diturunkan",
+    ),
+    "running_and_own_columns_mixed": Case(
+        [Sheet("Data", [["Kode", "Realisasi TW I", "Realisasi s.d. TW II"], ["PEM-01", 13, 13]])],
+        refused="Kolom realisasi bercampur: B per triwulan, C s.d. triwulan (kumulatif)",
+    ),
     "running_totals_beside_quarters": Case(
         [Sheet("Data", [[*H, "Realisasi s.d. TW IV"], [*ROW1, 51], [*ROW2, 392]])], VALUES
     ),
@@ -324,6 +390,7 @@ CASES = {
 # calculates it when it saves the file, so its copy is read (G2 is 13).
 LIBREOFFICE_VALUES = {
     "formula_in_a_realisation": VALUES,
+    "indicator_formulas_over_action_rows": VALUES,
     "rekap_sheet_first": VALUES,
 }
 
@@ -412,6 +479,8 @@ def test_each_file_is_read_exactly_or_refused_with_its_reason(klego_data, name, 
     assert read_values == {code: {q: values.get(q) for q in (1, 2, 3, 4)} for code, values in expected.items()}
     for code, target in case.targets.items():
         assert next(r.annual_target for r in result.rows if r.indicator.code == code) == target
+    for code, running in case.running.items():
+        assert next(r.running for r in result.rows if r.indicator.code == code) is running
     if case.sheet:
         assert result.sheet == case.sheet
     if case.skipped is not None:

@@ -50,6 +50,7 @@ def test_the_kasubag_edits_an_indicator_and_its_targets(client, klego_data):
     assert 'value="100' in page
     data = {
         "code": "pem-02", "name": indicator.name, "unit": "%", "polarity": "higher", "aggregation": "latest",
+        "quarter_form": "triwulan",
         "section": indicator.section_id, "parent": indicator.parent_id or "", "objective": indicator.objective_id,
         "definition": "", "data_source": "DPMD", "active": "on",
         "annual": "98,5", "q1": "", "q2": "", "q3": "", "q4": "99",
@@ -69,6 +70,7 @@ def test_a_cascade_that_loops_is_refused(client, klego_data):
     child = Indicator.objects.get(code="PEM-01")
     data = {
         "code": "IKU-01", "name": parent.name, "unit": parent.unit, "polarity": "higher", "aggregation": "latest",
+        "quarter_form": "triwulan",
         "section": parent.section_id, "parent": child.pk, "objective": "", "active": "on",
     }  # fmt: skip
     page = client.post(reverse("kinerja:indicator_edit", args=[parent.pk]), data).content.decode()

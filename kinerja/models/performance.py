@@ -74,6 +74,10 @@ class Indicator(models.Model):
         LATEST = "latest", "Nilai terakhir"
         AVERAGE = "average", "Rata-rata"
 
+    class QuarterForm(models.TextChoices):
+        PER_QUARTER = "triwulan", "Per triwulan (nilai triwulan itu sendiri)"
+        RUNNING = "sd", "Kumulatif s.d. triwulan"
+
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="indicators")
     code = models.CharField("kode", max_length=30)
     name = models.CharField("nama indikator", max_length=400)
@@ -82,6 +86,11 @@ class Indicator(models.Model):
     aggregation = models.CharField(
         "cara menjumlah triwulan", max_length=10, choices=Aggregation.choices, default=Aggregation.LATEST
     )
+    quarter_form = models.CharField(
+        "cara menulis target dan realisasi triwulan", max_length=10, choices=QuarterForm.choices,
+        default=QuarterForm.PER_QUARTER,
+        help_text="Kumulatif s.d. triwulan: TW III berisi jumlah TW I-III (hanya untuk indikator yang dijumlah).",
+    )  # fmt: skip
     objective = models.ForeignKey(
         StrategicObjective, on_delete=models.PROTECT, null=True, blank=True, related_name="indicators"
     )
@@ -106,10 +115,26 @@ class Indicator(models.Model):
         verbose_name = "indikator"
         verbose_name_plural = "indikator"
         ordering = ["organisation", "code"]
-        constraints = [models.UniqueConstraint(fields=["organisation", "code"], name="indicator_code_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "code"], name="indicator_code_unique"),
+            models.CheckConstraint(
+                condition=Q(quarter_form="triwulan") | Q(aggregation="sum"), name="running_form_only_when_summed"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    def clean(self):
+        super().clean()
+        if self.quarter_form == self.QuarterForm.RUNNING and self.aggregation != self.Aggregation.SUM:
+            raise ValidationError(
+                {"quarter_form": "Kumulatif s.d. triwulan hanya untuk indikator yang triwulannya dijumlah."}
+            )
+
+    @property
+    def written_running(self) -> bool:
+        return self.quarter_form == self.QuarterForm.RUNNING
 
 
 class Target(models.Model):
@@ -241,6 +266,10 @@ class SubmissionRow(models.Model):
     real_q4 = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
     cells = models.JSONField("sel asal", default=dict)
     remark = models.TextField("keterangan", blank=True)
+    running = models.BooleanField(
+        "realisasi ditulis kumulatif (s.d. triwulan)", default=False,
+        help_text="Nilai triwulan disimpan seperti ditulis; nilai triwulan itu sendiri adalah selisihnya.",
+    )  # fmt: skip
 
     class Meta:
         verbose_name = "baris data seksi"
@@ -258,8 +287,25 @@ class SubmissionRow(models.Model):
     def delete(self, *args, **kwargs):
         raise ValidationError("Baris data seksi tidak dapat dihapus; setiap versi kiriman disimpan.")
 
-    def realisation(self, quarter: int):
+    def written(self) -> dict[int, object]:
+        """The realisations as written in the file, by quarter."""
+        return {q: getattr(self, f"real_q{q}") for q in (1, 2, 3, 4)}
+
+    def realisation_written(self, quarter: int):
         return getattr(self, f"real_q{quarter}")
+
+    def realisation(self, quarter: int):
+        """The quarter's own realisation (from a running total: its difference with the quarter
+        before; None when either is missing)."""
+        from ..analysis import quarter_series
+
+        return quarter_series(self.written(), running=self.running).own[quarter]
+
+    def to_date(self, quarter: int):
+        """The running total up to the quarter (sum indicators)."""
+        from ..analysis import quarter_series
+
+        return quarter_series(self.written(), running=self.running).to_date[quarter]
 
     def target(self, quarter: int):
         return getattr(self, f"target_q{quarter}")

@@ -74,6 +74,7 @@ class ParsedRow:
     realisations: dict[int, Decimal | None] = field(default_factory=dict)
     cells: dict[str, str] = field(default_factory=dict)
     remark: str = ""
+    running: bool = False  # realisations written as running totals (s.d. triwulan) of a summed indicator
 
 
 @dataclass
@@ -282,6 +283,9 @@ def column_label(meaning) -> str:
     """ "Realisasi TW II", "Target tahunan", ... for messages."""
     if isinstance(meaning, str):
         return FIELD_LABELS.get(meaning, meaning)
+    if meaning[0] == "running":
+        _running, kind, quarter = meaning
+        return f"{'Target' if kind == 'target' else 'Realisasi'} s.d. TW {ROMAN_LABELS[quarter]}"
     kind, quarter = meaning
     return f"{'Target' if kind == 'target' else 'Realisasi'} TW {ROMAN_LABELS[quarter]}"
 
@@ -683,16 +687,22 @@ def _check_header(read: SheetRead, layout: Layout, data_row: int) -> None:
             if (kind, quarter) in layout.mapping.values():
                 del layout.mapping[col]  # the quarter's own column is there: the running total is not needed
                 read.notes.append(f"Kolom {letter} (nilai s.d. triwulan) tidak dibaca; kolom per triwulan dipakai.")
-                continue
-            read.problems.append(
-                Problem(
-                    read.title,
-                    f"{letter}{header_row}",
-                    f"Kolom {letter} berisi nilai kumulatif (s.d. TW {ROMAN_LABELS[quarter]}), bukan nilai "
-                    "triwulan itu sendiri. Aplikasi belum membaca kolom kumulatif agar tidak salah hitung: "
-                    "isi realisasi per triwulan seperti pada templat.",
-                )
+            elif kind == "target":
+                del layout.mapping[col]  # quarterly targets are the master data's; the file's are not read
+                read.notes.append(f"Kolom {letter} (target s.d. triwulan) tidak dibaca; target dari data induk.")
+    own = sorted(layout.letters[c] for c, m in layout.mapping.items() if isinstance(m, tuple) and m[0] == "real")
+    running = sorted(
+        layout.letters[c] for c, m in layout.mapping.items() if isinstance(m, tuple) and m[:2] == ("running", "real")
+    )
+    if own and running:
+        read.problems.append(
+            Problem(
+                read.title,
+                f"{running[0]}{header_row}",
+                f"Kolom realisasi bercampur: {', '.join(own)} per triwulan, {', '.join(running)} s.d. triwulan "
+                "(kumulatif). Tulis semua realisasi dengan cara yang sama, seperti pada templat.",
             )
+        )
     layout.refresh()
 
 
@@ -710,6 +720,7 @@ class Layout:
         self.code_col = by_meaning.get("code")
         self.name_col = by_meaning.get("name")
         self.numeric = [col for col, m in self.mapping.items() if isinstance(m, tuple) or m == "annual_target"]
+        self.running = any(isinstance(m, tuple) and m[:2] == ("running", "real") for m in self.mapping.values())
 
     def value(self, values: list, col: int | None):
         return values[col] if col is not None and col < len(values) else None
@@ -832,9 +843,23 @@ def _read_row(read: SheetRead, row_number, values, layout: Layout, lookup, seen,
             parsed.annual_target = number
             parsed.cells["annual_target"] = ref
         else:
-            kind, quarter = meaning
+            kind, quarter = meaning[-2:]
             (parsed.targets if kind == "target" else parsed.realisations)[quarter] = number
             parsed.cells[f"{kind}_q{quarter}"] = ref
+    aggregation = getattr(indicator, "aggregation", "latest")
+    if layout.running and aggregation == "average":
+        read.problems.append(
+            Problem(
+                title,
+                where,
+                f"{indicator.code} dirata-rata per triwulan, sehingga nilai triwulannya tidak dapat diturunkan dari "
+                "nilai s.d. triwulan. Isi realisasi per triwulan seperti pada templat.",
+            )
+        )
+        return
+    # A summed indicator's figures are running totals when the columns say "s.d." or when the
+    # indicator is written that way; for "latest" the value up to a quarter is the quarter's own.
+    parsed.running = aggregation == "sum" and (layout.running or getattr(indicator, "quarter_form", "") == "sd")
     read.rows.append(parsed)
 
 
@@ -846,33 +871,55 @@ IMPLAUSIBLE_FACTOR = Decimal(10)
 
 def check_plausibility(result: ImportResult, targets: dict, *, confirmed: str = "") -> list[Problem]:
     """Refuse values that are read as written but are very likely a slip, before they count: a
-    negative realisation, a realisation more than 10× its target (the quarter's master target,
-    else the annual one), and a percentage indicator whose every value is at most 1 while its
-    target is above 1 (0,92 written for 92 %). `targets` maps (indicator id, quarter or None) to
-    the master target as a number (a range by its upper bound). With `confirmed` (the uploader's
-    reason) such problems are kept as notes instead, and the file is accepted."""
+    negative realisation (or a running total that falls), a quarter's own realisation more than
+    10× its own target (else the annual one), and a percentage indicator whose every value is at
+    most 1 while its target is above 1 (0,92 written for 92 %). `targets` maps (indicator id,
+    quarter or None) to the master target as a number (a range by its upper bound), written the
+    indicator's way (per quarter or running). With `confirmed` (the uploader's reason) such
+    problems are kept as notes instead, and the file is accepted."""
+    from ..analysis import quarter_series
+
     found: list[Problem] = []
     for row in result.rows:
         indicator = row.indicator
         code = indicator.code
         values = [(q, v) for q, v in sorted(row.realisations.items()) if v is not None]
         annual = targets.get((indicator.pk, None))
+        own_targets = quarter_series(
+            {q: targets.get((indicator.pk, q)) for q in (1, 2, 3, 4)},
+            running=getattr(indicator, "quarter_form", "") == "sd",
+        ).own
+        own_values = quarter_series(row.realisations, running=row.running).own
         for quarter, value in values:
             cell = row.cells.get(f"real_q{quarter}", "")
-            label = f"Realisasi {code} TW {ROMAN_LABELS[quarter]}"
+            label = f"Realisasi {code} {'s.d. ' if row.running else ''}TW {ROMAN_LABELS[quarter]}"
+            own = own_values[quarter]
             if value < 0:
                 found.append(
                     Problem(row.sheet, cell, f"{label} bernilai negatif ({format_number(value)}).", PLAUSIBILITY)
                 )
                 continue
-            target = targets.get((indicator.pk, quarter))
-            target = target if target is not None else annual
-            if target is not None and target > 0 and value > target * IMPLAUSIBLE_FACTOR:
+            if own is not None and own < 0:
+                before = row.realisations.get(quarter - 1)
                 found.append(
                     Problem(
                         row.sheet,
                         cell,
-                        f"{label} {format_number(value)} lebih dari 10× targetnya ({format_number(target)}).",
+                        f"{label} ({format_number(value)}) lebih kecil daripada s.d. TW {ROMAN_LABELS[quarter - 1]} "
+                        f"({format_number(before)}): nilai kumulatif tidak turun.",
+                        PLAUSIBILITY,
+                    )
+                )
+                continue
+            target = own_targets[quarter]
+            target = target if target is not None and target > 0 else annual
+            if own is not None and target is not None and target > 0 and own > target * IMPLAUSIBLE_FACTOR:
+                shown = format_number(own) if not row.running else f"{format_number(own)} (triwulan itu sendiri)"
+                found.append(
+                    Problem(
+                        row.sheet,
+                        cell,
+                        f"{label} {shown} lebih dari 10× targetnya ({format_number(target)}).",
                         PLAUSIBILITY,
                     )
                 )

@@ -20,6 +20,20 @@ FIRST_DATA_ROW = 6
 NUMBER_FORMAT = "#,##0.##"
 
 
+QUARTER_FORMS = {False: "per triwulan", True: "s.d. triwulan (kumulatif)"}
+
+
+def _forms_listed(indicators) -> list[str]:
+    running = [safe_text(i.code) for i in indicators if i.written_running]
+    per_quarter = [safe_text(i.code) for i in indicators if not i.written_running]
+    lines = []
+    if running:
+        lines.append(f"   Ditulis {QUARTER_FORMS[True]}: {', '.join(running)}.")
+    if per_quarter:
+        lines.append(f"   Ditulis {QUARTER_FORMS[False]}: {', '.join(per_quarter)}.")
+    return lines
+
+
 def build_template(*, organisation, section, kind, year: int, quarter: int | None, indicators, targets) -> bytes:
     """The template workbook as bytes. `targets` maps (indicator id, quarter or None) to Target."""
     workbook = Workbook()
@@ -42,7 +56,9 @@ def build_template(*, organisation, section, kind, year: int, quarter: int | Non
         sheet.cell(row=5, column=9 + offset, value=label)
     sheet["M4"] = "Keterangan"
     sheet.merge_cells("M4:M5")
-    for row in sheet.iter_rows(min_row=4, max_row=5, min_col=1, max_col=13):
+    sheet["N4"] = "Cara isi triwulan"
+    sheet.merge_cells("N4:N5")
+    for row in sheet.iter_rows(min_row=4, max_row=5, min_col=1, max_col=14):
         for cell in row:
             cell.font = Font(bold=True)
             cell.fill = HEADER_FILL
@@ -81,6 +97,7 @@ def build_template(*, organisation, section, kind, year: int, quarter: int | Non
             None,
             None,
             None,
+            QUARTER_FORMS[indicator.written_running],
         ]
         for col, value in enumerate(values, start=1):
             cell = sheet.cell(row=row, column=col, value=value)
@@ -92,10 +109,10 @@ def build_template(*, organisation, section, kind, year: int, quarter: int | Non
                 cell.fill = INPUT_FILL
                 if col != 13:
                     validation.add(cell.coordinate)
-            if col == 2:
+            if col in (2, 14):
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
         row += 1
-    widths = {"A": 10, "B": 48, "C": 12, "D": 12, "M": 30}
+    widths = {"A": 10, "B": 48, "C": 12, "D": 12, "M": 30, "N": 24}
     for col in "EFGHIJKL":
         widths[col] = 10
     for col, width in widths.items():
@@ -117,6 +134,10 @@ def build_template(*, organisation, section, kind, year: int, quarter: int | Non
         "6. Simpan sebagai Excel Workbook (.xlsx), lalu unggah di halaman data seksi pada aplikasi.",
         "7. Bila ada kesalahan, aplikasi menunjukkan lembar dan selnya; perbaiki lalu unggah lagi.",
         "8. Setiap versi yang diunggah disimpan; versi terakhir yang diterima yang dipakai.",
+        "9. Kolom 'Cara isi triwulan' menyatakan cara menulis target dan realisasi triwulan setiap indikator:",
+        f"   - {QUARTER_FORMS[False]}: nilai triwulan itu sendiri (TW III = hasil bulan Juli-September saja).",
+        f"   - {QUARTER_FORMS[True]}: jumlah sejak awal tahun (TW III = TW I + TW II + TW III).",
+        *_forms_listed(indicators),
     ]
     for i, line in enumerate(lines, start=1):
         guide.cell(row=i, column=1, value=safe_text(line))
