@@ -65,7 +65,13 @@ class IndicatorResult:
         return self.indicator.aggregation == "sum"
 
     def quarter_rows(self):
-        return [(q, self.quarter_targets.get(q), self.realisations.get(q), self.capaian.get(q)) for q in QUARTERS]
+        """(quarter, target, realisation, capaian, the quarter's own realisation where it differs
+        from the one shown: a summed indicator's)."""
+        return [
+            (q, self.quarter_targets.get(q), self.realisations.get(q), self.capaian.get(q),
+             self.own.get(q) if self.summed else None)
+            for q in QUARTERS
+        ]  # fmt: skip
 
     @property
     def target_shown(self) -> str:
