@@ -22,16 +22,16 @@ GOOD = {
     "trantib": [
         ["Kode", "Realisasi TW I", "Realisasi TW II", "Realisasi TW III", "Realisasi TW IV"],
         ["TRA-01", 90, 90, 91, 92],
-        ["TRA-02", 3, 2, 4, 1],
+        ["TRA-02", 3, 5, 9, 10],  # TRA-02, PMD-01 and KES-01 are written s.d. triwulan
     ],
     "pmd": [
         ["Kode", "Realisasi TW I", "Realisasi TW II", "Realisasi TW III", "Realisasi TW IV"],
-        ["PMD-01", 5, 6, 7, 6],
+        ["PMD-01", 5, 11, 18, 24],
         ["PMD-02", 70, 70, 77, 77],
     ],
     "kesos": [
         ["Kode", "Realisasi TW I", "Realisasi TW II", "Realisasi TW III", "Realisasi TW IV"],
-        ["KES-01", 3, 4, 5, 4],
+        ["KES-01", 3, 7, 12, 16],
         ["KES-02", 25, 50, 75, 90],
     ],
     "pelum": [
