@@ -885,15 +885,16 @@ def check_plausibility(result: ImportResult, targets: dict, *, confirmed: str = 
         code = indicator.code
         values = [(q, v) for q, v in sorted(row.realisations.items()) if v is not None]
         annual = targets.get((indicator.pk, None))
-        own_targets = quarter_series(
-            {q: targets.get((indicator.pk, q)) for q in (1, 2, 3, 4)},
-            running=getattr(indicator, "quarter_form", "") == "sd",
-        ).own
-        own_values = quarter_series(row.realisations, running=row.running).own
+        own_targets = {q: targets.get((indicator.pk, q)) for q in (1, 2, 3, 4)}
+        if getattr(indicator, "quarter_form", "") == "sd" and any(v is not None for v in own_targets.values()):
+            own_targets = quarter_series(own_targets, running=True).own
+        # Most rows are written per quarter: their own values are the values read (one import can
+        # hold thousands of rows; the series is made only where it differs).
+        own_values = quarter_series(row.realisations, running=True).own if row.running else row.realisations
         for quarter, value in values:
             cell = row.cells.get(f"real_q{quarter}", "")
             label = f"Realisasi {code} {'s.d. ' if row.running else ''}TW {ROMAN_LABELS[quarter]}"
-            own = own_values[quarter]
+            own = own_values.get(quarter)
             if value < 0:
                 found.append(
                     Problem(row.sheet, cell, f"{label} bernilai negatif ({format_number(value)}).", PLAUSIBILITY)
