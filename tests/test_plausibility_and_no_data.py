@@ -208,3 +208,29 @@ def test_an_annual_cycle_asks_for_the_fourth_quarter(klego_data):
     advance(klego_data, cycle, 2)
     send(klego_data, cycle, [["PEM-01", 13, 13, 13, None], ["PEM-02", 100, 100, 100, 100]])
     assert [i.code for i in submissions.lacking_realisations(cycle, klego_data.sections["pem"])] == ["PEM-01"]
+
+
+def test_the_section_page_runs_the_same_queries_however_many_indicators_and_marks(client, klego_data, cycle):
+    from .conftest import count_queries
+
+    section = klego_data.sections["pem"]
+    send(klego_data, cycle, [["PEM-01", 13, 13, 13, 13], ["PEM-02", 100, 100, 100, None]])
+    submissions.mark_no_data(
+        cycle=cycle, section=section, indicator=Indicator.objects.get(code="PEM-02"), reason="x",
+        by=klego_data.staf_pem,
+    )  # fmt: skip
+    client.force_login(klego_data.staf_pem)
+    url = reverse("kinerja:section_data", args=[cycle.pk, "pem"])
+    few = count_queries(client, url)
+    extra = [
+        Indicator.objects.create(organisation=klego_data.org, code=f"PEM-{n:02d}", name=f"Uji {n}", unit="desa",
+                                 section=section)
+        for n in range(10, 20)
+    ]  # fmt: skip
+    send(klego_data, cycle, [["PEM-01", 13, 13, 13, 13]] + [[i.code, 1, 1, 1, None] for i in extra])
+    for indicator in extra:
+        submissions.mark_no_data(cycle=cycle, section=section, indicator=indicator, reason="y", by=klego_data.staf_pem)
+    page = client.get(url).content.decode()
+    # PEM-02 has no row now and the new ones no TW IV, but every one is marked: the hand-in is open
+    assert page.count("Batalkan tanda PEM-") == 11 and "Benar, serahkan data seksi" in page
+    assert count_queries(client, url) == few
