@@ -1,0 +1,76 @@
+"""WCAG 2 A/AA checks with axe-core in Chromium on the pages people use most, in the states this
+session changed: a section's data page with a refused version to confirm, missing realisations
+and 'tidak ada data' marks; the indicator form; the analysis page with summed indicators; the
+cycle page and the inbox. axe-core comes from npm (.ci/run installs it into .ci/node_modules);
+where it is missing the test is skipped, saying so."""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from kinerja import submissions
+from kinerja.models import DataKind, Indicator
+
+from ..conftest import advance, start, workbook_bytes
+from ..test_analysis_steps import to_step_6
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = Path(os.environ.get("AXE_CORE", Path(__file__).resolve().parents[2] / ".ci/node_modules/axe-core/axe.min.js"))
+RUN = """async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa']})).violations.map(
+    v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' ' + n.failureSummary).join(' | '))"""
+
+
+@pytest.fixture
+def axe():
+    if not AXE.exists():
+        pytest.skip(f"axe-core not found at {AXE}: npm install --prefix .ci axe-core@4.14.1 (CI installs it)")
+    source = AXE.read_text()
+
+    def violations(page) -> list[str]:
+        page.evaluate(
+            source + "\n;1"
+        )  # evaluated through the browser's protocol: the page's CSP allows no inline script
+        return page.evaluate(RUN)
+
+    return violations
+
+
+def test_the_section_page_in_every_state_of_step_2_passes_axe(klego_data, login, live_server, axe):
+    cycle = start(klego_data)
+    advance(klego_data, cycle, 2)
+    header = ["Kode", "Realisasi TW I", "Realisasi TW II", "Realisasi TW III", "Realisasi TW IV"]
+    section = klego_data.sections["pem"]
+    for rows in ([["PEM-01", 13, 13, 13, 13], ["PEM-02", 100, 100, 100, None]],
+                 [["PEM-01", 13, 13, 13, 140], ["PEM-02", 100, 100, 100, None]]):  # fmt: skip
+        submissions.submit(
+            cycle=cycle, section=section, kind=DataKind.objects.get(code="realisasi"),
+            data=workbook_bytes([header, *rows]), filename="pem.xlsx", by=klego_data.staf_pem,
+        )  # fmt: skip
+    page = login("staf.pem")
+    url = f"{live_server.url}{reverse('kinerja:section_data', args=[cycle.pk, 'pem'])}"
+    page.goto(url)
+    assert page.locator("[data-testid=hand-in-blocked]").count() == 1
+    assert axe(page) == []
+    submissions.mark_no_data(
+        cycle=cycle, section=section, indicator=Indicator.objects.get(code="PEM-02"), reason="Belum ditetapkan",
+        by=klego_data.staf_pem,
+    )  # fmt: skip
+    page.goto(url)
+    assert axe(page) == []
+    page.goto(f"{live_server.url}/")
+    assert axe(page) == []
+
+
+def test_the_analysis_cycle_and_indicator_pages_pass_axe(klego_data, login, live_server, axe):
+    cycle = to_step_6(klego_data)
+    page = login("kasubag")
+    for url in (
+        reverse("kinerja:analysis", args=[cycle.pk]),
+        reverse("kinerja:cycle_detail", args=[cycle.pk]),
+        reverse("kinerja:indicator_edit", args=[Indicator.objects.get(code="KES-01").pk]),
+    ):
+        page.goto(f"{live_server.url}{url}")
+        assert axe(page) == [], url
