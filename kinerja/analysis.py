@@ -18,18 +18,27 @@ HUNDRED = Decimal(100)
 ONE = Decimal(1)
 
 
+KEPT = Decimal("0.01")
+
+
 @dataclass(frozen=True)
 class Result:
-    """A capaian in percent, or why there is none."""
+    """A capaian in percent, kept to two decimals (half-up), or why there is none. The category,
+    pages, PDFs, spreadsheets and the database all use the kept value: 90,96 % is "Tinggi" and is
+    shown as 90,96 %, never as 91,0 %."""
 
     value: Decimal | None
     reason: str = ""
+
+    def __post_init__(self):
+        if self.value is not None:
+            object.__setattr__(self, "value", self.value.quantize(KEPT, rounding=ROUND_HALF_UP))
 
     @property
     def measurable(self) -> bool:
         return self.value is not None
 
-    def rounded(self, places: int = 1) -> Decimal | None:
+    def rounded(self, places: int = 2) -> Decimal | None:
         if self.value is None:
             return None
         return self.value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)

@@ -27,7 +27,7 @@ class Bar:
 def capaian_bars(results) -> list[Bar]:
     bars = []
     for r in results:
-        value = r.year_capaian.rounded(1)
+        value = r.year_capaian.rounded(2)
         if value is None:
             bars.append(Bar(r.indicator.code, None, 0, "#adb5bd", False))
             continue

@@ -262,9 +262,9 @@ def _flags(result: IndicatorResult, rows: list[SubmissionRow], up_to: int) -> li
         flags.append("realisasi kosong TW " + ", ".join(missing))
     value = result.year_capaian.value
     if value is not None and value > FAR_ABOVE:
-        flags.append(f"capaian jauh di atas 100% ({_fmt(result.year_capaian.rounded(1))}%)")
+        flags.append(f"capaian jauh di atas 100% ({_fmt(result.year_capaian.rounded(2))}%)")
     if value is not None and value < FAR_BELOW:
-        flags.append(f"capaian di bawah {FAR_BELOW}% ({_fmt(result.year_capaian.rounded(1))}%)")
+        flags.append(f"capaian di bawah {FAR_BELOW}% ({_fmt(result.year_capaian.rounded(2))}%)")
     if result.summed:
         backwards = analysis.went_backwards([result.realisations.get(q) for q in QUARTERS])
         if backwards:

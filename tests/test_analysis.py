@@ -118,3 +118,28 @@ def test_differences_between_figures():
     assert analysis.differs(10, 11) is True
     assert analysis.differs(None, 1) is True
     assert analysis.differs(None, None) is False
+
+
+@pytest.mark.parametrize(
+    "realisation,target,kept,label",
+    [
+        # The cases: the figure and its category agree.
+        ("70.04", 77, Decimal("90.96"), "Tinggi"),  # 90,961… is kept as 90,96 (never shown as 91,0)
+        ("39.24", 77, Decimal("50.96"), "Sangat rendah"),  # 50,961… is below 51
+        # Boundaries, capaian against 100 so the kept value is the realisation.
+        ("90.5", 100, Decimal("90.50"), "Tinggi"),
+        ("90.96", 100, Decimal("90.96"), "Tinggi"),
+        ("75.5", 100, Decimal("75.50"), "Sedang"),
+        ("65.5", 100, Decimal("65.50"), "Rendah"),
+        ("50.5", 100, Decimal("50.50"), "Sangat rendah"),
+        # Half-up at the third decimal: 90,995 is kept as 91,00 and is "Sangat tinggi".
+        ("90.995", 100, Decimal("91.00"), "Sangat tinggi"),
+        ("90.994", 100, Decimal("90.99"), "Tinggi"),
+    ],
+)
+def test_capaian_is_kept_to_two_decimals_half_up_and_its_category_comes_from_the_kept_value(
+    realisation, target, kept, label
+):
+    result = analysis.capaian(realisation, target)
+    assert result.value == kept and str(result.value) == str(kept)
+    assert analysis.category(result.value) == label

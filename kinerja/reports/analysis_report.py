@@ -116,7 +116,7 @@ def render_analysis(cycle, results, differences, narratives, paper: str = "a4") 
                 r.period_target.cell if r.period_target else None,
                 *[r.realisations.get(q) for q in QUARTERS],
                 r.year_to_date,
-                r.year_capaian.rounded(1),
+                r.year_capaian.rounded(2),
                 r.category,
                 r.trend_quarter.label,
                 r.trend_year.label,
