@@ -3,9 +3,10 @@
 Capaian follows PermenPAN-RB 53/2014 (pengukuran kinerja) as applied in its 2022 successor
 (PermenPAN-RB 6/2022): higher is better, realisation / target × 100%; lower is better,
 (1 + (1 − realisation / target)) × 100%, never below 0% (twice the target or more is 0%); a
-lower-is-better target of 0 is met (100%) by a realisation of 0 and missed (0%) by any other. A target given as a range is compared with its upper
-bound when the realisation is above the range and with its lower bound when below; inside the
-range the target is met (100%). A zero, negative or missing target cannot be measured.
+lower-is-better target of 0 is met (100%) by a realisation of 0 and missed (0%) by any other.
+A target given as a range is compared with its upper bound when the realisation is above the
+range and with its lower bound when below; inside the range the target is met (100%). Any other
+zero, negative or missing target cannot be measured. Every capaian is kept to two decimals.
 """
 
 from __future__ import annotations
