@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import analysis_steps, charts, permissions, results, workflow
-from ..models import GroupingReport, Indicator, Narrative, StrategicObjective
+from ..models import GroupingReport, Indicator, Narrative, OfficeFigure, StrategicObjective
 from ..reports import analysis_report
 from ..spreadsheets.exporter import workbook_from_tables
-from ..spreadsheets.numbers import NotANumber, parse_number
+from ..spreadsheets.numbers import NotANumber, format_number, parse_number
 from . import int_param
 from .cycles import _cycle_for
 from .data import _office_only
@@ -64,10 +64,12 @@ def analysis_page(request, pk):
         and permissions.can_act_on_run(request.user, analysis_steps.open_run(cycle, 7))
     )
     up_to = cycle.quarter or 4
+    # The office's figures as the Kasubag wrote them (the indicator's way: per quarter or s.d.),
+    # in Indonesian notation without trailing zeros ("84,6", not "84,6000").
+    written = {(f.indicator_id, f.quarter): format_number(f.value) for f in OfficeFigure.objects.filter(cycle=cycle)}
+    quarters = range(1, up_to + 1)
     office_rows = [
-        (r, [(q, r.realisations.get(q) if r.indicator.section.kind != "seksi" else None) for q in range(1, up_to + 1)])
-        for r in data
-        if r.indicator.is_iku
+        (r, [(q, written.get((r.indicator.pk, q), "")) for q in quarters]) for r in data if r.indicator.is_iku
     ]
     context = {
         "cycle": cycle,
