@@ -59,6 +59,7 @@ class IndicatorResult:
     period_target: Target | None = None
     flags: list[str] = field(default_factory=list)
     own: dict[int, Decimal | None] = field(default_factory=dict)  # each quarter's own realisation
+    to_date_note: str = ""  # how the year to date was made when a quarter is missing
 
     @property
     def summed(self) -> bool:
@@ -223,10 +224,30 @@ def indicator_results(cycle: Cycle) -> list[IndicatorResult]:
             previous_year=previous_value,
             period_target=period_target,
             own={q: v for q, v in own.items() if v is not None},
+            to_date_note=_to_date_note(indicator.aggregation, own, realisations, up_to),
         )
         result.flags = _flags(result, rows_by_indicator.get(indicator.pk, []), up_to)
         results.append(result)
     return results
+
+
+def _to_date_note(aggregation: str, own: dict, shown: dict, up_to: int) -> str:
+    """ "rata-rata dari 2 triwulan; TW II kosong": how the year to date was made when a quarter up
+    to the period has no value (nothing when every quarter has one, or none has). A summed
+    indicator's year to date is its s.d. value of the period's quarter: a note only when that
+    cannot be told."""
+    present = [q for q in QUARTERS if q <= up_to and own.get(q) is not None]
+    missing = [q for q in QUARTERS if q <= up_to and own.get(q) is None]
+    if not missing or not (present or shown):
+        return ""
+    empty = "TW " + ", ".join(ROMAN[q] for q in missing) + " kosong"
+    if aggregation == "average":
+        return f"rata-rata dari {len(present)} triwulan; {empty}"
+    if aggregation == "latest":
+        return f"nilai TW {ROMAN[present[-1]]}; {empty}"
+    if shown.get(up_to) is None:
+        return f"s.d. TW {ROMAN[up_to]} tidak dapat dihitung; {empty}"
+    return ""
 
 
 def _quarter_targets(indicator: Indicator, targets: dict) -> dict[int, Target | None]:

@@ -315,3 +315,31 @@ def test_up_to_sixty_measured_indicators_each_have_their_bar(klego_data, cycle):
     data = results.indicator_results(cycle)
     shown, note = analysis_report.chart_selection(data)
     assert note is None and len(shown) == len([r for r in data if r.year_capaian.value is not None])
+
+
+def test_a_year_to_date_made_without_a_quarter_says_so_beside_the_figure(client, klego_data):
+    """PEL-02 (average) with TW II empty: (2 + 1,5 + 2) / 3 = 1,8333…; PEM-01 (latest) with TW IV
+    empty takes TW III's 12; KES-01 (summed, written s.d.) with TW IV empty has no s.d. TW IV."""
+    data = {
+        "pem": [["PEM-01", 13, 13, 13, 12, None], ["PEM-02", 100, 100, 92, 100, 100]],
+        "kesos": [["KES-01", 16, 3, 7, 12, None], ["KES-02", 95, 25, 50, 75, 95]],
+        "pelum": [["PEL-01", 95, 95, 96, 95, 97], ["PEL-02", 2, 2, None, "1,5", 2]],
+    }
+    cycle = start(klego_data, sections=[klego_data.sections[code] for code in data])
+    advance(klego_data, cycle, 2)
+    kind = DataKind.objects.get(code="realisasi")
+    for code, rows in data.items():
+        submissions.submit(
+            cycle=cycle, section=klego_data.sections[code], kind=kind, data=workbook_bytes([HEADER, *rows]),
+            filename=f"{code}.xlsx", by=klego_data.users[f"staf.{code}"], at=MONDAY,
+        )  # fmt: skip
+    found = by_code(cycle)
+    assert found["PEL-02"].year_to_date.quantize(Decimal("0.0001")) == Decimal("1.8333")
+    assert found["PEL-02"].to_date_note == "rata-rata dari 3 triwulan; TW II kosong"
+    assert (found["PEM-01"].year_to_date, found["PEM-01"].to_date_note) == (12, "nilai TW III; TW IV kosong")
+    assert found["KES-01"].year_to_date is None and not found["KES-01"].year_capaian.measurable
+    assert found["KES-01"].to_date_note == "s.d. TW IV tidak dapat dihitung; TW IV kosong"
+    assert found["PEL-01"].to_date_note == ""
+    client.force_login(klego_data.kasubag)
+    page = client.get(reverse("kinerja:analysis", args=[cycle.pk])).content.decode()
+    assert "rata-rata dari 3 triwulan; TW II kosong" in page and "nilai TW III; TW IV kosong" in page

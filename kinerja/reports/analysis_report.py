@@ -120,7 +120,7 @@ def render_analysis(cycle, results, differences, narratives, paper: str = "a4") 
                 r.category,
                 r.trend_quarter.label,
                 r.trend_year.label,
-                "; ".join(r.flags) or "-",
+                "; ".join([*([r.to_date_note] if r.to_date_note else []), *r.flags]) or "-",
             ]
         )
     fixed = [16, 60, 14, 15] + [15] * 4 + [18, 15, 18, 13, 13]
