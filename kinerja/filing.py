@@ -230,13 +230,20 @@ def original_entries(cycle: Cycle) -> list[Entry]:
     return entries
 
 
-def records_workbook(cycle: Cycle, records) -> bytes:
+def records_workbook(records, *, title: str, with_period: bool = False) -> bytes:
+    """The filed records as a workbook; `with_period` adds a first column naming each record's
+    period (a selection may hold TW III and the year of one indicator)."""
     from .analysis_steps import Table
     from .reports.final_tables import RECORD_HEADERS, record_rows
     from .spreadsheets.exporter import workbook_from_tables
 
-    table = Table("Data base kinerja", RECORD_HEADERS, record_rows(records))
-    return workbook_from_tables([table], title=f"Data base kinerja {cycle.period_label}")
+    records = list(records)
+    headers, rows = RECORD_HEADERS, record_rows(records)
+    if with_period:
+        headers = ["Periode", *headers]
+        periods = [Cycle(year=r.year, quarter=r.quarter).period_label for r in records]
+        rows = [[period, *row] for period, row in zip(periods, rows, strict=True)]
+    return workbook_from_tables([Table("Data base kinerja", headers, rows)], title=title)
 
 
 @dataclass
@@ -288,9 +295,8 @@ def archive_contents(cycle: Cycle, *, by: User, at: datetime.datetime) -> Archiv
     the bundle are in the manifest (`halaman_bundel`), so a viewer's copy can leave some out."""
     reports = report_entries(cycle, by=by, at=at)
     records = list(PerformanceRecord.objects.filter(cycle=cycle).order_by("code"))
-    workbook = Entry(
-        "laporan/07-tabel-data-base-kinerja.xlsx", str(by), at, "laporan", data=records_workbook(cycle, records)
-    )
+    table = records_workbook(records, title=f"Data base kinerja {cycle.period_label}")
+    workbook = Entry("laporan/07-tabel-data-base-kinerja.xlsx", str(by), at, "laporan", data=table)
     bundle, pages = _bundle(reports)
     entries = original_entries(cycle) + reports + [workbook]
     handle = tempfile.TemporaryFile()

@@ -305,3 +305,32 @@ def test_versions_and_evidence_files_are_capped_with_a_sentence(klego_data, monk
     with pytest.raises(workflow.WorkflowError, match="sudah memiliki 1 berkas bukti"):
         submissions.add_evidence(**evidence, upload=SimpleUploadedFile("b.pdf", pdf_bytes()))
     submissions.add_evidence(**evidence, url="https://klego.example.id/bukti")  # a link is always possible
+
+
+def test_the_database_export_names_its_selection_and_each_records_period(client, klego_data, filed):
+    """The filed TW IV 2026 cycle plus an annual record of PEM-01: with 'Semua' the two PEM-01
+    lines are told apart by their period column; the title says what was selected."""
+    cycle, _archive, _expected = filed
+    annual = Cycle.objects.get(pk=cycle.pk)
+    annual.pk, annual.quarter = None, None  # an annual cycle of the same year, filed too
+    annual.save()
+    record = PerformanceRecord.objects.get(cycle=cycle, code="PEM-01")
+    record.pk, record.cycle, record.quarter = None, annual, None
+    record.save()
+    client.force_login(klego_data.kasubag)
+
+    def export(**query):
+        data = client.get(reverse("kinerja:database"), {"format": "xlsx", **query}).content
+        sheet = load_workbook(io.BytesIO(data)).active
+        rows = list(sheet.iter_rows(values_only=True))
+        return rows[0][0], rows[3], [row for row in rows[4:] if row[1] == "PEM-01"]
+
+    title, headers, pem = export()
+    assert title == "Data base kinerja Kecamatan Klego · semua tahun"
+    assert headers[:3] == ("Periode", "Kode", "Indikator")
+    assert sorted(row[0] for row in pem) == ["TW IV 2026", "Tahun 2026"]
+    title, _headers, pem = export(tahun="2026", triwulan="4")
+    assert title == "Data base kinerja Kecamatan Klego · tahun 2026 · TW 4"
+    assert [row[0] for row in pem] == ["TW IV 2026"]
+    title, _headers, pem = export(tahun="2026", triwulan="tahunan")
+    assert title.endswith("· tahun 2026 · tahunan") and [row[0] for row in pem] == ["Tahun 2026"]

@@ -90,11 +90,13 @@ def database(request):
         PerformanceRecord.objects.filter(organisation=organisation), Amendment.objects.select_related("created_by")
     ).order_by("-year", "-quarter", "code")
     filters = {key: request.GET.get(key, "").strip() for key in ("tahun", "triwulan", "sasaran", "indikator", "seksi")}
-    if (year := int_param(filters["tahun"], high=9999)) is not None:
+    year = int_param(filters["tahun"], high=9999)
+    quarter = None if filters["triwulan"] == "tahunan" else int_param(filters["triwulan"], low=1, high=4)
+    if year is not None:
         records = records.filter(year=year)
     if filters["triwulan"] == "tahunan":
         records = records.filter(quarter__isnull=True)
-    elif (quarter := int_param(filters["triwulan"], high=4)) is not None:
+    elif quarter is not None:
         records = records.filter(quarter=quarter)
     if filters["sasaran"]:
         records = records.filter(objective__startswith=filters["sasaran"])
@@ -109,8 +111,13 @@ def database(request):
         row = comparison.setdefault(record.code, {"name": record.name, "years": {}})
         row["years"].setdefault(record.year, filing.current_value(record, "capaian"))
     if request.GET.get("format") == "xlsx":
+        period = (f"tahun {year}" if year is not None else "semua tahun") + (
+            " · tahunan" if filters["triwulan"] == "tahunan" else f" · TW {quarter}" if quarter is not None else ""
+        )
         return HttpResponse(
-            filing.records_workbook(Cycle(organisation=organisation, year=0), records),
+            filing.records_workbook(
+                records, title=f"Data base kinerja {organisation.name} · {period}", with_period=True
+            ),
             content_type=XLSX,
             headers={"Content-Disposition": 'attachment; filename="data-base-kinerja.xlsx"'},
         )
