@@ -6,17 +6,15 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.db import transaction
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
-from . import permissions
+from . import permissions, targets
 from .models import Indicator, Organisation, Role, Section, StrategicObjective, Target, User
 from .spreadsheets.exporter import safe_text
 from .spreadsheets.importer import Problem, normalise
-from .spreadsheets.numbers import NotANumber, parse_number
 from .spreadsheets.screening import screen
 from .workflow import NotAllowed
 
@@ -118,18 +116,17 @@ class IndicatorRow:
 
 def indicator_rows(organisation: Organisation, year: int, *, section: str = "", iku_only: bool = False):
     """The organisation's indicators with their targets for a year (two queries)."""
-    from .spreadsheets.numbers import display_number
 
     indicators = Indicator.objects.filter(organisation=organisation)
     if section:
         indicators = indicators.filter(section__code=section)
     if iku_only:
         indicators = indicators.filter(is_iku=True)
-    targets: dict[tuple[int, int | None], str] = {
-        (indicator_id, quarter): display_number(value)
-        for indicator_id, quarter, value in Target.objects.filter(
-            indicator__organisation=organisation, year=year
-        ).values_list("indicator_id", "quarter", "value")
+    shown: dict[tuple[int, int | None], str] = {
+        (target.indicator_id, target.quarter): target.shown
+        for target in Target.objects.filter(indicator__organisation=organisation, year=year).only(
+            "indicator_id", "quarter", "value", "low", "high", "text"
+        )
     }
     polarity = dict(Indicator.Polarity.choices)
     columns = ("pk", "code", "name", "unit", "polarity", "section__name", "parent__code", "objective__code")
@@ -145,8 +142,8 @@ def indicator_rows(organisation: Organisation, year: int, *, section: str = "", 
             objective or "—",
             is_iku,
             active,
-            targets.get((pk, None), "—"),
-            tuple(targets.get((pk, q), "—") for q in (1, 2, 3, 4)),
+            shown.get((pk, None), "—"),
+            tuple(shown.get((pk, q), "—") for q in (1, 2, 3, 4)),
         )  # fmt: skip
         for pk, code, name, unit, kind, section_name, parent, objective, is_iku, active in indicators.order_by(
             "objective__order", "code"
@@ -165,7 +162,7 @@ def export_workbook(organisation: Organisation, year: int) -> bytes:
         .select_related("section", "parent", "objective")
         .order_by("code")
     )
-    targets = {
+    target_rows = {
         (t.indicator_id, t.quarter): t for t in Target.objects.filter(indicator__organisation=organisation, year=year)
     }
     workbook = Workbook()
@@ -178,8 +175,8 @@ def export_workbook(organisation: Organisation, year: int) -> bytes:
     for indicator in indicators:
 
         def target(quarter, indicator=indicator):
-            found = targets.get((indicator.pk, quarter))
-            return found.value if found else None
+            found = target_rows.get((indicator.pk, quarter))
+            return found.cell if found else None
 
         sheet.append(
             [
@@ -328,11 +325,9 @@ def import_workbook(
         entry["definition"] = str(record.get("definition") or "").strip()
         for key in ("annual", "q1", "q2", "q3", "q4"):
             try:
-                entry[key] = parse_number(record.get(key))
-            except NotANumber:
-                problem(
-                    key, f"Kolom {dict(COLUMNS)[key]} berisi '{record.get(key)}'; isi dengan angka, mis. 85 atau 85,5."
-                )
+                entry[key] = targets.parse_target(record.get(key))
+            except targets.NotATarget as exc:
+                problem(key, f"Kolom {dict(COLUMNS)[key]} {code}: {exc}")
                 entry[key] = None
         parsed.append(entry)
     codes = [e["code"] for e in parsed]
@@ -403,17 +398,19 @@ def import_workbook(
     return result
 
 
-def set_target(indicator: Indicator, year: int, quarter: int | None, value: Decimal | None, *, by: User) -> None:
-    """Set one target (annual when quarter is None); an empty value removes it."""
+def set_target(indicator: Indicator, year: int, quarter: int | None, target_value, *, by: User) -> None:
+    """Set one target (annual when quarter is None) to a TargetValue (a number, a range or a
+    text); None removes it."""
     target = Target.objects.filter(indicator=indicator, year=year, quarter=quarter).first()
-    if value is None:
+    if target_value is None:
         if target is not None:
             target._history_user = by
             target.delete()
         return
     if target is None:
         target = Target(indicator=indicator, year=year, quarter=quarter)
-    if target.value != value:
-        target.value = value
+    if targets.of(target) != target_value:
+        for name, value in target_value.fields().items():
+            setattr(target, name, value)
         target._history_user = by
         target.save()

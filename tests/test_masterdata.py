@@ -188,3 +188,55 @@ def test_the_kasubag_adds_and_changes_strategic_objectives(client, klego_data):
     assert StrategicObjective.objects.get(code="SS4").name == "Meningkatnya akuntabilitas kinerja kecamatan"
     assert StrategicObjective.objects.get(code="SS1").name == "Sasaran satu yang diperbaiki"
     assert StrategicObjective.objects.filter(organisation=klego_data.org).count() == 4
+
+
+def test_range_and_text_targets_are_edited_shown_and_saved_in_one_form_each(client, klego_data):
+    """Regression: editing an indicator with a range target answered 500."""
+    indicator = Indicator.objects.get(code="PEM-02")
+    Target.objects.filter(indicator=indicator, year=2026, quarter=4).update(value=None, low=90, high=100)
+    client.force_login(klego_data.kasubag)
+    url = reverse("kinerja:indicator_edit", args=[indicator.pk]) + "?tahun=2026"
+    page = client.get(url)
+    assert page.status_code == 200 and 'value="90–100"' in page.content.decode()
+    data = {
+        "code": "PEM-02", "name": indicator.name, "unit": "%", "polarity": "range", "aggregation": "latest",
+        "quarter_form": "triwulan", "section": indicator.section_id, "parent": indicator.parent_id or "",
+        "objective": indicator.objective_id, "active": "on",
+        "annual": "BB", "q1": "80 s.d. 90", "q2": "85,5", "q3": "", "q4": "90–100",
+    }  # fmt: skip
+    assert client.post(url, data).status_code == 302
+    saved = {t.quarter: (t.value, t.low, t.high, t.text) for t in Target.objects.filter(indicator=indicator, year=2026)}
+    assert saved == {
+        None: (None, None, None, "BB"),
+        1: (None, Decimal("80"), Decimal("90"), ""),
+        2: (Decimal("85.5"), None, None, ""),
+        4: (None, Decimal("90"), Decimal("100"), ""),
+    }
+    page = client.post(url, {**data, "q1": "90-80"}).content.decode()
+    assert "Rentang &#x27;90-80&#x27; terbalik" in page or "Rentang '90-80' terbalik" in page
+
+
+def test_a_target_with_two_forms_at_once_is_refused_by_the_database(klego_data):
+    from django.db import IntegrityError, transaction
+
+    target = Target.objects.filter(indicator__code="PEM-02", year=2026, quarter=1).get()
+    target.low, target.high = 80, 90  # value 100 still set
+    with pytest.raises(IntegrityError), transaction.atomic():
+        target.save()
+
+
+def test_the_master_workbook_keeps_range_and_text_targets_both_ways(klego_data):
+    indicator = Indicator.objects.get(code="PEM-02")
+    Target.objects.filter(indicator=indicator, year=2026, quarter=4).update(value=None, low=90, high=100)
+    Target.objects.filter(indicator=indicator, year=2026, quarter=None).update(value=None, text="BB")
+    data = masterdata.export_workbook(klego_data.org, 2026)
+    sheet = load_workbook(io.BytesIO(data)).active
+    headers = [cell.value for cell in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == "PEM-02")
+    assert row[headers.index("Target tahunan")] == "BB" and row[headers.index("Target TW IV")] == "90–100"
+    Target.objects.filter(indicator=indicator).delete()
+    done = masterdata.import_workbook(data, organisation=klego_data.org, year=2026, by=klego_data.kasubag)
+    assert not done.problems
+    assert Target.objects.get(indicator=indicator, year=2026, quarter=4).shown == "90–100"
+    assert Target.objects.get(indicator=indicator, year=2026, quarter=None).shown == "BB"
+    assert Target.objects.get(indicator=indicator, year=2026, quarter=1).value == 100

@@ -161,6 +161,15 @@ class Target(models.Model):
             models.UniqueConstraint(
                 fields=["indicator", "year", "quarter"], condition=Q(quarter__isnull=False), name="one_quarter_target"
             ),
+            # Exactly one form: a number, a range (both bounds) or a predicate text.
+            models.CheckConstraint(
+                condition=Q(value__isnull=False, low__isnull=True, high__isnull=True, text="")
+                | Q(value__isnull=True, low__isnull=False, high__isnull=False, text="")
+                | (Q(value__isnull=True, low__isnull=True, high__isnull=True) & ~Q(text="")),
+                name="target_has_one_form",
+                violation_error_message="Isi target dengan satu bentuk saja: angka, rentang (batas bawah dan atas), "
+                "atau teks.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -168,20 +177,22 @@ class Target(models.Model):
         return f"{self.indicator.code} {self.year} {when}"
 
     @property
+    def as_value(self):
+        from ..targets import of
+
+        return of(self)
+
+    @property
     def shown(self) -> str:
         """The target as people write it: 85, a range 80–90, or a predicate such as BB."""
-        from ..spreadsheets.numbers import format_number
-
-        if self.low is not None and self.high is not None:
-            return f"{format_number(self.low)}–{format_number(self.high)}"
-        if self.value is not None:
-            return format_number(self.value)
-        return self.text or "—"
+        found = self.as_value
+        return found.shown if found else "—"
 
     @property
     def cell(self):
         """The target for a spreadsheet cell: a number where it is one, else its text."""
-        return self.value if self.value is not None and self.low is None else self.shown
+        found = self.as_value
+        return found.cell if found else "—"
 
 
 class Obligation(models.Model):

@@ -1,8 +1,6 @@
 """Master data pages: the indicator list with targets, editing an indicator and its targets,
 and import/export of the whole list as a workbook."""
 
-from decimal import Decimal
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -12,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from .. import fragments, masterdata, permissions, workflow
+from .. import fragments, masterdata, permissions, targets, workflow
 from ..models import Indicator, Section, StrategicObjective
 from ..spreadsheets.screening import MAX_FILE_BYTES
 from . import int_param
@@ -62,12 +60,26 @@ def indicator_list(request):
     return render(request, "kinerja/indicator_list.html", {"body": body})
 
 
+class TargetField(forms.CharField):
+    """A target as people write it: 85, 85,5, a range 80–90, or a predicate such as BB."""
+
+    def __init__(self, label):
+        super().__init__(label=label, required=False, max_length=80, help_text=None)
+
+    def clean(self, value):
+        value = super().clean(value)
+        try:
+            return targets.parse_target(value)
+        except targets.NotATarget as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
 class IndicatorForm(forms.ModelForm):
-    annual = forms.DecimalField(label="Target tahunan", required=False, max_digits=18, decimal_places=4, localize=True)
-    q1 = forms.DecimalField(label="Target TW I", required=False, max_digits=18, decimal_places=4, localize=True)
-    q2 = forms.DecimalField(label="Target TW II", required=False, max_digits=18, decimal_places=4, localize=True)
-    q3 = forms.DecimalField(label="Target TW III", required=False, max_digits=18, decimal_places=4, localize=True)
-    q4 = forms.DecimalField(label="Target TW IV", required=False, max_digits=18, decimal_places=4, localize=True)
+    annual = TargetField("Target tahunan")
+    q1 = TargetField("Target TW I")
+    q2 = TargetField("Target TW II")
+    q3 = TargetField("Target TW III")
+    q4 = TargetField("Target TW IV")
 
     class Meta:
         model = Indicator
@@ -89,8 +101,7 @@ class IndicatorForm(forms.ModelForm):
         if self.instance.pk:
             for target in self.instance.targets.filter(year=year):
                 key = "annual" if target.quarter is None else f"q{target.quarter}"
-                text = f"{target.value:f}"
-                self.fields[key].initial = Decimal(text.rstrip("0").rstrip(".") if "." in text else text)
+                self.fields[key].initial = target.shown  # 85,5 · 80–90 · BB, as the list shows them
 
     def clean_code(self):
         code = self.cleaned_data["code"].strip().upper()
