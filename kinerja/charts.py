@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 SCALE_MAX = Decimal(150)  # bars are drawn up to 150%; beyond that they are capped and marked
 
@@ -47,7 +47,8 @@ def average_bars(groups: dict[str, list[Decimal]]) -> list[Bar]:
         average = sum(values, Decimal(0)) / len(values)
         shown = max(Decimal(0), min(average, SCALE_MAX))
         bars.append(
-            Bar(label[:60], average.quantize(Decimal("0.1")), float(shown / SCALE_MAX * 100), _colour(average),
+            Bar(label[:60], average.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), float(shown / SCALE_MAX * 100),
+                _colour(average),
                 average > SCALE_MAX)
         )  # fmt: skip
     return bars

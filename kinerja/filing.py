@@ -495,25 +495,49 @@ def current_value(record: PerformanceRecord, field: str):
     return getattr(record, field)
 
 
-def capaian_groups(organisation, year: int) -> tuple[dict[str, list[Decimal]], dict[str, list[Decimal]]]:
-    """The capaian (after its latest amendment) of every record filed for the year, grouped by
-    strategic objective and by section: two queries, no model objects (the dashboard reads all)."""
+@dataclass
+class CapaianGroups:
+    """The dashboard's averages: IKU per strategic objective, the cascade (the sections' own
+    indicators) per section, each indicator once, and which periods they come from."""
+
+    iku_by_objective: dict[str, list[Decimal]]
+    cascade_by_section: dict[str, list[Decimal]]
+    periods: str  # "TW III 2026 (12 indikator), Tahun 2026 (2 indikator)"
+
+
+def capaian_groups(organisation, year: int) -> CapaianGroups:
+    """The capaian (after its latest amendment) of every indicator filed for the year, each once,
+    from its latest filed period (the year's own record after TW IV, after TW III …): two
+    queries, no model objects (the dashboard reads all)."""
     records = PerformanceRecord.objects.filter(organisation=organisation, year=year).values_list(
-        "pk", "objective", "section", "capaian"
+        "pk", "indicator_id", "quarter", "objective", "section", "is_iku", "capaian"
     )
     amended = dict(
         Amendment.objects.filter(record__organisation=organisation, record__year=year, field="capaian")
         .order_by("created_at", "pk")
         .values_list("record_id", "new_value")
     )  # later amendments overwrite earlier ones
+    latest: dict[int, tuple] = {}
+    for pk, indicator_id, quarter, objective, section, is_iku, capaian in records:
+        rank = quarter or 5  # the year's own record comes after TW IV
+        if indicator_id not in latest or rank > latest[indicator_id][0]:
+            latest[indicator_id] = (rank, quarter, objective, section, is_iku, amended.get(pk, capaian))
     by_objective: dict[str, list[Decimal]] = {}
     by_section: dict[str, list[Decimal]] = {}
-    for pk, objective, section, capaian in records:
-        value = amended.get(pk, capaian)
-        if value is not None:
+    counts: dict[int, int] = {}
+    for rank, _quarter, objective, section, is_iku, value in latest.values():
+        if value is None:
+            continue
+        counts[rank] = counts.get(rank, 0) + 1
+        if is_iku:
             by_objective.setdefault(objective or "Tanpa sasaran", []).append(value)
+        else:
             by_section.setdefault(section, []).append(value)
-    return by_objective, by_section
+    periods = ", ".join(
+        f"{Cycle(year=year, quarter=None if rank == 5 else rank).period_label} ({count} indikator)"
+        for rank, count in sorted(counts.items(), reverse=True)
+    )
+    return CapaianGroups(by_objective, by_section, periods)
 
 
 def lkjip_tables(organisation, year: int):

@@ -167,7 +167,7 @@ def test_the_database_is_searchable_and_the_dashboard_shows_the_year(client, kle
     page = client.get(reverse("kinerja:database") + "?sasaran=SS3").content.decode()
     assert "PMD-01" in page and "PEM-01" not in page
     page = client.get(reverse("kinerja:dashboard")).content.decode()
-    assert "Capaian rata-rata 2026 per sasaran" in page and "<svg" in page and "Selesai" in page
+    assert "Capaian rata-rata IKU 2026 per sasaran" in page and "<svg" in page and "Selesai" in page
     assert CycleArchive.objects.count() == 1
 
 
@@ -186,9 +186,9 @@ def test_the_dashboard_reads_amended_capaian_and_its_query_count_does_not_grow(c
     for quarter in (1, 2, 3):
         start(klego_data, quarter=quarter)
     assert count_queries(client, url) == few
-    by_objective, by_section = filing.capaian_groups(klego_data.org, record.year)
-    assert Decimal("10") in by_section[record.section]
-    bars = {bar.label: bar for bar in charts.average_bars(by_section)}
+    groups = filing.capaian_groups(klego_data.org, record.year)
+    assert Decimal("10") in groups.cascade_by_section[record.section]
+    bars = {bar.label: bar for bar in charts.average_bars(groups.cascade_by_section)}
     page = client.get(url).content.decode()
     shown = str(bars[record.section].value).replace(".", ",")  # Indonesian decimal comma
     assert f"{shown}%" in page and page.count('data-testid="dashboard-cycles"') == 1
@@ -244,11 +244,11 @@ def test_the_dashboard_shows_the_latest_filed_year_in_january_and_any_year_asked
     real = timezone.localdate
     monkeypatch.setattr(timezone, "localdate", lambda *a: datetime.date(2027, 1, 5) if not a else real(*a))
     page = client.get(reverse("kinerja:dashboard")).content.decode()
-    assert "Capaian rata-rata 2026 per sasaran" in page  # 2027 has nothing filed yet
+    assert "Capaian rata-rata IKU 2026 per sasaran" in page  # 2027 has nothing filed yet
     page = client.get(reverse("kinerja:dashboard"), {"tahun": "2025"}).content.decode()
-    assert "Capaian rata-rata 2025 per sasaran" in page and "Belum ada data yang diarsipkan" in page
+    assert "Capaian rata-rata IKU 2025 per sasaran" in page and "Belum ada IKU yang diarsipkan" in page
     page = client.get(reverse("kinerja:dashboard"), {"tahun": "tahun lalu"}).content.decode()
-    assert "Capaian rata-rata 2026 per sasaran" in page
+    assert "Capaian rata-rata IKU 2026 per sasaran" in page
 
 
 def test_the_archive_is_streamed_so_memory_does_not_grow_with_the_uploads(klego_data, monkeypatch):
@@ -334,3 +334,28 @@ def test_the_database_export_names_its_selection_and_each_records_period(client,
     assert [row[0] for row in pem] == ["TW IV 2026"]
     title, _headers, pem = export(tahun="2026", triwulan="tahunan")
     assert title.endswith("· tahun 2026 · tahunan") and [row[0] for row in pem] == ["Tahun 2026"]
+
+
+def test_the_dashboard_counts_each_indicator_once_from_its_latest_period_and_keeps_iku_apart(client, klego_data, filed):
+    """PEM-01 filed for TW IV with capaian 100 and again for the year with 40: the year's record
+    is its latest, so Seksi Pemerintahan's cascade average is (40 + PEM-02's) / 2, never three
+    records; IKU-01 is in the objective's IKU chart, not in any section's."""
+    cycle, _archive, _expected = filed
+    annual = Cycle.objects.get(pk=cycle.pk)
+    annual.pk, annual.quarter = None, None
+    annual.save()
+    pem01 = PerformanceRecord.objects.get(cycle=cycle, code="PEM-01")
+    pem02 = PerformanceRecord.objects.get(cycle=cycle, code="PEM-02")
+    pem01.pk, pem01.cycle, pem01.quarter, pem01.capaian = None, annual, None, Decimal("40")
+    pem01.save()
+    groups = filing.capaian_groups(klego_data.org, 2026)
+    assert sorted(groups.cascade_by_section["Seksi Pemerintahan"]) == sorted([Decimal("40"), pem02.capaian])
+    assert all("IKU" not in label for label in groups.cascade_by_section)
+    iku = PerformanceRecord.objects.get(cycle=cycle, code="IKU-01")
+    assert all(iku.capaian not in values or label == iku.objective for label, values in groups.iku_by_objective.items())
+    # 14 indicators: PEM-01 from the year; of the other 13, the four IKU have no office figure in
+    # this cycle and so no capaian to average: 9 from TW IV.
+    assert groups.periods == "Tahun 2026 (1 indikator), TW IV 2026 (9 indikator)"
+    client.force_login(klego_data.camat)
+    page = client.get(reverse("kinerja:dashboard")).content.decode()
+    assert "dari periode terakhir yang diarsipkan: Tahun 2026 (1 indikator), TW IV 2026 (9 indikator)" in page

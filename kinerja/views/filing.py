@@ -221,8 +221,9 @@ def _dashboard_body(organisation, asked: int | None) -> str:
     )
     this_year = timezone.localdate().year
     year = asked or (this_year if this_year in filed_years or not filed_years else filed_years[-1])
-    by_objective, by_section = filing.capaian_groups(organisation, year)
-    objective_bars, section_bars = charts.average_bars(by_objective), charts.average_bars(by_section)
+    groups = filing.capaian_groups(organisation, year)
+    objective_bars = charts.average_bars(groups.iku_by_objective)
+    section_bars = charts.average_bars(groups.cascade_by_section)
     page = {
         "cycles": [
             (cycle.pk, cycle.period_label, status_labels[cycle.status], [s for s in steps if s.cycle_pk == cycle.pk])
@@ -233,6 +234,7 @@ def _dashboard_body(organisation, asked: int | None) -> str:
         "years": filed_years,
         "objective_bars": objective_bars,
         "section_bars": section_bars,
+        "periods": groups.periods,
         "hundred": charts.HUNDRED_PERCENT,
         "statistics": workflow.step_statistics(organisation),
     }
