@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
@@ -172,6 +172,7 @@ class Table:
     title: str
     headers: list[str]
     rows: list[list]
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (label, text) printed under the table
 
 
 HEADERS = ["Kode", "Indikator", "Satuan", "Target s.d. periode", "Realisasi s.d. periode", "Capaian (%)", "Kategori"]

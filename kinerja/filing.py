@@ -541,13 +541,16 @@ def capaian_groups(organisation, year: int) -> CapaianGroups:
 
 
 def lkjip_tables(organisation, year: int):
-    """LKjIP chapter III: per objective, each indicator's target, realisation and capaian for the
-    year, compared with the two previous years' filed figures."""
+    """LKjIP chapter III: per objective, each indicator's target, realisation and capaian from its
+    latest filed period of the year (the year's own record, else the latest quarter: the period
+    is named on every row), compared with the realisation and capaian of the two previous years,
+    and the objective's narrative from step 6 (analysis, causes, obstacles, follow-up) under it."""
     from .analysis_steps import Table
+    from .models import Narrative
 
     records = with_amendments(
         PerformanceRecord.objects.filter(organisation=organisation, year__in=[year, year - 1, year - 2])
-    ).order_by("year", "quarter")
+    ).order_by("year", "quarter", "code")
     latest: dict[tuple[str, int], PerformanceRecord] = {}
 
     def rank(record):  # the annual record first, then the latest quarter
@@ -557,10 +560,10 @@ def lkjip_tables(organisation, year: int):
         key = (record.code, record.year)
         if key not in latest or rank(record) > rank(latest[key]):
             latest[key] = record
-    tables = []
     headers = [
-        "Indikator", "Satuan", "Target", "Realisasi", "Capaian (%)",
-        f"Capaian {year - 1} (%)", f"Capaian {year - 2} (%)", "Target akhir Renstra", "Realisasi terhadap Renstra (%)",
+        "Kode", "Indikator", "Satuan", "Periode", "Target", "Realisasi", "Capaian (%)",
+        f"Realisasi {year - 1}", f"Capaian {year - 1} (%)", f"Realisasi {year - 2}", f"Capaian {year - 2} (%)",
+        "Target akhir Renstra", "Realisasi terhadap Renstra (%)",
     ]  # fmt: skip
     renstra = dict(
         PerformanceRecord.objects.filter(organisation=organisation, year=year).values_list(
@@ -572,27 +575,59 @@ def lkjip_tables(organisation, year: int):
     for (_code, record_year), record in sorted(latest.items()):
         if record_year == year:
             by_objective.setdefault(record.objective or "Tanpa sasaran", []).append(record)
-    for name in [str(o) for o in objectives] + ["Tanpa sasaran"]:
+    narratives = _objective_narratives(organisation, year, Narrative)
+    tables = []
+    for objective in [*objectives, None]:
+        name = str(objective) if objective else "Tanpa sasaran"
         rows = []
         for record in by_objective.get(name, []):
             before = latest.get((record.code, year - 1))
             earlier = latest.get((record.code, year - 2))
             rows.append(
                 [
-                    f"{record.code} {record.name}",
+                    record.code,
+                    record.name,
                     record.unit,
+                    Cycle(year=record.year, quarter=record.quarter).period_label,
                     current_value(record, "target"),
                     current_value(record, "realisation"),
                     current_value(record, "capaian"),
+                    current_value(before, "realisation") if before else None,
                     current_value(before, "capaian") if before else None,
+                    current_value(earlier, "realisation") if earlier else None,
                     current_value(earlier, "capaian") if earlier else None,
                     renstra.get(record.code),
                     _renstra_share(current_value(record, "realisation"), renstra.get(record.code)),
                 ]
             )
         if rows:
-            tables.append(Table(name, headers, rows))
+            narrative = narratives.get(objective.pk) if objective else None
+            notes = [
+                (label, getattr(narrative, field))
+                for label, field in NARRATIVE_PARTS
+                if narrative is not None and getattr(narrative, field).strip()
+            ]
+            tables.append(Table(name, headers, rows, notes))
     return tables
+
+
+NARRATIVE_PARTS = [
+    ("Analisis capaian", "analysis"), ("Penyebab", "causes"), ("Kendala", "obstacles"), ("Tindak lanjut", "follow_up"),
+]  # fmt: skip
+
+
+def _objective_narratives(organisation, year: int, narrative_model) -> dict:
+    """Each objective's step-6 narrative from the latest filed cycle of the year (the year's own
+    cycle after TW IV, after TW III …)."""
+    found: dict[int, tuple] = {}
+    narratives = narrative_model.objects.filter(
+        cycle__organisation=organisation, cycle__year=year, cycle__status=Cycle.Status.DONE, objective__isnull=False
+    ).select_related("cycle")
+    for narrative in narratives:
+        rank = narrative.cycle.quarter or 5
+        if narrative.objective_id not in found or rank > found[narrative.objective_id][0]:
+            found[narrative.objective_id] = (rank, narrative)
+    return {objective_id: narrative for objective_id, (_rank, narrative) in found.items()}
 
 
 def _renstra_share(realisation, renstra_target):

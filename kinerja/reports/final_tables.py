@@ -3,6 +3,8 @@ LKjIP chapter III tables."""
 
 from __future__ import annotations
 
+from xml.sax.saxutils import escape
+
 from django.utils import timezone
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
@@ -71,14 +73,17 @@ def render_review_notes(cycle, runs, paper: str = "a4") -> bytes:
 
 def render_lkjip(organisation, year, tables, paper: str = "a4") -> bytes:
     width = page_size(paper, wide=True)[0] - 24 * mm
-    story = [markup(f"TABEL BAB III LKjIP TAHUN {year}", "title"), Spacer(1, 3 * mm)]
+    periods = sorted({row[3] for table in tables for row in table.rows})
+    story = [markup(f"TABEL BAB III LKjIP TAHUN {year}", "title")]
+    if periods and periods != [f"Tahun {year}"]:
+        story.append(text(f"Data dari periode terakhir yang diarsipkan: {', '.join(periods)}."))
+    story.append(Spacer(1, 3 * mm))
     for table in tables:
         columns = len(table.headers)
-        widths = [60 * mm, 70 * mm] + [(width - 130 * mm) / (columns - 2)] * (columns - 2)
-        story += [
-            text(table.title, "bold"),
-            Spacer(1, 1 * mm),
-            data_table(table.headers, table.rows, widths),
-            Spacer(1, 4 * mm),
-        ]
+        fixed = [16 * mm, 62 * mm, 16 * mm, 20 * mm]  # code, indicator, unit, period
+        widths = fixed + [(width - sum(fixed)) / (columns - len(fixed))] * (columns - len(fixed))
+        story += [text(table.title, "bold"), Spacer(1, 1 * mm), data_table(table.headers, table.rows, widths)]
+        for label, note in table.notes:
+            story.append(markup(f"<b>{escape(label)}.</b> {escape(note).replace(chr(10), '<br/>')}", "small"))
+        story.append(Spacer(1, 4 * mm))
     return build(story, organisation=organisation, title=f"Tabel bab III LKjIP {year}", paper=paper, wide=True)

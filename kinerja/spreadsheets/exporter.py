@@ -52,6 +52,13 @@ def workbook_from_tables(tables, *, title: str, subtitle: str = "") -> bytes:
             for column, value in enumerate(values, start=1):
                 if isinstance(value, (int, float)):
                     sheet.cell(row=row_number, column=column).number_format = "#,##0.##"
+        notes = getattr(table, "notes", [])
+        if notes:
+            sheet.append([])
+            for label, note in notes:
+                sheet.append([safe_text(label), safe_text(note)])
+                sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
+                sheet.cell(row=sheet.max_row, column=2).alignment = Alignment(wrap_text=True, vertical="top")
         sheet.freeze_panes = "C5"
         sheet.column_dimensions["A"].width = 14
         sheet.column_dimensions["B"].width = 55
