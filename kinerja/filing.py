@@ -442,33 +442,106 @@ def viewer_bundle(archive: CycleArchive, withheld: list[dict]) -> bytes:
 AMENDERS = {Role.KASUBAG, Role.KEPALA}
 
 
-def amend(record: PerformanceRecord, *, by: User, field: str, new_value, reason: str, approver: str) -> Amendment:
-    """Correct a filed figure explicitly; the record itself never changes."""
+def amend(record: PerformanceRecord, *, by: User, field: str, raw, reason: str, approver: str) -> Amendment:
+    """Correct a filed figure explicitly; the record itself never changes. `raw` is what was
+    typed: a number, or for the target also a range ("80–90") or a predicate ("BB"). A corrected
+    quarter, realisation or target is followed by amendments of what it changes (the realisation
+    to date, the capaian, the category), each naming the one it was recomputed from."""
+    from . import targets
+    from .spreadsheets.numbers import NotANumber, parse_number
+
     permissions.forget_positions(by)
     if not (permissions.roles_in(by, record.organisation) & AMENDERS):
         raise NotAllowed("Amandemen data base kinerja diajukan oleh Kasubag Perencanaan dan Pelaporan atau Camat.")
-    if field not in dict(Amendment.FIELDS):
-        raise WorkflowError("Pilih isian yang dikoreksi: target, realisasi, atau capaian.")
+    if field not in dict(Amendment.FIELDS) or field == "category":
+        raise WorkflowError(
+            "Pilih isian yang dikoreksi: target, realisasi triwulan, realisasi s.d. periode, atau capaian "
+            "(kategori mengikuti capaian)."
+        )
     if not (reason or "").strip() or not (approver or "").strip():
         raise WorkflowError("Amandemen wajib berisi alasan dan nama pejabat yang menyetujui.")
+    number, text = None, ""
+    if field == "target":
+        try:
+            value = targets.parse_target(raw)
+        except targets.NotATarget as exc:
+            raise WorkflowError(str(exc)) from exc
+        if value is None:
+            raise WorkflowError("Isi target baru: angka (85), rentang (80–90) atau predikat (BB).")
+        number, text = (value.value, "") if value.value is not None else (None, value.shown)
+    else:
+        try:
+            number = parse_number(raw)
+        except NotANumber as exc:
+            raise WorkflowError("Nilai baru harus angka, misalnya 85 atau 85,5.") from exc
+        if number is None:
+            raise WorkflowError("Isi nilai baru berupa angka, misalnya 85 atau 85,5.")
+    now = timezone.now()
     with transaction.atomic():
         # Under the cycle's lock, so that each of several amendments at once records the value
         # the one before it left (not all the same old value).
         workflow.lock_cycle(record.cycle_id)
-        previous = record.amendments.filter(field=field).order_by("-created_at", "-pk").first()
-        amendment = Amendment(
-            record=record,
-            field=field,
-            old_value=previous.new_value if previous else getattr(record, field),
-            new_value=new_value,
-            reason=reason.strip(),
-            approver=approver.strip()[:200],
-            created_by=by,
-            created_at=timezone.now(),
-        )
-        amendment._history_user = by
-        amendment.save()
+        record = PerformanceRecord.objects.select_related("indicator", "organisation").get(pk=record.pk)
+        amendment = _amendment(record, field, number, text, reason.strip(), approver.strip()[:200], by, now)
+        label = dict(Amendment.FIELDS)[field]
+        for derived_field, (derived_number, derived_text) in _recomputed(record, field).items():
+            if (derived_number, derived_text) != _current_pair(record, derived_field):
+                _amendment(
+                    record, derived_field, derived_number, derived_text,
+                    f"Dihitung ulang setelah amandemen {label}: {reason.strip()}", approver.strip()[:200], by, now,
+                    derived_from=amendment,
+                )  # fmt: skip
     return amendment
+
+
+def _amendment(record, field, number, text, reason, approver, by, now, derived_from=None) -> Amendment:
+    old_number, old_text = _current_pair(record, field)
+    amendment = Amendment(
+        record=record, field=field, old_value=old_number, old_text=old_text, new_value=number, new_text=text,
+        reason=reason, approver=approver, created_by=by, created_at=now, derived_from=derived_from,
+    )  # fmt: skip
+    amendment._history_user = by
+    amendment.save()
+    return amendment
+
+
+def _current_pair(record, field: str) -> tuple:
+    """(number, text) of a field's current value, as an amendment stores it."""
+    value = current_value(record, field, fresh=True)
+    if isinstance(value, str):
+        return None, value
+    return value, ""
+
+
+def _recomputed(record, changed: str) -> dict[str, tuple]:
+    """What follows from a corrected field: the realisation to date (from the quarters, the way
+    the indicator combines them; a summed indicator's quarters are filed as running totals),
+    the capaian (against the current target) and the category (from the kept capaian)."""
+    from . import analysis, results, targets
+
+    indicator = record.indicator
+    out: dict[str, tuple] = {}
+    up_to = record.quarter or 4
+    to_date = current_value(record, "realisation", fresh=True)
+    if changed.startswith("real_q"):
+        quarters = [current_value(record, f"real_q{q}", fresh=True) for q in range(1, up_to + 1)]
+        if indicator.aggregation == "sum":
+            to_date = quarters[-1]
+        else:
+            to_date = analysis.aggregate(quarters, indicator.aggregation)
+        out["realisation"] = (to_date, "")
+    capaian = current_value(record, "capaian", fresh=True)
+    if changed != "capaian":
+        target = targets.parse_target(current_value(record, "target", fresh=True))
+        kwargs = {"target": None}
+        if target is not None and target.low is not None:
+            kwargs = {"low": target.low, "high": target.high}
+        elif target is not None:
+            kwargs = {"target": target.value}
+        capaian = analysis.capaian(to_date, polarity=indicator.polarity, **kwargs).value
+        out["capaian"] = (capaian, "")
+    out["category"] = (None, analysis.category(capaian, results.categories_for(record.organisation)))
+    return out
 
 
 def with_amendments(records, amendments=None):
@@ -481,15 +554,19 @@ def with_amendments(records, amendments=None):
     )
 
 
-def current_value(record: PerformanceRecord, field: str):
-    """The value after the latest amendment of a field (the original when never amended)."""
+def current_value(record: PerformanceRecord, field: str, *, fresh: bool = False):
+    """The value after the latest amendment of a field (the original when never amended): a
+    number, or text for a target given as a range or a predicate and for the category. `fresh`
+    reads the amendments from the database (inside `amend`, after one was just added)."""
     latest = None
-    amendments = getattr(record, "amendment_list", None)
+    amendments = None if fresh else getattr(record, "amendment_list", None)
     for amendment in record.amendments.all() if amendments is None else amendments:
-        if amendment.field == field and (latest is None or amendment.created_at > latest.created_at):
+        if amendment.field == field and (
+            latest is None or (amendment.created_at, amendment.pk) > (latest.created_at, latest.pk)
+        ):
             latest = amendment
     if latest:
-        return latest.new_value
+        return latest.new_value if latest.new_value is not None else (latest.new_text or None)
     if field == "target" and record.target is None:
         return record.target_text or None  # a range or a predicate, as filed
     return getattr(record, field)

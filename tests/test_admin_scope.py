@@ -59,9 +59,7 @@ def filed(klego_data):
     advance(klego_data, cycle, 10)
     filing.file_database(open_runs(cycle)[0], by=klego_data.kasubag, at=MONDAY)
     record = PerformanceRecord.objects.filter(cycle=cycle).first()
-    filing.amend(
-        record, by=klego_data.kasubag, field="realisation", new_value=5, reason="Salah ketik", approver="Camat"
-    )
+    filing.amend(record, by=klego_data.kasubag, field="realisation", raw="5", reason="Salah ketik", approver="Camat")
     return cycle
 
 
@@ -147,7 +145,7 @@ def test_reverting_a_filed_cycle_from_its_history_page_is_refused(client, klego_
 
 
 def test_an_approved_amendment_cannot_be_rewritten_from_its_history_page(client, klego_data, filed, superuser):
-    amendment = Amendment.objects.get()
+    amendment = Amendment.objects.get(field="realisation")
     client.force_login(superuser)
     url = reverse("admin:kinerja_amendment_simple_history", args=[amendment.pk, amendment.history.get().history_id])
     response = client.post(url, {"new_value": "99", "reason": "diubah", "approver": "siapa saja"})

@@ -68,12 +68,17 @@ def test_after_filing_no_edit_path_exists_but_the_amendment(client, klego_data, 
     client.post(reverse("kinerja:amend_record", args=[record.pk]), data)
     record = PerformanceRecord.objects.get(pk=record.pk)
     assert record.realisation == 13 and filing.current_value(record, "realisation") == Decimal("12.5")
-    (amendment,) = record.amendments.all()
+    amendment = record.amendments.get(field="realisation")
     assert (amendment.old_value, amendment.approver, amendment.created_by) == (
         13,
         "Drs. Haryanto Wibowo, Camat",
         klego_data.kasubag,
     )
+    # The capaian follows: 12,5 / 13 = 96,15 % (still "Sangat tinggi", so the category stays).
+    (derived,) = record.amendments.exclude(pk=amendment.pk)
+    assert (derived.field, derived.old_value, derived.new_value, derived.derived_from) == (
+        "capaian", Decimal("100"), Decimal("96.15"), amendment,
+    )  # fmt: skip
     page = client.get(reverse("kinerja:database") + "?indikator=PEM-01").content.decode()
     assert "13 → 12,5" in page and "Salah ketik LPPDes" in page
 
@@ -83,9 +88,9 @@ def test_only_the_kasubag_or_the_camat_amend(client, klego_data, filed, username
     cycle, _archive, _expected = filed
     record = PerformanceRecord.objects.get(cycle=cycle, code="PEM-01")
     with pytest.raises(workflow.NotAllowed):
-        filing.amend(record, by=klego_data.users[username], field="realisation", new_value=1, reason="x", approver="y")
+        filing.amend(record, by=klego_data.users[username], field="realisation", raw="1", reason="x", approver="y")
     with pytest.raises(workflow.WorkflowError, match="alasan dan nama pejabat"):
-        filing.amend(record, by=klego_data.camat, field="realisation", new_value=1, reason=" ", approver="y")
+        filing.amend(record, by=klego_data.camat, field="realisation", raw="1", reason=" ", approver="y")
 
 
 def test_the_archive_matches_its_manifest_and_a_tampered_one_is_detected(klego_data, filed):
@@ -208,7 +213,7 @@ def test_the_dashboard_reads_amended_capaian_and_its_query_count_does_not_grow(c
     record = PerformanceRecord.objects.filter(code="PEM-01", quarter__isnull=True).first() or (
         PerformanceRecord.objects.filter(code="PEM-01").first()
     )
-    filing.amend(record, by=klego_data.kasubag, field="capaian", new_value=Decimal("10"), reason="uji", approver="x")
+    filing.amend(record, by=klego_data.kasubag, field="capaian", raw="10", reason="uji", approver="x")
     for quarter in (1, 2, 3):
         start(klego_data, quarter=quarter)
     assert count_queries(client, url) == few
@@ -385,3 +390,48 @@ def test_the_dashboard_counts_each_indicator_once_from_its_latest_period_and_kee
     client.force_login(klego_data.camat)
     page = client.get(reverse("kinerja:dashboard")).content.decode()
     assert "dari periode terakhir yang diarsipkan: Tahun 2026 (1 indikator), TW IV 2026 (9 indikator)" in page
+
+
+def test_an_amendment_holds_a_range_or_a_predicate_target_and_a_quarters_correction_and_recomputes(
+    client, klego_data, filed
+):
+    """Filed TW IV (tests/test_analysis_steps.DATA), by hand:
+    - PEM-01 13 of 13 (100 %): target amended to 15–16, so 13 is below the range: 13 / 15 = 86,67 %,
+      "Tinggi"; then to BB: no capaian ("Tidak dapat diukur").
+    - KES-01 (summed, s.d.) 16 of 16: TW IV's s.d. amended to 12: realisation 12, 12 / 16 = 75 %, "Sedang".
+    - PEL-02 (average, lower is better) 2, 2, 1,5, 2: TW III amended to 2: average 2, (2 - 2/2) x 100 = 100 %.
+    The originals stay on the record; each recomputed figure names the amendment it follows."""
+    cycle, _archive, _expected = filed
+    kasubag = klego_data.kasubag
+
+    def record(code):
+        return filing.with_amendments(PerformanceRecord.objects.filter(cycle=cycle, code=code)).get()
+
+    def current(code, *fields):
+        found = record(code)
+        return tuple(filing.current_value(found, field) for field in fields)
+
+    pem = record("PEM-01")
+    first = filing.amend(pem, by=kasubag, field="target", raw="15–16", reason="PK perubahan", approver="Camat")
+    assert (first.old_value, first.new_value, first.new_text) == (13, None, "15–16")
+    assert current("PEM-01", "target", "capaian", "category") == ("15–16", Decimal("86.67"), "Tinggi")
+    assert [a.derived_from_id for a in record("PEM-01").amendments.exclude(pk=first.pk)] == [first.pk, first.pk]
+    filing.amend(record("PEM-01"), by=kasubag, field="target", raw="BB", reason="Predikat", approver="Camat")
+    assert current("PEM-01", "target", "capaian", "category") == ("BB", None, "Tidak dapat diukur")
+    assert record("PEM-01").target == 13 and record("PEM-01").capaian == 100  # the filed record never changes
+
+    filing.amend(record("KES-01"), by=kasubag, field="real_q4", raw="12", reason="Dobel hitung", approver="Camat")
+    assert current("KES-01", "real_q4", "realisation", "capaian", "category") == (12, 12, Decimal("75.00"), "Sedang")
+
+    filing.amend(record("PEL-02"), by=kasubag, field="real_q3", raw="2", reason="Salah ketik", approver="Camat")
+    assert current("PEL-02", "realisation", "capaian") == (2, Decimal("100.00"))
+
+    with pytest.raises(workflow.WorkflowError, match="kategori mengikuti capaian"):
+        filing.amend(record("PEL-02"), by=kasubag, field="category", raw="1", reason="x", approver="y")
+    with pytest.raises(workflow.WorkflowError, match="terbalik"):
+        filing.amend(record("PEL-02"), by=kasubag, field="target", raw="3-2", reason="x", approver="y")
+
+    client.force_login(kasubag)
+    page = client.get(reverse("kinerja:database"), {"indikator": "PEM-01"}).content.decode()
+    assert "Target: 13 → 15–16" in page and "Target: 15–16 → BB" in page and "Tidak dapat diukur" in page
+    assert "Dihitung ulang setelah amandemen Target: PK perubahan" in page

@@ -130,12 +130,12 @@ def test_twenty_simultaneous_amendments_each_record_the_value_before_it(klego_da
     results = race(
         lambda n: filing.amend(
             PerformanceRecord.objects.get(pk=record.pk), by=klego_data.kasubag, field="realisation",
-            new_value=1000 + n, reason="Koreksi", approver="Camat",
+            raw=str(1000 + n), reason="Koreksi", approver="Camat",
         ),
         count=20,
     )  # fmt: skip
     assert results == ["ok"] * 20
-    chain = list(Amendment.objects.filter(record=record).order_by("created_at", "pk"))
+    chain = list(Amendment.objects.filter(record=record, field="realisation").order_by("created_at", "pk"))
     assert chain[0].old_value == original
     assert [a.old_value for a in chain[1:]] == [a.new_value for a in chain[:-1]]
     assert len({a.new_value for a in chain}) == 20

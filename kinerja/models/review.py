@@ -106,12 +106,23 @@ class PerformanceRecord(models.Model):
 class Amendment(models.Model):
     """A correction of a filed figure, with its reason and the approver's name."""
 
-    FIELDS = [("target", "Target"), ("realisation", "Realisasi s.d. periode"), ("capaian", "Capaian (%)")]
+    FIELDS = [
+        ("target", "Target"), ("real_q1", "Realisasi TW I"), ("real_q2", "Realisasi TW II"),
+        ("real_q3", "Realisasi TW III"), ("real_q4", "Realisasi TW IV"), ("realisation", "Realisasi s.d. periode"),
+        ("capaian", "Capaian (%)"), ("category", "Kategori"),
+    ]  # fmt: skip
 
     record = models.ForeignKey(PerformanceRecord, on_delete=models.PROTECT, related_name="amendments")
     field = models.CharField("isian", max_length=20, choices=FIELDS)
     old_value = models.DecimalField("nilai lama", max_digits=18, decimal_places=4, null=True, blank=True)
     new_value = models.DecimalField("nilai baru", max_digits=18, decimal_places=4, null=True, blank=True)
+    # A target as a range or a predicate ("80–90", "BB"), and a category, are text.
+    old_text = models.CharField("nilai lama (teks)", max_length=60, blank=True)
+    new_text = models.CharField("nilai baru (teks)", max_length=60, blank=True)
+    derived_from = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="derived",
+        verbose_name="dihitung ulang dari",
+    )  # fmt: skip
     reason = models.TextField("alasan")
     approver = models.CharField("disetujui oleh", max_length=200)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -125,6 +136,18 @@ class Amendment(models.Model):
 
     def __str__(self) -> str:
         return f"Amandemen {self.record}: {self.field}"
+
+    @property
+    def old_shown(self) -> str:
+        from ..spreadsheets.numbers import format_number
+
+        return format_number(self.old_value) if self.old_value is not None else (self.old_text or "—")
+
+    @property
+    def new_shown(self) -> str:
+        from ..spreadsheets.numbers import format_number
+
+        return format_number(self.new_value) if self.new_value is not None else (self.new_text or "—")
 
 
 class CycleArchive(models.Model):

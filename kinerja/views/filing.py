@@ -15,7 +15,7 @@ from .. import charts, filing, fragments, permissions, selectors, workflow
 from ..models import Amendment, Cycle, CycleArchive, PerformanceRecord, Section, StepRun, StrategicObjective
 from ..reports import final_tables
 from ..spreadsheets.exporter import workbook_from_tables
-from ..spreadsheets.numbers import NotANumber, display_number, parse_number
+from ..spreadsheets.numbers import display_number
 from . import int_param
 from .cycles import _cycle_for
 from .data import _office_only
@@ -123,7 +123,13 @@ def database(request):
         )
     context = {
         "records": [
-            (r, {f: display_number(filing.current_value(r, f)) for f in ("target", "realisation", "capaian")})
+            (
+                r,
+                {
+                    **{f: display_number(filing.current_value(r, f)) for f in ("target", "realisation", "capaian")},
+                    "category": filing.current_value(r, "category"),
+                },
+            )
             for r in records
         ],
         "filters": filters,
@@ -134,7 +140,7 @@ def database(request):
         "objectives": StrategicObjective.objects.filter(organisation=organisation),
         "sections": Section.objects.filter(organisation=organisation, kind=Section.Kind.SEKSI),
         "can_amend": bool(permissions.roles_in(request.user, organisation) & filing.AMENDERS),
-        "fields": Amendment.FIELDS,
+        "fields": [(value, label) for value, label in Amendment.FIELDS if value != "category"],
         "this_year": timezone.localdate().year,
     }
     return render(request, "kinerja/database.html", context)
@@ -145,17 +151,14 @@ def amend_record(request, pk):
     organisation = _organisation(request)
     record = get_object_or_404(PerformanceRecord, pk=pk, organisation=organisation)
     try:
-        value = parse_number(request.POST.get("new_value"))
         filing.amend(
             record,
             by=request.user,
             field=request.POST.get("field", ""),
-            new_value=value,
+            raw=request.POST.get("new_value", ""),
             reason=request.POST.get("reason", ""),
             approver=request.POST.get("approver", ""),
         )
-    except NotANumber:
-        messages.error(request, "Nilai baru harus angka, misalnya 85 atau 85,5.")
     except workflow.WorkflowError as exc:
         messages.error(request, str(exc))
     else:
