@@ -143,6 +143,7 @@ def report_entries(cycle: Cycle, *, by: User, at: datetime.datetime) -> list[Ent
     """Every report of the cycle as PDF, in the order of the SOP (also the bundle's order)."""
     from .analysis_steps import grouping_tables
     from .reports import analysis_report, completeness_checklist, disposition_sheet, final_tables, receipt_checklist
+    from .review import approved_document
     from .submissions import receipt_matrix
 
     maker = str(by)
@@ -160,11 +161,12 @@ def report_entries(cycle: Cycle, *, by: User, at: datetime.datetime) -> list[Ent
     )
     entries.append(report("laporan/03-ceklist-kelengkapan.pdf", completeness_checklist.render(cycle, checks)))
     data = results.indicator_results(cycle)
-    narratives = [
-        (f"Indikator {n.indicator}" if n.indicator else f"Sasaran {n.objective}", n)
-        for n in Narrative.objects.filter(cycle=cycle).select_related("indicator", "objective")
-    ]
-    analysis = analysis_report.render_analysis(cycle, data, results.differences(cycle, data), narratives)
+    approved = approved_document(cycle)  # the very document the Camat approved, byte for byte
+    if approved is not None:
+        with approved.document.file.open("rb") as handle:
+            analysis = handle.read()
+    else:  # a cycle approved before documents were kept
+        analysis = analysis_report.analysis_document(cycle)
     entries.append(report("laporan/04-laporan-analisa.pdf", analysis))
     grouping = GroupingReport.objects.filter(run__cycle=cycle).first()
     if grouping:
@@ -623,7 +625,6 @@ def lkjip_tables(organisation, year: int):
     is named on every row), compared with the realisation and capaian of the two previous years,
     and the objective's narrative from step 6 (analysis, causes, obstacles, follow-up) under it."""
     from .analysis_steps import Table
-    from .models import Narrative
 
     records = with_amendments(
         PerformanceRecord.objects.filter(organisation=organisation, year__in=[year, year - 1, year - 2])

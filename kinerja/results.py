@@ -133,12 +133,13 @@ def _accepted_rows(cycles_filter):
 
 def indicator_results(cycle: Cycle) -> list[IndicatorResult]:
     """Every active indicator of the organisation with its figures for the cycle's period."""
-    from django.db.models import Q
+    from django.db.models import F, Q
 
     indicators = list(
         Indicator.objects.filter(organisation=cycle.organisation, active=True)
         .select_related("section", "objective", "parent")
-        .order_by("objective__order", "code")
+        # Indicators without an objective last on every database (SQLite sorts NULL first, PostgreSQL last).
+        .order_by(F("objective__order").asc(nulls_last=True), "code")
     )
     targets = {(t.indicator_id, t.quarter): t for t in Target.objects.filter(indicator__in=indicators, year=cycle.year)}
     rows_by_indicator: dict[int, list[SubmissionRow]] = {}

@@ -92,7 +92,9 @@ def review(
         workflow.lock_cycle(run.cycle_id)
         if ReviewSnapshot.objects.filter(run=run).exists():
             raise workflow.AlreadyDone("Putaran pemeriksaan ini sudah diputuskan. Tidak ada yang diubah.")
-        ReviewSnapshot.objects.create(run=run, data=snapshot(run.cycle), created_at=now)
+        ReviewSnapshot.objects.create(
+            run=run, data=snapshot(run.cycle), document=_decided_document(run, by), created_at=now
+        )
         for item in notes:
             if item.indicator is not None and item.indicator.organisation_id != run.cycle.organisation_id:
                 raise WorkflowError("Catatan harus tentang indikator organisasi ini.")
@@ -114,6 +116,35 @@ def review(
         return workflow.complete_step(
             run, by=by, outcome=outcome, note=summary[:4000], overdue_reason=overdue_reason, at=now
         )
+
+
+def _decided_document(run: StepRun, by: User):
+    """The analysis report as the reviewer decided on it, kept byte for byte: the archive files
+    this very document for the approved round (its SHA-256 is shown on the review page)."""
+    from . import uploads
+    from .reports.analysis_report import analysis_document
+
+    cycle = run.cycle
+    return uploads.store_bytes(
+        analysis_document(cycle),
+        organisation=cycle.organisation,
+        by=by,
+        original_name=f"laporan-analisa-{cycle.year}-{cycle.quarter or 'tahun'}-langkah-{run.step.number}"
+        f"-putaran-{run.round}.pdf",
+        content_type="application/pdf",
+    )
+
+
+def approved_document(cycle):
+    """The snapshot of the approving decision (step 9, disetujui) with its kept document, or None."""
+    return (
+        ReviewSnapshot.objects.filter(
+            run__cycle=cycle, run__step__number=9, run__outcome="disetujui", document__isnull=False
+        )
+        .select_related("document", "run")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
 
 
 @dataclass

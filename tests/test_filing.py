@@ -435,3 +435,24 @@ def test_an_amendment_holds_a_range_or_a_predicate_target_and_a_quarters_correct
     page = client.get(reverse("kinerja:database"), {"indikator": "PEM-01"}).content.decode()
     assert "Target: 13 → 15–16" in page and "Target: 15–16 → BB" in page and "Tidak dapat diukur" in page
     assert "Dihitung ulang setelah amandemen Target: PK perubahan" in page
+
+
+def test_the_archive_holds_byte_for_byte_the_analysis_report_the_camat_approved(client, klego_data, filed):
+    """Each review decision keeps the analysis report it decided on; filing archives the approving
+    one unchanged, and the review page shows its SHA-256, which the manifest repeats."""
+    import hashlib
+
+    from kinerja.models import ReviewSnapshot
+
+    cycle, archive, _expected = filed
+    approved = ReviewSnapshot.objects.get(run__cycle=cycle, run__step__number=9, run__outcome="disetujui")
+    kept = approved.document.file.open("rb").read()
+    assert hashlib.sha256(kept).hexdigest() == approved.document.sha256
+    with zipfile.ZipFile(io.BytesIO(archive.file.file.open("rb").read())) as bundle:
+        assert bundle.read("laporan/04-laporan-analisa.pdf") == kept
+    (item,) = [i for i in archive.manifest if i["path"] == "laporan/04-laporan-analisa.pdf"]
+    assert item["sha256"] == approved.document.sha256
+    assert ReviewSnapshot.objects.filter(run__cycle=cycle, document__isnull=False).count() == 2  # steps 8 and 9
+    client.force_login(klego_data.camat)
+    page = client.get(reverse("kinerja:review", args=[cycle.pk])).content.decode()
+    assert f"<code>{approved.document.sha256}</code> (diarsipkan apa adanya)" in page

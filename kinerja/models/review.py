@@ -46,6 +46,10 @@ class ReviewSnapshot(models.Model):
 
     run = models.OneToOneField(StepRun, on_delete=models.PROTECT, related_name="snapshot")
     data = models.JSONField("isi", default=dict)
+    document = models.ForeignKey(
+        "kinerja.StoredFile", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="laporan analisa yang diputuskan",
+    )  # fmt: skip
     created_at = models.DateTimeField("dibuat")
 
     class Meta:

@@ -198,3 +198,23 @@ def render_grouping(cycle, tables, paper: str = "a4") -> bytes:
         paper=paper,
         wide=True,
     )
+
+
+def analysis_document(cycle, paper: str = "a4") -> bytes:
+    """The analysis report of a cycle, built one way for the analysis page, the reviewers (kept
+    with each review decision) and the archive: active indicators in the results' order
+    (objective order, then code), then the narratives, objectives in their order before
+    indicators in the results' order, so the same data give the same document on any database."""
+    from .. import results
+    from ..models import Narrative, StrategicObjective
+
+    data = results.indicator_results(cycle)
+    saved = list(Narrative.objects.filter(cycle=cycle).select_related("indicator", "objective"))
+    by_objective = {n.objective_id: n for n in saved if n.objective_id}
+    by_indicator = {n.indicator_id: n for n in saved if n.indicator_id}
+    objectives = StrategicObjective.objects.filter(organisation=cycle.organisation).order_by("order", "code")
+    narratives = [(f"Sasaran {o}", by_objective[o.pk]) for o in objectives if o.pk in by_objective]
+    narratives += [
+        (f"Indikator {r.indicator}", by_indicator[r.indicator.pk]) for r in data if r.indicator.pk in by_indicator
+    ]
+    return render_analysis(cycle, data, results.differences(cycle, data), narratives, paper=paper)

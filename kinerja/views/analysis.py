@@ -44,11 +44,7 @@ def analysis_page(request, pk):
     fmt = request.GET.get("format")
     period = f"{cycle.year}-{cycle.quarter or 'tahun'}"
     if fmt == "pdf":
-        narratives = [(f"Sasaran {o}", by_objective[o.pk]) for o in objectives if o.pk in by_objective]
-        narratives += [
-            (f"Indikator {r.indicator}", by_indicator[r.indicator.pk]) for r in data if r.indicator.pk in by_indicator
-        ]
-        pdf = analysis_report.render_analysis(cycle, data, diffs, narratives, paper=request.GET.get("kertas", "a4"))
+        pdf = analysis_report.analysis_document(cycle, paper=request.GET.get("kertas", "a4"))
         return _download(pdf, "application/pdf", f"laporan-analisa-{period}.pdf")
     if fmt == "xlsx":
         tables = analysis_steps.grouping_tables(cycle, ["objective", "quarter"], data)

@@ -63,7 +63,7 @@ def review_page(request, pk):
     grouping = GroupingReport.objects.filter(run__cycle=cycle).first()
     past_runs = list(
         StepRun.objects.filter(cycle=cycle, step__number__in=review.REVIEW_STEPS, closed_at__isnull=False)
-        .select_related("step", "closed_by")
+        .select_related("step", "closed_by", "snapshot__document")
         .prefetch_related("review_notes__indicator")
         .order_by("closed_at")
     )
