@@ -71,8 +71,9 @@ def set_office_figure(*, cycle: Cycle, indicator: Indicator, quarter: int, value
         figure.save()
 
 
-def explain(*, cycle: Cycle, key: str, text: str, by: User) -> Explanation:
-    """Explain why a reconciliation difference may stand."""
+def explain(*, cycle: Cycle, key: str, text: str, by: User, standing: bool = False) -> Explanation:
+    """Explain why a reconciliation difference may stand; a standing explanation also explains
+    the same indicator's difference of the same kind in later cycles (shown as carried)."""
     text = (text or "").strip()
     if not text:
         raise WorkflowError("Tuliskan penjelasan selisihnya (sumber mana yang benar dan mengapa).")
@@ -83,6 +84,7 @@ def explain(*, cycle: Cycle, key: str, text: str, by: User) -> Explanation:
             raise WorkflowError("Selisih ini sudah tidak ada (angkanya sudah sama); tidak perlu dijelaskan.")
         explanation = Explanation.objects.filter(cycle=cycle, key=key).first() or Explanation(cycle=cycle, key=key)
         explanation.text = text[:4000]
+        explanation.standing = standing
         explanation.explained_by = by
         explanation.explained_at = timezone.now()
         explanation._history_user = by

@@ -383,6 +383,9 @@ def ensure_indicators(organisation: Organisation, years: tuple[int, ...]) -> Non
                 evidence_required=evidence,
                 # The demo's quarterly targets of summed indicators are running totals (s.d.).
                 quarter_form="sd" if aggregation == "sum" else "triwulan",
+                # IKU-04 is the sum of PMD-01 and KES-01; the other IKU are measured on their own
+                # (their cascade supports them in other units), so they are not reconciled.
+                cascade_rule="sum" if aggregation == "sum" else ("none" if iku else "average"),
                 definition=f"Definisi operasional {name.lower()}.",
                 data_source="Laporan seksi",
             )

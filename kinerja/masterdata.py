@@ -26,6 +26,7 @@ COLUMNS = [
     ("polarity", "Polaritas"),
     ("aggregation", "Cara menjumlah"),
     ("quarter_form", "Cara isi triwulan"),
+    ("cascade_rule", "Rekonsiliasi cascade"),
     ("section", "Seksi"),
     ("parent", "Induk"),
     ("objective", "Sasaran"),
@@ -46,6 +47,7 @@ SYNONYMS = {
     "polarity": {"polaritas", "arah"},
     "aggregation": {"cara menjumlah", "agregasi", "akumulasi"},
     "quarter_form": {"cara isi triwulan", "cara menulis triwulan", "penulisan triwulan"},
+    "cascade_rule": {"rekonsiliasi cascade", "rekonsiliasi", "cara cascade"},
     "section": {"seksi", "kode seksi", "pemilik"},
     "parent": {"induk", "induk cascade", "kode induk"},
     "objective": {"sasaran", "kode sasaran", "sasaran strategis"},
@@ -83,6 +85,12 @@ QUARTER_FORM_WRITTEN = {
     Indicator.QuarterForm.PER_QUARTER: "per triwulan",
     Indicator.QuarterForm.RUNNING: "s.d. triwulan",
 }
+CASCADE_RULE = {
+    "jumlah": Indicator.CascadeRule.SUM,
+    "rata-rata": Indicator.CascadeRule.AVERAGE,
+    "tidak sebanding": Indicator.CascadeRule.NONE,
+}
+CASCADE_RULE_WRITTEN = {value: word for word, value in CASCADE_RULE.items()}
 AGGREGATION = {
     "jumlah": Indicator.Aggregation.SUM,
     "kumulatif": Indicator.Aggregation.SUM,
@@ -186,6 +194,7 @@ def export_workbook(organisation: Organisation, year: int) -> bytes:
                 {"higher": "tinggi", "lower": "rendah", "range": "rentang"}[indicator.polarity],
                 {"sum": "jumlah", "latest": "terakhir", "average": "rata-rata"}[indicator.aggregation],
                 QUARTER_FORM_WRITTEN[indicator.quarter_form],
+                CASCADE_RULE_WRITTEN[indicator.cascade_rule],
                 indicator.section.code,
                 indicator.parent.code if indicator.parent else None,
                 indicator.objective.code if indicator.objective else None,
@@ -198,7 +207,7 @@ def export_workbook(organisation: Organisation, year: int) -> bytes:
             ]
         )
     for column, width in zip(
-        "ABCDEFGHIJKLMNOPQR", [10, 50, 10, 10, 14, 16, 12, 10, 10, 6, 10, 12, 11, 11, 11, 11, 24, 40], strict=True
+        "ABCDEFGHIJKLMNOPQRS", [10, 50, 10, 10, 14, 16, 16, 12, 10, 10, 6, 10, 12, 11, 11, 11, 11, 24, 40], strict=True
     ):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "C2"
@@ -314,6 +323,14 @@ def import_workbook(
             )
         elif entry["quarter_form"] == Indicator.QuarterForm.RUNNING and entry["aggregation"] != "sum":
             problem("quarter_form", f"{code}: s.d. triwulan hanya untuk indikator yang cara menjumlahnya 'jumlah'.")
+        default_rule = "jumlah" if entry["aggregation"] == "sum" else "rata-rata"
+        entry["cascade_rule"] = CASCADE_RULE.get(normalise(record.get("cascade_rule") or default_rule))
+        if entry["cascade_rule"] is None:
+            problem(
+                "cascade_rule",
+                f"Rekonsiliasi cascade '{record.get('cascade_rule')}' tidak dikenal; "
+                "tulis jumlah, rata-rata atau tidak sebanding.",
+            )
         objective_code = str(record.get("objective") or "").strip().lower()
         entry["objective"] = objectives.get(objective_code) if objective_code else None
         if objective_code and entry["objective"] is None:
@@ -374,6 +391,7 @@ def import_workbook(
                 "polarity",
                 "aggregation",
                 "quarter_form",
+                "cascade_rule",
                 "section",
                 "objective",
                 "is_iku",

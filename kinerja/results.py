@@ -96,10 +96,17 @@ class Difference:
     first: Source
     second: Source
     explanation: Explanation | None = None
+    left_out: list[str] = field(default_factory=list)  # cascade children not comparable (another unit)
+    cycle_id: int | None = None
 
     @property
     def resolved(self) -> bool:
         return self.explanation is not None and bool(self.explanation.text.strip())
+
+    @property
+    def carried(self) -> bool:
+        """Explained by a standing explanation of an earlier cycle."""
+        return self.explanation is not None and self.explanation.cycle_id != self.cycle_id
 
 
 def _target_values(target: Target | None, polarity: str) -> dict:
@@ -303,9 +310,11 @@ def _flags(result: IndicatorResult, rows: list[SubmissionRow], up_to: int) -> li
 
 def differences(cycle: Cycle, results: list[IndicatorResult] | None = None) -> list[Difference]:
     """Every disagreement to resolve or explain before step 6 closes: an office figure (IKU) that
-    differs from its cascade children's figures (combined as the IKU's definition says: sum,
-    average; "latest" is compared with the children's average), and an indicator whose figure
-    differs between two uploads of different kinds."""
+    differs from its cascade children's figures, combined as the IKU's cascade rule says (sum or
+    average; "not comparable" is never reconciled) over the children in the same unit only (the
+    others are named as left out), and an indicator whose figure differs between two uploads of
+    different kinds. A difference is explained by this cycle's explanation, else by a standing
+    explanation of an earlier cycle for the same indicator and kind of difference."""
     results = results if results is not None else indicator_results(cycle)
     by_indicator = {r.indicator.pk: r for r in results}
     children: dict[int, list[IndicatorResult]] = {}
@@ -313,16 +322,24 @@ def differences(cycle: Cycle, results: list[IndicatorResult] | None = None) -> l
         if r.indicator.parent_id:
             children.setdefault(r.indicator.parent_id, []).append(r)
     office = {(f.indicator_id, f.quarter): f for f in OfficeFigure.objects.filter(cycle=cycle)}
-    explanations = {e.key: e for e in Explanation.objects.filter(cycle=cycle).select_related("explained_by")}
+    explanations = _explanations(cycle)
     up_to = cycle.quarter or 4
     found = []
     for (indicator_id, quarter), figure in sorted(office.items(), key=lambda kv: (kv[0][0], kv[0][1])):
         parent = by_indicator.get(indicator_id)
-        kids = children.get(indicator_id, [])
-        if parent is None or not kids or quarter > up_to:
+        if parent is None or quarter > up_to or parent.indicator.cascade_rule == Indicator.CascadeRule.NONE:
+            continue
+        unit = _unit_key(parent.indicator.unit)
+        kids = [k for k in children.get(indicator_id, []) if _unit_key(k.indicator.unit) == unit]
+        left_out = [
+            f"{k.indicator.code} ({k.indicator.unit})"
+            for k in children.get(indicator_id, [])
+            if _unit_key(k.indicator.unit) != unit
+        ]
+        if not kids:
             continue
         values = [k.realisations.get(quarter) for k in kids]
-        method = "sum" if parent.indicator.aggregation == "sum" else "average"
+        method = "sum" if parent.indicator.cascade_rule == Indicator.CascadeRule.SUM else "average"
         combined = analysis.aggregate(values, method)
         shown = parent.realisations.get(quarter)  # a summed IKU's figure up to the quarter
         if analysis.differs(shown, combined):
@@ -336,7 +353,9 @@ def differences(cycle: Cycle, results: list[IndicatorResult] | None = None) -> l
                     quarter=quarter,
                     first=Source(f"angka kantor ({figure.source or 'isian Kasubag'})", shown),
                     second=Source(f"{'jumlah' if method == 'sum' else 'rata-rata'} seksi: {detail}", combined),
-                    explanation=explanations.get(key),
+                    explanation=explanations(key),
+                    left_out=left_out,
+                    cycle_id=cycle.pk,
                 )
             )
     for r in results:
@@ -348,9 +367,45 @@ def differences(cycle: Cycle, results: list[IndicatorResult] | None = None) -> l
             for other in values[1:]:
                 if analysis.differs(first.value, other.value):
                     key = f"twice:{r.indicator.code}:{quarter}"
-                    found.append(Difference(key, "twice", r.indicator, quarter, first, other, explanations.get(key)))
+                    found.append(
+                        Difference(key, "twice", r.indicator, quarter, first, other, explanations(key), [], cycle.pk)
+                    )
                     break
     return found
+
+
+def _unit_key(unit: str) -> str:
+    """Units compared: case and spaces folded, "persen" and "%" one unit."""
+    text = " ".join(str(unit or "").lower().split())
+    return "%" if text in ("%", "persen", "prosentase", "persentase") else text
+
+
+def standing_key(key: str) -> str:
+    """A difference's key without its quarter: "cascade:IKU-01" (what a standing explanation covers)."""
+    return key.rsplit(":", 1)[0]
+
+
+def _explanations(cycle: Cycle):
+    """A lookup from a difference's key to its explanation: this cycle's own, else the latest
+    standing explanation given in an earlier cycle of the organisation for the same indicator
+    and kind of difference. Two queries."""
+    own = {e.key: e for e in Explanation.objects.filter(cycle=cycle).select_related("explained_by")}
+    standing: dict[str, Explanation] = {}
+    earlier = (
+        Explanation.objects.filter(
+            cycle__organisation=cycle.organisation, standing=True, cycle__started_at__lt=cycle.started_at
+        )
+        .exclude(cycle=cycle)
+        .select_related("explained_by", "cycle")
+        .order_by("explained_at", "pk")
+    )
+    for explanation in earlier:
+        standing[standing_key(explanation.key)] = explanation  # the latest wins
+
+    def lookup(key: str) -> Explanation | None:
+        return own.get(key) or standing.get(standing_key(key))
+
+    return lookup
 
 
 def _fmt(value) -> str:

@@ -1,6 +1,7 @@
 """Steps 6 and 7 with real data: capaian and flags per indicator, reconciliation of office and
 section figures, the narrative, the grouping report, and the reports matching the database."""
 
+import datetime
 import io
 from decimal import Decimal
 
@@ -343,3 +344,46 @@ def test_a_year_to_date_made_without_a_quarter_says_so_beside_the_figure(client,
     client.force_login(klego_data.kasubag)
     page = client.get(reverse("kinerja:analysis", args=[cycle.pk])).content.decode()
     assert "rata-rata dari 3 triwulan; TW II kosong" in page and "nilai TW III; TW IV kosong" in page
+
+
+def test_only_children_in_the_iku_unit_are_reconciled_as_its_cascade_rule_says(klego_data, cycle):
+    """IKU-01 (%) is fed by PEM-01 (desa) and PEM-02 (%). As an average, only PEM-02 is
+    comparable: the office's 90 for TW I against PEM-02's 100 is a difference, PEM-01 is named as
+    left out. Marked 'not comparable', IKU-01 is not reconciled at all."""
+    iku = Indicator.objects.get(code="IKU-01")
+    iku.cascade_rule = Indicator.CascadeRule.AVERAGE
+    iku.save()
+    analysis_steps.set_office_figure(cycle=cycle, indicator=iku, quarter=1, value=Decimal(90), by=klego_data.kasubag)
+    (difference,) = results.differences(cycle)
+    assert (difference.key, difference.first.value, difference.second.value) == ("cascade:IKU-01:1", 90, 100)
+    assert difference.second.label == "rata-rata seksi: PEM-02 100" and difference.left_out == ["PEM-01 (desa)"]
+    iku.cascade_rule = Indicator.CascadeRule.NONE
+    iku.save()
+    assert results.differences(cycle) == []
+
+
+def test_a_standing_explanation_is_carried_to_the_next_cycle_and_shown_as_such(client, klego_data):
+    from kinerja.models import Cycle
+
+    first = to_step_6(klego_data)
+    iku = Indicator.objects.get(code="IKU-04")  # the sum of PMD-01 and KES-01 (s.d.)
+    analysis_steps.set_office_figure(cycle=first, indicator=iku, quarter=1, value=Decimal(10), by=klego_data.kasubag)
+    analysis_steps.explain(
+        cycle=first, key="cascade:IKU-04:1", text="Kegiatan lintas seksi dihitung sekali", by=klego_data.kasubag,
+        standing=True,
+    )  # fmt: skip
+    workflow.cancel_cycle(first, by=klego_data.camat, reason="uji", at=MONDAY)
+    Cycle.objects.filter(pk=first.pk).update(started_at=MONDAY - datetime.timedelta(days=90))
+    later = to_step_6(klego_data)
+    for quarter in (1, 2):
+        analysis_steps.set_office_figure(
+            cycle=later, indicator=iku, quarter=quarter, value=Decimal(10 * quarter + 1), by=klego_data.kasubag
+        )
+    found = {d.key: d for d in results.differences(later)}
+    assert set(found) == {"cascade:IKU-04:1", "cascade:IKU-04:2"}  # 11 vs 5 + 3; 21 vs 11 + 7
+    assert all(d.resolved and d.carried for d in found.values())
+    (run,) = open_runs(later)
+    analysis_steps.finish_analysis(run, by=klego_data.kasubag, at=MONDAY)  # nothing left to explain
+    client.force_login(klego_data.kasubag)
+    page = client.get(reverse("kinerja:analysis", args=[later.pk])).content.decode()
+    assert page.count('data-testid="standing"') == 2 and "Penjelasan tetap dari TW IV 2026" in page

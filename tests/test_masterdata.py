@@ -50,7 +50,7 @@ def test_the_kasubag_edits_an_indicator_and_its_targets(client, klego_data):
     assert 'value="100' in page
     data = {
         "code": "pem-02", "name": indicator.name, "unit": "%", "polarity": "higher", "aggregation": "latest",
-        "quarter_form": "triwulan",
+        "quarter_form": "triwulan", "cascade_rule": "average",
         "section": indicator.section_id, "parent": indicator.parent_id or "", "objective": indicator.objective_id,
         "definition": "", "data_source": "DPMD", "active": "on",
         "annual": "98,5", "q1": "", "q2": "", "q3": "", "q4": "99",
@@ -70,7 +70,7 @@ def test_a_cascade_that_loops_is_refused(client, klego_data):
     child = Indicator.objects.get(code="PEM-01")
     data = {
         "code": "IKU-01", "name": parent.name, "unit": parent.unit, "polarity": "higher", "aggregation": "latest",
-        "quarter_form": "triwulan",
+        "quarter_form": "triwulan", "cascade_rule": "average",
         "section": parent.section_id, "parent": child.pk, "objective": "", "active": "on",
     }  # fmt: skip
     page = client.post(reverse("kinerja:indicator_edit", args=[parent.pk]), data).content.decode()
@@ -200,7 +200,8 @@ def test_range_and_text_targets_are_edited_shown_and_saved_in_one_form_each(clie
     assert page.status_code == 200 and 'value="90–100"' in page.content.decode()
     data = {
         "code": "PEM-02", "name": indicator.name, "unit": "%", "polarity": "range", "aggregation": "latest",
-        "quarter_form": "triwulan", "section": indicator.section_id, "parent": indicator.parent_id or "",
+        "quarter_form": "triwulan", "cascade_rule": "average", "section": indicator.section_id,
+        "parent": indicator.parent_id or "",
         "objective": indicator.objective_id, "active": "on",
         "annual": "BB", "q1": "80 s.d. 90", "q2": "85,5", "q3": "", "q4": "90–100",
     }  # fmt: skip

@@ -59,6 +59,10 @@ class Explanation(models.Model):
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="explanations")
     key = models.CharField("selisih", max_length=120)
     text = models.TextField("penjelasan")
+    standing = models.BooleanField(
+        "penjelasan tetap", default=False,
+        help_text="Dipakai lagi untuk selisih yang sama (indikator dan jenisnya) pada siklus berikutnya.",
+    )  # fmt: skip
     explained_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     explained_at = models.DateTimeField("dijelaskan")
     history = HistoricalRecords()

@@ -78,6 +78,11 @@ class Indicator(models.Model):
         PER_QUARTER = "triwulan", "Per triwulan (nilai triwulan itu sendiri)"
         RUNNING = "sd", "Kumulatif s.d. triwulan"
 
+    class CascadeRule(models.TextChoices):
+        SUM = "sum", "Jumlah indikator seksi di bawahnya"
+        AVERAGE = "average", "Rata-rata indikator seksi di bawahnya"
+        NONE = "none", "Tidak sebanding (tidak direkonsiliasi)"
+
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="indicators")
     code = models.CharField("kode", max_length=30)
     name = models.CharField("nama indikator", max_length=400)
@@ -90,6 +95,11 @@ class Indicator(models.Model):
         "cara menulis target dan realisasi triwulan", max_length=10, choices=QuarterForm.choices,
         default=QuarterForm.PER_QUARTER,
         help_text="Kumulatif s.d. triwulan: TW III berisi jumlah TW I-III (hanya untuk indikator yang dijumlah).",
+    )  # fmt: skip
+    cascade_rule = models.CharField(
+        "rekonsiliasi dengan cascade", max_length=10, choices=CascadeRule.choices, default=CascadeRule.AVERAGE,
+        help_text="Bagaimana angka indikator seksi di bawahnya membentuk angka indikator ini. Hanya indikator "
+        "bawahan dengan satuan yang sama yang dibandingkan.",
     )  # fmt: skip
     objective = models.ForeignKey(
         StrategicObjective, on_delete=models.PROTECT, null=True, blank=True, related_name="indicators"

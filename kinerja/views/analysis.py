@@ -125,7 +125,11 @@ def analysis_explain(request, pk):
     _office_only(request, cycle)
     try:
         analysis_steps.explain(
-            cycle=cycle, key=request.POST.get("key", ""), text=request.POST.get("text", ""), by=request.user
+            cycle=cycle,
+            key=request.POST.get("key", ""),
+            text=request.POST.get("text", ""),
+            by=request.user,
+            standing=request.POST.get("standing") == "1",
         )
     except workflow.WorkflowError as exc:
         messages.error(request, str(exc))

@@ -84,7 +84,8 @@ class IndicatorForm(forms.ModelForm):
     class Meta:
         model = Indicator
         fields = [
-            "code", "name", "unit", "polarity", "aggregation", "quarter_form", "section", "parent", "objective",
+            "code", "name", "unit", "polarity", "aggregation", "quarter_form", "cascade_rule", "section", "parent",
+            "objective",
             "is_iku", "evidence_required", "renstra_target", "definition", "data_source", "active",
         ]  # fmt: skip
         widgets = {"definition": forms.Textarea(attrs={"rows": 3})}
