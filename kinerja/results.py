@@ -109,6 +109,14 @@ class Difference:
         return self.explanation is not None and self.explanation.cycle_id != self.cycle_id
 
 
+def _measure(realisation, target: Target | None, polarity: str) -> analysis.Result:
+    """The capaian of a figure against a Target row. A predicate target (BB, WTP) is judged, not
+    computed: no capaian, and the reason says so."""
+    if realisation is not None and target is not None and target.text and target.value is None and target.low is None:
+        return analysis.Result(None, f"target berupa predikat ({target.text}): capaian tidak dihitung otomatis")
+    return analysis.capaian(realisation, polarity=polarity, **_target_values(target, polarity))
+
+
 def _target_values(target: Target | None, polarity: str) -> dict:
     if target is None:
         return {"target": None}
@@ -195,13 +203,7 @@ def indicator_results(cycle: Cycle) -> list[IndicatorResult]:
         realisations = {q: (to_date.get(q) if summed else own.get(q)) for q in QUARTERS}
         realisations = {q: v for q, v in realisations.items() if v is not None}
         capaian = {
-            q: analysis.capaian(
-                realisations.get(q),
-                polarity=indicator.polarity,
-                **_target_values(quarter_targets[q], indicator.polarity),
-            )
-            for q in QUARTERS
-            if q <= up_to
+            q: _measure(realisations.get(q), quarter_targets[q], indicator.polarity) for q in QUARTERS if q <= up_to
         }
         if summed:
             to_date_value = realisations.get(up_to)
@@ -209,9 +211,7 @@ def indicator_results(cycle: Cycle) -> list[IndicatorResult]:
             to_date_value = analysis.aggregate([own.get(q) for q in QUARTERS if q <= up_to], indicator.aggregation)
         period_target = quarter_targets.get(up_to) if cycle.quarter else targets.get((indicator.pk, None))
         period_target = period_target or targets.get((indicator.pk, None))
-        year_capaian = analysis.capaian(
-            to_date_value, polarity=indicator.polarity, **_target_values(period_target, indicator.polarity)
-        )
+        year_capaian = _measure(to_date_value, period_target, indicator.polarity)
         previous_row = previous.get(indicator.pk)
         previous_value = None
         if previous_row is not None:

@@ -387,3 +387,11 @@ def test_a_standing_explanation_is_carried_to_the_next_cycle_and_shown_as_such(c
     client.force_login(klego_data.kasubag)
     page = client.get(reverse("kinerja:analysis", args=[later.pk])).content.decode()
     assert page.count('data-testid="standing"') == 2 and "Penjelasan tetap dari TW IV 2026" in page
+
+
+def test_a_predicate_target_is_not_computed_and_says_why(klego_data, cycle):
+    Target.objects.filter(indicator__code="PEM-02", year=2026, quarter=4).update(value=None, text="BB")
+    pem = by_code(cycle)["PEM-02"]
+    assert pem.target_shown == "BB" and not pem.year_capaian.measurable
+    assert pem.year_capaian.reason == "target berupa predikat (BB): capaian tidak dihitung otomatis"
+    assert pem.category == "Tidak dapat diukur" and pem.capaian[3].value == 100  # TW III's target is 100
