@@ -389,8 +389,10 @@ def ensure_indicators(organisation: Organisation, years: tuple[int, ...]) -> Non
                 definition=f"Definisi operasional {name.lower()}.",
                 data_source="Laporan seksi",
             )
-        if aggregation == "sum" and indicator.quarter_form != "sd" and not indicator.submission_rows.exists():
-            indicator.quarter_form = "sd"  # an installation seeded before the setting existed
+        if aggregation == "sum" and indicator.quarter_form != "sd":
+            # A demo seeded before the setting existed: its targets were always running totals
+            # (rows already read keep the form they were read in, SubmissionRow.running).
+            indicator.quarter_form = "sd"
             indicator.save(update_fields=["quarter_form"])
         indicators[code] = indicator
         for year in years:
