@@ -120,8 +120,21 @@ def finish_analysis(run: StepRun, *, by: User, note: str = "", overdue_reason: s
     )
 
 
+def return_to_sections(run: StepRun, *, by: User, sections: list, reason: str, overdue_reason: str = "", at=None):
+    """Step 6 finds a wrong section figure: the named sections' step 2 reopens with the reason
+    (workflow.RETURN_TO_SECTIONS); what the Kasubag entered in the analysis stays for the next
+    round of step 6."""
+    workflow.expect_step(run, 6, "Analisis data kinerja")
+    return workflow.complete_step(
+        run, by=by, outcome=workflow.RETURN_TO_SECTIONS, note=(reason or "").strip(), sections=sections,
+        overdue_reason=overdue_reason, at=at,
+    )  # fmt: skip
+
+
 @workflow.input_check(6)
 def _differences_settled(run: StepRun, outcome: str) -> str | None:
+    if outcome == workflow.RETURN_TO_SECTIONS:
+        return None  # the figures are going back to the section: nothing to settle yet
     open_ones = [d for d in results.differences(run.cycle) if not d.resolved]
     if open_ones:
         names = ", ".join(f"{d.indicator.code} TW {results.ROMAN[d.quarter]}" for d in open_ones[:5])

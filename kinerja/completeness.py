@@ -149,13 +149,19 @@ def _cells(row, gaps) -> str:
 
 
 def sections_to_check(run: StepRun) -> list[Section]:
-    """Round 1 checks every section; a later round only the sections that were sent back."""
+    """Round 1 checks every section; a later round only the sections whose step 2 ran again since
+    the round before closed (sent back by step 5 itself, or by the analysis or a review)."""
     cycle = run.cycle
     if run.round == 1:
         return list(cycle.sections.order_by("order", "name"))
     previous = StepRun.objects.filter(cycle=cycle, step=run.step, round=run.round - 1).first()
-    returned = StepRun.objects.filter(cycle=cycle, returned_from=previous, section__isnull=False)
-    return [r.section for r in returned.select_related("section").order_by("section__order")]
+    # Runs are created in order: the step-2 runs made after the previous round's run are the
+    # ones reopened since (times can be equal, ids cannot).
+    reopened = StepRun.objects.filter(
+        cycle=cycle, step__number=2, section__isnull=False, pk__gt=previous.pk
+    ).select_related("section")
+    found = {r.section_id: r.section for r in reopened}
+    return sorted(found.values(), key=lambda s: (s.order, s.name))
 
 
 @dataclass

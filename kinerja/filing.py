@@ -478,11 +478,12 @@ def amend(record: PerformanceRecord, *, by: User, field: str, raw, reason: str, 
             raise WorkflowError("Nilai baru harus angka, misalnya 85 atau 85,5.") from exc
         if number is None:
             raise WorkflowError("Isi nilai baru berupa angka, misalnya 85 atau 85,5.")
-    now = timezone.now()
     with transaction.atomic():
         # Under the cycle's lock, so that each of several amendments at once records the value
-        # the one before it left (not all the same old value).
+        # the one before it left (not all the same old value); its time is taken under the lock
+        # too, so the order of times is the order of the chain.
         workflow.lock_cycle(record.cycle_id)
+        now = timezone.now()
         record = PerformanceRecord.objects.select_related("indicator", "organisation").get(pk=record.pk)
         amendment = _amendment(record, field, number, text, reason.strip(), approver.strip()[:200], by, now)
         label = dict(Amendment.FIELDS)[field]

@@ -77,11 +77,13 @@ def review(
     by: User,
     outcome: str,
     notes: list[NoteInput] = (),
+    sections: list = (),
     overdue_reason: str = "",
     at: datetime.datetime | None = None,
 ) -> list[StepRun]:
-    """Approve ("disetujui") or return ("revisi" to step 7, "revisi_analisis" to step 6) a round,
-    with notes attached to items. A return needs at least one note."""
+    """Approve ("disetujui") or return ("revisi" to step 7, "revisi_analisis" to step 6, or
+    workflow.RETURN_TO_SECTIONS to step 2 for the named `sections`) a round, with notes attached
+    to items. A return needs at least one note."""
     now = at or timezone.now()
     workflow.expect_step(run, REVIEW_STEPS, "Pemeriksaan hasil pengolahan data")
     workflow.check_can_act(run, by, now)
@@ -114,7 +116,7 @@ def review(
             for n in notes
         )
         return workflow.complete_step(
-            run, by=by, outcome=outcome, note=summary[:4000], overdue_reason=overdue_reason, at=now
+            run, by=by, outcome=outcome, note=summary[:4000], sections=sections, overdue_reason=overdue_reason, at=now
         )
 
 

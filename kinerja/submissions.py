@@ -163,6 +163,14 @@ def open_step_2(cycle: Cycle, section: Section) -> StepRun | None:
     )
 
 
+def sent_back_by(run: StepRun | None) -> StepRun | None:
+    """The analysis or review run that sent this section's open step 2 back, with its reason."""
+    if run is None or run.returned_from_id is None:
+        return None
+    source = StepRun.objects.select_related("step", "closed_by").get(pk=run.returned_from_id)
+    return source if source.outcome == workflow.RETURN_TO_SECTIONS else None
+
+
 def latest(cycle: Cycle, section: Section, kind: DataKind, *, accepted: bool = True) -> Submission | None:
     submissions = Submission.objects.filter(cycle=cycle, section=section, kind=kind)
     if accepted:

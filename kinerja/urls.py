@@ -14,6 +14,7 @@ urlpatterns = [
     path("siklus/<int:pk>/", cycles.cycle_detail, name="cycle_detail"),
     path("siklus/<int:pk>/tindakan/", cycles.cycle_act, name="cycle_act"),
     path("siklus/<int:pk>/batal/", cycles.cycle_cancel, name="cycle_cancel"),
+    path("siklus/<int:pk>/kembalikan-ke-seksi/", cycles.return_to_sections, name="return_to_sections"),
     path("statistik/", cycles.step_statistics, name="statistics"),
     path("siklus/<int:pk>/seksi/<slug:code>/", data.section_data, name="section_data"),
     path("siklus/<int:pk>/seksi/<slug:code>/templat/<slug:kind>/", data.section_template, name="section_template"),

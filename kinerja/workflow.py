@@ -40,9 +40,26 @@ class AlreadyDone(WorkflowError):
 
 
 # Outcomes that send work back and therefore need a written reason.
-RETURN_OUTCOMES = {"tidak_lengkap", "revisi", "revisi_analisis"}
 # The outcome whose next step runs again only for the sections the user names.
 SECTIONS_OUTCOME = "tidak_lengkap"
+# A wrong section figure found in the analysis (step 6) or a review (steps 8, 9) goes back to the
+# section: its step 2 reopens for the named sections, with the reason, and the SOP runs on from
+# there as after an incomplete step 5 (2, then 4 and 5 for those sections, then 6 to 9 again).
+# An outcome of the engine, offered at these steps whatever the SOP version lists.
+RETURN_TO_SECTIONS = "kembali_ke_seksi"
+RETURN_TO_SECTIONS_FROM = {6, 8, 9}
+RETURN_TO_SECTIONS_STEP = 2
+RETURN_OUTCOMES = {"tidak_lengkap", "revisi", "revisi_analisis", RETURN_TO_SECTIONS}
+
+
+def available_outcomes(run: StepRun) -> list[str]:
+    """The outcomes a run may close with: its SOP step's, plus the return to the sections where
+    the engine offers it."""
+    outcomes = list(run.step.outcomes)
+    if run.step.number in RETURN_TO_SECTIONS_FROM:
+        outcomes.append(RETURN_TO_SECTIONS)
+    return outcomes
+
 
 # Extra checks of a step's required input, by step number: each returns an Indonesian message
 # when the input is missing, or None. Later capabilities (dispositions, submissions, analysis)
@@ -262,12 +279,12 @@ def complete_step(
         permissions.forget_positions(by)
         if not permissions.can_act_on_run(by, run, day):
             raise NotAllowed(_not_allowed_message(run))
-        outcomes = run.step.outcomes
-        if outcome is None and len(outcomes) == 1:
-            outcome = outcomes[0]
+        outcomes = available_outcomes(run)
+        if outcome is None and len(run.step.outcomes) == 1:
+            outcome = run.step.outcomes[0]
         if outcome not in outcomes:
             raise WorkflowError(
-                "Pilih hasil langkah: " + ", ".join(run.step.outcome_labels.get(o, o) for o in outcomes) + "."
+                "Pilih hasil langkah: " + ", ".join(run.step.outcome_labels.get(o, o) for o in run.step.outcomes) + "."
             )
         if outcome in RETURN_OUTCOMES and not note:
             raise WorkflowError("Tuliskan alasan atau catatan revisi agar penerima tahu apa yang harus diperbaiki.")
@@ -276,10 +293,10 @@ def complete_step(
         if now < run.opened_at:
             raise WorkflowError("Waktu penyelesaian tidak boleh sebelum langkah dibuka.")
         section_list = list(sections)
-        if outcome == SECTIONS_OUTCOME:
+        if outcome in (SECTIONS_OUTCOME, RETURN_TO_SECTIONS):
             allowed = set(cycle.sections.values_list("pk", flat=True))
             if not section_list:
-                raise WorkflowError("Sebutkan seksi yang datanya belum lengkap; hanya seksi itu yang dikembalikan.")
+                raise WorkflowError("Sebutkan seksi yang datanya dikembalikan; hanya seksi itu yang mengulang.")
             if any(s.pk not in allowed for s in section_list):
                 raise WorkflowError("Seksi yang dipilih tidak termasuk dalam siklus ini.")
         for check in INPUT_CHECKS.get(run.step.number, []):
@@ -297,7 +314,7 @@ def complete_step(
         run._history_user = by
         run.save()
 
-        next_number = run.step.next_steps[outcome]
+        next_number = RETURN_TO_SECTIONS_STEP if outcome == RETURN_TO_SECTIONS else run.step.next_steps[outcome]
         opened: list[StepRun] = []
         if (
             run.step.scope == SopStep.Scope.SECTION

@@ -54,6 +54,7 @@ MATRIX = {
     "kinerja:cycle_detail": row(**ALL_IN),
     "kinerja:cycle_act": {**POST_ONLY, "anonymous": 302},
     "kinerja:cycle_cancel": {**POST_ONLY, "anonymous": 302},
+    "kinerja:return_to_sections": {**POST_ONLY, "anonymous": 302},
     "kinerja:statistics": row(outsider=200, **ALL_IN),
     "kinerja:section_data": row(**OWN_SECTION),
     "kinerja:section_template": row(**OWN_SECTION),

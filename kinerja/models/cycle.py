@@ -49,6 +49,10 @@ class Cycle(models.Model):
         return f"Tahun {self.year}"
 
 
+# Labels of the outcomes the engine adds to every SOP version (workflow.RETURN_TO_SECTIONS).
+ENGINE_OUTCOME_LABELS = {"kembali_ke_seksi": "Dikembalikan ke seksi"}
+
+
 class StepRunQuerySet(models.QuerySet):
     def open(self):
         return self.filter(closed_at__isnull=True)
@@ -115,7 +119,7 @@ class StepRun(models.Model):
 
     @property
     def outcome_label(self) -> str:
-        return self.step.outcome_labels.get(self.outcome, self.outcome)
+        return self.step.outcome_labels.get(self.outcome) or ENGINE_OUTCOME_LABELS.get(self.outcome, self.outcome)
 
 
 class TransitionLog(models.Model):

@@ -134,3 +134,38 @@ def step_statistics(request):
     organisation = organisations[0]
     rows = workflow.step_statistics(organisation)
     return render(request, "kinerja/statistics.html", {"organisation": organisation, "rows": rows})
+
+
+@require_POST
+def return_to_sections(request, pk):
+    """Send named sections back to step 2 from the analysis (step 6, the Kasubag) or a review
+    (steps 8 and 9, with the reason as the review's note)."""
+    from .. import analysis_steps, review
+
+    cycle = _cycle_for(request, pk)
+    run = cycle.runs.filter(step__number__in=workflow.RETURN_TO_SECTIONS_FROM, closed_at__isnull=True).first()
+    if run is None:
+        messages.error(request, "Tidak ada langkah analisis atau pemeriksaan yang sedang terbuka.")
+        return redirect("kinerja:cycle_detail", pk=cycle.pk)
+    target = "kinerja:analysis" if run.step.number == 6 else "kinerja:review"
+    codes = set(request.POST.getlist("sections"))
+    sections = list(cycle.sections.filter(code__in=codes).order_by("order", "name"))
+    if len(sections) != len(codes):
+        messages.error(request, "Seksi yang dipilih tidak termasuk dalam siklus ini.")
+        return redirect(target, pk=cycle.pk)
+    reason = request.POST.get("reason", "").strip()[:4000]
+    overdue = request.POST.get("overdue_reason", "")[:2000]
+    try:
+        if run.step.number == 6:
+            analysis_steps.return_to_sections(run, by=request.user, sections=sections, reason=reason,
+                                              overdue_reason=overdue)  # fmt: skip
+        else:
+            notes = [review.NoteInput(text=reason)] if reason else []
+            review.review(run, by=request.user, outcome=workflow.RETURN_TO_SECTIONS, notes=notes, sections=sections,
+                          overdue_reason=overdue)  # fmt: skip
+    except workflow.WorkflowError as exc:
+        messages.error(request, str(exc))
+        return redirect(target, pk=cycle.pk)
+    names = ", ".join(s.name for s in sections)
+    messages.success(request, f"Data {names} dikembalikan ke langkah 2 dengan alasan yang Anda tulis.")
+    return redirect("kinerja:cycle_detail", pk=cycle.pk)

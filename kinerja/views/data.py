@@ -80,6 +80,7 @@ def section_data(request, pk, code):
         "confirmable": confirmable,
         "overdue": bool(run and timezone.now() > run.due_at),
         "returned": completeness.latest_reasons(cycle, section) if run else None,
+        "sent_back": submissions.sent_back_by(run),
         "max_mb": MAX_FILE_BYTES // 1048576,
     }
     return render(request, "kinerja/section_data.html", context)
