@@ -182,7 +182,10 @@ def test_lkjip_tables_and_pk_draft_export_the_database_values(client, klego_data
     assert ("Penyebab", "Aplikasi antrean") in notes
     pdf = client.get(reverse("kinerja:exports", args=["lkjip.pdf"]) + "?tahun=2026")
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages).split())
-    assert "TABEL BAB III LKjIP TAHUN 2026" in text and "periode terakhir yang diarsipkan: TW IV 2026" in text
+    # Only TW IV is filed for 2026: the title must not call quarter figures the year's.
+    assert "TABEL BAB III LKjIP TAHUN 2026 (DATA S.D. TW IV 2026)" in text
+    assert "periode terakhir yang diarsipkan: TW IV 2026" in text
+    assert workbook.worksheets[0]["A1"].value.endswith("tahun 2026 (data s.d. TW IV 2026)")
     assert "Analisis capaian. Waktu layanan turun berkat antrean daring." in text
     draft = load_workbook(
         io.BytesIO(client.get(reverse("kinerja:exports", args=["pk.xlsx"]) + "?tahun=2026").content)

@@ -71,10 +71,19 @@ def render_review_notes(cycle, runs, paper: str = "a4") -> bytes:
     return build(story, organisation=cycle.organisation, title=f"Catatan pemeriksaan {cycle.period_label}", paper=paper)
 
 
+def lkjip_period_suffix(periods: list[str], year: int) -> str:
+    """ " (data s.d. TW III 2026)" when the year's own figures are not all filed yet: the title
+    must not call quarter figures the year's."""
+    if not periods or periods == [f"Tahun {year}"]:
+        return ""
+    quarters = [p for p in periods if p != f"Tahun {year}"]
+    return f" (data s.d. {quarters[-1]})" if len(periods) == 1 else " (sebagian data triwulan)"
+
+
 def render_lkjip(organisation, year, tables, paper: str = "a4") -> bytes:
     width = page_size(paper, wide=True)[0] - 24 * mm
     periods = sorted({row[3] for table in tables for row in table.rows})
-    story = [markup(f"TABEL BAB III LKjIP TAHUN {year}", "title")]
+    story = [markup(f"TABEL BAB III LKjIP TAHUN {year}{lkjip_period_suffix(periods, year).upper()}", "title")]
     if periods and periods != [f"Tahun {year}"]:
         story.append(text(f"Data dari periode terakhir yang diarsipkan: {', '.join(periods)}."))
     story.append(Spacer(1, 3 * mm))

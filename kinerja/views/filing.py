@@ -172,7 +172,9 @@ def exports(request, what):
     year = int_param(request.GET.get("tahun"), low=2000, high=2100) or timezone.localdate().year
     if what == "lkjip.xlsx":
         tables = filing.lkjip_tables(organisation, year)
-        data = workbook_from_tables(tables, title=f"Tabel bab III LKjIP {organisation.name} tahun {year}")
+        periods = sorted({row[3] for table in tables for row in table.rows})
+        suffix = final_tables.lkjip_period_suffix(periods, year)
+        data = workbook_from_tables(tables, title=f"Tabel bab III LKjIP {organisation.name} tahun {year}{suffix}")
         return HttpResponse(
             data, content_type=XLSX, headers={"Content-Disposition": f'attachment; filename="lkjip-bab3-{year}.xlsx"'}
         )
