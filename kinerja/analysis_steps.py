@@ -190,7 +190,10 @@ class Table:
     notes: list[tuple[str, str]] = field(default_factory=list)  # (label, text) printed under the table
 
 
-HEADERS = ["Kode", "Indikator", "Satuan", "Target s.d. periode", "Realisasi s.d. periode", "Capaian (%)", "Kategori"]
+HEADERS = [
+    "Kode", "Indikator", "Satuan", "Target s.d. periode", "Realisasi s.d. periode", "Capaian (%)", "Kategori",
+    "Catatan",
+]  # fmt: skip
 
 
 def _line(result: results.IndicatorResult) -> list:
@@ -203,6 +206,7 @@ def _line(result: results.IndicatorResult) -> list:
         result.year_to_date,
         result.year_capaian.rounded(2),
         result.category,
+        result.to_date_note or "-",  # "rata-rata dari 3 triwulan; TW II kosong", beside the figure
     ]
 
 

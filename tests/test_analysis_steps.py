@@ -344,6 +344,8 @@ def test_a_year_to_date_made_without_a_quarter_says_so_beside_the_figure(client,
     client.force_login(klego_data.kasubag)
     page = client.get(reverse("kinerja:analysis", args=[cycle.pk])).content.decode()
     assert "rata-rata dari 3 triwulan; TW II kosong" in page and "nilai TW III; TW IV kosong" in page
+    (line,) = [row for row in analysis_steps.grouping_tables(cycle, ["section"])[0].rows if row[0] == "PEL-02"]
+    assert line[-1] == "rata-rata dari 3 triwulan; TW II kosong"  # the Excel and PDF tables say it too
 
 
 def test_only_children_in_the_iku_unit_are_reconciled_as_its_cascade_rule_says(klego_data, cycle):
