@@ -157,20 +157,29 @@ def section_confirm(request, pk, code, submission):
     return redirect("kinerja:section_data", pk=cycle.pk, code=section.code)
 
 
+def _act_on_section_page(request, cycle, section, action, success: str):
+    """Run a section-page action: its refusal, or `success`, as the page's message; back to the page."""
+    try:
+        action()
+    except workflow.WorkflowError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, success)
+    return redirect("kinerja:section_data", pk=cycle.pk, code=section.code)
+
+
 @require_POST
 def section_no_data(request, pk, code):
     cycle = _cycle_for(request, pk)
     section = _section_for(request, cycle, code)
     indicator = get_object_or_404(Indicator, section=section, code=request.POST.get("indicator", ""))
-    try:
-        submissions.mark_no_data(
-            cycle=cycle, section=section, indicator=indicator, reason=request.POST.get("reason", ""), by=request.user
-        )
-    except workflow.WorkflowError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"{indicator.code} ditandai tidak ada data.")
-    return redirect("kinerja:section_data", pk=cycle.pk, code=section.code)
+    reason = request.POST.get("reason", "")
+    return _act_on_section_page(
+        request, cycle, section,
+        lambda: submissions.mark_no_data(cycle=cycle, section=section, indicator=indicator, reason=reason,
+                                         by=request.user),
+        f"{indicator.code} ditandai tidak ada data.",
+    )  # fmt: skip
 
 
 @require_POST
@@ -178,13 +187,10 @@ def section_no_data_remove(request, pk, code, mark):
     cycle = _cycle_for(request, pk)
     section = _section_for(request, cycle, code)
     mark = get_object_or_404(NoDataMark.objects.select_related("indicator"), pk=mark, cycle=cycle, section=section)
-    try:
-        submissions.unmark_no_data(mark, by=request.user)
-    except workflow.WorkflowError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"Tanda tidak ada data {mark.indicator.code} dibatalkan.")
-    return redirect("kinerja:section_data", pk=cycle.pk, code=section.code)
+    return _act_on_section_page(
+        request, cycle, section, lambda: submissions.unmark_no_data(mark, by=request.user),
+        f"Tanda tidak ada data {mark.indicator.code} dibatalkan.",
+    )  # fmt: skip
 
 
 @require_POST
@@ -192,21 +198,14 @@ def section_evidence(request, pk, code):
     cycle = _cycle_for(request, pk)
     section = _section_for(request, cycle, code)
     indicator = get_object_or_404(Indicator, section=section, code=request.POST.get("indicator", ""))
-    try:
-        submissions.add_evidence(
-            cycle=cycle,
-            section=section,
-            indicator=indicator,
-            by=request.user,
-            upload=request.FILES.get("file"),
-            url=request.POST.get("url", ""),
-            note=request.POST.get("note", ""),
-        )
-    except workflow.WorkflowError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"Bukti dukung {indicator.code} dilampirkan.")
-    return redirect("kinerja:section_data", pk=cycle.pk, code=section.code)
+    return _act_on_section_page(
+        request, cycle, section,
+        lambda: submissions.add_evidence(
+            cycle=cycle, section=section, indicator=indicator, by=request.user, upload=request.FILES.get("file"),
+            url=request.POST.get("url", ""), note=request.POST.get("note", ""),
+        ),
+        f"Bukti dukung {indicator.code} dilampirkan.",
+    )  # fmt: skip
 
 
 @require_GET
