@@ -490,7 +490,8 @@ class PerformanceRecordAdmin(ReadOnlyAdmin):
 
 @admin.register(Amendment)
 class AmendmentAdmin(ReadOnlyAdmin):
-    list_display = ("record", "field", "old_value", "new_value", "approver", "created_by", "created_at")
+    # A target amended to a range or a predicate, and a category, are text: shown as written.
+    list_display = ("record", "field", "old_shown", "new_shown", "derived_from", "approver", "created_by", "created_at")
 
 
 @admin.register(CycleArchive)

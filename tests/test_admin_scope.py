@@ -282,3 +282,43 @@ def test_an_administrator_manages_his_own_kecamatans_master_data(client, klego):
     assert response.status_code == 302
     section.refresh_from_db()
     assert section.name == "Seksi Baru Sekali"
+
+
+def form_as_shown(html: str) -> dict:
+    """The fields of an admin change page with the values the page shows (as a browser submits)."""
+    import re
+
+    form = {}
+    for match in re.finditer(r"<(input|select|textarea)([^>]*)>", html):
+        kind, attrs = match.groups()
+        name = re.search(r'name="([^"]+)"', attrs)
+        if not name:
+            continue
+        if kind == "input":
+            if 'type="checkbox"' in attrs and "checked" not in attrs:
+                continue
+            value = re.search(r'value="([^"]*)"', attrs)
+            form[name.group(1)] = value.group(1) if value else "on"
+        elif kind == "select":
+            options = html[match.end() : html.index("</select>", match.end())]
+            chosen = re.search(r'<option value="([^"]*)"[^>]*selected', options)
+            form[name.group(1)] = chosen.group(1) if chosen else ""
+        else:
+            form[name.group(1)] = html[match.end() : html.index("</textarea>", match.end())]
+    return form
+
+
+def test_the_admin_refuses_a_target_with_two_forms_with_a_sentence(client, klego_data):
+    """The master-data rule (a target is a number, a range or a text: one of them) holds on the
+    admin's indicator page too: TW I's 100 plus a range 80–90 is refused, nothing is saved."""
+    from kinerja.models import Indicator, Target
+
+    indicator = Indicator.objects.get(code="PEM-02")
+    client.force_login(klego_data.admin)
+    url = reverse("admin:kinerja_indicator_change", args=[indicator.pk])
+    form = form_as_shown(client.get(url).content.decode())
+    prefix = next(key for key in form if key.endswith("-0-value"))[: -len("-0-value")]
+    form.update({f"{prefix}-0-low": "80", f"{prefix}-0-high": "90"})
+    page = client.post(url, form).content.decode()
+    assert "Isi target dengan satu bentuk saja: angka, rentang (batas bawah dan atas), atau teks." in page
+    assert not Target.objects.filter(indicator=indicator, low__isnull=False).exists()

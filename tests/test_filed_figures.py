@@ -98,6 +98,10 @@ def test_every_capaian_of_a_filed_cycle_is_the_hand_computed_one_wherever_it_is_
                 by_objective[row[0]] = as_decimal(row[5])
     assert by_objective == expected
 
+    reader = PdfReader(io.BytesIO(pdfs["laporan/04-laporan-analisa.pdf"]))
+    analysis_text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    # in the report's order: objective (TRA-02 in SS1; IKU-04, KES-01, PMD-01 in SS3), then code
+    assert "Indikator yang triwulannya dijumlah (TRA-02, IKU-04, KES-01, PMD-01)" in analysis_text
     for name in ("laporan/04-laporan-analisa.pdf", "laporan/07-tabel-data-base-kinerja.pdf"):
         text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdfs[name])).pages).split())
         for code, value in HAND.items():

@@ -127,6 +127,15 @@ def render_analysis(cycle, results, differences, narratives, paper: str = "a4") 
     widths = [w * mm for w in fixed]
     widths.append(max(width - sum(widths), 25 * mm))
     story.append(data_table(headers, rows, widths))
+    summed = [r.indicator.code for r in results if r.summed]
+    if summed:
+        story.append(
+            text(
+                f"Indikator yang triwulannya dijumlah ({', '.join(summed)}): realisasi dan capaian tiap triwulan "
+                "adalah s.d. triwulan itu (jumlah sejak TW I), dibanding target s.d. triwulan itu.",
+                "small",
+            )
+        )
     charts = capaian_charts(results, width)
     # The heading (and the note) on the page of the first chart, not left alone above a page break.
     first = next(i for i, flowable in enumerate(charts) if isinstance(flowable, Chart)) + 1
