@@ -9,9 +9,11 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from . import permissions, results, workflow
+from . import results, workflow
+from .engine import registry
 from .models import (
     Cycle,
     DataKind,
@@ -20,55 +22,47 @@ from .models import (
     Indicator,
     Narrative,
     OfficeFigure,
+    SopStep,
     StepRun,
     StrategicObjective,
     User,
 )
 from .spreadsheets.numbers import format_number
-from .workflow import NotAllowed, WorkflowError
+from .workflow import WorkflowError
 
 NARRATIVE_FIELDS = ("analysis", "causes", "obstacles", "follow_up")
 
 
-def open_run(cycle: Cycle, number: int) -> StepRun | None:
-    return (
-        StepRun.objects.filter(cycle=cycle, step__number=number, closed_at__isnull=True).select_related("step").first()
-    )
-
-
-def _editable_run(cycle: Cycle, by: User, numbers=(6,)) -> StepRun:
-    run = next((r for r in (open_run(cycle, n) for n in numbers) if r is not None), None)
-    if run is None:
-        steps = " atau ".join(str(n) for n in numbers)
-        raise WorkflowError(f"Langkah {steps} tidak sedang terbuka; data analisis tidak dapat diubah sekarang.")
-    permissions.forget_positions(by)
-    if not permissions.can_act_on_run(by, run):
-        raise NotAllowed("Hanya Kasubag Perencanaan dan Pelaporan yang mengolah data pada langkah ini.")
-    return run
-
-
 def set_office_figure(*, cycle: Cycle, indicator: Indicator, quarter: int, value, by: User, source: str = "") -> None:
     """The office's own figure of an indicator for a quarter (empty removes it)."""
-    if indicator.organisation_id != cycle.organisation_id or quarter not in (1, 2, 3, 4):
-        raise WorkflowError("Indikator atau triwulan tidak sah untuk siklus ini.")
+    set_office_figures(cycle=cycle, values={(indicator, quarter): value}, by=by, source=source)
+
+
+def set_office_figures(*, cycle: Cycle, values: dict, by: User, source: str = "") -> int:
+    """The office's own figures, {(indicator, quarter): value or None (removes it)}, all or none.
+    Returns how many cells were written."""
+    for indicator, quarter in values:
+        if indicator.organisation_id != cycle.organisation_id or quarter not in (1, 2, 3, 4):
+            raise WorkflowError("Indikator atau triwulan tidak sah untuk siklus ini.")
     # Read then write under the cycle's lock: two first saves at once (autosave and the button)
     # must not both insert.
     with transaction.atomic():
-        workflow.lock_cycle(cycle.pk)
-        _editable_run(cycle, by)
-        figure = OfficeFigure.objects.filter(cycle=cycle, indicator=indicator, quarter=quarter).first()
-        if value is None:
-            if figure is not None:
-                figure._history_user = by
-                figure.delete()
-            return
-        figure = figure or OfficeFigure(cycle=cycle, indicator=indicator, quarter=quarter)
-        figure.value = value
-        figure.source = (source or "isian Kasubag")[:200]
-        figure.entered_by = by
-        figure.entered_at = timezone.now()
-        figure._history_user = by
-        figure.save()
+        workflow.editable_run(cycle, SopStep.Kind.ANALYSIS, by, "data analisis")
+        for (indicator, quarter), value in values.items():
+            figure = OfficeFigure.objects.filter(cycle=cycle, indicator=indicator, quarter=quarter).first()
+            if value is None:
+                if figure is not None:
+                    figure._history_user = by
+                    figure.delete()
+                continue
+            figure = figure or OfficeFigure(cycle=cycle, indicator=indicator, quarter=quarter)
+            figure.value = value
+            figure.source = (source or "isian Kasubag")[:200]
+            figure.entered_by = by
+            figure.entered_at = timezone.now()
+            figure._history_user = by
+            figure.save()
+    return len(values)
 
 
 def explain(*, cycle: Cycle, key: str, text: str, by: User, standing: bool = False) -> Explanation:
@@ -78,8 +72,7 @@ def explain(*, cycle: Cycle, key: str, text: str, by: User, standing: bool = Fal
     if not text:
         raise WorkflowError("Tuliskan penjelasan selisihnya (sumber mana yang benar dan mengapa).")
     with transaction.atomic():
-        workflow.lock_cycle(cycle.pk)
-        _editable_run(cycle, by)
+        workflow.editable_run(cycle, SopStep.Kind.ANALYSIS, by, "data analisis")
         if key not in {d.key for d in results.differences(cycle)}:
             raise WorkflowError("Selisih ini sudah tidak ada (angkanya sudah sama); tidak perlu dijelaskan.")
         explanation = Explanation.objects.filter(cycle=cycle, key=key).first() or Explanation(cycle=cycle, key=key)
@@ -100,8 +93,7 @@ def save_narrative(
         raise WorkflowError("Narasi ditulis untuk satu indikator atau satu sasaran.")
     lookup = {"indicator": indicator} if indicator else {"objective": objective}
     with transaction.atomic():
-        workflow.lock_cycle(cycle.pk)
-        _editable_run(cycle, by, numbers=(6, 7))
+        workflow.editable_run(cycle, (SopStep.Kind.ANALYSIS, SopStep.Kind.GROUPING), by, "narasi")
         narrative = Narrative.objects.filter(cycle=cycle, **lookup).first() or Narrative(cycle=cycle, **lookup)
         for name in NARRATIVE_FIELDS:
             if name in fields and fields[name] is not None:
@@ -114,24 +106,22 @@ def save_narrative(
 
 
 def finish_analysis(run: StepRun, *, by: User, note: str = "", overdue_reason: str = "", at=None):
-    workflow.expect_step(run, 6, "Analisis data kinerja")
-    return workflow.complete_step(
-        run, by=by, note=note or "Analisis data kinerja selesai.", overdue_reason=overdue_reason, at=at
-    )
-
-
-def return_to_sections(run: StepRun, *, by: User, sections: list, reason: str, overdue_reason: str = "", at=None):
-    """Step 6 finds a wrong section figure: the named sections' step 2 reopens with the reason
-    (workflow.RETURN_TO_SECTIONS); what the Kasubag entered in the analysis stays for the next
-    round of step 6."""
-    workflow.expect_step(run, 6, "Analisis data kinerja")
-    return workflow.complete_step(
-        run, by=by, outcome=workflow.RETURN_TO_SECTIONS, note=(reason or "").strip(), sections=sections,
+    return workflow.close_step(
+        run, by=by, kind=SopStep.Kind.ANALYSIS, note=note or "Analisis data kinerja selesai.",
         overdue_reason=overdue_reason, at=at,
     )  # fmt: skip
 
 
-@workflow.input_check(6)
+def return_to_sections(run: StepRun, *, by: User, sections: list, reason: str, overdue_reason: str = "", at=None):
+    """The analysis finds a wrong section figure: the named sections' collection step reopens with
+    the reason (workflow.RETURN_TO_SECTIONS); what the Kasubag entered in the analysis stays for
+    the next round."""
+    return workflow.close_step(
+        run, by=by, kind=SopStep.Kind.ANALYSIS, outcome=workflow.RETURN_TO_SECTIONS, note=(reason or "").strip(),
+        sections=sections, overdue_reason=overdue_reason, at=at,
+    )  # fmt: skip
+
+
 def _differences_settled(run: StepRun, outcome: str) -> str | None:
     if outcome == workflow.RETURN_TO_SECTIONS:
         return None  # the figures are going back to the section: nothing to settle yet
@@ -143,7 +133,7 @@ def _differences_settled(run: StepRun, outcome: str) -> str | None:
     return None
 
 
-# Step 7 --------------------------------------------------------------------------------------
+# Grouping ------------------------------------------------------------------------------------
 
 
 def make_grouping(run: StepRun, *, by: User, groupings: list[str], at: datetime.datetime | None = None):
@@ -152,13 +142,10 @@ def make_grouping(run: StepRun, *, by: User, groupings: list[str], at: datetime.
     chosen = [g for g in valid if g in groupings]
     if not chosen:
         raise WorkflowError("Pilih setidaknya satu pengelompokan.")
-    workflow.expect_step(run, 7, "Laporan pengelompokan")
-    workflow.check_can_act(run, by, at)
-    with transaction.atomic():
-        workflow.lock_cycle(run.cycle_id)  # twenty clicks at once make one report for the round
-        run = StepRun.objects.select_related("step").get(pk=run.pk)
-        if run.closed_at is not None:
-            raise workflow.AlreadyDone("Langkah 7 putaran ini sudah selesai.")
+    with transaction.atomic():  # twenty clicks at once make one report for the round
+        current = workflow.editable_run(run.cycle, SopStep.Kind.GROUPING, by, "laporan pengelompokan")
+        if current.pk != run.pk:
+            raise workflow.AlreadyDone(f"Langkah {run.step.number} putaran ini sudah selesai.")
         report = GroupingReport.objects.filter(run=run).first()
         if report is not None and report.groupings == chosen:
             return report  # the same report again: already recorded
@@ -169,17 +156,35 @@ def make_grouping(run: StepRun, *, by: User, groupings: list[str], at: datetime.
 
 
 def finish_grouping(run: StepRun, *, by: User, overdue_reason: str = "", at=None):
-    workflow.expect_step(run, 7, "Pengelompokan data")
-    return workflow.complete_step(
-        run, by=by, note="Laporan hasil pengolahan dan pengelompokan dibuat.", overdue_reason=overdue_reason, at=at
-    )
+    return workflow.close_step(
+        run, by=by, kind=SopStep.Kind.GROUPING, note="Laporan hasil pengolahan dan pengelompokan dibuat.",
+        overdue_reason=overdue_reason, at=at,
+    )  # fmt: skip
 
 
-@workflow.input_check(7)
 def _grouping_exists(run: StepRun, outcome: str) -> str | None:
     if not GroupingReport.objects.filter(run=run).exists():
         return "Buat laporan pengelompokan data lebih dahulu."
     return None
+
+
+registry.register(
+    registry.StepHandler(
+        kind=SopStep.Kind.ANALYSIS,
+        label="Buka analisis data kinerja",
+        page=lambda run: reverse("kinerja:analysis", args=[run.cycle_id]),
+        input_checks=(_differences_settled,),
+        returns_to_sections=True,
+    )
+)
+registry.register(
+    registry.StepHandler(
+        kind=SopStep.Kind.GROUPING,
+        label="Buka pengelompokan data",
+        page=lambda run: reverse("kinerja:grouping", args=[run.cycle_id]),
+        input_checks=(_grouping_exists,),
+    )
+)
 
 
 @dataclass

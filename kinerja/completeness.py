@@ -7,10 +7,11 @@ from __future__ import annotations
 import datetime
 from dataclasses import asdict, dataclass, field
 
-from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from . import workflow
+from .engine import registry
 from .models import (
     CompletenessCheck,
     Cycle,
@@ -18,6 +19,7 @@ from .models import (
     Indicator,
     NoDataMark,
     Section,
+    SopStep,
     StepRun,
     Submission,
     Target,
@@ -158,7 +160,7 @@ def sections_to_check(run: StepRun) -> list[Section]:
     # Runs are created in order: the step-2 runs made after the previous round's run are the
     # ones reopened since (times can be equal, ids cannot).
     reopened = StepRun.objects.filter(
-        cycle=cycle, step__number=2, section__isnull=False, pk__gt=previous.pk
+        cycle=cycle, step__kind=SopStep.Kind.COLLECTION, section__isnull=False, pk__gt=previous.pk
     ).select_related("section")
     found = {r.section_id: r.section for r in reopened}
     return sorted(found.values(), key=lambda s: (s.order, s.name))
@@ -182,25 +184,18 @@ def record(
     """Keep the check of every section of this round and move the cycle on: complete to step 6,
     incomplete back to step 2 for the incomplete sections only, with their reasons."""
     now = at or timezone.now()
-    workflow.expect_step(run, 5, "Pemeriksaan kelengkapan data")
-    workflow.check_can_act(run, by, now)
     sections = sections_to_check(run)
-    with transaction.atomic():
-        workflow.lock_cycle(run.cycle_id)
-        if (
-            CompletenessCheck.objects.filter(run=run).exists()
-            or not StepRun.objects.filter(pk=run.pk, closed_at=None).exists()
-        ):
-            raise workflow.AlreadyDone("Pemeriksaan kelengkapan putaran ini sudah dicatat. Tidak ada yang diubah.")
-        missing = [s.name for s in sections if s.pk not in verdicts]
-        if missing:
-            raise WorkflowError("Tentukan hasil pemeriksaan untuk: " + ", ".join(missing) + ".")
-        incomplete = [s for s in sections if not verdicts[s.pk].complete]
-        for section in incomplete:
-            if not verdicts[section.pk].reasons.strip():
-                raise WorkflowError(
-                    f"Tuliskan alasan mengapa data {section} belum lengkap, agar seksi tahu yang harus diperbaiki."
-                )
+    missing = [s.name for s in sections if s.pk not in verdicts]
+    if missing:
+        raise WorkflowError("Tentukan hasil pemeriksaan untuk: " + ", ".join(missing) + ".")
+    incomplete = [s for s in sections if not verdicts[s.pk].complete]
+    for section in incomplete:
+        if not verdicts[section.pk].reasons.strip():
+            raise WorkflowError(
+                f"Tuliskan alasan mengapa data {section} belum lengkap, agar seksi tahu yang harus diperbaiki."
+            )
+
+    def keep_checks(run: StepRun) -> None:
         for section in sections:
             verdict = verdicts[section.pk]
             check = CompletenessCheck(
@@ -215,28 +210,35 @@ def record(
             )
             check._history_user = by
             check.save()
-        if incomplete:
-            note = "; ".join(f"{s}: {verdicts[s.pk].reasons.strip()}" for s in incomplete)
-            return workflow.complete_step(
-                run,
-                by=by,
-                outcome="tidak_lengkap",
-                note=note,
-                sections=incomplete,
-                overdue_reason=overdue_reason,
-                at=now,
-            )
-        return workflow.complete_step(
-            run, by=by, outcome="lengkap", note="Data semua seksi lengkap.", overdue_reason=overdue_reason, at=now
-        )
+
+    if incomplete:
+        outcome = run.step.sections_outcome
+        if outcome is None:
+            raise WorkflowError(f"Langkah {run.step.number} dalam SOP ini tidak dapat mengembalikan data ke seksi.")
+        note = "; ".join(f"{s}: {verdicts[s.pk].reasons.strip()}" for s in incomplete)
+    else:
+        outcome, note = run.step.forward_outcome, "Data semua seksi lengkap."
+    return workflow.close_step(
+        run, by=by, kind=SopStep.Kind.COMPLETENESS, outcome=outcome, note=note, sections=incomplete,
+        overdue_reason=overdue_reason, record=keep_checks, at=now,
+    )  # fmt: skip
 
 
-@workflow.input_check(5)
 def _checked(run: StepRun, outcome: str) -> str | None:
     checked = set(CompletenessCheck.objects.filter(run=run).values_list("section_id", flat=True))
     if not {s.pk for s in sections_to_check(run)} <= checked:
         return "Isi cek list kelengkapan data untuk setiap seksi di halaman pemeriksaan kelengkapan."
     return None
+
+
+registry.register(
+    registry.StepHandler(
+        kind=SopStep.Kind.COMPLETENESS,
+        label="Buka pemeriksaan kelengkapan data",
+        page=lambda run: reverse("kinerja:completeness", args=[run.cycle_id]),
+        input_checks=(_checked,),
+    )
+)
 
 
 def latest_reasons(cycle: Cycle, section: Section) -> CompletenessCheck | None:

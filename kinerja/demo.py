@@ -5,23 +5,31 @@ previous quarter's cycle filed as the performance database, and an open cycle. U
 from __future__ import annotations
 
 import datetime
+import io
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
+from openpyxl import Workbook
 
-from .calendar import DEFAULT_HOURS
+from . import analysis_steps, completeness, dispositions, filing, results, review, submissions, workflow
+from .calendar import DEFAULT_HOURS, WorkCalendar
+from .dispositions import ensure_instructions as ensure
 from .models import (
     Cycle,
     DataKind,
+    GroupingReport,
     Indicator,
     Letter,
     Organisation,
     Position,
+    ReviewNote,
     Role,
     Section,
     SopStep,
     SopVersion,
+    StepRun,
     StrategicObjective,
     Target,
     User,
@@ -29,6 +37,7 @@ from .models import (
     WorkSchedule,
 )
 
+Kind = SopStep.Kind
 FIXTURES = ["organisation_klego", "sop_050_2_1_343_116_151", "data_kinds"]
 ORG_CODE = "klego"
 POSITIONS_SINCE = datetime.date(2025, 1, 2)
@@ -91,8 +100,6 @@ def ensure_schedule(organisation: Organisation) -> None:
 
 
 def ensure_instructions(organisation: Organisation) -> None:
-    from .dispositions import ensure_instructions as ensure
-
     ensure(organisation)
 
 
@@ -128,8 +135,6 @@ def ensure_users(organisation: Organisation) -> list[tuple[User, str, Position]]
 
 def ensure_open_cycle(organisation: Organisation) -> Cycle:
     """An open cycle for the current quarter, started by the Kasubag on a demo letter."""
-    from . import dispositions, workflow
-
     today = timezone.localdate()
     quarter = (today.month - 1) // 3 + 1
     existing = Cycle.objects.filter(organisation=organisation, year=today.year, quarter=quarter).order_by("pk").first()
@@ -428,8 +433,6 @@ def previous_period(day: datetime.date) -> tuple[int, int]:
 def _realised(indicator: Indicator, targets: dict, quarter: int, share: float):
     """A quarter's demo realisation: `share` of its Rencana Aksi target. The demo's targets of
     summed indicators are cumulative, so such a quarter realises the step from the one before."""
-    from decimal import ROUND_HALF_UP, Decimal
-
     target = Decimal(targets[(indicator.pk, quarter)])
     if indicator.aggregation == "sum" and quarter > 1:
         target -= Decimal(targets[(indicator.pk, quarter - 1)])
@@ -449,10 +452,6 @@ def _as_written(indicator: Indicator, own: list) -> list:
 
 
 def _workbook(rows: list[list]) -> bytes:
-    import io
-
-    from openpyxl import Workbook
-
     book = Workbook()
     sheet = book.active
     sheet.title = "Data"
@@ -468,12 +467,6 @@ def ensure_filed_cycle(organisation: Organisation) -> Cycle:
     (a return by the Sekretaris included) and filed as the performance database, so the database,
     the dashboard, the statistics and the archive have something to show. Each action is placed
     inside its step's working-time target, a few weeks back."""
-    from decimal import Decimal
-
-    from . import analysis_steps, completeness, dispositions, filing, results, review, submissions, workflow
-    from .calendar import WorkCalendar
-    from .models import GroupingReport, ReviewNote, StepRun
-
     year, quarter = previous_period(timezone.localdate())
     existing = Cycle.objects.filter(organisation=organisation, year=year, quarter=quarter).order_by("pk").first()
     if existing:
@@ -491,9 +484,9 @@ def ensure_filed_cycle(organisation: Organisation) -> Cycle:
     def within(run: StepRun, share: float) -> datetime.datetime:
         return calendar.add_working_minutes(run.opened_at, max(1, int(run.target_minutes * share)))
 
-    def the_open(cycle: Cycle, number: int) -> StepRun:
+    def the_open(cycle: Cycle, kind: str) -> StepRun:
         return StepRun.objects.select_related("step", "section", "cycle").get(
-            cycle=cycle, step__number=number, closed_at__isnull=True
+            cycle=cycle, step__kind=kind, closed_at__isnull=True
         )
 
     letter = dispositions.register_letter(
@@ -511,7 +504,7 @@ def ensure_filed_cycle(organisation: Organisation) -> Cycle:
     )
 
     # Step 1: the Camat disposes, the Sekretaris passes it on, the Kasubag receives it.
-    run = the_open(cycle, 1)
+    run = the_open(cycle, Kind.DISPOSITION)
     dispositions.mark_read(letter, by=camat, at=within(run, 0.1))
     (first,) = dispositions.dispose(
         letter, by=camat, recipients=[sekcam], instructions=["Tindak lanjuti", "Koordinasikan"],
@@ -534,7 +527,8 @@ def ensure_filed_cycle(organisation: Organisation) -> Cycle:
         for t in Target.objects.filter(indicator__organisation=organisation, year=year).exclude(value=None)
     }
     quarters = range(1, quarter + 1)
-    for index, run in enumerate(StepRun.objects.filter(cycle=cycle, step__number=2).select_related("section")):
+    collection = StepRun.objects.filter(cycle=cycle, step__kind=Kind.COLLECTION).select_related("section")
+    for index, run in enumerate(collection):
         staff = users[f"staf.{run.section.code}"]
         indicators = list(Indicator.objects.filter(organisation=organisation, section=run.section).order_by("code"))
         header = [
@@ -565,14 +559,14 @@ def ensure_filed_cycle(organisation: Organisation) -> Cycle:
         submissions.hand_in(run, by=staff, at=within(run, 0.3 + 0.1 * index))
 
     # Steps 4 and 5: receipt confirmed, every section complete.
-    run = the_open(cycle, 4)
+    run = the_open(cycle, Kind.RECEIPT)
     submissions.confirm_receipt(run, by=kasubag, at=within(run, 0.6))
-    run = the_open(cycle, 5)
+    run = the_open(cycle, Kind.COMPLETENESS)
     verdicts = {s.pk: completeness.Verdict(complete=True) for s in completeness.sections_to_check(run)}
     completeness.record(run, by=kasubag, verdicts=verdicts, at=within(run, 0.5))
 
     # Step 6: the office's IKU figures, every difference explained, the narrative per objective.
-    run = the_open(cycle, 6)
+    run = the_open(cycle, Kind.ANALYSIS)
     by_code = {r.indicator.code: r for r in results.indicator_results(cycle)}
     for code, (share, _why) in DEMO_OFFICE.items():
         indicator = by_code[code].indicator
@@ -599,17 +593,17 @@ def ensure_filed_cycle(organisation: Organisation) -> Cycle:
 
     # Step 7, then the Sekretaris returns it with a note; the Kasubag corrects and regroups.
     groupings = [code for code, _label in GroupingReport.GROUPINGS]
-    run = the_open(cycle, 7)
+    run = the_open(cycle, Kind.GROUPING)
     analysis_steps.make_grouping(run, by=kasubag, groupings=groupings, at=within(run, 0.5))
     analysis_steps.finish_grouping(run, by=kasubag, at=within(run, 0.6))
-    run = the_open(cycle, 8)
+    run = the_open(cycle, Kind.REVIEW)
     iku_02 = by_code["IKU-02"].indicator
     review.review(
-        run, by=sekcam, outcome="revisi", at=within(run, 0.4),
+        run, by=sekcam, outcome=workflow.outcome_towards(run.step, Kind.GROUPING), at=within(run, 0.4),
         notes=[review.NoteInput(text="Tambahkan narasi IKU-02: jelaskan hasil survei IKM triwulan ini.",
                                 indicator=iku_02, topic=ReviewNote.Topic.NARRATIVE)],
     )  # fmt: skip
-    run = the_open(cycle, 7)
+    run = the_open(cycle, Kind.GROUPING)
     analysis_steps.save_narrative(
         cycle=cycle, by=kasubag, indicator=iku_02,
         analysis="Nilai IKM naik karena layanan PATEN makin cepat; survei diikuti 400 responden.",
@@ -619,11 +613,11 @@ def ensure_filed_cycle(organisation: Organisation) -> Cycle:
     analysis_steps.finish_grouping(run, by=kasubag, at=within(run, 0.5))
 
     # Steps 8 and 9 approve, step 10 files the database and its archive.
-    run = the_open(cycle, 8)
-    review.review(run, by=sekcam, outcome="disetujui", at=within(run, 0.3))
-    run = the_open(cycle, 9)
-    review.review(run, by=camat, outcome="disetujui", at=within(run, 0.4))
-    run = the_open(cycle, 10)
+    run = the_open(cycle, Kind.REVIEW)
+    review.review(run, by=sekcam, outcome=run.step.forward_outcome, at=within(run, 0.3))
+    run = the_open(cycle, Kind.REVIEW)
+    review.review(run, by=camat, outcome=run.step.forward_outcome, at=within(run, 0.4))
+    run = the_open(cycle, Kind.FILING)
     filing.file_database(run, by=kasubag, at=within(run, 0.1))
     return cycle
 

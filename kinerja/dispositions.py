@@ -9,10 +9,23 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
 from . import permissions, workflow
-from .models import Cycle, Disposition, DispositionInstruction, Letter, Organisation, Position, Role, StepRun, User
+from .engine import registry
+from .models import (
+    Cycle,
+    Disposition,
+    DispositionInstruction,
+    Letter,
+    Organisation,
+    Position,
+    Role,
+    SopStep,
+    StepRun,
+    User,
+)
 from .workflow import AlreadyDone, NotAllowed, WorkflowError
 
 DEFAULT_INSTRUCTIONS = [
@@ -64,7 +77,6 @@ def register_letter(
     attachment=None,
 ) -> Letter:
     """Record an incoming letter with the next agenda number of its year."""
-    permissions.forget_positions(by)
     if not permissions.can_register_letter(by, organisation):
         raise NotAllowed("Hanya Kasubag Perencanaan dan Pelaporan atau administrator yang dapat mencatat surat masuk.")
     if received_date < date:
@@ -112,7 +124,6 @@ def dispose(
     note = (note or "").strip()
     instructions = [i.strip() for i in instructions if i and i.strip()]
     recipients = list(dict.fromkeys(recipients))
-    permissions.forget_positions(by)
     organisation = letter.organisation
     with transaction.atomic():
         letter = Letter.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=letter.pk)
@@ -189,10 +200,13 @@ def mark_read(letter: Letter, *, by: User, at: datetime.datetime | None = None) 
 
 
 def pending_step_1(letter: Letter) -> StepRun | None:
-    """The open step 1 of the running cycle started on this letter, if any."""
+    """The open disposition step (step 1) of the running cycle started on this letter, if any."""
     return (
         StepRun.objects.filter(
-            cycle__letter=letter, cycle__status=Cycle.Status.RUNNING, step__number=1, closed_at__isnull=True
+            cycle__letter=letter,
+            cycle__status=Cycle.Status.RUNNING,
+            step__kind=SopStep.Kind.DISPOSITION,
+            closed_at__isnull=True,
         )
         .select_related("step", "cycle")
         .first()
@@ -273,9 +287,10 @@ def acknowledge(
         disposition.save(update_fields=["acknowledged_at", "read_at"])
         run = pending_step_1(disposition.letter)
         if run is not None and disposition.recipient_role == Role.KASUBAG and follows_sop_chain(disposition):
-            workflow.complete_step(
+            workflow.close_step(
                 run,
                 by=by,
+                kind=SopStep.Kind.DISPOSITION,
                 note=f"Disposisi diterima dari {disposition.sender} ({disposition.sender_title}).",
                 overdue_reason=overdue_reason,
                 at=now,
@@ -305,9 +320,15 @@ def withdraw(disposition: Disposition, *, by: User, reason: str, at: datetime.da
     return disposition
 
 
+def _letter_recorded(run: StepRun, outcome: str) -> str | None:
+    if not run.cycle.letter_id:
+        return "Surat permintaan laporan kinerja belum dicatat."
+    return None
+
+
 def chain_input_check(run: StepRun, outcome: str) -> str | None:
     """Step 1 closes only on the Kasubag's receipt of a disposition from the Kepala through the
-    Sekretaris (registered with the workflow's input checks)."""
+    Sekretaris."""
     received = Disposition.objects.filter(
         letter_id=run.cycle.letter_id,
         recipient_role=Role.KASUBAG,
@@ -334,3 +355,13 @@ def actions_for(letter: Letter, user: User, at: datetime.datetime | None = None)
         "forward": [d for d in received if d.acknowledged_at is not None],
         "withdraw": [d for d in active if d.sender_id == user.pk and d.read_at is None and d.acknowledged_at is None],
     }
+
+
+registry.register(
+    registry.StepHandler(
+        kind=SopStep.Kind.DISPOSITION,
+        label="Buka surat dan terima disposisi",
+        page=lambda run: reverse("kinerja:letter_detail", args=[run.cycle.letter_id]),
+        input_checks=(_letter_recorded, chain_input_check),
+    )
+)

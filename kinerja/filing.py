@@ -15,9 +15,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils import timezone
 
-from . import permissions, results, uploads, workflow
+from . import analysis, permissions, results, targets, uploads, workflow
+from .analysis_steps import Table, grouping_tables
+from .engine import registry
 from .models import (
     Amendment,
     CompletenessCheck,
@@ -25,22 +29,27 @@ from .models import (
     CycleArchive,
     Evidence,
     GroupingReport,
+    Indicator,
+    Letter,
     Narrative,
     PerformanceRecord,
-    Role,
+    SopStep,
     StepRun,
     StrategicObjective,
     Submission,
+    Target,
     User,
 )
+from .review import approved_document
+from .spreadsheets.exporter import workbook_from_tables
+from .spreadsheets.numbers import NotANumber, parse_number
+from .submissions import receipt_matrix
 from .workflow import NotAllowed, WorkflowError
 
 ZIP = "application/zip"
 
 
 def _decimal2(value):
-    from decimal import Decimal
-
     return value.quantize(Decimal("0.01")) if value is not None else None
 
 
@@ -49,11 +58,10 @@ def file_database(
 ) -> CycleArchive:
     """File every indicator's result, build the archive and the bundle, close step 10."""
     now = at or timezone.now()
-    workflow.expect_step(run, 10, "Pengarsipan ke data base kinerja")
-    workflow.check_can_act(run, by, now)
-    cycle = run.cycle
-    with transaction.atomic():
-        workflow.lock_cycle(cycle.pk)
+    kept = []
+
+    def file_records(run: StepRun) -> None:
+        cycle = run.cycle
         if PerformanceRecord.objects.filter(cycle=cycle).exists():
             raise workflow.AlreadyDone("Data siklus ini sudah diarsipkan ke data base kinerja.")
         for r in results.indicator_results(cycle):
@@ -86,22 +94,29 @@ def file_database(
             )
             record._history_user = by
             record.save()
-        archive = build_archive(cycle, by=by, at=now)
-        workflow.complete_step(
-            run,
-            by=by,
-            note="Data base kinerja PD diarsipkan (hard copy dan soft copy).",
-            overdue_reason=overdue_reason,
-            at=now,
-        )
-    return archive
+        kept.append(build_archive(cycle, by=by, at=now))
+
+    workflow.close_step(
+        run, by=by, kind=SopStep.Kind.FILING, note="Data base kinerja PD diarsipkan (hard copy dan soft copy).",
+        overdue_reason=overdue_reason, record=file_records, at=now,
+    )  # fmt: skip
+    return kept[0]
 
 
-@workflow.input_check(10)
 def _filed(run: StepRun, outcome: str) -> str | None:
     if not CycleArchive.objects.filter(cycle=run.cycle).exists():
         return "Arsipkan data ke data base kinerja di halaman data base (langkah 10)."
     return None
+
+
+registry.register(
+    registry.StepHandler(
+        kind=SopStep.Kind.FILING,
+        label="Buka data base kinerja",
+        page=lambda run: reverse("kinerja:filing", args=[run.cycle_id]),
+        input_checks=(_filed,),
+    )
+)
 
 
 # The archive -----------------------------------------------------------------------------------
@@ -141,10 +156,9 @@ def _stored(stored, path, kind="asli", rahasia=False) -> Entry:
 
 def report_entries(cycle: Cycle, *, by: User, at: datetime.datetime) -> list[Entry]:
     """Every report of the cycle as PDF, in the order of the SOP (also the bundle's order)."""
-    from .analysis_steps import grouping_tables
+    # Imported here, not at the top: reportlab and pypdf add 0.17 s of CPU to every process that
+    # loads this module (each manage.py command, import_kinerja included); only PDF work needs them.
     from .reports import analysis_report, completeness_checklist, disposition_sheet, final_tables, receipt_checklist
-    from .review import approved_document
-    from .submissions import receipt_matrix
 
     maker = str(by)
 
@@ -173,7 +187,7 @@ def report_entries(cycle: Cycle, *, by: User, at: datetime.datetime) -> list[Ent
         tables = grouping_tables(cycle, grouping.groupings, data)
         entries.append(report("laporan/05-laporan-pengelompokan.pdf", analysis_report.render_grouping(cycle, tables)))
     reviews = list(
-        StepRun.objects.filter(cycle=cycle, step__number__in=(8, 9), closed_at__isnull=False)
+        StepRun.objects.filter(cycle=cycle, step__kind=SopStep.Kind.REVIEW, closed_at__isnull=False)
         .select_related("step", "closed_by")
         .prefetch_related("review_notes__indicator")
         .order_by("closed_at")
@@ -185,8 +199,6 @@ def report_entries(cycle: Cycle, *, by: User, at: datetime.datetime) -> list[Ent
 
 
 def _rahasia(cycle: Cycle) -> bool:
-    from .models import Letter
-
     return cycle.letter.nature == Letter.Nature.RAHASIA
 
 
@@ -197,7 +209,7 @@ def print_bundle(reports: list[Entry]) -> bytes:
 
 def _bundle(reports: list[Entry]) -> tuple[bytes, dict[str, list[int]]]:
     """The merged PDF, and the pages (first, last; from 1) each report takes in it."""
-    from pypdf import PdfWriter
+    from pypdf import PdfWriter  # lazy: see report_entries
 
     writer = PdfWriter()
     pages: dict[str, list[int]] = {}
@@ -235,9 +247,7 @@ def original_entries(cycle: Cycle) -> list[Entry]:
 def records_workbook(records, *, title: str, with_period: bool = False) -> bytes:
     """The filed records as a workbook; `with_period` adds a first column naming each record's
     period (a selection may hold TW III and the year of one indicator)."""
-    from .analysis_steps import Table
-    from .reports.final_tables import RECORD_HEADERS, record_rows
-    from .spreadsheets.exporter import workbook_from_tables
+    from .reports.final_tables import RECORD_HEADERS, record_rows  # lazy: see report_entries
 
     records = list(records)
     headers, rows = RECORD_HEADERS, record_rows(records)
@@ -378,8 +388,6 @@ def _verify(archive: CycleArchive, handle) -> list[str]:
 def withheld_from(archive: CycleArchive, user: User) -> list[dict]:
     """The manifest items of a rahasia letter (its scan, its disposition sheet) that this viewer
     may not read: they are left out of the viewer's copy of the zip and of the bundle."""
-    from .models import Letter
-
     letter = archive.cycle.letter
     if letter.nature != Letter.Nature.RAHASIA or permissions.can_see_letter(user, letter):
         return []
@@ -418,7 +426,7 @@ def viewer_zip(archive: CycleArchive, withheld: list[dict]):
 def viewer_bundle(archive: CycleArchive, withheld: list[dict]) -> bytes:
     """The print bundle without the pages of the withheld reports. An archive that does not say
     which pages those are is refused rather than cut by guesswork."""
-    from pypdf import PdfReader, PdfWriter
+    from pypdf import PdfReader, PdfWriter  # lazy: see report_entries
 
     reports = [item for item in withheld if item["path"].endswith(".pdf") and item["path"].startswith("laporan/")]
     spans = [item.get("halaman_bundel") for item in reports]
@@ -441,19 +449,13 @@ def viewer_bundle(archive: CycleArchive, withheld: list[dict]) -> bytes:
 
 # Amendments and reads ---------------------------------------------------------------------------
 
-AMENDERS = {Role.KASUBAG, Role.KEPALA}
-
 
 def amend(record: PerformanceRecord, *, by: User, field: str, raw, reason: str, approver: str) -> Amendment:
     """Correct a filed figure explicitly; the record itself never changes. `raw` is what was
     typed: a number, or for the target also a range ("80–90") or a predicate ("BB"). A corrected
     quarter, realisation or target is followed by amendments of what it changes (the realisation
     to date, the capaian, the category), each naming the one it was recomputed from."""
-    from . import targets
-    from .spreadsheets.numbers import NotANumber, parse_number
-
-    permissions.forget_positions(by)
-    if not (permissions.roles_in(by, record.organisation) & AMENDERS):
+    if not permissions.can_amend_records(by, record.organisation):
         raise NotAllowed("Amandemen data base kinerja diajukan oleh Kasubag Perencanaan dan Pelaporan atau Camat.")
     if field not in dict(Amendment.FIELDS) or field == "category":
         raise WorkflowError(
@@ -520,8 +522,6 @@ def _recomputed(record, changed: str) -> dict[str, tuple]:
     """What follows from a corrected field: the realisation to date (from the quarters, the way
     the indicator combines them; a summed indicator's quarters are filed as running totals),
     the capaian (against the current target) and the category (from the kept capaian)."""
-    from . import analysis, results, targets
-
     indicator = record.indicator
     out: dict[str, tuple] = {}
     up_to = record.quarter or 4
@@ -550,8 +550,6 @@ def _recomputed(record, changed: str) -> dict[str, tuple]:
 def with_amendments(records, amendments=None):
     """The records with their amendments loaded once, as a plain list `amendment_list` (cheaper
     than a related manager's `.all()` per record and per field)."""
-    from django.db.models import Prefetch
-
     return records.prefetch_related(
         Prefetch("amendments", queryset=amendments or Amendment.objects.all(), to_attr="amendment_list")
     )
@@ -625,8 +623,6 @@ def lkjip_tables(organisation, year: int):
     latest filed period of the year (the year's own record, else the latest quarter: the period
     is named on every row), compared with the realisation and capaian of the two previous years,
     and the objective's narrative from step 6 (analysis, causes, obstacles, follow-up) under it."""
-    from .analysis_steps import Table
-
     records = with_amendments(
         PerformanceRecord.objects.filter(organisation=organisation, year__in=[year, year - 1, year - 2])
     ).order_by("year", "quarter", "code")
@@ -718,10 +714,6 @@ def _renstra_share(realisation, renstra_target):
 def pk_draft(organisation, year: int) -> bytes:
     """Next year's Perjanjian Kinerja draft: active indicators with next year's targets (or this
     year's where next year's are not set yet)."""
-    from .analysis_steps import Table
-    from .models import Indicator, Target
-    from .spreadsheets.exporter import workbook_from_tables
-
     indicators = list(
         Indicator.objects.filter(organisation=organisation, active=True)
         .select_related("objective", "section")

@@ -7,6 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 
 from .models import Cycle, DataKind, Letter, Position, Section
+from .spreadsheets.numbers import NotANumber, parse_number
 
 
 class DateInput(forms.DateInput):
@@ -204,3 +205,40 @@ class LoginForm(AuthenticationForm):
         except ValidationError:
             throttle.record_failure(username, address)
             raise
+
+
+class OfficeFiguresForm(forms.Form):
+    """The office's IKU figures of step 6 as posted: one field "office-<indicator>-<quarter>"
+    for each cell the page sent (a cell not sent is left as it is; an empty one is removed).
+    Every cell is read before anything is saved, so one bad cell saves none."""
+
+    PREFIX = "office-"
+
+    def __init__(self, data, *, indicators: dict, quarters):
+        super().__init__(data)
+        self.cells = {}
+        for key in data:
+            parts = key.split("-")
+            if len(parts) != 3 or parts[0] + "-" != self.PREFIX:
+                continue
+            indicator = indicators.get(_whole(parts[1]))
+            quarter = _whole(parts[2])
+            if indicator is None or quarter not in quarters:
+                continue
+            self.cells[key] = (indicator, quarter)
+            self.fields[key] = forms.CharField(required=False, max_length=40, label=f"{indicator.code} TW {quarter}")
+
+    def clean(self):
+        values = {}
+        for key, (indicator, quarter) in self.cells.items():
+            raw = self.cleaned_data.get(key, "")
+            try:
+                values[(indicator, quarter)] = parse_number(raw)
+            except NotANumber:
+                self.add_error(key, f"{indicator.code} TW {quarter}: '{raw}' bukan angka.")
+        self.cleaned_data["values"] = values
+        return self.cleaned_data
+
+
+def _whole(text: str) -> int | None:
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 12 else None

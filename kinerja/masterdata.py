@@ -12,13 +12,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from . import permissions, targets
-from .models import Indicator, Organisation, Role, Section, StrategicObjective, Target, User
+from .models import Indicator, Organisation, Section, StrategicObjective, Target, User
 from .spreadsheets.exporter import safe_text
 from .spreadsheets.importer import Problem, normalise
 from .spreadsheets.screening import screen
 from .workflow import NotAllowed
 
-EDITORS = {Role.KASUBAG, Role.ADMIN}
 COLUMNS = [
     ("code", "Kode"),
     ("name", "Indikator"),
@@ -159,10 +158,6 @@ def indicator_rows(organisation: Organisation, year: int, *, section: str = "", 
     ]
 
 
-def can_edit(user: User, organisation: Organisation) -> bool:
-    return user.is_superuser or bool(permissions.roles_in(user, organisation) & EDITORS)
-
-
 def export_workbook(organisation: Organisation, year: int) -> bytes:
     """The master data as a workbook that `import_workbook` reads back (the import template)."""
     indicators = (
@@ -232,7 +227,7 @@ def import_workbook(
 ) -> MasterImport:
     """Create or update indicators and their targets for a year from a workbook. All or
     nothing: with any problem, nothing is written."""
-    if not can_edit(by, organisation):
+    if not permissions.can_edit_master_data(by, organisation):
         raise NotAllowed("Hanya Kasubag Perencanaan dan Pelaporan atau administrator yang dapat mengubah data induk.")
     result = MasterImport()
     screening = screen(data)

@@ -1,10 +1,12 @@
 """Security headers Django does not set itself (a Content Security Policy without inline
 scripts or styles, a Permissions Policy), requests carrying NUL characters refused, sessions that
-end after idle time, and the second factor at sign-in."""
+end after idle time, the second factor at sign-in, and positions read once per request."""
 
 import time
 
 from django.http import HttpResponseBadRequest
+
+from . import permissions
 
 CSP = "; ".join(
     [
@@ -110,3 +112,15 @@ class IdleSessionMiddleware:
             if now - session.get("_refreshed", 0) >= settings.SESSION_REFRESH_SECONDS:
                 session["_refreshed"] = now  # saved by SessionMiddleware with a new expiry
         return response
+
+
+class PositionsPerRequest:
+    """Each user's positions are read once per request (permissions.positions_of) and forgotten
+    when it ends: the next request sees a position that ended a moment ago."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with permissions.positions_read_once():
+            return self.get_response(request)

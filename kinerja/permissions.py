@@ -7,11 +7,14 @@ stops giving rights on the day the old position ends.
 from __future__ import annotations
 
 import datetime
+from contextlib import contextmanager
+from contextvars import ContextVar
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import Cycle, Organisation, Position, Role, Section, StepRun, User
+from .models import Cycle, Letter, Organisation, Position, Role, Section, StepRun, User
 from .models.organisation import SECTION_ROLES
 
 # A role may also do the work of the roles listed here (a Kepala Seksi can submit for the seksi).
@@ -26,6 +29,16 @@ SUPERIOR = {
 
 CYCLE_STARTERS = {Role.KASUBAG, Role.KEPALA}
 CYCLE_CANCELLERS = {Role.KEPALA}
+# The office's pages of a cycle (receipt, completeness, analysis, review, filing) and every
+# section's data: the leadership, the Kasubag and the administrator.
+OFFICE_ROLES = {Role.KEPALA, Role.SEKRETARIS, Role.KASUBAG, Role.ADMIN}
+RECORD_AMENDERS = {Role.KASUBAG, Role.KEPALA}
+MASTER_DATA_EDITORS = {Role.KASUBAG, Role.ADMIN}
+
+# Positions read during one request, by (user, day): set by PositionsPerRequest middleware for
+# the request's duration. Outside a request (commands, services called directly) every check
+# reads the database, so a position that ended a moment ago never gives rights.
+_request_positions: ContextVar[dict | None] = ContextVar("request_positions", default=None)
 
 
 def _today(on: datetime.date | None) -> datetime.date:
@@ -33,20 +46,36 @@ def _today(on: datetime.date | None) -> datetime.date:
 
 
 def positions_of(user: User, on: datetime.date | None = None) -> list[Position]:
-    """The positions a user holds on a day, cached on the user object for the request."""
+    """The positions a user holds on a day (read once per request)."""
     if not user.is_authenticated:
         return []
     day = _today(on)
-    cache = user.__dict__.setdefault("_positions_cache", {})
-    if day not in cache:
-        cache[day] = list(Position.objects.active_on(day).filter(user=user).select_related("section", "organisation"))
-    return cache[day]
+    cache = _request_positions.get()
+    if cache is not None and (user.pk, day) in cache:
+        return cache[(user.pk, day)]
+    positions = list(Position.objects.active_on(day).filter(user=user).select_related("section", "organisation"))
+    if cache is not None:
+        cache[(user.pk, day)] = positions
+    return positions
 
 
-def forget_positions(user: User) -> None:
-    """Drop the cached positions, so the next check reads the database (the workflow does this
-    before every transition: a position ended a moment ago must not still give rights)."""
-    user.__dict__.pop("_positions_cache", None)
+@contextmanager
+def positions_read_once():
+    """Within this block (one request: middleware.PositionsPerRequest) each user's positions
+    are read once."""
+    token = _request_positions.set({})
+    try:
+        yield
+    finally:
+        _request_positions.reset(token)
+
+
+def current_organisation(request) -> Organisation:
+    """The organisation a page speaks for: the user's first (a user holds positions in one)."""
+    organisations = organisations_of(request.user)
+    if not organisations:
+        raise PermissionDenied("Anda belum memegang jabatan di organisasi mana pun.")
+    return organisations[0]
 
 
 def roles_in(user: User, organisation: Organisation, on: datetime.date | None = None) -> set[str]:
@@ -111,6 +140,24 @@ def can_act_on_run(user: User, run: StepRun, on: datetime.date | None = None) ->
             continue
         return True
     return False
+
+
+def is_office(user: User, organisation: Organisation, on: datetime.date | None = None) -> bool:
+    """The office's pages of a cycle and every section's data (OFFICE_ROLES)."""
+    return user.is_superuser or bool(roles_in(user, organisation, on) & OFFICE_ROLES)
+
+
+def can_see_section_data(user: User, section: Section, on: datetime.date | None = None) -> bool:
+    """The office sees every section's data page; section staff see their own section's."""
+    return is_office(user, section.organisation, on) or can_submit_for(user, section, on)
+
+
+def can_amend_records(user: User, organisation: Organisation, on: datetime.date | None = None) -> bool:
+    return bool(roles_in(user, organisation, on) & RECORD_AMENDERS)
+
+
+def can_edit_master_data(user: User, organisation: Organisation, on: datetime.date | None = None) -> bool:
+    return user.is_superuser or bool(roles_in(user, organisation, on) & MASTER_DATA_EDITORS)
 
 
 def can_start_cycle(user: User, organisation: Organisation, on: datetime.date | None = None) -> bool:
@@ -184,8 +231,6 @@ def letters_visible_to(user: User):
     """Letters of the user's organisations. A rahasia letter only for the people on its
     disposition chain, the Kepala (who disposes every letter), whoever registered it, and the
     administrator."""
-    from .models import Letter
-
     if user.is_superuser:
         return Letter.objects.all()
     positions = positions_of(user)
@@ -204,8 +249,6 @@ def letters_visible_to(user: User):
 
 
 def can_see_letter(user: User, letter) -> bool:
-    from .models import Letter
-
     if user.is_superuser:
         return True
     if letter.nature != Letter.Nature.RAHASIA:  # the common case, without a query

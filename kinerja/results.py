@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import F, Q
+
 from . import analysis
 from .models import (
     CapaianCategory,
@@ -19,6 +21,7 @@ from .models import (
     SubmissionRow,
     Target,
 )
+from .spreadsheets.numbers import format_number
 
 QUARTERS = (1, 2, 3, 4)
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
@@ -114,10 +117,10 @@ def _measure(realisation, target: Target | None, polarity: str) -> analysis.Resu
     computed: no capaian, and the reason says so."""
     if realisation is not None and target is not None and target.text and target.value is None and target.low is None:
         return analysis.Result(None, f"target berupa predikat ({target.text}): capaian tidak dihitung otomatis")
-    return analysis.capaian(realisation, polarity=polarity, **_target_values(target, polarity))
+    return analysis.capaian(realisation, polarity=polarity, **_target_values(target))
 
 
-def _target_values(target: Target | None, polarity: str) -> dict:
+def _target_values(target: Target | None) -> dict:
     if target is None:
         return {"target": None}
     if target.low is not None and target.high is not None:
@@ -148,8 +151,6 @@ def _accepted_rows(cycles_filter):
 
 def indicator_results(cycle: Cycle) -> list[IndicatorResult]:
     """Every active indicator of the organisation with its figures for the cycle's period."""
-    from django.db.models import F, Q
-
     indicators = list(
         Indicator.objects.filter(organisation=cycle.organisation, active=True)
         .select_related("section", "objective", "parent")
@@ -409,6 +410,4 @@ def _explanations(cycle: Cycle):
 
 
 def _fmt(value) -> str:
-    from .spreadsheets.numbers import format_number
-
     return format_number(value)

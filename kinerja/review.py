@@ -7,14 +7,15 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from . import results, workflow
-from .models import Cycle, Indicator, Narrative, ReviewNote, ReviewSnapshot, StepRun, User
-from .workflow import RETURN_OUTCOMES, WorkflowError
+from . import results, uploads, workflow
+from .engine import registry
+from .models import Cycle, Indicator, Narrative, ReviewNote, ReviewSnapshot, SopStep, StepRun, User
+from .workflow import WorkflowError
 
-REVIEW_STEPS = (8, 9)
+REVIEW = SopStep.Kind.REVIEW
 
 
 def _text(value) -> str | None:
@@ -56,11 +57,7 @@ def snapshot(cycle: Cycle) -> dict:
 
 
 def open_review(cycle: Cycle) -> StepRun | None:
-    return (
-        StepRun.objects.filter(cycle=cycle, step__number__in=REVIEW_STEPS, closed_at__isnull=True)
-        .select_related("step")
-        .first()
-    )
+    return workflow.open_run(cycle, REVIEW)
 
 
 @dataclass
@@ -81,19 +78,16 @@ def review(
     overdue_reason: str = "",
     at: datetime.datetime | None = None,
 ) -> list[StepRun]:
-    """Approve ("disetujui") or return ("revisi" to step 7, "revisi_analisis" to step 6, or
-    workflow.RETURN_TO_SECTIONS to step 2 for the named `sections`) a round, with notes attached
-    to items. A return needs at least one note."""
+    """Approve (the step's forward outcome, "disetujui" in this SOP) or return (an outcome the SOP
+    flags as sending work back, or workflow.RETURN_TO_SECTIONS for the named `sections`) a round,
+    with notes attached to items. A return needs at least one note. The round's snapshot and the
+    analysis report as decided are kept with the closing, in one transaction."""
     now = at or timezone.now()
-    workflow.expect_step(run, REVIEW_STEPS, "Pemeriksaan hasil pengolahan data")
-    workflow.check_can_act(run, by, now)
     notes = [n for n in notes if n.text and n.text.strip()]
-    if outcome in RETURN_OUTCOMES and not notes:
+    if workflow.needs_note(run.step, outcome) and not notes:
         raise WorkflowError("Tuliskan catatan revisi (pada indikator, nilai, narasi, atau umum) sebelum mengembalikan.")
-    with transaction.atomic():
-        workflow.lock_cycle(run.cycle_id)
-        if ReviewSnapshot.objects.filter(run=run).exists():
-            raise workflow.AlreadyDone("Putaran pemeriksaan ini sudah diputuskan. Tidak ada yang diubah.")
+
+    def keep_decision(run: StepRun) -> None:
         ReviewSnapshot.objects.create(
             run=run, data=snapshot(run.cycle), document=_decided_document(run, by), created_at=now
         )
@@ -111,20 +105,21 @@ def review(
             )
             note._history_user = by
             note.save()
-        summary = "; ".join(
-            (f"{n.indicator.code}{f' TW {n.quarter}' if n.quarter else ''}: " if n.indicator else "") + n.text.strip()
-            for n in notes
-        )
-        return workflow.complete_step(
-            run, by=by, outcome=outcome, note=summary[:4000], sections=sections, overdue_reason=overdue_reason, at=now
-        )
+
+    summary = "; ".join(
+        (f"{n.indicator.code}{f' TW {n.quarter}' if n.quarter else ''}: " if n.indicator else "") + n.text.strip()
+        for n in notes
+    )
+    return workflow.close_step(
+        run, by=by, kind=REVIEW, outcome=outcome, note=summary[:4000], sections=sections,
+        overdue_reason=overdue_reason, record=keep_decision, at=now,
+    )  # fmt: skip
 
 
 def _decided_document(run: StepRun, by: User):
     """The analysis report as the reviewer decided on it, kept byte for byte: the archive files
     this very document for the approved round (its SHA-256 is shown on the review page)."""
-    from . import uploads
-    from .reports.analysis_report import analysis_document
+    from .reports.analysis_report import analysis_document  # lazy: reportlab costs every process 0.1 s
 
     cycle = run.cycle
     return uploads.store_bytes(
@@ -137,11 +132,23 @@ def _decided_document(run: StepRun, by: User):
     )
 
 
+def final_review_step(cycle: Cycle) -> SopStep | None:
+    """The last review of the cycle's SOP (the Camat's, step 9 in this SOP): its approval is final."""
+    return cycle.sop_version.steps.filter(kind=REVIEW).order_by("-order").first()
+
+
+def is_final_approval(run: StepRun, final: SopStep | None) -> bool:
+    return final is not None and run.step_id == final.pk and run.outcome == final.forward_outcome
+
+
 def approved_document(cycle):
-    """The snapshot of the approving decision (step 9, disetujui) with its kept document, or None."""
+    """The snapshot of the final approving decision with its kept document, or None."""
+    final = final_review_step(cycle)
+    if final is None:
+        return None
     return (
         ReviewSnapshot.objects.filter(
-            run__cycle=cycle, run__step__number=9, run__outcome="disetujui", document__isnull=False
+            run__cycle=cycle, run__step=final, run__outcome=final.forward_outcome, document__isnull=False
         )
         .select_related("document", "run")
         .order_by("-created_at", "-pk")
@@ -168,12 +175,12 @@ FIELD_LABELS = {
 
 def last_return(cycle: Cycle) -> StepRun | None:
     """The latest review round that sent the work back."""
-    return (
-        StepRun.objects.filter(cycle=cycle, step__number__in=REVIEW_STEPS, outcome__in=RETURN_OUTCOMES)
+    closed = (
+        StepRun.objects.filter(cycle=cycle, step__kind=REVIEW, closed_at__isnull=False)
         .select_related("step", "closed_by", "snapshot")
-        .order_by("-closed_at")
-        .first()
+        .order_by("-closed_at", "-pk")
     )
+    return next((run for run in closed if workflow.needs_note(run.step, run.outcome)), None)
 
 
 def changes_since(cycle: Cycle, returned: StepRun | None) -> list[Change]:
@@ -195,9 +202,18 @@ def changes_since(cycle: Cycle, returned: StepRun | None) -> list[Change]:
     return found
 
 
-@workflow.input_check(8)
-@workflow.input_check(9)
 def _reviewed_through_the_review_page(run: StepRun, outcome: str) -> str | None:
     if not ReviewSnapshot.objects.filter(run=run).exists():
         return "Putuskan pemeriksaan di halaman pemeriksaan hasil (setujui atau kembalikan dengan catatan)."
     return None
+
+
+registry.register(
+    registry.StepHandler(
+        kind=REVIEW,
+        label="Buka pemeriksaan hasil",
+        page=lambda run: reverse("kinerja:review", args=[run.cycle_id]),
+        input_checks=(_reviewed_through_the_review_page,),
+        returns_to_sections=True,
+    )
+)

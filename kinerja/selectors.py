@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 
 from . import permissions
 from .calendar import WorkCalendar, format_minutes
-from .models import Cycle, StepRun, User
+from .dispositions import chain_stage, chain_stages
+from .models import Cycle, Disposition, Letter, Role, SopStep, StepRun, Target, TransitionLog, User
 from .spreadsheets.numbers import display_number
 
 
@@ -57,6 +58,7 @@ INBOX_FIELDS = (
     "cycle__letter_id",
     "cycle__sop_version__name",
     "step__number",
+    "step__kind",
     "step__short_name",
     "section__name",
 )
@@ -73,16 +75,14 @@ def inbox(user: User, now: datetime.datetime | None = None) -> list[InboxItem]:
         .order_by("due_at", "pk")
     )
     calendars: dict[int, WorkCalendar] = {}
-    from .dispositions import chain_stages
-
-    letters = {run.cycle.letter_id for run in runs if run.step.number == 1}
+    letters = {run.cycle.letter_id for run in runs if run.step.kind == SopStep.Kind.DISPOSITION}
     stages = chain_stages(letters) if letters else {}  # one query, only while a step 1 is open
     items = []
     for run in runs:
         organisation_id = run.cycle.organisation_id
         if organisation_id not in calendars:
             calendars[organisation_id] = WorkCalendar.cached_for(organisation_id)
-        note = stages.get(run.cycle.letter_id, "") if run.step.number == 1 else ""
+        note = stages.get(run.cycle.letter_id, "") if run.step.kind == SopStep.Kind.DISPOSITION else ""
         items.append(InboxItem(run, deadline(run, calendars[organisation_id], now), note))
     return items
 
@@ -149,8 +149,6 @@ class CycleRow:
 
 def cycle_rows(cycles, limit: int | None = None) -> list[CycleRow]:
     """The cycles of a queryset as table rows, newest first (one query)."""
-    from .models import Letter
-
     status_labels = dict(Cycle.Status.choices)
     values = cycles.order_by("-started_at").values_list(
         "pk", "year", "quarter", "status", "started_at", "sop_version__name", "letter__number", "letter__nature"
@@ -186,8 +184,6 @@ class OpenStep:
 
 def open_steps(cycles: list[Cycle], now: datetime.datetime | None = None) -> list[OpenStep]:
     """The open step runs of these cycles, soonest due first (one query)."""
-    from .models import Role
-
     now = now or timezone.now()
     periods = {cycle.pk: cycle.period_label for cycle in cycles}
     roles = dict(Role.choices)
@@ -234,10 +230,6 @@ def cycle_page(cycles, pk) -> Cycle | None:
     of its SOP version, every run (each with its step and section taken from those already
     loaded rather than joined again), its sections and its transition log. Six queries, whatever
     the number of rounds."""
-    from django.db.models import Prefetch
-
-    from .models import TransitionLog
-
     names = ("username", "first_name", "last_name")
     run_fields = [f.name for f in StepRun._meta.concrete_fields if f.name != "closed_by"]
     runs = (
@@ -272,8 +264,6 @@ def cycle_page(cycles, pk) -> Cycle | None:
 def timeline(cycle: Cycle, now: datetime.datetime | None = None) -> list[TimelineRow]:
     """The SOP's steps in order, each with every round it ran in this cycle (the cycle as
     `cycle_page` loads it: no further queries)."""
-    from .models import Role
-
     now = now or timezone.now()
     calendar = WorkCalendar.cached_for(cycle.organisation_id)
     day_minutes = calendar.day_minutes() or 450
@@ -342,15 +332,13 @@ class Waiting:
 def whose_move(cycle: Cycle) -> list[Waiting]:
     """The open steps of a cycle, each with the sections still owing it (for step 2), and for
     step 1 who holds the letter now (one query more, only while step 1 is open)."""
-    from .dispositions import chain_stage
-
     waiting: dict[int, Waiting] = {}
     for run in cycle.runs.all():
         if run.closed_at is None:
             entry = waiting.setdefault(run.step_id, Waiting(run.step, []))
             if run.section_id:
                 entry.sections.append(run.section)
-            if run.step.number == 1:
+            if run.step.kind == SopStep.Kind.DISPOSITION:
                 entry.stage = chain_stage(cycle.letter_id)
     return list(waiting.values())
 
@@ -366,8 +354,6 @@ def letter_tasks(user: User) -> list[LetterTask]:
     """Letters waiting for this user: to dispose (the Kepala), to receive, or to pass on down the
     SOP's chain (the Sekretaris). One query, and one more for each of those two roles; only
     what still waits is read (the acknowledged dispositions of past cycles grow every year)."""
-    from .models import Disposition, Letter, Role
-
     tasks = []
     letter_fields = ("letter__number", "letter__subject", "letter__nature")
     sender_fields = ("sender__username", "sender__first_name", "sender__last_name")
@@ -383,8 +369,9 @@ def letter_tasks(user: User) -> list[LetterTask]:
     if any(p.role == Role.SEKRETARIS for p in permissions.positions_of(user)):
         # Received, on a letter whose step 1 is still open, and not passed on yet.
         step_one_open = StepRun.objects.filter(
-            cycle__letter=OuterRef("letter"), cycle__status=Cycle.Status.RUNNING, step__number=1, closed_at__isnull=True
-        )
+            cycle__letter=OuterRef("letter"), cycle__status=Cycle.Status.RUNNING,
+            step__kind=SopStep.Kind.DISPOSITION, closed_at__isnull=True,
+        )  # fmt: skip
         passed_on = Disposition.objects.filter(parent=OuterRef("pk"), withdrawn_at__isnull=True)
         to_pass_on = (
             Disposition.objects.filter(
@@ -439,8 +426,6 @@ def rows_as_read(rows, *, year: int) -> list[ReadRow]:
     """The accepted upload's rows with every figure next to the sheet and cell it came from and
     the master target it will be measured against, so the staff can check what the application
     read before they hand it in. Two queries."""
-    from .models import Target
-
     rows = list(rows)
     targets = {
         (t.indicator_id, t.quarter): t.shown

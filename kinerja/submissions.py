@@ -8,19 +8,25 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import connection, transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
 from . import permissions, uploads, workflow
+from .engine import registry
 from .models import (
     Cycle,
     DataKind,
+    Evidence,
     Indicator,
     NoDataMark,
     Obligation,
     ReceiptConfirmation,
     Section,
+    SopStep,
     StepRun,
     Submission,
     SubmissionRow,
@@ -156,11 +162,8 @@ def confirmable(submission: Submission) -> bool:
 
 
 def open_step_2(cycle: Cycle, section: Section) -> StepRun | None:
-    return (
-        StepRun.objects.filter(cycle=cycle, section=section, step__number=2, closed_at__isnull=True)
-        .select_related("step")
-        .first()
-    )
+    """The section's open run of the collection step (step 2 of this SOP)."""
+    return workflow.open_run(cycle, SopStep.Kind.COLLECTION, section)
 
 
 def sent_back_by(run: StepRun | None) -> StepRun | None:
@@ -204,7 +207,6 @@ def submit(
     uploader's reason for them."""
     now = at or timezone.now()
     if by is not None:
-        permissions.forget_positions(by)
         if not permissions.can_submit_for(by, section):
             raise NotAllowed(f"Hanya staf {section} yang dapat mengunggah data seksi ini.")
     if section.organisation_id != cycle.organisation_id or not cycle.sections.filter(pk=section.pk).exists():
@@ -288,8 +290,6 @@ def _insert_rows(submission: Submission, rows: list[importer.ParsedRow]) -> None
     the importer already validated; going through model instances and bulk_create cost more
     than reading the workbook (benchmarks/RESULTS.md). Rows carry no history of their own: they
     belong to their submission, which has it."""
-    from django.db import connection
-
     table = connection.ops.quote_name(SubmissionRow._meta.db_table)
     fields = {f.attname: f for f in SubmissionRow._meta.concrete_fields}
     columns = ", ".join(connection.ops.quote_name(fields[name].column) for name in ROW_COLUMNS)
@@ -315,11 +315,9 @@ def missing_kinds(cycle: Cycle, section: Section) -> list[DataKind]:
 
 def hand_in(run: StepRun, *, by: User, overdue_reason: str = "", at: datetime.datetime | None = None):
     """Step 2 for one section: hand the accepted data in (closes the section's step 2 run)."""
-    workflow.expect_step(run, 2, "Penyerahan data seksi")
-    return workflow.complete_step(run, by=by, outcome="selesai", overdue_reason=overdue_reason, at=at)
+    return workflow.close_step(run, by=by, kind=SopStep.Kind.COLLECTION, overdue_reason=overdue_reason, at=at)
 
 
-@workflow.input_check(2)
 def _section_data_accepted(run: StepRun, outcome: str) -> str | None:
     missing = missing_kinds(run.cycle, run.section)
     if missing:
@@ -376,7 +374,6 @@ def no_data_marks(cycle: Cycle, section: Section) -> list[NoDataMark]:
 
 
 def _check_can_mark(cycle: Cycle, section: Section, by: User) -> None:
-    permissions.forget_positions(by)
     if not permissions.can_submit_for(by, section):
         raise NotAllowed(f"Hanya staf {section} yang dapat menandai data seksi ini.")
     if open_step_2(cycle, section) is None:
@@ -456,15 +453,12 @@ def receipt_matrix(cycle: Cycle) -> tuple[list[DataKind], list[ReceiptRow]]:
 
 
 def confirm_receipt(run: StepRun, *, by: User, note: str = "", overdue_reason: str = "", at=None):
-    """Step 4: the Kasubag confirms the receipt checklist; a snapshot of it is kept."""
+    """Step 4: the Kasubag confirms the receipt checklist; a snapshot of it is kept with the
+    closing of the step, in one transaction (a refusal leaves no confirmation behind). Returns
+    the runs opened."""
     now = at or timezone.now()
-    workflow.expect_step(run, 4, "Konfirmasi ceklist penerimaan")
-    workflow.check_can_act(run, by, now)
-    with transaction.atomic():
-        workflow.lock_cycle(run.cycle_id)
-        still_open = StepRun.objects.filter(pk=run.pk, closed_at=None).exists()
-        if ReceiptConfirmation.objects.filter(run=run).exists() or not still_open:
-            raise workflow.AlreadyDone("Ceklist penerimaan putaran ini sudah dikonfirmasi. Tidak ada yang diubah.")
+
+    def record(run: StepRun) -> None:
         kinds, rows = receipt_matrix(run.cycle)
         missing = [row.section.name for row in rows if not row.complete]
         if missing:
@@ -488,20 +482,37 @@ def confirm_receipt(run: StepRun, *, by: User, note: str = "", overdue_reason: s
         ]
         confirmation = ReceiptConfirmation(run=run, matrix=snapshot, confirmed_by=by, confirmed_at=now, note=note)
         confirmation._history_user = by
-        # The workflow checks the role and the order; the confirmation is saved in the same
-        # transaction, so a refusal leaves no confirmation behind.
         confirmation.save()
-        workflow.complete_step(
-            run, by=by, note=note or "Ceklist penerimaan dikonfirmasi.", overdue_reason=overdue_reason, at=now
-        )
-    return confirmation
+
+    return workflow.close_step(
+        run, by=by, kind=SopStep.Kind.RECEIPT, note=note or "Ceklist penerimaan dikonfirmasi.",
+        overdue_reason=overdue_reason, record=record, at=now,
+    )  # fmt: skip
 
 
-@workflow.input_check(4)
 def _receipt_confirmed(run: StepRun, outcome: str) -> str | None:
     if not ReceiptConfirmation.objects.filter(run=run).exists():
         return "Konfirmasi ceklist penerimaan data di halaman penerimaan lebih dahulu."
     return None
+
+
+registry.register(
+    registry.StepHandler(
+        kind=SopStep.Kind.COLLECTION,
+        label="Buka halaman data seksi",
+        page=lambda run: reverse("kinerja:section_data", args=[run.cycle_id, run.section.code]),
+        input_checks=(_section_data_accepted,),
+        on_cycle_start=lambda cycle, *, by, kinds: ensure_obligations(cycle, kinds, by=by),
+    )
+)
+registry.register(
+    registry.StepHandler(
+        kind=SopStep.Kind.RECEIPT,
+        label="Buka ceklist penerimaan data",
+        page=lambda run: reverse("kinerja:receipt", args=[run.cycle_id]),
+        input_checks=(_receipt_confirmed,),
+    )
+)
 
 
 # Supporting evidence (bukti dukung) -------------------------------------------------------------
@@ -513,12 +524,6 @@ def add_evidence(
     *, cycle: Cycle, section: Section, indicator: Indicator, by: User, upload=None, url: str = "", note: str = ""
 ):
     """Attach a file (PDF, image, spreadsheet) or a link behind an indicator's realisation."""
-    from django.core.exceptions import ValidationError
-    from django.core.validators import URLValidator
-
-    from .models import Evidence
-
-    permissions.forget_positions(by)
     if not permissions.can_submit_for(by, section):
         raise NotAllowed(f"Hanya staf {section} yang dapat melampirkan bukti dukung seksi ini.")
     if indicator.section_id != section.pk:

@@ -54,4 +54,6 @@ def locked_minutes(username: str, address: str | None) -> int:
 
 
 def record_failure(username: str, address: str | None) -> None:
+    """Keep the failure for the lock-out window; older ones count for nothing and are pruned."""
+    LoginAttempt.objects.filter(at__lt=_since()).delete()
     LoginAttempt.objects.create(username=(username or "")[:150], address=address, at=timezone.now())

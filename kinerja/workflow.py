@@ -2,7 +2,9 @@
 
 Every transition takes the acting user, checks the permission table, locks the cycle row, validates,
 changes the step runs, writes the transition log, all in one transaction. The step graph comes
-from the SOP version's data (SopStep.next_steps), never from code here.
+from the SOP version's data (SopStep.next_steps, kind, outcome_flags), never from code here; what
+a step of each kind does comes from engine.registry, filled in by the step modules. This module
+imports none of them.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import statistics
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -21,6 +24,7 @@ from django.utils import timezone
 
 from . import permissions
 from .calendar import WorkCalendar
+from .engine import registry
 from .models import Cycle, Letter, Organisation, Section, SopStep, SopVersion, StepRun, TransitionLog, User
 from .models.organisation import SECTION_ROLES
 
@@ -39,88 +43,60 @@ class AlreadyDone(WorkflowError):
     pass
 
 
-# Outcomes that send work back and therefore need a written reason.
-# The outcome whose next step runs again only for the sections the user names.
-SECTIONS_OUTCOME = "tidak_lengkap"
-# A wrong section figure found in the analysis (step 6) or a review (steps 8, 9) goes back to the
-# section: its step 2 reopens for the named sections, with the reason, and the SOP runs on from
-# there as after an incomplete step 5 (2, then 4 and 5 for those sections, then 6 to 9 again).
-# An outcome of the engine, offered at these steps whatever the SOP version lists.
+# A wrong section figure found in the analysis or a review goes back to the section: the SOP's
+# collection step reopens for the named sections, with the reason, and the SOP runs on from there
+# as after an incomplete completeness check. An outcome of the engine, offered at the steps whose
+# kind says so (registry.StepHandler.returns_to_sections) whatever the SOP version lists.
 RETURN_TO_SECTIONS = "kembali_ke_seksi"
-RETURN_TO_SECTIONS_FROM = {6, 8, 9}
-RETURN_TO_SECTIONS_STEP = 2
-RETURN_OUTCOMES = {"tidak_lengkap", "revisi", "revisi_analisis", RETURN_TO_SECTIONS}
 
 
 def available_outcomes(run: StepRun) -> list[str]:
     """The outcomes a run may close with: its SOP step's, plus the return to the sections where
     the engine offers it."""
     outcomes = list(run.step.outcomes)
-    if run.step.number in RETURN_TO_SECTIONS_FROM:
+    handler = registry.handler_for(run.step.kind)
+    if handler is not None and handler.returns_to_sections:
         outcomes.append(RETURN_TO_SECTIONS)
     return outcomes
 
 
-# Extra checks of a step's required input, by step number: each returns an Indonesian message
-# when the input is missing, or None. Later capabilities (dispositions, submissions, analysis)
-# register theirs here so the rule stays in this module.
-InputCheck = Callable[[StepRun, str], "str | None"]
-INPUT_CHECKS: dict[int, list[InputCheck]] = {}
+def needs_note(step: SopStep, outcome: str) -> bool:
+    """An outcome that sends work back needs a written reason (the SOP data flags it)."""
+    return outcome == RETURN_TO_SECTIONS or SopStep.Flag.NOTE in step.flags(outcome)
 
 
-def input_check(step_number: int):
-    def register(func: InputCheck) -> InputCheck:
-        INPUT_CHECKS.setdefault(step_number, []).append(func)
-        return func
-
-    return register
+def names_sections(step: SopStep, outcome: str) -> bool:
+    """An outcome after which only the sections the user names run the next step again."""
+    return outcome == RETURN_TO_SECTIONS or SopStep.Flag.SECTIONS in step.flags(outcome)
 
 
-@input_check(1)
-def _letter_recorded(run: StepRun, outcome: str) -> str | None:
-    if not run.cycle.letter_id:
-        return "Surat permintaan laporan kinerja belum dicatat."
-    return None
+def outcome_towards(step: SopStep, kind: str) -> str:
+    """The outcome of `step` that leads to the step of `kind` (a review's return to the
+    grouping, say), read from the SOP data."""
+    numbers = dict(step.version.steps.values_list("number", "kind"))
+    for outcome in step.outcomes:
+        target = step.next_steps[outcome]
+        if target is not None and numbers.get(target) == kind:
+            return outcome
+    raise WorkflowError(f"Langkah {step.number} tidak punya hasil yang menuju langkah {SopStep.Kind(kind).label}.")
 
 
-@input_check(1)
-def _disposition_received(run: StepRun, outcome: str) -> str | None:
-    from .dispositions import chain_input_check
-
-    return chain_input_check(run, outcome)
-
-
-# Steps closed by an action on another page rather than a button on the cycle page: the cycle
-# page links there instead (step 1 closes when the Kasubag receives the disposition).
-CLOSED_ELSEWHERE = {
-    1: "letter",
-    2: "section_data",
-    4: "receipt",
-    5: "completeness",
-    6: "analysis",
-    7: "grouping",
-    8: "review",
-    9: "review",
-    10: "filing",
-}
-CLOSED_ELSEWHERE_LABELS = {
-    "letter": "Buka surat dan terima disposisi",
-    "section_data": "Buka halaman data seksi",
-    "receipt": "Buka ceklist penerimaan data",
-    "completeness": "Buka pemeriksaan kelengkapan data",
-    "analysis": "Buka analisis data kinerja",
-    "grouping": "Buka pengelompokan data",
-    "review": "Buka pemeriksaan hasil",
-    "filing": "Buka data base kinerja",
-}
+def open_run(cycle: Cycle | int, kinds: str | Iterable[str], section: Section | None = None) -> StepRun | None:
+    """The open run of a step of this kind (of these kinds), for a section where given."""
+    kinds = [kinds] if isinstance(kinds, str) else list(kinds)
+    runs = StepRun.objects.filter(cycle=cycle, step__kind__in=kinds, closed_at__isnull=True)
+    if section is not None:
+        runs = runs.filter(section=section)
+    return runs.select_related("step", "section").order_by("pk").first()
 
 
 @dataclass
 class Action:
     """One thing a user may do now; the page shows exactly these buttons."""
 
-    code: str  # "complete" or "cancel"
+    code: str  # "complete", "page" (done on the step's own page, at `url`) or "cancel"
     label: str
+    url: str = ""
     run: StepRun | None = None
     outcome: str = ""
     needs_note: bool = False
@@ -146,23 +122,24 @@ def allowed_actions(cycle: Cycle, user: User, at: datetime.datetime | None = Non
     for run in open_runs:
         if not permissions.can_act_on_run(user, run, day):
             continue
-        if run.step.number in CLOSED_ELSEWHERE:
-            where = CLOSED_ELSEWHERE[run.step.number]
-            actions.append(Action(code=where, label=CLOSED_ELSEWHERE_LABELS[where], run=run))
+        handler = registry.handler_for(run.step.kind)
+        if handler is not None:
+            actions.append(Action(code="page", label=handler.label, url=handler.page(run), run=run))
             continue
         for outcome in run.step.outcomes:
             label = run.step.outcome_labels.get(outcome, "Selesaikan")
+            returns = needs_note(run.step, outcome)
             actions.append(
                 Action(
                     code="complete",
                     label=label,
                     run=run,
                     outcome=outcome,
-                    needs_note=outcome in RETURN_OUTCOMES,
-                    needs_sections=outcome == SECTIONS_OUTCOME,
+                    needs_note=returns,
+                    needs_sections=names_sections(run.step, outcome),
                     overdue=now > run.due_at,
-                    style="outline-danger" if outcome in RETURN_OUTCOMES else "primary",
-                    sections=list(cycle.sections.all()) if outcome == SECTIONS_OUTCOME else [],
+                    style="outline-danger" if returns else "primary",
+                    sections=list(cycle.sections.all()) if names_sections(run.step, outcome) else [],
                 )
             )
     if permissions.can_cancel_cycle(user, cycle, day):
@@ -189,7 +166,6 @@ def start_cycle(
     of the Rencana Aksi)."""
     now = _now(at)
     day = timezone.localdate(now)
-    permissions.forget_positions(by)
     if not permissions.can_start_cycle(by, organisation, day):
         raise NotAllowed("Hanya Kasubag Perencanaan dan Pelaporan atau Camat yang dapat memulai siklus.")
     if letter.organisation_id != organisation.pk:
@@ -228,11 +204,16 @@ def start_cycle(
             started_at=now,
         )
         cycle._history_user = by
-        cycle.save()
+        try:
+            with transaction.atomic():
+                cycle.save()
+        except IntegrityError as exc:  # a concurrent start won the race (one_running_cycle_per_period)
+            raise WorkflowError("Sudah ada siklus yang berjalan untuk periode ini.") from exc
         cycle.sections.set(section_list)
-        from .submissions import ensure_obligations
-
-        ensure_obligations(cycle, list(kinds) if kinds else None, by=by)
+        for kind in sorted(set(version.steps.values_list("kind", flat=True))):
+            handler = registry.handler_for(kind)
+            if handler is not None and handler.on_cycle_start is not None:
+                handler.on_cycle_start(cycle, by=by, kinds=list(kinds) if kinds else None)
         calendar = WorkCalendar.for_organisation(organisation)
         opened = _open_step(cycle, first, now, calendar, by=by)
         _log(cycle, None, by, now, "mulai", None, opened, "", f"Siklus {cycle.period_label} dimulai.")
@@ -242,22 +223,28 @@ def start_cycle(
 # Moving on -----------------------------------------------------------------------------------
 
 
-def complete_step(
+def close_step(
     run: StepRun,
     *,
     by: User,
+    kind: str | None = None,
     outcome: str | None = None,
     note: str = "",
     overdue_reason: str = "",
     sections: Iterable[Section] = (),
+    record: Callable[[StepRun], object] | None = None,
     at: datetime.datetime | None = None,
 ) -> list[StepRun]:
-    """Close a step run with an outcome and open what the SOP graph says comes next.
+    """The one way a step closes: lock the cycle, check once that the run is open and the user
+    may close it with this outcome, let the step record its artefact (`record(run)`, in the same
+    transaction), check the step's required input, close the run and open what the SOP graph
+    says comes next.
 
-    Returns the runs it opened (none while other sections' runs of the same step are still open,
-    or when the cycle ends). Raises WorkflowError, with nothing changed, when the user may not act,
-    the step is already closed or not open, the outcome is unknown, a return has no reason, or an
-    overdue step has no reason for the delay.
+    `kind` is the step kind of the page calling: a step whose kind has a handler closes only
+    through its own page's service (which names its kind); the cycle page's generic button
+    (kind None) closes only plain steps. Returns the runs it opened (none while other
+    sections' runs of the same step are still open, or when the cycle ends). Raises
+    WorkflowError, with nothing changed, on any refusal.
     """
     now = _now(at)
     day = timezone.localdate(now)
@@ -267,39 +254,51 @@ def complete_step(
         cycle = Cycle.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=run.cycle_id)
         run = StepRun.objects.select_related("step", "section", "closed_by").get(pk=run.pk)
         run.cycle = cycle
+        step = run.step
+        handler = registry.handler_for(step.kind)
         if cycle.status != Cycle.Status.RUNNING:
             raise WorkflowError(
                 f"Siklus ini sudah {cycle.get_status_display().lower()}; tidak ada langkah yang bisa diubah."
             )
         if run.closed_at is not None:
             raise AlreadyDone(
-                f"Langkah {run.step.number} sudah diselesaikan oleh {run.closed_by} pada "
+                f"Langkah {step.number} sudah diselesaikan oleh {run.closed_by} pada "
                 f"{timezone.localtime(run.closed_at):%d-%m-%Y %H:%M}. Tidak ada yang diubah."
             )
-        permissions.forget_positions(by)
         if not permissions.can_act_on_run(by, run, day):
             raise NotAllowed(_not_allowed_message(run))
+        if kind != (step.kind if handler is not None else None):
+            if handler is not None:
+                raise WorkflowError(
+                    f"Langkah {step.number} ({step.short_name}) diselesaikan di halamannya sendiri: "
+                    f"{handler.label.lower()}. Tidak ada yang diubah."
+                )
+            raise WorkflowError(
+                f"Langkah {step.number} ({step.short_name}) tidak diselesaikan dari halaman ini. Tidak ada yang diubah."
+            )
         outcomes = available_outcomes(run)
-        if outcome is None and len(run.step.outcomes) == 1:
-            outcome = run.step.outcomes[0]
+        if outcome is None and len(step.outcomes) == 1:
+            outcome = step.outcomes[0]
         if outcome not in outcomes:
             raise WorkflowError(
-                "Pilih hasil langkah: " + ", ".join(run.step.outcome_labels.get(o, o) for o in run.step.outcomes) + "."
+                "Pilih hasil langkah: " + ", ".join(step.outcome_labels.get(o, o) for o in step.outcomes) + "."
             )
-        if outcome in RETURN_OUTCOMES and not note:
+        if needs_note(step, outcome) and not note:
             raise WorkflowError("Tuliskan alasan atau catatan revisi agar penerima tahu apa yang harus diperbaiki.")
         if now > run.due_at and not overdue_reason:
             raise WorkflowError("Langkah ini melewati batas waktu. Isi alasan keterlambatan sebelum menyelesaikannya.")
         if now < run.opened_at:
             raise WorkflowError("Waktu penyelesaian tidak boleh sebelum langkah dibuka.")
         section_list = list(sections)
-        if outcome in (SECTIONS_OUTCOME, RETURN_TO_SECTIONS):
+        if names_sections(step, outcome):
             allowed = set(cycle.sections.values_list("pk", flat=True))
             if not section_list:
                 raise WorkflowError("Sebutkan seksi yang datanya dikembalikan; hanya seksi itu yang mengulang.")
             if any(s.pk not in allowed for s in section_list):
                 raise WorkflowError("Seksi yang dipilih tidak termasuk dalam siklus ini.")
-        for check in INPUT_CHECKS.get(run.step.number, []):
+        if record is not None:
+            record(run)
+        for check in handler.input_checks if handler else ():
             problem = check(run, outcome)
             if problem:
                 raise WorkflowError(problem)
@@ -314,54 +313,68 @@ def complete_step(
         run._history_user = by
         run.save()
 
-        next_number = RETURN_TO_SECTIONS_STEP if outcome == RETURN_TO_SECTIONS else run.step.next_steps[outcome]
         opened: list[StepRun] = []
-        if (
-            run.step.scope == SopStep.Scope.SECTION
-            and cycle.runs.filter(step=run.step, closed_at__isnull=True).exists()
-        ):
+        if step.scope == SopStep.Scope.SECTION and cycle.runs.filter(step=step, closed_at__isnull=True).exists():
             pass  # other sections still owe their part of this step
-        elif next_number is None:
-            cycle.status = Cycle.Status.DONE
-            cycle.finished_at = now
-            cycle._history_user = by
-            cycle.save()
         else:
-            next_step = cycle.sop_version.steps.get(number=next_number)
-            opened = _open_step(
-                cycle, next_step, now, calendar, by=by, sections=section_list or None, returned_from=run
-            )
-        _log(cycle, run, by, now, "selesai", run.step.number, opened, outcome, note or overdue_reason)
+            next_step = _next_step(cycle, step, outcome)
+            if next_step is None:
+                cycle.status = Cycle.Status.DONE
+                cycle.finished_at = now
+                cycle._history_user = by
+                cycle.save()
+            else:
+                opened = _open_step(
+                    cycle, next_step, now, calendar, by=by, sections=section_list or None, returned_from=run
+                )
+        _log(cycle, run, by, now, "selesai", step.number, opened, outcome, note or overdue_reason)
     return opened
+
+
+def _next_step(cycle: Cycle, step: SopStep, outcome: str) -> SopStep | None:
+    if outcome == RETURN_TO_SECTIONS:
+        collection = cycle.sop_version.steps.filter(kind=SopStep.Kind.COLLECTION).order_by("order").first()
+        if collection is None:
+            raise WorkflowError("Versi SOP ini tidak punya langkah menghimpun data seksi untuk dikembalikan.")
+        return collection
+    number = step.next_steps[outcome]
+    return None if number is None else cycle.sop_version.steps.get(number=number)
+
+
+def opened_sentence(opened: Iterable[StepRun]) -> str:
+    """What a closing opened, for the page's message: "Langkah 7 (mengelompokkan data) dibuka."
+    Empty when it opened nothing."""
+    steps = sorted({(r.step.order, r.step.number, r.step.short_name) for r in opened})
+    if not steps:
+        return ""
+    names = ", ".join(f"{number} ({name[:1].lower()}{name[1:]})" for _order, number, name in steps)
+    return f"Langkah {names} dibuka."
+
+
+def not_open_sentence(kind: str) -> str:
+    return f"Langkah {SopStep.Kind(kind).label.lower()} tidak sedang terbuka."
 
 
 def lock_cycle(cycle_id: int) -> Cycle:
     """Take the cycle's row lock for the rest of the transaction (PostgreSQL; SQLite's IMMEDIATE
-    transactions already serialise writers). Step pages that record an artefact before closing
-    their step take it first, so two requests can never both record one."""
+    transactions already serialise writers). A step page's edits while the step is open (office
+    figures, narratives, marks) take it first, so they never cross a closing step."""
     return Cycle.objects.select_for_update(of=("self",)).get(pk=cycle_id)
 
 
-def expect_step(run: StepRun, numbers: int | Iterable[int], what: str) -> None:
-    """Refuse a step's own action (its page's button) when given a run of another step: the
-    action belongs to its step, whatever run a caller hands it."""
-    numbers = (numbers,) if isinstance(numbers, int) else tuple(numbers)
-    if run.step.number not in numbers:
-        steps = " atau ".join(str(n) for n in numbers)
-        raise WorkflowError(
-            f"{what} adalah langkah {steps}; langkah yang diberikan adalah langkah {run.step.number}. "
-            "Tidak ada yang diubah."
-        )
-
-
-def check_can_act(run: StepRun, user: User, at: datetime.datetime | None = None) -> None:
-    """Refuse early, before a step's page records anything, when the user may not close the run
-    or it is no longer open. complete_step checks again under the lock."""
-    permissions.forget_positions(user)
-    if not permissions.can_act_on_run(user, run, timezone.localdate(_now(at))):
+def editable_run(cycle: Cycle, kinds: str | Iterable[str], by: User, what: str) -> StepRun:
+    """Under the cycle's lock (taken here), the open run of a step of these kinds that `by` may
+    work on, for an edit made on the step's page before it closes (`what` names the edited data
+    in the refusal); refused otherwise."""
+    kinds = [kinds] if isinstance(kinds, str) else list(kinds)
+    lock_cycle(cycle.pk)
+    run = open_run(cycle, kinds)
+    if run is None:
+        names = " atau ".join(SopStep.Kind(k).label.lower() for k in kinds)
+        raise WorkflowError(f"Langkah {names} tidak sedang terbuka; {what} tidak dapat diubah sekarang.")
+    if not permissions.can_act_on_run(by, run):
         raise NotAllowed(_not_allowed_message(run))
-    if StepRun.objects.filter(pk=run.pk, closed_at__isnull=False).exists():
-        raise AlreadyDone(f"Langkah {run.step.number} sudah diselesaikan. Tidak ada yang diubah.")
+    return run
 
 
 def cancel_cycle(cycle: Cycle, *, by: User, reason: str, at: datetime.datetime | None = None) -> Cycle:
@@ -370,7 +383,6 @@ def cancel_cycle(cycle: Cycle, *, by: User, reason: str, at: datetime.datetime |
     reason = (reason or "").strip()
     with transaction.atomic():
         cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
-        permissions.forget_positions(by)
         if not permissions.can_cancel_cycle(by, cycle, timezone.localdate(now)):
             raise NotAllowed("Hanya Camat yang dapat membatalkan siklus.")
         if cycle.status != Cycle.Status.RUNNING:
@@ -464,8 +476,6 @@ def notify_overdue(now: datetime.datetime | None = None) -> list[StepRun]:
     superior, once per run: a second call sends nothing for the same run. A message that cannot
     be sent leaves its run unmarked (logged; the next call tries it again) and never stops the
     others."""
-    from django.conf import settings
-
     now = _now(now)
     marked = []
     candidates = StepRun.objects.filter(

@@ -8,10 +8,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from kinerja import completeness, demo, dispositions, submissions, workflow
-from kinerja.models import Cycle, Organisation, Section, StepRun, User
+from kinerja.models import Cycle, Organisation, Section, SopStep, StepRun, User
 
 from .factories import LetterFactory
 
+Kind = SopStep.Kind
 WIB = ZoneInfo("Asia/Jakarta")
 # A Monday morning in working hours, well clear of holidays.
 MONDAY = datetime.datetime(2026, 11, 2, 8, 0, tzinfo=WIB)
@@ -168,33 +169,61 @@ def review_round(cast: Cast, run: StepRun, outcome: str, *, when=MONDAY, note="P
     """Steps 8 and 9: approve, or return with one general note."""
     from kinerja import review
 
-    notes = [review.NoteInput(text=note)] if outcome != "disetujui" else []
+    notes = [review.NoteInput(text=note)] if workflow.needs_note(run.step, outcome) else []
     return review.review(run, by=actor_for(cast, run), outcome=outcome, notes=notes, overdue_reason="uji", at=when)
 
 
 def close_run(cast: Cast, run: StepRun, *, when=MONDAY, outcome=None):
-    """Close one open run as the SOP has it, through the step's own page action."""
-    number = run.step.number
-    if number == 1:
+    """Close one open run as the SOP has it, through its step's own page service (chosen by the
+    step's kind, never its number); only a plain step closes with the cycle page's button."""
+    from kinerja import analysis_steps, filing
+
+    kind, kasubag = run.step.kind, cast.users["kasubag"]
+    if kind == Kind.DISPOSITION:
         return dispose_down_the_chain(cast, run.cycle.letter, when=when)
-    if number == 2:
+    if kind == Kind.COLLECTION:
         accept_data(run.cycle, run.section, when=when)
-    if number == 4:
-        return submissions.confirm_receipt(run, by=cast.users["kasubag"], overdue_reason="uji", at=when)
-    if number == 5:
+        return submissions.hand_in(run, by=actor_for(cast, run), overdue_reason="uji", at=when)
+    if kind == Kind.RECEIPT:
+        return submissions.confirm_receipt(run, by=kasubag, overdue_reason="uji", at=when)
+    if kind == Kind.COMPLETENESS:
         return check_completeness(cast, run, when=when)
-    if number == 7:
-        from kinerja import analysis_steps
+    if kind == Kind.ANALYSIS:
+        return analysis_steps.finish_analysis(run, by=kasubag, overdue_reason="uji", at=when)
+    if kind == Kind.GROUPING:
+        analysis_steps.make_grouping(run, by=kasubag, groupings=["objective"], at=when)
+        return analysis_steps.finish_grouping(run, by=kasubag, overdue_reason="uji", at=when)
+    if kind == Kind.REVIEW:
+        return review_round(cast, run, outcome or run.step.forward_outcome, when=when)
+    if kind == Kind.FILING:
+        return filing.file_database(run, by=kasubag, overdue_reason="uji", at=when)
+    outcome = outcome or run.step.forward_outcome
+    return workflow.close_step(run, by=actor_for(cast, run), outcome=outcome, at=when, overdue_reason="uji")
 
-        analysis_steps.make_grouping(run, by=cast.users["kasubag"], groupings=["objective"], at=when)
-    if number in (8, 9):
-        return review_round(cast, run, outcome or "disetujui", when=when)
-    if number == 10:
-        from kinerja import filing
 
-        return filing.file_database(run, by=cast.users["kasubag"], overdue_reason="uji", at=when)
-    outcome = outcome or run.step.outcomes[0]
-    return workflow.complete_step(run, by=actor_for(cast, run), outcome=outcome, at=when, overdue_reason="uji")
+def close_via_page(run: StepRun, *, by: User, at=MONDAY, overdue_reason: str = ""):
+    """Try to close a run as `by`, whoever that is, through its step's own page service with the
+    forward outcome (a completeness check finds every section complete): for the refusals."""
+    from kinerja import analysis_steps, filing, review
+
+    kind = run.step.kind
+    if kind == Kind.COLLECTION:
+        return submissions.hand_in(run, by=by, overdue_reason=overdue_reason, at=at)
+    if kind == Kind.RECEIPT:
+        return submissions.confirm_receipt(run, by=by, overdue_reason=overdue_reason, at=at)
+    if kind == Kind.COMPLETENESS:
+        verdicts = {s.pk: completeness.Verdict(complete=True) for s in completeness.sections_to_check(run)}
+        return completeness.record(run, by=by, verdicts=verdicts, overdue_reason=overdue_reason, at=at)
+    if kind == Kind.ANALYSIS:
+        return analysis_steps.finish_analysis(run, by=by, overdue_reason=overdue_reason, at=at)
+    if kind == Kind.GROUPING:
+        return analysis_steps.finish_grouping(run, by=by, overdue_reason=overdue_reason, at=at)
+    if kind == Kind.REVIEW:
+        return review.review(run, by=by, outcome=run.step.forward_outcome, overdue_reason=overdue_reason, at=at)
+    if kind == Kind.FILING:
+        return filing.file_database(run, by=by, overdue_reason=overdue_reason, at=at)
+    # The disposition step closes when the Kasubag receives a disposition; its engine entry:
+    return workflow.close_step(run, by=by, kind=kind, overdue_reason=overdue_reason, at=at)
 
 
 def advance(cast: Cast, cycle: Cycle, until_step: int, *, when=MONDAY, outcomes=None) -> Cycle:

@@ -111,6 +111,23 @@ def test_correcting_the_office_figure_resolves_the_difference(klego_data, cycle)
         analysis_steps.explain(cycle=cycle, key="cascade:IKU-04:1", text="x", by=klego_data.kasubag)
 
 
+def test_office_figures_posted_with_one_bad_cell_save_none_and_say_which(client, klego_data, cycle):
+    from kinerja.models import OfficeFigure
+
+    iku = Indicator.objects.get(code="IKU-04")
+    client.force_login(klego_data.kasubag)
+    url = reverse("kinerja:analysis_office", args=[cycle.pk])
+    response = client.post(url, {f"office-{iku.pk}-1": "8", f"office-{iku.pk}-2": "delapan"}, follow=True)
+    html = response.content.decode()
+    assert "IKU-04 TW 2: &#x27;delapan&#x27; bukan angka." in html and "Tidak ada angka yang disimpan" in html
+    assert not OfficeFigure.objects.filter(cycle=cycle).exists()
+    client.post(url, {f"office-{iku.pk}-1": "8", f"office-{iku.pk}-2": "9,5"})
+    saved = dict(OfficeFigure.objects.filter(cycle=cycle).values_list("quarter", "value"))
+    assert saved == {1: Decimal("8"), 2: Decimal("9.5")}
+    client.post(url, {f"office-{iku.pk}-2": ""})  # an emptied cell is removed, a cell not sent stays
+    assert dict(OfficeFigure.objects.filter(cycle=cycle).values_list("quarter", "value")) == {1: Decimal("8")}
+
+
 def test_the_same_indicator_reported_twice_with_different_values_is_a_difference(klego_data):
     from kinerja.models import Obligation
 

@@ -280,6 +280,15 @@ def test_check_deploy_is_clean_with_production_settings():
     assert "no issues" in result.stdout
 
 
+def test_a_yes_no_setting_that_is_neither_stops_the_start_up():
+    env = {**{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}, "BEHIND_PROXY": "ture"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode != 0
+    assert "BEHIND_PROXY='ture' is not a yes/no value" in result.stderr
+
+
 def test_every_static_asset_is_local():
     templates = list((ROOT / "templates").rglob("*.html"))
     assert templates

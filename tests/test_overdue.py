@@ -52,8 +52,10 @@ def test_closing_an_overdue_step_requires_a_reason(klego):
     (run,) = open_runs(cycle)  # step 7: 30 minutes from 08:00
     analysis_steps.make_grouping(run, by=klego.kasubag, groupings=["section"], at=MONDAY)
     with pytest.raises(workflow.WorkflowError, match="alasan keterlambatan"):
-        workflow.complete_step(run, by=klego.kasubag, at=at("2026-11-02", "09:00"))
-    workflow.complete_step(run, by=klego.kasubag, at=at("2026-11-02", "09:00"), overdue_reason="Data baru masuk")
+        analysis_steps.finish_grouping(run, by=klego.kasubag, at=at("2026-11-02", "09:00"))
+    analysis_steps.finish_grouping(
+        run, by=klego.kasubag, at=at("2026-11-02", "09:00"), overdue_reason="Data baru masuk"
+    )
     run.refresh_from_db()
     assert run.overdue_reason == "Data baru masuk"
     assert run.actual_minutes == 60
@@ -64,7 +66,7 @@ def test_a_reason_given_for_a_step_on_time_is_not_kept(klego):
     advance(klego, cycle, 7)
     (run,) = open_runs(cycle)
     analysis_steps.make_grouping(run, by=klego.kasubag, groupings=["section"], at=MONDAY)
-    workflow.complete_step(run, by=klego.kasubag, at=MONDAY, overdue_reason="tidak perlu")
+    analysis_steps.finish_grouping(run, by=klego.kasubag, at=MONDAY, overdue_reason="tidak perlu")
     run.refresh_from_db()
     assert run.overdue_reason == ""
 

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from kinerja import analysis_steps, completeness, results, review, submissions, workflow
-from kinerja.models import DataKind
+from kinerja.models import DataKind, SopStep
 
 from .conftest import MONDAY, advance, open_runs, workbook_bytes
 from .test_analysis_steps import HEADER, to_step_6
@@ -94,8 +94,8 @@ def test_only_the_steps_actor_sends_back_and_only_from_steps_6_8_and_9(klego_dat
     grouping = only_open(cycle)
     assert grouping.step.number == 7
     with pytest.raises(workflow.WorkflowError, match="Pilih hasil langkah"):
-        workflow.complete_step(grouping, by=klego_data.kasubag, outcome=workflow.RETURN_TO_SECTIONS, note="x",
-                               sections=[pem], overdue_reason="uji")  # fmt: skip
+        workflow.close_step(grouping, by=klego_data.kasubag, kind=SopStep.Kind.GROUPING, note="x",
+                            outcome=workflow.RETURN_TO_SECTIONS, sections=[pem], overdue_reason="uji")  # fmt: skip
 
 
 def test_the_page_action_by_post_and_the_section_reads_the_reason(client, klego_data):

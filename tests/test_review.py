@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kinerja import analysis_steps, review, workflow
-from kinerja.models import Indicator, Narrative, ReviewNote
+from kinerja.models import Indicator, Narrative, ReviewNote, SopStep
 
 from .conftest import MONDAY, advance, open_runs
 from .test_analysis_steps import to_step_6
@@ -87,8 +87,11 @@ def test_a_reviewer_cannot_decide_twice_or_out_of_turn(klego_data, cycle):
     review.review(run, by=klego_data.sekcam, outcome="disetujui", at=MONDAY)
     with pytest.raises(workflow.AlreadyDone):
         review.review(run, by=klego_data.sekcam, outcome="disetujui", at=MONDAY)
+    camats = open_runs(cycle)[0]
+    with pytest.raises(workflow.WorkflowError, match="diselesaikan di halamannya sendiri"):
+        workflow.close_step(camats, by=klego_data.camat, outcome="disetujui", at=MONDAY)
     with pytest.raises(workflow.WorkflowError, match="Putuskan pemeriksaan"):
-        workflow.complete_step(open_runs(cycle)[0], by=klego_data.camat, outcome="disetujui", at=MONDAY)
+        workflow.close_step(camats, by=klego_data.camat, kind=SopStep.Kind.REVIEW, outcome="disetujui", at=MONDAY)
 
 
 def test_a_return_needs_a_note(klego_data, cycle):

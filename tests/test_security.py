@@ -54,6 +54,14 @@ def test_five_wrong_passwords_lock_the_account_for_a_while(client, klego):
     assert login(client, "camat").status_code == 302
 
 
+def test_failures_older_than_the_lockout_window_are_pruned_at_the_next_failure(client, klego):
+    for _ in range(3):
+        login(client, "camat", "salah")
+    LoginAttempt.objects.update(at=timezone.now() - datetime.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES + 1))
+    login(client, "sekcam", "salah")
+    assert list(LoginAttempt.objects.values_list("username", flat=True)) == ["sekcam"]
+
+
 def test_many_failures_from_one_address_lock_that_address_only(client, klego):
     for i in range(settings.LOGIN_FAILURES_PER_ADDRESS):
         login(client, f"tebakan{i}", "salah", address="10.9.9.9")

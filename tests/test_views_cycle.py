@@ -50,7 +50,7 @@ def test_cycle_page_shows_buttons_only_to_the_role_whose_move_it_is(client, kleg
     assert reverse("kinerja:section_data", args=[cycle.pk, "pem"]) in html
 
 
-def test_act_closes_the_step_and_opens_the_next(client, klego):
+def test_the_cycle_page_button_refuses_a_step_that_closes_on_its_own_page(client, klego):
     cycle = start(klego)
     advance(klego, cycle, 6)
     (run,) = open_runs(cycle)
@@ -59,8 +59,11 @@ def test_act_closes_the_step_and_opens_the_next(client, klego):
     data = {"run": run.pk, "outcome": "selesai", "note": "Analisis selesai", "overdue_reason": "rapat"}
     response = client.post(url, data, follow=True)
     run.refresh_from_db()
-    assert run.closed_by == klego.kasubag and run.note == "Analisis selesai"
-    assert "Langkah 6 selesai. Langkah 7 dibuka." in response.content.decode()
+    assert run.closed_at is None
+    assert (
+        "Langkah 6 (Menganalisis data kinerja) diselesaikan di halamannya sendiri: buka analisis data kinerja."
+        in response.content.decode()
+    )
 
 
 def test_step_1_is_not_closed_by_a_button_but_by_receiving_the_disposition(client, klego):
@@ -72,7 +75,7 @@ def test_step_1_is_not_closed_by_a_button_but_by_receiving_the_disposition(clien
     assert reverse("kinerja:letter_detail", args=[cycle.letter_id]) in html
     data = {"run": run.pk, "outcome": "selesai", "overdue_reason": "x"}
     response = client.post(reverse("kinerja:cycle_act", args=[cycle.pk]), data, follow=True)
-    assert "Kasubag menerima disposisi surat dari Camat melalui Sekretaris" in response.content.decode()
+    assert "diselesaikan di halamannya sendiri: buka surat dan terima disposisi" in response.content.decode()
     assert StepRun.objects.get(pk=run.pk).closed_at is None
 
 

@@ -6,7 +6,7 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from kinerja import workflow
+from kinerja import analysis_steps, workflow
 from kinerja.models import StepRun, TransitionLog
 
 from .conftest import MONDAY, advance, open_runs, start
@@ -52,7 +52,9 @@ def test_two_simultaneous_completions_of_one_step_give_one_success(klego):
     cycle = start(klego)
     advance(klego, cycle, 6)
     (run,) = open_runs(cycle)  # step 6, the Kasubag's
-    results = race(lambda _n: workflow.complete_step(StepRun.objects.get(pk=run.pk), by=klego.kasubag, at=MONDAY))
+    results = race(
+        lambda _n: analysis_steps.finish_analysis(StepRun.objects.get(pk=run.pk), by=klego.kasubag, at=MONDAY)
+    )
     assert len(results) == 2
     assert results.count("ok") == 1
     (refusal,) = [r for r in results if r != "ok"]
@@ -159,3 +161,25 @@ def test_twenty_simultaneous_grouping_reports_record_one_for_the_round(klego_dat
     )
     assert results == ["ok"] * 20
     assert GroupingReport.objects.filter(run=run).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_starts_for_one_period_give_one_running_cycle(klego):
+    """Both requests pass the "already running?" read at once; the partial unique constraint
+    (one running cycle per organisation and period) lets only one insert through."""
+    from kinerja.models import Cycle, Letter
+
+    letters = [
+        Letter.objects.create(
+            organisation=klego.org, number=f"050/{n}", date=MONDAY.date(), sender="Bappeda", subject="Laporan",
+            received_date=MONDAY.date(), registered_by=klego.kasubag,
+        )
+        for n in range(2)
+    ]  # fmt: skip
+    results = race(
+        lambda n: workflow.start_cycle(
+            organisation=klego.org, letter=letters[n], year=2026, quarter=None, by=klego.kasubag, at=MONDAY
+        )
+    )
+    assert sorted(results) == ["Sudah ada siklus yang berjalan untuk periode ini.", "ok"], results
+    assert Cycle.objects.filter(organisation=klego.org, year=2026, quarter=None).count() == 1

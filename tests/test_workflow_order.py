@@ -9,12 +9,14 @@ from kinerja.models import Cycle, SopVersion, StepRun, TransitionLog
 
 from .conftest import (
     MONDAY,
+    Kind,
     accept_data,
     actor_for,
     advance,
     at,
     check_completeness,
     close_run,
+    close_via_page,
     open_runs,
     review_round,
     start,
@@ -58,8 +60,8 @@ def test_step_4_opens_only_when_every_section_has_submitted(klego):
     for run in runs:
         accept_data(cycle, run.section)
     for run in runs[:-1]:
-        assert workflow.complete_step(run, by=actor_for(klego, run), at=MONDAY) == []
-    opened = workflow.complete_step(runs[-1], by=actor_for(klego, runs[-1]), at=MONDAY)
+        assert submissions.hand_in(run, by=actor_for(klego, run), at=MONDAY) == []
+    opened = submissions.hand_in(runs[-1], by=actor_for(klego, runs[-1]), at=MONDAY)
     assert [r.step.number for r in opened] == [4]
 
 
@@ -73,7 +75,7 @@ def test_incomplete_check_sends_only_the_named_sections_back_to_step_2(klego):
     assert "Seksi Pemerintahan: Realisasi belum diisi" in TransitionLog.objects.filter(run=check).get().note
     for run in opened:
         accept_data(cycle, run.section)
-        workflow.complete_step(run, by=actor_for(klego, run), at=MONDAY)
+        submissions.hand_in(run, by=actor_for(klego, run), at=MONDAY)
     (receive,) = open_runs(cycle)
     assert (receive.step.number, receive.round) == (4, 2)
     submissions.confirm_receipt(receive, by=klego.kasubag, at=MONDAY)
@@ -91,7 +93,9 @@ def test_incomplete_check_without_named_sections_is_refused(klego):
     (check,) = open_runs(cycle)
     before = snapshot(cycle)
     with pytest.raises(workflow.WorkflowError, match="Sebutkan seksi"):
-        workflow.complete_step(check, by=klego.kasubag, outcome="tidak_lengkap", note="kurang", at=MONDAY)
+        workflow.close_step(
+            check, by=klego.kasubag, kind=Kind.COMPLETENESS, outcome="tidak_lengkap", note="kurang", at=MONDAY
+        )
     assert snapshot(cycle) == before
 
 
@@ -141,7 +145,7 @@ def test_every_closed_step_is_refused_again_and_nothing_changes(klego, reached):
     before = snapshot(cycle)
     for run in cycle.runs.filter(closed_at__isnull=False).select_related("step", "section"):
         with pytest.raises(workflow.AlreadyDone, match="sudah diselesaikan"):
-            workflow.complete_step(run, by=actor_for(klego, run), at=MONDAY, overdue_reason="x")
+            close_via_page(run, by=actor_for(klego, run), overdue_reason="x")
     assert snapshot(cycle) == before
 
 
@@ -149,7 +153,7 @@ def test_an_unknown_outcome_is_refused(klego):
     cycle = start(klego)
     (run,) = open_runs(cycle)
     with pytest.raises(workflow.WorkflowError, match="Pilih hasil"):
-        workflow.complete_step(run, by=klego.kasubag, outcome="lompat_ke_10", at=MONDAY)
+        workflow.close_step(run, by=klego.kasubag, kind=Kind.DISPOSITION, outcome="lompat_ke_10", at=MONDAY)
 
 
 def test_nothing_moves_on_a_cancelled_cycle(klego):
@@ -161,7 +165,7 @@ def test_nothing_moves_on_a_cancelled_cycle(klego):
     run.refresh_from_db()
     assert run.outcome == "dibatalkan"
     with pytest.raises(workflow.WorkflowError):
-        workflow.complete_step(run, by=klego.kasubag, at=MONDAY)
+        workflow.close_step(run, by=klego.kasubag, kind=Kind.DISPOSITION, at=MONDAY)
     with pytest.raises(workflow.AlreadyDone):
         workflow.cancel_cycle(cycle, by=klego.camat, reason="lagi", at=MONDAY)
 
@@ -348,3 +352,41 @@ def test_every_steps_own_action_is_refused_at_every_other_point_and_nothing_chan
             tried += 1
         assert everything(cycle) == before, f"{what} changed something at step {reached}"
     assert tried >= len(STEP_ACTIONS) - 2
+
+
+def test_the_database_refuses_a_second_running_cycle_and_a_fifth_quarter_whatever_the_code(klego):
+    from django.db import IntegrityError, transaction
+
+    cycle = start(klego, quarter=None)
+    duplicate = Cycle(
+        organisation=klego.org, sop_version=cycle.sop_version, letter=cycle.letter, year=2026, quarter=None,
+        started_by=klego.kasubag, started_at=MONDAY,
+    )  # fmt: skip
+    with pytest.raises(IntegrityError), transaction.atomic():
+        duplicate.save()
+    duplicate.quarter = 5
+    with pytest.raises(IntegrityError), transaction.atomic():
+        duplicate.save()
+    duplicate.quarter = 1  # another period: allowed
+    duplicate.save()
+    cycle.status = Cycle.Status.DONE  # a finished cycle leaves its period free again
+    cycle.save()
+    Cycle.objects.create(
+        organisation=klego.org, sop_version=cycle.sop_version, letter=cycle.letter, year=2026, quarter=None,
+        started_by=klego.kasubag, started_at=MONDAY,
+    )  # fmt: skip
+
+
+def test_rows_of_a_submission_cannot_be_deleted_by_deleting_the_submission(klego_data):
+    from django.db.models import ProtectedError
+
+    from kinerja.models import Submission, SubmissionRow
+
+    cycle = start(klego_data)
+    advance(klego_data, cycle, 4)
+    submission = Submission.objects.filter(cycle=cycle, rows__isnull=False).first()
+    rows = SubmissionRow.objects.filter(submission=submission).count()
+    assert rows == 2
+    with pytest.raises(ProtectedError):
+        submission.delete()
+    assert SubmissionRow.objects.filter(submission=submission).count() == 2

@@ -4,10 +4,10 @@ section staff only for their own section; the administrator and anonymous users 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from kinerja import analysis_steps, completeness, filing, review, submissions, workflow
+from kinerja import analysis_steps, submissions, workflow
 from kinerja.models import StepRun, TransitionLog
 
-from .conftest import MONDAY, accept_data, advance, open_runs, start
+from .conftest import MONDAY, Kind, accept_data, advance, close_via_page, open_runs, start
 
 ROLES = ["kepala", "sekretaris", "kasubag", "staf_same_section", "staf_other_section", "admin", "anonymous"]
 ALLOWED = {
@@ -60,7 +60,7 @@ def test_only_the_kasubag_closes_step_1_by_receiving_the_disposition(klego, role
         with pytest.raises(workflow.NotAllowed):
             dispositions.acknowledge(second, by=user, at=MONDAY)
         with pytest.raises(workflow.NotAllowed):
-            workflow.complete_step(run, by=user, at=MONDAY)
+            workflow.close_step(run, by=user, kind=Kind.DISPOSITION, at=MONDAY)
         assert Disposition.objects.get(pk=second.pk).acknowledged_at is None
         assert StepRun.objects.get(pk=run.pk).closed_at is None
         assert TransitionLog.objects.count() == logs
@@ -75,23 +75,13 @@ def test_only_the_steps_role_may_close_it(klego, step, role):
     run = next(r for r in runs if r.section is None or r.section.code == "pem")
     user = user_for(klego, role)
     logs = TransitionLog.objects.count()
-    outcome = run.step.outcomes[0]
     if step == 2:
         accept_data(cycle, klego.sections["pem"])
     if step == 7:
         analysis_steps.make_grouping(run, by=klego.kasubag, groupings=["section"], at=MONDAY)
 
     def act():
-        if step == 4:
-            return submissions.confirm_receipt(run, by=user, at=MONDAY)
-        if step == 5:
-            verdicts = {s.pk: completeness.Verdict(complete=True) for s in completeness.sections_to_check(run)}
-            return completeness.record(run, by=user, verdicts=verdicts, at=MONDAY)
-        if step in (8, 9):
-            return review.review(run, by=user, outcome="disetujui", at=MONDAY)
-        if step == 10:
-            return filing.file_database(run, by=user, at=MONDAY)
-        return workflow.complete_step(run, by=user, outcome=outcome, at=MONDAY)
+        return close_via_page(run, by=user)
 
     if role in ALLOWED[step]:
         act()
@@ -111,7 +101,7 @@ def test_allowed_actions_show_exactly_what_the_workflow_accepts(klego, role):
     advance(klego, cycle, 5)
     user = user_for(klego, role)
     codes = {(a.code, a.outcome) for a in workflow.allowed_actions(cycle, user, at=MONDAY)}
-    expected = {("completeness", "")} if role == "kasubag" else set()
+    expected = {("page", "")} if role == "kasubag" else set()
     if role == "kepala":
         expected = {("cancel", "")}
     assert codes == expected
@@ -128,7 +118,7 @@ def test_a_role_that_ended_gives_no_right_after_its_end_date(klego):
     position.save()
     (run,) = open_runs(cycle)
     with pytest.raises(workflow.NotAllowed):
-        workflow.complete_step(run, by=klego.kasubag, at=MONDAY)
+        workflow.close_step(run, by=klego.kasubag, kind=Kind.DISPOSITION, at=MONDAY)
 
 
 def test_a_kepala_seksi_may_submit_for_their_own_section_only(klego):
@@ -151,5 +141,5 @@ def test_a_kepala_seksi_may_submit_for_their_own_section_only(klego):
     accept_data(cycle, klego.sections["pem"])
     accept_data(cycle, klego.sections["trantib"])
     with pytest.raises(workflow.NotAllowed):
-        workflow.complete_step(runs["trantib"], by=kasi, at=MONDAY)
-    workflow.complete_step(runs["pem"], by=kasi, at=MONDAY)
+        submissions.hand_in(runs["trantib"], by=kasi, at=MONDAY)
+    submissions.hand_in(runs["pem"], by=kasi, at=MONDAY)

@@ -47,6 +47,9 @@ class OfficeFigure(models.Model):
         verbose_name_plural = "angka kantor"
         constraints = [
             models.UniqueConstraint(fields=["cycle", "indicator", "quarter"], name="office_figure_unique"),
+            models.CheckConstraint(
+                condition=models.Q(quarter__gte=1, quarter__lte=4), name="office_figure_quarter_1_to_4"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -4,6 +4,7 @@ record every round of every step. Only kinerja.workflow changes these rows."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
 from .letters import Letter
@@ -38,6 +39,17 @@ class Cycle(models.Model):
         verbose_name = "siklus"
         verbose_name_plural = "siklus"
         ordering = ["-started_at"]
+        constraints = [
+            # One running cycle per organisation and period; an annual period (quarter empty)
+            # counts as quarter 0, since NULLs never collide in a unique index.
+            models.UniqueConstraint(
+                "organisation", "year", Coalesce("quarter", 0),
+                condition=models.Q(status="berjalan"), name="one_running_cycle_per_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(quarter__isnull=True) | Q(quarter__gte=1, quarter__lte=4), name="cycle_quarter_1_to_4"
+            ),
+        ]  # fmt: skip
 
     def __str__(self) -> str:
         return f"{self.sop_version.name} — {self.period_label}"

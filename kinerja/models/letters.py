@@ -92,10 +92,6 @@ class Letter(models.Model):
     def agenda_label(self) -> str:
         return f"{self.agenda_number:03d}/{self.agenda_year}" if self.agenda_number else "-"
 
-    @property
-    def is_confidential(self) -> bool:
-        return self.nature == self.Nature.RAHASIA
-
 
 class DispositionInstruction(models.Model):
     """One instruction box of the organisation's lembar disposisi (editable list)."""

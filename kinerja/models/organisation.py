@@ -172,7 +172,8 @@ class Position(models.Model):
 
 
 class LoginAttempt(models.Model):
-    """A failed sign-in, kept for throttling (per account and per address) and for the audit."""
+    """A failed sign-in, kept for throttling (per account and per address) for the lock-out
+    window only (throttle.record_failure prunes older ones)."""
 
     username = models.CharField("nama pengguna", max_length=150, db_index=True)
     address = models.GenericIPAddressField("alamat", null=True, blank=True, db_index=True)

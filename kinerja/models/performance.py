@@ -171,6 +171,10 @@ class Target(models.Model):
             models.UniqueConstraint(
                 fields=["indicator", "year", "quarter"], condition=Q(quarter__isnull=False), name="one_quarter_target"
             ),
+            models.CheckConstraint(
+                condition=models.Q(quarter__isnull=True) | models.Q(quarter__gte=1, quarter__lte=4),
+                name="target_quarter_1_to_4",
+            ),
             # Exactly one form: a number, a range (both bounds) or a predicate text.
             models.CheckConstraint(
                 condition=Q(value__isnull=False, low__isnull=True, high__isnull=True, text="")
@@ -271,7 +275,8 @@ class SubmissionRow(models.Model):
     and when, and keeps the file's SHA-256), never changed or deleted on its own; a correction is
     a new upload."""
 
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="rows")
+    # PROTECT: deleting a submission must not take its rows with it around their own guard.
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="rows")
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="submission_rows")
     sheet = models.CharField("lembar", max_length=100)
     row_number = models.PositiveIntegerField("baris")

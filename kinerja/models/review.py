@@ -35,6 +35,12 @@ class ReviewNote(models.Model):
         verbose_name = "catatan revisi"
         verbose_name_plural = "catatan revisi"
         ordering = ["run", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quarter__isnull=True) | models.Q(quarter__gte=1, quarter__lte=4),
+                name="review_note_quarter_1_to_4",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_topic_display()}: {self.text[:40]}"
@@ -93,7 +99,14 @@ class PerformanceRecord(models.Model):
         verbose_name = "data base kinerja"
         verbose_name_plural = "data base kinerja"
         ordering = ["-year", "-quarter", "code"]
-        constraints = [models.UniqueConstraint(fields=["cycle", "indicator"], name="record_once_per_cycle")]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "indicator"], name="record_once_per_cycle"),
+            models.CheckConstraint(
+                condition=models.Q(quarter__isnull=True) | models.Q(quarter__gte=1, quarter__lte=4),
+                name="record_quarter_1_to_4",
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "year"], name="record_organisation_year")]
 
     def __str__(self) -> str:
         return f"{self.code} {self.year}{f' TW {self.quarter}' if self.quarter else ''}"

@@ -97,6 +97,27 @@ class SopStep(models.Model):
         ORGANISATION = "organisation", "Organisasi"
         SECTION = "section", "Per seksi"
 
+    class Kind(models.TextChoices):
+        """What a step does, whatever its printed number: the engine finds each step's page,
+        input check and artefact by its kind (kinerja.steps registers one handler per kind). A
+        "plain" step has no page of its own and closes with a button on the cycle page."""
+
+        DISPOSITION = "disposition", "Disposisi surat"
+        COLLECTION = "collection", "Menghimpun data seksi"
+        RECEIPT = "receipt", "Menerima data"
+        COMPLETENESS = "completeness", "Memeriksa kelengkapan data"
+        ANALYSIS = "analysis", "Menganalisis data"
+        GROUPING = "grouping", "Mengelompokkan data"
+        REVIEW = "review", "Pemeriksaan hasil"
+        FILING = "filing", "Pengarsipan ke data base"
+        PLAIN = "plain", "Langkah biasa (ditutup di halaman siklus)"
+
+    class Flag(models.TextChoices):
+        """What an outcome means to the engine, written beside it in the SOP data."""
+
+        NOTE = "note", "Mengembalikan pekerjaan: perlu alasan atau catatan"
+        SECTIONS = "sections", "Hanya seksi yang disebut mengulang langkah berikutnya"
+
     class DurationUnit(models.TextChoices):
         MINUTE = "minute", "menit"
         HOUR = "hour", "jam"
@@ -111,6 +132,7 @@ class SopStep(models.Model):
     activity = models.TextField("kegiatan")
     short_name = models.CharField("nama singkat", max_length=80, validators=[single_line])
     symbols = models.JSONField("simbol per pelaksana", default=dict)
+    kind = models.CharField("jenis langkah", max_length=20, choices=Kind.choices, default=Kind.PLAIN)
     actor_role = models.CharField("peran penutup langkah", max_length=20, choices=Role.choices)
     scope = models.CharField("lingkup", max_length=20, choices=Scope.choices, default=Scope.ORGANISATION)
     required_input = models.CharField("kelengkapan", max_length=300)
@@ -120,6 +142,12 @@ class SopStep(models.Model):
     remark = models.TextField("keterangan", blank=True)
     next_steps = models.JSONField("langkah berikutnya", default=dict)
     outcome_labels = models.JSONField("label hasil", default=dict)
+    outcome_flags = models.JSONField(
+        "sifat hasil",
+        default=dict,
+        blank=True,
+        help_text='Per hasil, misalnya {"tidak_lengkap": ["note", "sections"]}.',
+    )
     history = HistoricalRecords()
 
     objects = SopStepManager()
@@ -154,12 +182,36 @@ class SopStep(models.Model):
 
         return sorted(self.next_steps, key=key)
 
-    @property
-    def is_decision(self) -> bool:
-        return len(self.next_steps) > 1
+    def flags(self, outcome: str) -> list[str]:
+        return list(self.outcome_flags.get(outcome, []))
 
-    def symbol_for(self, role: str) -> str:
-        return self.symbols.get(role, "")
+    @property
+    def forward_outcome(self) -> str:
+        """The one outcome that moves the work forward (it sends nothing back)."""
+        forward = [o for o in self.outcomes if self.Flag.NOTE not in self.flags(o)]
+        if len(forward) != 1:
+            raise ValueError(f"Langkah {self.number} harus punya tepat satu hasil yang tidak mengembalikan pekerjaan.")
+        return forward[0]
+
+    @property
+    def sections_outcome(self) -> str | None:
+        """The outcome that sends named sections back, if the step has one."""
+        return next((o for o in self.outcomes if self.Flag.SECTIONS in self.flags(o)), None)
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        unknown = {o for o in self.outcome_flags if o not in self.next_steps}
+        if unknown:
+            raise ValidationError({"outcome_flags": f"Hasil tidak dikenal: {', '.join(sorted(unknown))}."})
+        valid = set(self.Flag.values)
+        for outcome, flags in self.outcome_flags.items():
+            if not isinstance(flags, list) or not set(flags) <= valid:
+                raise ValidationError({"outcome_flags": f"Sifat hasil {outcome} harus daftar dari: note, sections."})
+        try:
+            _ = self.forward_outcome
+        except ValueError as exc:
+            raise ValidationError({"outcome_flags": str(exc)}) from exc
 
 
 # A version that cycles run on is frozen: a cycle keeps the SOP it started under, so a change is a

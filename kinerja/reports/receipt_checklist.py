@@ -61,10 +61,10 @@ def render(cycle, kinds, rows, paper: str = "a4") -> bytes:
 
 
 def _open_or_last_run(cycle):
-    from ..models import StepRun
+    from ..models import SopStep, StepRun
 
     return (
-        StepRun.objects.filter(cycle=cycle, step__number=4, receipt__isnull=False)
+        StepRun.objects.filter(cycle=cycle, step__kind=SopStep.Kind.RECEIPT, receipt__isnull=False)
         .select_related("receipt__confirmed_by")
         .order_by("-round")
         .first()

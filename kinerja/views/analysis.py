@@ -9,13 +9,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import analysis_steps, charts, permissions, results, workflow
-from ..models import GroupingReport, Indicator, Narrative, OfficeFigure, StrategicObjective
+from ..forms import OfficeFiguresForm
+from ..models import GroupingReport, Indicator, Narrative, OfficeFigure, SopStep, StrategicObjective
 from ..reports import analysis_report
 from ..spreadsheets.exporter import workbook_from_tables
-from ..spreadsheets.numbers import NotANumber, format_number, parse_number
+from ..spreadsheets.numbers import format_number
 from . import int_param
-from .cycles import _cycle_for
-from .data import _office_only
+from .access import cycle_for, office_only
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -35,8 +35,8 @@ def _download(data: bytes, content_type: str, name: str) -> HttpResponse:
 
 @require_GET
 def analysis_page(request, pk):
-    cycle = _cycle_for(request, pk)
-    _office_only(request, cycle)
+    cycle = cycle_for(request, pk)
+    office_only(request, cycle)
     data = results.indicator_results(cycle)
     diffs = results.differences(cycle, data)
     by_indicator, by_objective = _narratives(cycle)
@@ -53,12 +53,10 @@ def analysis_page(request, pk):
             XLSX,
             f"laporan-analisa-{period}.xlsx",
         )
-    run = analysis_steps.open_run(cycle, 6)
+    run = workflow.open_run(cycle, SopStep.Kind.ANALYSIS)
     can_edit = bool(run) and permissions.can_act_on_run(request.user, run)
-    narrative_open = can_edit or bool(
-        analysis_steps.open_run(cycle, 7)
-        and permissions.can_act_on_run(request.user, analysis_steps.open_run(cycle, 7))
-    )
+    grouping_run = workflow.open_run(cycle, SopStep.Kind.GROUPING)
+    narrative_open = can_edit or bool(grouping_run and permissions.can_act_on_run(request.user, grouping_run))
     up_to = cycle.quarter or 4
     # The office's figures as the Kasubag wrote them (the indicator's way: per quarter or s.d.),
     # in Indonesian notation without trailing zeros ("84,6", not "84,6000").
@@ -88,41 +86,29 @@ def analysis_page(request, pk):
 
 @require_POST
 def analysis_office(request, pk):
-    cycle = _cycle_for(request, pk)
-    _office_only(request, cycle)
-    errors, saved = [], 0
+    cycle = cycle_for(request, pk)
+    office_only(request, cycle)
     indicators = {i.pk: i for i in Indicator.objects.filter(organisation=cycle.organisation, is_iku=True)}
-    try:
-        for key, raw in request.POST.items():
-            if not key.startswith("office-"):
-                continue
-            _prefix, indicator_id, quarter = key.split("-")
-            indicator = indicators.get(int(indicator_id))
-            if indicator is None:
-                continue
-            try:
-                value = parse_number(raw)
-            except NotANumber:
-                errors.append(f"{indicator.code} TW {quarter}: '{raw}' bukan angka.")
-                continue
-            analysis_steps.set_office_figure(
-                cycle=cycle, indicator=indicator, quarter=int(quarter), value=value, by=request.user
-            )
-            saved += 1
-    except (ValueError, workflow.WorkflowError) as exc:
-        messages.error(request, str(exc) or "Isian tidak sah.")
+    form = OfficeFiguresForm(request.POST, indicators=indicators, quarters=range(1, (cycle.quarter or 4) + 1))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        messages.error(request, "Tidak ada angka yang disimpan; perbaiki isian di atas lalu simpan lagi.")
         return redirect("kinerja:analysis", pk=cycle.pk)
-    for error in errors:
-        messages.error(request, error)
-    if not errors:
+    try:
+        analysis_steps.set_office_figures(cycle=cycle, values=form.cleaned_data["values"], by=request.user)
+    except workflow.WorkflowError as exc:
+        messages.error(request, str(exc))
+    else:
         messages.success(request, "Angka kantor disimpan; rekonsiliasi dihitung ulang.")
     return redirect("kinerja:analysis", pk=cycle.pk)
 
 
 @require_POST
 def analysis_explain(request, pk):
-    cycle = _cycle_for(request, pk)
-    _office_only(request, cycle)
+    cycle = cycle_for(request, pk)
+    office_only(request, cycle)
     try:
         analysis_steps.explain(
             cycle=cycle,
@@ -141,8 +127,8 @@ def analysis_explain(request, pk):
 @require_POST
 def narrative_save(request, pk):
     """Saves a narrative; answers JSON to the autosave script and redirects a plain form post."""
-    cycle = _cycle_for(request, pk)
-    _office_only(request, cycle)
+    cycle = cycle_for(request, pk)
+    office_only(request, cycle)
     indicator = objective = None
     if request.POST.get("indicator"):
         indicator = get_object_or_404(
@@ -171,37 +157,37 @@ def narrative_save(request, pk):
 
 @require_POST
 def analysis_finish(request, pk):
-    cycle = _cycle_for(request, pk)
-    run = analysis_steps.open_run(cycle, 6)
+    cycle = cycle_for(request, pk)
+    run = workflow.open_run(cycle, SopStep.Kind.ANALYSIS)
     if run is None:
-        messages.error(request, "Langkah 6 tidak sedang terbuka.")
+        messages.error(request, workflow.not_open_sentence(SopStep.Kind.ANALYSIS))
         return redirect("kinerja:cycle_detail", pk=cycle.pk)
     try:
-        analysis_steps.finish_analysis(
+        opened = analysis_steps.finish_analysis(
             run, by=request.user, overdue_reason=request.POST.get("overdue_reason", "")[:2000]
         )
     except workflow.WorkflowError as exc:
         messages.error(request, str(exc))
         return redirect("kinerja:analysis", pk=cycle.pk)
-    messages.success(request, "Analisis selesai. Langkah 7 (pengelompokan data) dibuka.")
+    messages.success(request, f"Analisis selesai. {workflow.opened_sentence(opened)}")
     return redirect("kinerja:cycle_detail", pk=cycle.pk)
 
 
 @require_http_methods(["GET", "POST"])
 def grouping_page(request, pk):
-    cycle = _cycle_for(request, pk)
-    _office_only(request, cycle)
-    run = analysis_steps.open_run(cycle, 7)
+    cycle = cycle_for(request, pk)
+    office_only(request, cycle)
+    run = workflow.open_run(cycle, SopStep.Kind.GROUPING)
     if request.method == "POST":
         action = request.POST.get("action")
         try:
             if run is None:
-                raise workflow.WorkflowError("Langkah 7 tidak sedang terbuka.")
+                raise workflow.WorkflowError(workflow.not_open_sentence(SopStep.Kind.GROUPING))
             if action == "finish":
-                analysis_steps.finish_grouping(
+                opened = analysis_steps.finish_grouping(
                     run, by=request.user, overdue_reason=request.POST.get("overdue_reason", "")[:2000]
                 )
-                messages.success(request, "Pengelompokan selesai. Langkah 8 (pemeriksaan Sekretaris) dibuka.")
+                messages.success(request, f"Pengelompokan selesai. {workflow.opened_sentence(opened)}")
                 return redirect("kinerja:cycle_detail", pk=cycle.pk)
             analysis_steps.make_grouping(run, by=request.user, groupings=request.POST.getlist("groupings"))
             messages.success(request, "Laporan pengelompokan dibuat.")

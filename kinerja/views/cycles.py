@@ -3,19 +3,15 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import fragments, permissions, selectors, workflow
+from .. import analysis_steps, fragments, permissions, review, selectors, workflow
+from ..engine import registry
 from ..forms import CancelCycleForm, CompleteStepForm
-
-
-def _cycle_for(request, pk):
-    queryset = permissions.cycles_visible_to(request.user).select_related(
-        "organisation", "sop_version", "letter", "started_by"
-    )
-    return get_object_or_404(queryset, pk=pk)
+from ..models import SopStep
+from .access import cycle_for
 
 
 @require_GET
@@ -48,7 +44,7 @@ def cycle_detail(request, pk):
                 {"timeline": selectors.timeline(cycle), "log": selectors.transition_log(cycle)},
             ),
             "actions": [a for a in actions if a.code == "complete"],
-            "elsewhere": [(a, _elsewhere_url(cycle, a)) for a in actions if a.code in ELSEWHERE_URLS],
+            "elsewhere": [a for a in actions if a.code == "page"],
             "letter_visible": permissions.can_see_letter(request.user, cycle.letter),
             "cancel_action": next((a for a in actions if a.code == "cancel"), None),
             "waiting": selectors.whose_move(cycle),
@@ -64,25 +60,9 @@ def cycle_detail(request, pk):
     return render(request, "kinerja/cycle_detail.html", page)
 
 
-ELSEWHERE_URLS = {
-    "letter": lambda cycle, run: reverse("kinerja:letter_detail", args=[cycle.letter_id]),
-    "section_data": lambda cycle, run: reverse("kinerja:section_data", args=[cycle.pk, run.section.code]),
-    "receipt": lambda cycle, run: reverse("kinerja:receipt", args=[cycle.pk]),
-    "completeness": lambda cycle, run: reverse("kinerja:completeness", args=[cycle.pk]),
-    "analysis": lambda cycle, run: reverse("kinerja:analysis", args=[cycle.pk]),
-    "grouping": lambda cycle, run: reverse("kinerja:grouping", args=[cycle.pk]),
-    "review": lambda cycle, run: reverse("kinerja:review", args=[cycle.pk]),
-    "filing": lambda cycle, run: reverse("kinerja:filing", args=[cycle.pk]),
-}
-
-
-def _elsewhere_url(cycle, action) -> str:
-    return ELSEWHERE_URLS[action.code](cycle, action.run)
-
-
 @require_POST
 def cycle_act(request, pk):
-    cycle = _cycle_for(request, pk)
+    cycle = cycle_for(request, pk)
     form = CompleteStepForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Permintaan tidak lengkap; muat ulang halaman lalu coba lagi.")
@@ -91,7 +71,7 @@ def cycle_act(request, pk):
     if run is None:
         raise Http404("Langkah tidak ditemukan pada siklus ini.")
     try:
-        opened = workflow.complete_step(
+        opened = workflow.close_step(
             run,
             by=request.user,
             outcome=form.cleaned_data["outcome"],
@@ -102,17 +82,13 @@ def cycle_act(request, pk):
     except workflow.WorkflowError as exc:
         messages.error(request, str(exc))
     else:
-        if opened:
-            numbers = ", ".join(sorted({str(r.step.number) for r in opened}, key=int))
-            messages.success(request, f"Langkah {run.step.number} selesai. Langkah {numbers} dibuka.")
-        else:
-            messages.success(request, f"Langkah {run.step.number} selesai.")
+        messages.success(request, f"Langkah {run.step.number} selesai. {workflow.opened_sentence(opened)}".strip())
     return redirect("kinerja:cycle_detail", pk=cycle.pk)
 
 
 @require_POST
 def cycle_cancel(request, pk):
-    cycle = _cycle_for(request, pk)
+    cycle = cycle_for(request, pk)
     form = CancelCycleForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Tuliskan alasan pembatalan siklus.")
@@ -128,26 +104,22 @@ def cycle_cancel(request, pk):
 
 @require_GET
 def step_statistics(request):
-    organisations = permissions.organisations_of(request.user)
-    if not organisations:
-        raise PermissionDenied("Anda belum memegang jabatan di organisasi mana pun.")
-    organisation = organisations[0]
+    organisation = permissions.current_organisation(request)
     rows = workflow.step_statistics(organisation)
     return render(request, "kinerja/statistics.html", {"organisation": organisation, "rows": rows})
 
 
 @require_POST
 def return_to_sections(request, pk):
-    """Send named sections back to step 2 from the analysis (step 6, the Kasubag) or a review
-    (steps 8 and 9, with the reason as the review's note)."""
-    from .. import analysis_steps, review
-
-    cycle = _cycle_for(request, pk)
-    run = cycle.runs.filter(step__number__in=workflow.RETURN_TO_SECTIONS_FROM, closed_at__isnull=True).first()
+    """Send named sections back to their collection step (step 2) from the analysis (step 6, the
+    Kasubag) or a review (steps 8 and 9, with the reason as the review's note)."""
+    cycle = cycle_for(request, pk)
+    run = workflow.open_run(cycle, registry.kinds_returning_to_sections())
     if run is None:
         messages.error(request, "Tidak ada langkah analisis atau pemeriksaan yang sedang terbuka.")
         return redirect("kinerja:cycle_detail", pk=cycle.pk)
-    target = "kinerja:analysis" if run.step.number == 6 else "kinerja:review"
+    analysis = run.step.kind == SopStep.Kind.ANALYSIS
+    target = "kinerja:analysis" if analysis else "kinerja:review"
     codes = set(request.POST.getlist("sections"))
     sections = list(cycle.sections.filter(code__in=codes).order_by("order", "name"))
     if len(sections) != len(codes):
@@ -156,16 +128,17 @@ def return_to_sections(request, pk):
     reason = request.POST.get("reason", "").strip()[:4000]
     overdue = request.POST.get("overdue_reason", "")[:2000]
     try:
-        if run.step.number == 6:
-            analysis_steps.return_to_sections(run, by=request.user, sections=sections, reason=reason,
+        if analysis:
+            opened = analysis_steps.return_to_sections(run, by=request.user, sections=sections, reason=reason,
                                               overdue_reason=overdue)  # fmt: skip
         else:
             notes = [review.NoteInput(text=reason)] if reason else []
-            review.review(run, by=request.user, outcome=workflow.RETURN_TO_SECTIONS, notes=notes, sections=sections,
-                          overdue_reason=overdue)  # fmt: skip
+            opened = review.review(run, by=request.user, outcome=workflow.RETURN_TO_SECTIONS, notes=notes,
+                                   sections=sections, overdue_reason=overdue)  # fmt: skip
     except workflow.WorkflowError as exc:
         messages.error(request, str(exc))
         return redirect(target, pk=cycle.pk)
     names = ", ".join(s.name for s in sections)
-    messages.success(request, f"Data {names} dikembalikan ke langkah 2 dengan alasan yang Anda tulis.")
+    number = opened[0].step.number
+    messages.success(request, f"Data {names} dikembalikan ke langkah {number} dengan alasan yang Anda tulis.")
     return redirect("kinerja:cycle_detail", pk=cycle.pk)

@@ -2,37 +2,22 @@
 and their problems, handing in), the receipt checklist and the completeness check."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import completeness, permissions, selectors, submissions, uploads, workflow
-from ..models import CompletenessCheck, DataKind, Evidence, Indicator, NoDataMark, Role, Section, StepRun, Submission
+from ..models import CompletenessCheck, DataKind, Evidence, Indicator, NoDataMark, SopStep, Submission, SubmissionRow
 from ..reports import completeness_checklist, receipt_checklist
 from ..spreadsheets.screening import MAX_FILE_BYTES
-from .cycles import _cycle_for
-
-OFFICE_ROLES = {Role.KEPALA, Role.SEKRETARIS, Role.KASUBAG, Role.ADMIN}
-
-
-def _can_see_section(user, cycle, section) -> bool:
-    roles = permissions.roles_in(user, cycle.organisation)
-    return user.is_superuser or bool(roles & OFFICE_ROLES) or permissions.can_submit_for(user, section)
-
-
-def _section_for(request, cycle, code) -> Section:
-    section = get_object_or_404(cycle.sections.all(), code=code)
-    if not _can_see_section(request.user, cycle, section):
-        raise PermissionDenied("Anda hanya dapat melihat data seksi Anda sendiri.")
-    return section
+from .access import cycle_for, office_only, section_for
 
 
 @require_GET
 def section_data(request, pk, code):
-    cycle = _cycle_for(request, pk)
-    section = _section_for(request, cycle, code)
+    cycle = cycle_for(request, pk)
+    section = section_for(request, cycle, code)
     kinds = submissions.owed(cycle, section)
     history = list(
         Submission.objects.filter(cycle=cycle, section=section)
@@ -47,8 +32,6 @@ def section_data(request, pk, code):
     can_submit = run is not None and permissions.can_submit_for(request.user, section)
     rows = []
     if accepted:
-        from ..models import SubmissionRow
-
         rows = selectors.rows_as_read(
             SubmissionRow.objects.filter(submission__in=accepted.values())
             .select_related("indicator", "submission__kind")
@@ -88,8 +71,8 @@ def section_data(request, pk, code):
 
 @require_GET
 def section_template(request, pk, code, kind):
-    cycle = _cycle_for(request, pk)
-    section = _section_for(request, cycle, code)
+    cycle = cycle_for(request, pk)
+    section = section_for(request, cycle, code)
     kind = get_object_or_404(DataKind, code=kind, obligations__cycle=cycle, obligations__section=section)
     data = submissions.template_for(cycle, section, kind)
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -100,8 +83,8 @@ def section_template(request, pk, code, kind):
 
 @require_POST
 def section_upload(request, pk, code):
-    cycle = _cycle_for(request, pk)
-    section = _section_for(request, cycle, code)
+    cycle = cycle_for(request, pk)
+    section = section_for(request, cycle, code)
     kind = DataKind.objects.filter(code=request.POST.get("kind", "")).first()
     upload = request.FILES.get("file")
     if kind is None or upload is None:
@@ -135,8 +118,8 @@ def section_upload(request, pk, code):
 @require_POST
 def section_confirm(request, pk, code, submission):
     """The uploader confirms that values a version was refused for (only for looking wrong) are right."""
-    cycle = _cycle_for(request, pk)
-    section = _section_for(request, cycle, code)
+    cycle = cycle_for(request, pk)
+    section = section_for(request, cycle, code)
     submission = get_object_or_404(
         Submission.objects.select_related("file", "kind"), pk=submission, cycle=cycle, section=section
     )
@@ -170,8 +153,8 @@ def _act_on_section_page(request, cycle, section, action, success: str):
 
 @require_POST
 def section_no_data(request, pk, code):
-    cycle = _cycle_for(request, pk)
-    section = _section_for(request, cycle, code)
+    cycle = cycle_for(request, pk)
+    section = section_for(request, cycle, code)
     indicator = get_object_or_404(Indicator, section=section, code=request.POST.get("indicator", ""))
     reason = request.POST.get("reason", "")
     return _act_on_section_page(
@@ -184,8 +167,8 @@ def section_no_data(request, pk, code):
 
 @require_POST
 def section_no_data_remove(request, pk, code, mark):
-    cycle = _cycle_for(request, pk)
-    section = _section_for(request, cycle, code)
+    cycle = cycle_for(request, pk)
+    section = section_for(request, cycle, code)
     mark = get_object_or_404(NoDataMark.objects.select_related("indicator"), pk=mark, cycle=cycle, section=section)
     return _act_on_section_page(
         request, cycle, section, lambda: submissions.unmark_no_data(mark, by=request.user),
@@ -195,8 +178,8 @@ def section_no_data_remove(request, pk, code, mark):
 
 @require_POST
 def section_evidence(request, pk, code):
-    cycle = _cycle_for(request, pk)
-    section = _section_for(request, cycle, code)
+    cycle = cycle_for(request, pk)
+    section = section_for(request, cycle, code)
     indicator = get_object_or_404(Indicator, section=section, code=request.POST.get("indicator", ""))
     return _act_on_section_page(
         request, cycle, section,
@@ -210,8 +193,8 @@ def section_evidence(request, pk, code):
 
 @require_GET
 def evidence_file(request, pk, code, evidence):
-    cycle = _cycle_for(request, pk)
-    section = _section_for(request, cycle, code)
+    cycle = cycle_for(request, pk)
+    section = section_for(request, cycle, code)
     item = get_object_or_404(Evidence.objects.select_related("file"), pk=evidence, cycle=cycle, section=section)
     if item.file is None:
         return HttpResponse(
@@ -227,8 +210,8 @@ def evidence_file(request, pk, code, evidence):
 
 @require_POST
 def section_hand_in(request, pk, code):
-    cycle = _cycle_for(request, pk)
-    section = _section_for(request, cycle, code)
+    cycle = cycle_for(request, pk)
+    section = section_for(request, cycle, code)
     run = submissions.open_step_2(cycle, section)
     if run is None:
         messages.error(request, "Langkah 2 untuk seksi ini tidak sedang terbuka.")
@@ -244,8 +227,8 @@ def section_hand_in(request, pk, code):
 
 @require_GET
 def submission_file(request, pk, code, submission):
-    cycle = _cycle_for(request, pk)
-    section = _section_for(request, cycle, code)
+    cycle = cycle_for(request, pk)
+    section = section_for(request, cycle, code)
     submission = get_object_or_404(
         Submission.objects.select_related("file"), pk=submission, cycle=cycle, section=section
     )
@@ -257,29 +240,17 @@ def submission_file(request, pk, code, submission):
     )
 
 
-def _office_only(request, cycle):
-    roles = permissions.roles_in(request.user, cycle.organisation)
-    if not (request.user.is_superuser or roles & OFFICE_ROLES):
-        raise PermissionDenied("Halaman ini untuk Kasubag Perencanaan dan Pelaporan dan pimpinan.")
-
-
-def _open_run(cycle, number):
-    return (
-        StepRun.objects.filter(cycle=cycle, step__number=number, closed_at__isnull=True).select_related("step").first()
-    )
-
-
 @require_http_methods(["GET", "POST"])
 def receipt(request, pk):
-    cycle = _cycle_for(request, pk)
-    _office_only(request, cycle)
-    run = _open_run(cycle, 4)
+    cycle = cycle_for(request, pk)
+    office_only(request, cycle)
+    run = workflow.open_run(cycle, SopStep.Kind.RECEIPT)
     if request.method == "POST":
         if run is None:
-            messages.error(request, "Langkah 4 tidak sedang terbuka.")
+            messages.error(request, workflow.not_open_sentence(SopStep.Kind.RECEIPT))
         else:
             try:
-                submissions.confirm_receipt(
+                opened = submissions.confirm_receipt(
                     run,
                     by=request.user,
                     note=request.POST.get("note", "")[:2000],
@@ -288,9 +259,7 @@ def receipt(request, pk):
             except workflow.WorkflowError as exc:
                 messages.error(request, str(exc))
             else:
-                messages.success(
-                    request, "Ceklist penerimaan dikonfirmasi. Langkah 5 (pemeriksaan kelengkapan) dibuka."
-                )
+                messages.success(request, f"Ceklist penerimaan dikonfirmasi. {workflow.opened_sentence(opened)}")
                 return redirect("kinerja:cycle_detail", pk=cycle.pk)
         return redirect("kinerja:receipt", pk=cycle.pk)
     kinds, rows = submissions.receipt_matrix(cycle)
@@ -316,9 +285,9 @@ def receipt(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def completeness_check(request, pk):
-    cycle = _cycle_for(request, pk)
-    _office_only(request, cycle)
-    run = _open_run(cycle, 5)
+    cycle = cycle_for(request, pk)
+    office_only(request, cycle)
+    run = workflow.open_run(cycle, SopStep.Kind.COMPLETENESS)
     if request.GET.get("format") == "pdf":
         checks = list(
             CompletenessCheck.objects.filter(run__cycle=cycle)
@@ -334,7 +303,7 @@ def completeness_check(request, pk):
     sections = completeness.sections_to_check(run) if run else []
     if request.method == "POST":
         if run is None:
-            messages.error(request, "Langkah 5 tidak sedang terbuka.")
+            messages.error(request, workflow.not_open_sentence(SopStep.Kind.COMPLETENESS))
             return redirect("kinerja:cycle_detail", pk=cycle.pk)
         verdicts = {}
         for section in sections:
@@ -354,11 +323,12 @@ def completeness_check(request, pk):
         except workflow.WorkflowError as exc:
             messages.error(request, str(exc))
             return redirect("kinerja:completeness", pk=cycle.pk)
-        if opened and opened[0].step.number == 2:
+        if opened and opened[0].step.kind == SopStep.Kind.COLLECTION:
             names = ", ".join(str(r.section) for r in opened)
-            messages.warning(request, f"Data belum lengkap: {names} dikembalikan ke langkah 2 dengan alasannya.")
+            number = opened[0].step.number
+            messages.warning(request, f"Data belum lengkap: {names} dikembalikan ke langkah {number} dengan alasannya.")
         else:
-            messages.success(request, "Data lengkap. Langkah 6 (analisis data kinerja) dibuka.")
+            messages.success(request, f"Data lengkap. {workflow.opened_sentence(opened)}")
         return redirect("kinerja:cycle_detail", pk=cycle.pk)
     results = [(section, completeness.automatic_checks(cycle, section)) for section in sections]
     rows = [(section, checks, all(c.ok for c in checks)) for section, checks in results]

@@ -1,6 +1,7 @@
 """Step 10 and after: filing the database with its archive and bundle, verifying the archive,
 the searchable performance database with amendments, the exports, and the Camat's dashboard."""
 
+import datetime
 import io
 
 from django.contrib import messages
@@ -11,24 +12,22 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import charts, filing, fragments, permissions, selectors, workflow
-from ..models import Amendment, Cycle, CycleArchive, PerformanceRecord, Section, StepRun, StrategicObjective
+from .. import audit, charts, filing, fragments, permissions, selectors, workflow
+from ..models import Amendment, Cycle, CycleArchive, PerformanceRecord, Section, SopStep, StrategicObjective, User
 from ..reports import final_tables
 from ..spreadsheets.exporter import workbook_from_tables
 from ..spreadsheets.numbers import display_number
 from . import int_param
-from .cycles import _cycle_for
-from .data import _office_only
-from .master import _organisation
+from .access import cycle_for, office_only
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @require_http_methods(["GET", "POST"])
 def filing_page(request, pk):
-    cycle = _cycle_for(request, pk)
-    _office_only(request, cycle)
-    run = StepRun.objects.filter(cycle=cycle, step__number=10, closed_at__isnull=True).select_related("step").first()
+    cycle = cycle_for(request, pk)
+    office_only(request, cycle)
+    run = workflow.open_run(cycle, SopStep.Kind.FILING)
     archive = CycleArchive.objects.filter(cycle=cycle).select_related("file", "bundle", "created_by").first()
     if request.method == "POST":
         action = request.POST.get("action")
@@ -41,7 +40,7 @@ def filing_page(request, pk):
                 messages.success(request, f"Arsip utuh: {len(archive.manifest)} berkas cocok dengan manifesnya.")
             return redirect("kinerja:filing", pk=cycle.pk)
         if run is None:
-            messages.error(request, "Langkah 10 tidak sedang terbuka.")
+            messages.error(request, workflow.not_open_sentence(SopStep.Kind.FILING))
             return redirect("kinerja:filing", pk=cycle.pk)
         try:
             filing.file_database(run, by=request.user, overdue_reason=request.POST.get("overdue_reason", "")[:2000])
@@ -63,8 +62,8 @@ def filing_page(request, pk):
 
 @require_GET
 def archive_download(request, pk, what):
-    cycle = _cycle_for(request, pk)
-    _office_only(request, cycle)
+    cycle = cycle_for(request, pk)
+    office_only(request, cycle)
     archive = get_object_or_404(CycleArchive.objects.select_related("file", "bundle", "cycle__letter"), cycle=cycle)
     stored = archive.file if what == "zip" else archive.bundle
     if stored is None:
@@ -85,7 +84,7 @@ def archive_download(request, pk, what):
 
 @require_GET
 def database(request):
-    organisation = _organisation(request)
+    organisation = permissions.current_organisation(request)
     records = filing.with_amendments(
         PerformanceRecord.objects.filter(organisation=organisation), Amendment.objects.select_related("created_by")
     ).order_by("-year", "-quarter", "code")
@@ -139,7 +138,7 @@ def database(request):
         ],
         "objectives": StrategicObjective.objects.filter(organisation=organisation),
         "sections": Section.objects.filter(organisation=organisation, kind=Section.Kind.SEKSI),
-        "can_amend": bool(permissions.roles_in(request.user, organisation) & filing.AMENDERS),
+        "can_amend": bool(permissions.can_amend_records(request.user, organisation)),
         "fields": [(value, label) for value, label in Amendment.FIELDS if value != "category"],
         "this_year": timezone.localdate().year,
     }
@@ -148,7 +147,7 @@ def database(request):
 
 @require_POST
 def amend_record(request, pk):
-    organisation = _organisation(request)
+    organisation = permissions.current_organisation(request)
     record = get_object_or_404(PerformanceRecord, pk=pk, organisation=organisation)
     try:
         filing.amend(
@@ -168,7 +167,7 @@ def amend_record(request, pk):
 
 @require_GET
 def exports(request, what):
-    organisation = _organisation(request)
+    organisation = permissions.current_organisation(request)
     year = int_param(request.GET.get("tahun"), low=2000, high=2100) or timezone.localdate().year
     if what == "lkjip.xlsx":
         tables = filing.lkjip_tables(organisation, year)
@@ -197,7 +196,7 @@ def exports(request, what):
 
 @require_GET
 def dashboard(request):
-    organisation = _organisation(request)
+    organisation = permissions.current_organisation(request)
     asked = int_param(request.GET.get("tahun"), low=2000, high=2100)
     body = fragments.cached_part(
         request,
@@ -249,12 +248,7 @@ def _dashboard_body(organisation, asked: int | None) -> str:
 @require_GET
 def audit_trail(request):
     """For the administrator: who changed what and when, by cycle, user and date."""
-    import datetime
-
-    from .. import audit
-    from ..models import User
-
-    organisation = _organisation(request)
+    organisation = permissions.current_organisation(request)
     if not permissions.is_admin(request.user, organisation):
         raise PermissionDenied("Jejak audit hanya untuk administrator.")
     cycles = Cycle.objects.filter(organisation=organisation).order_by("-started_at")

@@ -205,8 +205,9 @@ def disposition_acknowledge(request, pk):
         messages.error(request, str(exc))
     else:
         if closed:
+            opened = workflow.opened_sentence(closed.cycle.runs.filter(returned_from=closed).select_related("step"))
             messages.success(
-                request, "Disposisi diterima. Langkah 1 selesai; langkah 2 (menghimpun data seksi) dibuka."
+                request, f"Disposisi diterima. Langkah {closed.step.number} selesai; {opened[:1].lower()}{opened[1:]}"
             )
             return redirect(reverse("kinerja:cycle_detail", args=[closed.cycle_id]))
         messages.success(request, "Disposisi diterima; waktu penerimaan dicatat.")

@@ -4,6 +4,7 @@ and import/export of the whole list as a workbook."""
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,13 +17,6 @@ from ..spreadsheets.screening import MAX_FILE_BYTES
 from . import int_param
 
 
-def _organisation(request):
-    organisations = permissions.organisations_of(request.user)
-    if not organisations:
-        raise PermissionDenied("Anda belum memegang jabatan di organisasi mana pun.")
-    return organisations[0]
-
-
 def _year(request) -> int:
     try:
         year = int(request.GET.get("tahun", ""))
@@ -33,14 +27,14 @@ def _year(request) -> int:
 
 @require_GET
 def indicator_list(request):
-    organisation = _organisation(request)
+    organisation = permissions.current_organisation(request)
     year = _year(request)
     section = request.GET.get("seksi", "")
     iku_only = request.GET.get("iku") == "1"
 
     def build():
         rows = masterdata.indicator_rows(organisation, year, section=section, iku_only=iku_only)
-        table = {"rows": rows, "year": year, "can_edit": masterdata.can_edit(request.user, organisation)}
+        table = {"rows": rows, "year": year, "can_edit": permissions.can_edit_master_data(request.user, organisation)}
         context = {
             "table": fragments.render_by_content("kinerja/partials/_indicator_table.html", table),
             "year": year,
@@ -123,8 +117,8 @@ class IndicatorForm(forms.ModelForm):
 
 @require_http_methods(["GET", "POST"])
 def indicator_edit(request, pk=None):
-    organisation = _organisation(request)
-    if not masterdata.can_edit(request.user, organisation):
+    organisation = permissions.current_organisation(request)
+    if not permissions.can_edit_master_data(request.user, organisation):
         raise PermissionDenied(
             "Hanya Kasubag Perencanaan dan Pelaporan atau administrator yang dapat mengubah data induk."
         )
@@ -134,8 +128,6 @@ def indicator_edit(request, pk=None):
     )
     form = IndicatorForm(request.POST or None, instance=indicator, organisation=organisation, year=year)
     if request.method == "POST" and form.is_valid():
-        from django.db import transaction
-
         with transaction.atomic():
             saved = form.save(commit=False)
             saved.organisation = organisation
@@ -150,8 +142,8 @@ def indicator_edit(request, pk=None):
 
 @require_http_methods(["GET", "POST"])
 def indicator_import(request):
-    organisation = _organisation(request)
-    if not masterdata.can_edit(request.user, organisation):
+    organisation = permissions.current_organisation(request)
+    if not permissions.can_edit_master_data(request.user, organisation):
         raise PermissionDenied(
             "Hanya Kasubag Perencanaan dan Pelaporan atau administrator yang dapat mengubah data induk."
         )
@@ -189,7 +181,7 @@ def indicator_import(request):
 
 @require_GET
 def indicator_export(request):
-    organisation = _organisation(request)
+    organisation = permissions.current_organisation(request)
     year = _year(request)
     data = masterdata.export_workbook(organisation, year)
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -206,8 +198,8 @@ class ObjectiveForm(forms.ModelForm):
 @require_http_methods(["POST"])
 def objective_save(request):
     """Add a strategic objective, or change one (by its code)."""
-    organisation = _organisation(request)
-    if not masterdata.can_edit(request.user, organisation):
+    organisation = permissions.current_organisation(request)
+    if not permissions.can_edit_master_data(request.user, organisation):
         raise PermissionDenied(
             "Hanya Kasubag Perencanaan dan Pelaporan atau administrator yang dapat mengubah data induk."
         )

@@ -7,18 +7,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from .. import permissions, results, review, workflow
-from ..models import GroupingReport, Indicator, Narrative, ReviewNote, StepRun
+from ..models import GroupingReport, Indicator, Narrative, ReviewNote, SopStep, StepRun
 from . import int_param
-from .cycles import _cycle_for
-from .data import _office_only
+from .access import cycle_for, office_only
 
 NOTE_ROWS = 4
 
 
 @require_http_methods(["GET", "POST"])
 def review_page(request, pk):
-    cycle = _cycle_for(request, pk)
-    _office_only(request, cycle)
+    cycle = cycle_for(request, pk)
+    office_only(request, cycle)
     run = review.open_review(cycle)
     indicators = {
         i.pk: i for i in Indicator.objects.filter(organisation=cycle.organisation, active=True).order_by("code")
@@ -62,11 +61,14 @@ def review_page(request, pk):
     returned = review.last_return(cycle)
     grouping = GroupingReport.objects.filter(run__cycle=cycle).first()
     past_runs = list(
-        StepRun.objects.filter(cycle=cycle, step__number__in=review.REVIEW_STEPS, closed_at__isnull=False)
+        StepRun.objects.filter(cycle=cycle, step__kind=SopStep.Kind.REVIEW, closed_at__isnull=False)
         .select_related("step", "closed_by", "snapshot__document")
         .prefetch_related("review_notes__indicator")
         .order_by("closed_at")
     )
+    final = review.final_review_step(cycle)
+    for past in past_runs:
+        past.final_approval = review.is_final_approval(past, final)  # its document is the one archived
     context = {
         "cycle": cycle,
         "run": run,

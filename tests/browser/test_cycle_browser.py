@@ -50,7 +50,7 @@ def test_step_1_in_the_browser_then_sections_take_their_turn(klego, login, live_
     if late.count():
         late.fill("Disposisi baru diterima")
     kasubag.click("button:has-text('Terima disposisi')")
-    kasubag.wait_for_selector("text=Langkah 1 selesai; langkah 2 (menghimpun data seksi) dibuka.")
+    kasubag.wait_for_selector("text=Langkah 1 selesai; langkah 2 (menghimpun data kinerja seksi) dibuka.")
     screenshot(kasubag, "kasubag-cycle")
     assert cycle.runs.filter(step__number=2, closed_at__isnull=True).count() == 5
 

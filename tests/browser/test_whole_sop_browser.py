@@ -142,7 +142,7 @@ def test_a_whole_cycle_through_the_user_interface(klego_data, login, live_server
     kasubag.wait_for_selector("text=Penjelasan selisih disimpan")
     late(kasubag)
     kasubag.click("button:has-text('Analisis selesai')")
-    kasubag.wait_for_selector("text=Langkah 7 (pengelompokan data) dibuka")
+    kasubag.wait_for_selector("text=Langkah 7 (mengelompokkan data) dibuka")
 
     def grouping():
         kasubag.goto(f"{url}/siklus/{cycle.pk}/pengelompokan/")

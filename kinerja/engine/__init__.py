@@ -1,0 +1,1 @@
+"""The SOP engine: what moves a cycle whatever the SOP's steps are."""
