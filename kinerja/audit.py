@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from django.apps import apps
 from simple_history.models import HistoricalChanges
 
+from .models import Position
+
 TYPES = {"+": "dibuat", "~": "diubah", "-": "dihapus"}
 
 
@@ -46,8 +48,6 @@ ORGANISATION_PATHS = {
 def _of_organisation(model, rows, organisation):
     """The rows of this history model that belong to the organisation. Users belong to it through
     a position there; reference data shared by every organisation (kinds of data) is kept."""
-    from .models import Position
-
     instance = model.instance_type
     if instance.__name__ == "Organisation":
         return rows.filter(id=organisation.pk)

@@ -25,6 +25,9 @@ import zipfile
 from contextlib import contextmanager
 from pathlib import Path
 
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from django.conf import settings
 from django.db import connection, connections
 from django.utils import timezone
@@ -66,16 +69,12 @@ NONCE_BYTES = 12
 
 
 def _key_from(passphrase: str, salt: bytes) -> bytes:
-    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
-
     return Scrypt(salt=salt, length=32, n=2**15, r=8, p=1).derive(passphrase.encode())
 
 
 def encrypt_file(source: Path, target, passphrase: str) -> None:
     """AES-256-GCM in 1 MB records, each authenticated with its position and whether it is the
     last, so records cannot be dropped, reordered or cut off unnoticed."""
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
     salt = os.urandom(SALT_BYTES)
     cipher = AESGCM(_key_from(passphrase, salt))
     target.write(MAGIC + salt)
@@ -102,9 +101,6 @@ def is_encrypted(path: Path) -> bool:
 
 
 def decrypt_file(source: Path, target, passphrase: str) -> None:
-    from cryptography.exceptions import InvalidTag
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
     wrong = "Kata sandi cadangan salah, atau berkas cadangan terenkripsi ini rusak atau terpotong."
     with open(source, "rb") as handle:
         handle.read(len(MAGIC))

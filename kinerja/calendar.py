@@ -10,7 +10,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import holidays
+from django.conf import settings
 from django.utils import timezone
+
+from .models import HolidayCorrection, WorkSchedule
 
 # Perpres 21/2023 with the kabupaten's usual days: 7.5 working hours a day, breaks excluded.
 DEFAULT_HOURS: dict[int, tuple[str, str, str | None, str | None]] = {
@@ -97,8 +100,6 @@ class WorkCalendar:
     def for_organisation(cls, organisation) -> WorkCalendar:
         """Build the calendar from the organisation's schedules and holiday corrections (the
         organisation or its primary key)."""
-        from .models import HolidayCorrection, WorkSchedule
-
         default = None
         dated = []
         for schedule in WorkSchedule.objects.filter(organisation=organisation).prefetch_related("days"):
@@ -122,8 +123,6 @@ class WorkCalendar:
         queries. A change saved in this process takes effect at once (see `forget_cached`); other
         processes see it when their copy expires. Due times are always computed from a fresh
         calendar (`for_organisation`), inside the workflow's transaction."""
-        from django.conf import settings
-
         now = time.monotonic()
         cached = _CACHE.get(organisation_id)
         if cached is not None and cached[0] > now:

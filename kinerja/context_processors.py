@@ -1,22 +1,19 @@
 """Template context shared by every page: the signed-in user's main position and the organisation
 the page speaks for (its name in the title and the footer)."""
 
+from django.core.cache import cache
+
 from . import permissions
+from .fragments import data_mark
+from .models import Disposition, Organisation
 
 
 def current_roles(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         # The sign-in page: the installation's one organisation, if it has only one.
-        from .models import Organisation
-
         only = list(Organisation.objects.order_by("pk")[:2])
         return {"site_organisation": only[0] if len(only) == 1 else None}
-    from django.core.cache import cache
-
-    from .fragments import data_mark
-    from .models import Disposition
-
     position = permissions.primary_position(user)
     # The badge is counted again only when some data changed (see fragments.data_mark).
     unread = cache.get_or_set(

@@ -13,13 +13,12 @@ from django.db import transaction
 from django.utils import timezone
 from openpyxl import Workbook
 
-from . import analysis_steps, completeness, dispositions, filing, results, review, submissions, workflow
+from . import analysis_steps, dispositions, results, review, scenario, submissions, workflow
 from .calendar import DEFAULT_HOURS, WorkCalendar
 from .dispositions import ensure_instructions as ensure
 from .models import (
     Cycle,
     DataKind,
-    GroupingReport,
     Indicator,
     Letter,
     Organisation,
@@ -472,7 +471,7 @@ def ensure_filed_cycle(organisation: Organisation) -> Cycle:
     if existing:
         return existing
     users = {u.username: u for u in User.objects.filter(username__in=[row[0] for row in DEMO_USERS])}
-    camat, sekcam, kasubag = users["camat"], users["sekcam"], users["kasubag"]
+    sekcam, kasubag = users["sekcam"], users["kasubag"]
     calendar = WorkCalendar.for_organisation(organisation)
     tz = calendar.tz
     ended = datetime.date(year, quarter * 3, 1) + datetime.timedelta(days=31)
@@ -503,70 +502,40 @@ def ensure_filed_cycle(organisation: Organisation) -> Cycle:
         organisation=organisation, letter=letter, year=year, quarter=quarter, by=kasubag, at=begin
     )
 
-    # Step 1: the Camat disposes, the Sekretaris passes it on, the Kasubag receives it.
-    run = the_open(cycle, Kind.DISPOSITION)
-    dispositions.mark_read(letter, by=camat, at=within(run, 0.1))
-    (first,) = dispositions.dispose(
-        letter, by=camat, recipients=[sekcam], instructions=["Tindak lanjuti", "Koordinasikan"],
-        note="Segera himpun data kinerja seksi.", deadline=begin.date() + datetime.timedelta(days=7),
-        at=within(run, 0.2),
-    )  # fmt: skip
-    dispositions.mark_read(letter, by=sekcam, at=within(run, 0.3))
-    dispositions.acknowledge(first, by=sekcam, at=within(run, 0.35))
-    (second,) = dispositions.dispose(
-        letter, by=sekcam, recipients=[kasubag], instructions=["Siapkan bahan", "Laporkan hasilnya"],
-        note="Minta data triwulan dari setiap seksi.", parent=first, at=within(run, 0.5),
-    )  # fmt: skip
-    dispositions.mark_read(letter, by=kasubag, at=within(run, 0.6))
-    dispositions.acknowledge(second, by=kasubag, at=within(run, 0.7))
-
-    # Step 2: every section uploads its realisation, with evidence where the indicator asks for it.
-    kind = DataKind.objects.get(code="realisasi")
+    # Steps 1 to 5 as the office works them (kinerja.scenario): the disposition down the chain,
+    # every section uploads its realisation (with evidence links where the indicator asks for
+    # them) and hands in, the receipt is confirmed and every section found complete.
     targets = {
         (t.indicator_id, t.quarter): t.value
         for t in Target.objects.filter(indicator__organisation=organisation, year=year).exclude(value=None)
     }
     quarters = range(1, quarter + 1)
-    collection = StepRun.objects.filter(cycle=cycle, step__kind=Kind.COLLECTION).select_related("section")
-    for index, run in enumerate(collection):
-        staff = users[f"staf.{run.section.code}"]
-        indicators = list(Indicator.objects.filter(organisation=organisation, section=run.section).order_by("code"))
-        header = [
-            "Kode",
-            "Indikator",
-            "Target Tahunan",
-            *(f"Realisasi TW {'I II III IV'.split()[q - 1]}" for q in quarters),
-        ]
+
+    def at(run: StepRun) -> datetime.datetime:
+        share = 0.2 + 0.1 * run.section.order if run.section_id else 0.5
+        return within(run, min(share, 0.9))
+
+    def workbook(cycle: Cycle, section: Section, kind: DataKind) -> bytes:
+        realisations = [f"Realisasi TW {'I II III IV'.split()[q - 1]}" for q in quarters]
+        header = ["Kode", "Indikator", "Target Tahunan", *realisations]
         rows = [
             [i.code, i.name, targets.get((i.pk, None)),
              *_as_written(i, [_realised(i, targets, q, DEMO_REALISATION.get(i.code, 1.0)) for q in quarters])]
-            for i in indicators
+            for i in Indicator.objects.filter(organisation=organisation, section=section).order_by("code")
         ]  # fmt: skip
-        at = within(run, 0.2 + 0.1 * index)
-        submitted = submissions.submit(
-            cycle=cycle, section=run.section, kind=kind, data=_workbook([header, *rows]),
-            filename=f"realisasi-{run.section.code}-tw{quarter}-{year}.xlsx", by=staff, at=at,
-        )  # fmt: skip
-        if not submitted.result.ok:
-            raise RuntimeError(f"demo workbook of {run.section}: {submitted.result.problems}")
-        for indicator in indicators:
-            if indicator.evidence_required:
-                submissions.add_evidence(
-                    cycle=cycle, section=run.section, indicator=indicator, by=staff,
-                    url=f"https://klego.boyolali.go.id/bukti/{indicator.code.lower()}-tw{quarter}-{year}",
-                    note="Rekap dan dokumen pendukung",
-                )  # fmt: skip
-        submissions.hand_in(run, by=staff, at=within(run, 0.3 + 0.1 * index))
+        return _workbook([header, *rows])
 
-    # Steps 4 and 5: receipt confirmed, every section complete.
-    run = the_open(cycle, Kind.RECEIPT)
-    submissions.confirm_receipt(run, by=kasubag, at=within(run, 0.6))
-    run = the_open(cycle, Kind.COMPLETENESS)
-    verdicts = {s.pk: completeness.Verdict(complete=True) for s in completeness.sections_to_check(run)}
-    completeness.record(run, by=kasubag, verdicts=verdicts, at=within(run, 0.5))
+    def evidence(run: StepRun, staff: User) -> None:
+        for indicator in Indicator.objects.filter(section=run.section, evidence_required=True).order_by("code"):
+            submissions.add_evidence(
+                cycle=cycle, section=run.section, indicator=indicator, by=staff,
+                url=f"https://klego.boyolali.go.id/bukti/{indicator.code.lower()}-tw{quarter}-{year}",
+                note="Rekap dan dokumen pendukung",
+            )  # fmt: skip
+
+    scenario.take_cycle_to(cycle, Kind.ANALYSIS, at=at, workbook=workbook, on_collection=evidence)
 
     # Step 6: the office's IKU figures, every difference explained, the narrative per objective.
-    run = the_open(cycle, Kind.ANALYSIS)
     by_code = {r.indicator.code: r for r in results.indicator_results(cycle)}
     for code, (share, _why) in DEMO_OFFICE.items():
         indicator = by_code[code].indicator
@@ -589,13 +558,10 @@ def ensure_filed_cycle(organisation: Organisation) -> Cycle:
             obstacles="Sebagian data desa terlambat masuk.",
             follow_up="Pendampingan desa dan rekap data tiap bulan.",
         )  # fmt: skip
-    analysis_steps.finish_analysis(run, by=kasubag, at=within(run, 0.6))
 
-    # Step 7, then the Sekretaris returns it with a note; the Kasubag corrects and regroups.
-    groupings = [code for code, _label in GroupingReport.GROUPINGS]
-    run = the_open(cycle, Kind.GROUPING)
-    analysis_steps.make_grouping(run, by=kasubag, groupings=groupings, at=within(run, 0.5))
-    analysis_steps.finish_grouping(run, by=kasubag, at=within(run, 0.6))
+    # The analysis closes and the grouping is made; the Sekretaris returns it with a note, the
+    # Kasubag completes the narrative; the grouping again, both reviews approve, the filing.
+    scenario.take_cycle_to(cycle, Kind.REVIEW, at=at)
     run = the_open(cycle, Kind.REVIEW)
     iku_02 = by_code["IKU-02"].indicator
     review.review(
@@ -603,22 +569,12 @@ def ensure_filed_cycle(organisation: Organisation) -> Cycle:
         notes=[review.NoteInput(text="Tambahkan narasi IKU-02: jelaskan hasil survei IKM triwulan ini.",
                                 indicator=iku_02, topic=ReviewNote.Topic.NARRATIVE)],
     )  # fmt: skip
-    run = the_open(cycle, Kind.GROUPING)
     analysis_steps.save_narrative(
         cycle=cycle, by=kasubag, indicator=iku_02,
         analysis="Nilai IKM naik karena layanan PATEN makin cepat; survei diikuti 400 responden.",
         follow_up="Survei IKM berikutnya memakai formulir daring.",
     )  # fmt: skip
-    analysis_steps.make_grouping(run, by=kasubag, groupings=groupings, at=within(run, 0.4))
-    analysis_steps.finish_grouping(run, by=kasubag, at=within(run, 0.5))
-
-    # Steps 8 and 9 approve, step 10 files the database and its archive.
-    run = the_open(cycle, Kind.REVIEW)
-    review.review(run, by=sekcam, outcome=run.step.forward_outcome, at=within(run, 0.3))
-    run = the_open(cycle, Kind.REVIEW)
-    review.review(run, by=camat, outcome=run.step.forward_outcome, at=within(run, 0.4))
-    run = the_open(cycle, Kind.FILING)
-    filing.file_database(run, by=kasubag, at=within(run, 0.1))
+    scenario.take_cycle_to(cycle, None, at=at)
     return cycle
 
 

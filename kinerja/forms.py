@@ -4,9 +4,11 @@ import datetime
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from .models import Cycle, DataKind, Letter, Position, Section
+from . import throttle
+from .models import Cycle, DataKind, DispositionInstruction, Letter, Position, Section, User
 from .spreadsheets.numbers import NotANumber, parse_number
 
 
@@ -92,8 +94,6 @@ class LetterForm(forms.Form):
 def disposition_choices(organisation, exclude_user=None) -> dict:
     """Recipients (people holding a position now, with their titles) and the organisation's
     active instructions, read once for every disposition form on a page."""
-    from .models import DispositionInstruction
-
     rank = {role: i for i, role in enumerate(["kepala", "sekretaris", "kasubag", "kasi", "staf", "admin"])}
     titles, names, ranks = {}, {}, {}
     positions = (
@@ -145,8 +145,6 @@ class DispositionForm(forms.Form):
         self.fields["instructions"].choices = choices["instructions"]
 
     def clean_recipients(self):
-        from .models import User
-
         pks = self.cleaned_data["recipients"]
         users = {u.pk: u for u in User.objects.filter(pk__in=pks)}
         return [users[pk] for pk in pks if pk in users]
@@ -191,10 +189,6 @@ class LoginForm(AuthenticationForm):
     }
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
-        from . import throttle
-
         username = self.cleaned_data.get("username", "")
         address = throttle.client_address(self.request) if self.request else None
         minutes = throttle.locked_minutes(username, address)
@@ -242,3 +236,177 @@ class OfficeFiguresForm(forms.Form):
 
 def _whole(text: str) -> int | None:
     return int(text) if text.isascii() and text.isdigit() and len(text) <= 12 else None
+
+
+# Step pages: each POST is read by one of these, then handed to its step's service ----------------
+
+
+def _text(label: str, limit: int, *, required: bool = False) -> forms.CharField:
+    return forms.CharField(label=label, required=required, max_length=limit, strip=True)
+
+
+class StepCloseForm(forms.Form):
+    """Closing a step on its page: the reason for lateness, asked only when the step is late."""
+
+    overdue_reason = _text("Alasan keterlambatan", 2000)
+
+
+class ReceiptForm(StepCloseForm):
+    note = _text("Catatan penerimaan", 2000)
+
+
+class GroupingForm(StepCloseForm):
+    action = forms.ChoiceField(choices=[("make", "Buat laporan"), ("finish", "Selesai")], required=False)
+    groupings = forms.MultipleChoiceField(choices=(), required=False)
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["groupings"].choices = choices
+
+
+class ReturnToSectionsForm(StepCloseForm):
+    """Send named sections back: the sections by code (of this cycle only) and the reason."""
+
+    sections = forms.MultipleChoiceField(choices=(), error_messages={"required": "Pilih seksi yang dikembalikan."})
+    reason = _text("Alasan", 4000)
+
+    def __init__(self, *args, cycle_sections, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.by_code = {s.code: s for s in cycle_sections}
+        self.fields["sections"].choices = [(code, str(s)) for code, s in self.by_code.items()]
+        self.fields["sections"].error_messages["invalid_choice"] = "Seksi yang dipilih tidak termasuk dalam siklus ini."
+
+    def clean_sections(self):
+        return [self.by_code[code] for code in self.cleaned_data["sections"]]
+
+
+class CompletenessForm(StepCloseForm):
+    """The completeness check of a round: per section, the verdict, the manual items ticked and
+    the reasons ("verdict-<section>", "manual-<section>-<item>", "reasons-<section>")."""
+
+    def __init__(self, *args, sections, manual_items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sections, self.manual_items = sections, manual_items
+        for section in sections:
+            self.fields[f"verdict-{section.pk}"] = forms.ChoiceField(
+                choices=[("lengkap", "Lengkap"), ("tidak", "Tidak lengkap")], required=False
+            )
+            self.fields[f"reasons-{section.pk}"] = _text(f"Alasan {section}", 2000)
+            for index, _label in enumerate(manual_items):
+                self.fields[f"manual-{section.pk}-{index}"] = forms.BooleanField(required=False)
+
+    def verdicts(self, verdict) -> dict:
+        """{section id: verdict(complete, manual, reasons)} of the sections given a verdict."""
+        found = {}
+        for section in self.sections:
+            chosen = self.cleaned_data.get(f"verdict-{section.pk}")
+            if not chosen:
+                continue
+            manual = [
+                {"label": label, "ok": self.cleaned_data.get(f"manual-{section.pk}-{index}", False)}
+                for index, label in enumerate(self.manual_items)
+            ]
+            found[section.pk] = verdict(
+                complete=chosen == "lengkap", manual=manual, reasons=self.cleaned_data.get(f"reasons-{section.pk}", "")
+            )
+        return found
+
+
+class ReviewNoteForm(forms.Form):
+    """One revision note row of the review page (prefix "note-<n>")."""
+
+    text = _text("Catatan", 4000)
+    indicator = forms.ModelChoiceField(queryset=None, required=False)
+    quarter = forms.TypedChoiceField(
+        choices=[("", "—"), ("1", "TW I"), ("2", "TW II"), ("3", "TW III"), ("4", "TW IV")], coerce=int,
+        empty_value=None, required=False,
+        error_messages={"invalid_choice": "triwulan harus I, II, III atau IV (atau dikosongkan)."},
+    )  # fmt: skip
+    topic = forms.ChoiceField(choices=(), required=False)
+
+    def __init__(self, *args, indicators, topics, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = indicators
+        self.fields["indicator"].error_messages["invalid_choice"] = "indikator itu bukan milik organisasi ini."
+        self.fields["topic"].choices = topics
+
+
+class ReviewForm(StepCloseForm):
+    outcome = forms.ChoiceField(choices=(), error_messages={"required": "Pilih keputusan pemeriksaan."})
+
+    def __init__(self, *args, outcomes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = outcomes
+        self.fields["outcome"].error_messages["invalid_choice"] = "Keputusan itu tidak tersedia pada langkah ini."
+
+
+class ExplainForm(forms.Form):
+    key = forms.CharField(max_length=200)
+    text = _text("Penjelasan", 4000)
+    standing = forms.BooleanField(required=False)  # the page sends "1"
+
+
+class NarrativeForm(forms.Form):
+    """A narrative of an indicator or an objective of the organisation (fields as typed: a field
+    not sent is left as it is)."""
+
+    indicator = forms.ModelChoiceField(queryset=None, required=False)
+    objective = forms.ModelChoiceField(queryset=None, required=False)
+    analysis = forms.CharField(required=False, max_length=20000, strip=False)
+    causes = forms.CharField(required=False, max_length=20000, strip=False)
+    obstacles = forms.CharField(required=False, max_length=20000, strip=False)
+    follow_up = forms.CharField(required=False, max_length=20000, strip=False)
+
+    def __init__(self, data, *, indicators, objectives):
+        super().__init__(data)
+        self.sent = {name for name in ("analysis", "causes", "obstacles", "follow_up") if name in data}
+        self.fields["indicator"].queryset = indicators
+        self.fields["objective"].queryset = objectives
+
+    def texts(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.sent}
+
+
+class SectionIndicatorForm(forms.Form):
+    """An action of the section page on one of its indicators (by code): "tidak ada data" and
+    evidence links."""
+
+    indicator = forms.ModelChoiceField(queryset=None, to_field_name="code", error_messages={
+        "required": "Pilih indikator.", "invalid_choice": "Indikator itu bukan milik seksi ini."})  # fmt: skip
+    reason = _text("Alasan", 2000)
+    url = forms.CharField(required=False, max_length=500, strip=True)
+    note = _text("Keterangan", 500)
+
+    def __init__(self, *args, section, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = section.indicators.all()
+
+
+class ReasonForm(forms.Form):
+    reason = _text("Alasan", 4000)
+
+
+class UploadForm(forms.Form):
+    kind = forms.ModelChoiceField(queryset=DataKind.objects.all(), to_field_name="code")
+    file = forms.FileField()
+
+
+class AmendmentForm(forms.Form):
+    field = forms.CharField(max_length=40)
+    new_value = forms.CharField(max_length=60, required=False, strip=True)
+    reason = _text("Alasan", 2000)
+    approver = _text("Pejabat yang menyetujui", 200)
+
+
+class AuditFilterForm(forms.Form):
+    """The audit page's filters (query string): cycle, user, from and to (dates)."""
+
+    siklus = forms.ModelChoiceField(queryset=None, required=False)
+    pengguna = forms.ModelChoiceField(queryset=None, required=False)
+    dari = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+    sampai = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+
+    def __init__(self, data, *, cycles, users):
+        super().__init__(data)
+        self.fields["siklus"].queryset = cycles
+        self.fields["pengguna"].queryset = users

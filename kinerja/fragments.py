@@ -9,8 +9,15 @@ from __future__ import annotations
 import hashlib
 
 from django.core.cache import cache
+from django.db import connection
+from django.db.models import F
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+
+from .models import DataMark
+from .permissions import positions_of
 
 TIMEOUT = 3600
 
@@ -39,10 +46,6 @@ def data_mark(request) -> str:
     cycle). Read once per request, with one single-row query."""
     mark = getattr(request, "_data_mark", None)
     if mark is None:
-        from django.db import connection
-
-        from .models import DataMark
-
         table = connection.ops.quote_name(DataMark._meta.db_table)
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT value FROM {table} WHERE id = 1")
@@ -54,10 +57,6 @@ def data_mark(request) -> str:
 def move_data_mark(**kwargs) -> None:
     """Connected to simple_history's post_create_historical_record: the counter goes up in the
     transaction that wrote the history row (a rolled-back change leaves it where it was)."""
-    from django.db.models import F
-
-    from .models import DataMark
-
     if not DataMark.objects.filter(pk=1).update(value=F("value") + 1):
         DataMark.objects.get_or_create(pk=1, defaults={"value": 1})
 
@@ -68,11 +67,6 @@ def cached_part(request, name: str, build, *, vary=(), per_minute: bool = False)
     (`data_mark`), for this user and the positions they hold today only, and for the current
     minute when it shows time left. A `build` that raises (no access, not found) keeps nothing.
     The placeholder becomes this request's CSRF token."""
-    from django.middleware.csrf import get_token
-    from django.utils import timezone
-
-    from .permissions import positions_of
-
     minute = timezone.now().strftime("%Y%m%d%H%M") if per_minute else ""
     # The positions held today, too: one can start or end at midnight without any data changing.
     held = tuple(position.pk for position in positions_of(request.user))

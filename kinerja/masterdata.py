@@ -8,8 +8,9 @@ import io
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 from . import permissions, targets
 from .models import Indicator, Organisation, Section, StrategicObjective, Target, User
@@ -235,8 +236,6 @@ def import_workbook(
         result.problems = [Problem("", "", p) for p in screening.problems]
         return result
     try:
-        from openpyxl import load_workbook
-
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
         sheet.reset_dimensions()
@@ -268,8 +267,6 @@ def import_workbook(
     objectives = {o.code.lower(): o for o in StrategicObjective.objects.filter(organisation=organisation)}
     existing = {i.code.upper(): i for i in Indicator.objects.filter(organisation=organisation).select_related("parent")}
     parsed = []
-    from openpyxl.utils import get_column_letter
-
     for number, values in enumerate(rows[1:], start=2):
         record = {key: values[col] if col < len(values) else None for col, key in mapping.items()}
         if all(v in (None, "") for v in record.values()):

@@ -4,9 +4,13 @@ end after idle time, the second factor at sign-in, and positions read once per r
 
 import time
 
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.http import HttpResponseBadRequest
+from django.shortcuts import redirect
+from django.urls import reverse
 
-from . import permissions
+from . import permissions, twofactor
 
 CSP = "; ".join(
     [
@@ -22,6 +26,8 @@ CSP = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+
+
 PERMISSIONS = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 
@@ -72,12 +78,6 @@ class TwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.conf import settings
-        from django.shortcuts import redirect
-        from django.urls import reverse
-
-        from . import twofactor
-
         user = getattr(request, "user", None)
         if (
             user is not None
@@ -102,9 +102,6 @@ class IdleSessionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.conf import settings
-        from django.contrib.auth import SESSION_KEY
-
         response = self.get_response(request)
         session = getattr(request, "session", None)
         if session is not None and session.session_key and SESSION_KEY in session:

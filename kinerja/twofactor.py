@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 
+import segno
 from django.conf import settings
 from django_otp import devices_for_user, match_token
 from django_otp import login as otp_login
@@ -11,6 +12,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import permissions
+from .models import User
 
 RECOVERY_CODES = 10
 TOTP_NAME = "aplikasi autentikator"
@@ -37,8 +39,6 @@ def _has_device(user_id: int) -> bool:
 def sync_second_factor(sender, instance, **kwargs) -> None:
     """After a device is saved or deleted: keep `User.second_factor` true to the devices. (An
     update, not a save: a derived flag, not a change anyone made to the account.)"""
-    from .models import User
-
     User.objects.filter(pk=instance.user_id).update(second_factor=_has_device(instance.user_id))
 
 
@@ -63,8 +63,6 @@ def secret_for_display(device: TOTPDevice) -> str:
 
 def qr_svg(device: TOTPDevice) -> str:
     """The otpauth URL as an SVG QR code (markup only, no script, no inline style)."""
-    import segno
-
     return segno.make(device.config_url, error="m").svg_inline(scale=4, dark="#000")
 
 

@@ -7,8 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from kinerja import completeness, demo, dispositions, submissions, workflow
+from kinerja import completeness, demo, scenario, submissions, workflow
 from kinerja.models import Cycle, Organisation, Section, SopStep, StepRun, User
+from kinerja.spreadsheets.templates import filled_in
 
 from .factories import LetterFactory
 
@@ -42,10 +43,13 @@ class Cast:
 
 @pytest.fixture
 def klego(db) -> Cast:
+    """Klego from the fixtures and the demo: its officials, the demo objectives, indicators and
+    2025-2026 targets (every section owns indicators, so its uploads have real rows)."""
     demo.load_fixtures()
     org = Organisation.objects.get(code="klego")
     demo.ensure_schedule(org)
     demo.ensure_instructions(org)
+    demo.ensure_indicators(org, (2025, 2026))
     users = {user.username: user for user, _password, _position in demo.ensure_users(org)}
     sections = {s.code: s for s in Section.objects.filter(organisation=org)}
     return Cast(org=org, users=users, sections=sections)
@@ -76,81 +80,20 @@ def actor_for(cast: Cast, run: StepRun) -> User:
 
 
 def dispose_down_the_chain(cast: Cast, letter, *, when=MONDAY, overdue_reason="uji"):
-    """Step 1 as the SOP has it: the Camat disposes to the Sekretaris, who receives it and passes
-    it on to the Kasubag, who receives it. Returns the Kasubag's disposition. Picks up where an
-    earlier, interrupted call stopped."""
-    from kinerja.models import Disposition
-
-    camat, sekcam, kasubag = cast.users["camat"], cast.users["sekcam"], cast.users["kasubag"]
-    first = Disposition.objects.filter(letter=letter, parent=None, recipient=sekcam, withdrawn_at=None).first()
-    if first is None:
-        (first,) = dispositions.dispose(letter, by=camat, recipients=[sekcam], instructions=["Tindak lanjuti"], at=when)
-    if first.acknowledged_at is None:
-        dispositions.acknowledge(first, by=sekcam, at=when)
-        first.refresh_from_db()
-    second = Disposition.objects.filter(letter=letter, parent=first, recipient=kasubag, withdrawn_at=None).first()
-    if second is None:
-        (second,) = dispositions.dispose(
-            letter,
-            by=sekcam,
-            recipients=[kasubag],
-            instructions=["Siapkan bahan"],
-            note="Himpun data kinerja seksi",
-            parent=first,
-            at=when,
-        )
-    dispositions.acknowledge(second, by=kasubag, at=when, overdue_reason=overdue_reason)
-    return second
+    """Step 1 as the SOP has it (kinerja.scenario): returns the Kasubag's disposition."""
+    return scenario.dispose_down_the_chain(letter, at=when, overdue_reason=overdue_reason)
 
 
 def accept_data(cycle: Cycle, section: Section, *, when=MONDAY):
-    """Every kind the section owes, uploaded as a real workbook and read by the importer: the
-    section's own template with each indicator's figures filled in (its master quarter target as
-    the realisation, 1 where it has none). A section that owns no indicator (the `klego` fixture
-    has no master data) has no row to write: its obligation is recorded as an accepted version
-    without rows, so the workflow tests that need no figures can pass step 2."""
-    from kinerja.models import Submission
-
-    for kind in submissions.owed(cycle, section):
-        if not submissions.section_indicators(section).exists():
-            version = Submission.objects.filter(cycle=cycle, section=section, kind=kind).count() + 1
-            Submission.objects.create(
-                cycle=cycle, section=section, kind=kind, version=version, original_name="uji.xlsx",
-                sha256="0" * 64, size=1, status=Submission.Status.ACCEPTED, uploaded_at=when,
-            )  # fmt: skip
-            continue
-        outcome = submissions.submit(
-            cycle=cycle, section=section, kind=kind, data=filled_template(cycle, section, kind),
-            filename=f"{section.code}-{kind.code}.xlsx", by=None, source="cli", at=when,
-        )  # fmt: skip
-        assert outcome.submission.status == Submission.Status.ACCEPTED, outcome.submission.problems
+    """Every kind the section owes, uploaded by its staff as its own template filled in (each
+    indicator's master quarter target as the realisation) and read by the importer."""
+    scenario.upload_section_data(cycle, section, at=when)
 
 
 def filled_template(cycle: Cycle, section: Section, kind, *, realisation=None) -> bytes:
     """The section's template as the application hands it out, filled in as staff would:
     `realisation(code, quarter, target)` gives each figure (by default the quarter's target)."""
-    import io
-
-    from openpyxl import load_workbook
-
-    book = load_workbook(io.BytesIO(submissions.template_for(cycle, section, kind)))
-    sheet = book["Data Kinerja"]
-    for row in range(6, sheet.max_row + 1):
-        code = sheet.cell(row, 1).value
-        if not code:
-            continue
-        if kind.needs_annual_target and sheet.cell(row, 4).value is None:
-            sheet.cell(row, 4).value = 1
-        for quarter in (1, 2, 3, 4):
-            target = sheet.cell(row, 4 + quarter).value
-            if kind.needs_targets and not kind.needs_realisation and target is None:
-                sheet.cell(row, 4 + quarter).value = 1
-            if kind.needs_realisation:
-                value = realisation(code, quarter, target) if realisation else (target if target is not None else 1)
-                sheet.cell(row, 8 + quarter).value = value
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return filled_in(submissions.template_for(cycle, section, kind), kind, realisation=realisation)
 
 
 def check_completeness(cast: Cast, run: StepRun, *, incomplete=(), when=MONDAY):
@@ -174,31 +117,8 @@ def review_round(cast: Cast, run: StepRun, outcome: str, *, when=MONDAY, note="P
 
 
 def close_run(cast: Cast, run: StepRun, *, when=MONDAY, outcome=None):
-    """Close one open run as the SOP has it, through its step's own page service (chosen by the
-    step's kind, never its number); only a plain step closes with the cycle page's button."""
-    from kinerja import analysis_steps, filing
-
-    kind, kasubag = run.step.kind, cast.users["kasubag"]
-    if kind == Kind.DISPOSITION:
-        return dispose_down_the_chain(cast, run.cycle.letter, when=when)
-    if kind == Kind.COLLECTION:
-        accept_data(run.cycle, run.section, when=when)
-        return submissions.hand_in(run, by=actor_for(cast, run), overdue_reason="uji", at=when)
-    if kind == Kind.RECEIPT:
-        return submissions.confirm_receipt(run, by=kasubag, overdue_reason="uji", at=when)
-    if kind == Kind.COMPLETENESS:
-        return check_completeness(cast, run, when=when)
-    if kind == Kind.ANALYSIS:
-        return analysis_steps.finish_analysis(run, by=kasubag, overdue_reason="uji", at=when)
-    if kind == Kind.GROUPING:
-        analysis_steps.make_grouping(run, by=kasubag, groupings=["objective"], at=when)
-        return analysis_steps.finish_grouping(run, by=kasubag, overdue_reason="uji", at=when)
-    if kind == Kind.REVIEW:
-        return review_round(cast, run, outcome or run.step.forward_outcome, when=when)
-    if kind == Kind.FILING:
-        return filing.file_database(run, by=kasubag, overdue_reason="uji", at=when)
-    outcome = outcome or run.step.forward_outcome
-    return workflow.close_step(run, by=actor_for(cast, run), outcome=outcome, at=when, overdue_reason="uji")
+    """Close one open run as the SOP has it, through its step's own page service, as its holder."""
+    return scenario.close(run, at=when, outcome=outcome, overdue_reason="uji")
 
 
 def close_via_page(run: StepRun, *, by: User, at=MONDAY, overdue_reason: str = ""):
@@ -226,22 +146,15 @@ def close_via_page(run: StepRun, *, by: User, at=MONDAY, overdue_reason: str = "
     return workflow.close_step(run, by=by, kind=kind, overdue_reason=overdue_reason, at=at)
 
 
-def advance(cast: Cast, cycle: Cycle, until_step: int, *, when=MONDAY, outcomes=None) -> Cycle:
-    """Close open runs with their first (forward) outcome until `until_step` is open."""
-    outcomes = outcomes or {}
-    for _ in range(100):
-        runs = open_runs(cycle)
-        if not runs or any(r.step.number == until_step for r in runs):
-            return cycle
-        for run in runs:
-            close_run(cast, run, when=when, outcome=outcomes.get(run.step.number))
-    raise AssertionError("the cycle did not reach the step")
+def advance(cast: Cast, cycle: Cycle, until_step, *, when=MONDAY, outcomes=None) -> Cycle:
+    """Close open runs with their forward outcome (kinerja.scenario) until `until_step` (a printed
+    number or a step kind) is open."""
+    return scenario.take_cycle_to(cycle, until_step, at=lambda run: when, outcomes=outcomes, overdue_reason="uji")
 
 
 @pytest.fixture
 def klego_data(klego) -> Cast:
-    """Klego with the demo objectives, indicators and 2025-2026 targets."""
-    demo.ensure_indicators(klego.org, (2025, 2026))
+    """Klego with its master data (the name the data-heavy tests use; the same cast as klego)."""
     return klego
 
 

@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from reportlab.lib.units import mm
 
-from kinerja import analysis_steps, completeness, results, submissions, workflow
-from kinerja.models import DataKind, GroupingReport, Indicator, Narrative, Target
+from kinerja import analysis_steps, results, scenario, submissions, workflow
+from kinerja.models import DataKind, GroupingReport, Indicator, Narrative, SopStep, Target
 
 from .conftest import MONDAY, advance, count_queries, open_runs, start, workbook_bytes
 
@@ -29,22 +29,12 @@ DATA = {
 
 
 def to_step_6(cast, data=DATA):
+    """A cycle of the sections in `data` at the analysis, each having uploaded its rows."""
     cycle = start(cast, sections=[cast.sections[code] for code in data])
-    advance(cast, cycle, 2)
-    kind = DataKind.objects.get(code="realisasi")
-    for code, rows in data.items():
-        section = cast.sections[code]
-        outcome = submissions.submit(
-            cycle=cycle, section=section, kind=kind, data=workbook_bytes([HEADER, *rows]), filename=f"{code}.xlsx",
-            by=cast.users[f"staf.{code}"], at=MONDAY,
-        )  # fmt: skip
-        assert outcome.result.ok, outcome.result.problems
-        submissions.hand_in(submissions.open_step_2(cycle, section), by=cast.users[f"staf.{code}"], at=MONDAY)
-    (receipt,) = open_runs(cycle)
-    submissions.confirm_receipt(receipt, by=cast.kasubag, at=MONDAY)
-    (check,) = open_runs(cycle)
-    verdicts = {s.pk: completeness.Verdict(complete=True) for s in completeness.sections_to_check(check)}
-    completeness.record(check, by=cast.kasubag, verdicts=verdicts, at=MONDAY)
+    scenario.take_cycle_to(
+        cycle, SopStep.Kind.ANALYSIS, at=lambda run: MONDAY,
+        workbook=lambda cycle, section, kind: workbook_bytes([HEADER, *data[section.code]]),
+    )  # fmt: skip
     assert open_runs(cycle)[0].step.number == 6
     return cycle
 

@@ -200,6 +200,11 @@ def test_the_database_is_searchable_and_the_dashboard_shows_the_year(client, kle
     assert "PEM-01" in page and "TRA-01" not in page
     page = client.get(reverse("kinerja:database") + "?sasaran=SS3").content.decode()
     assert "PMD-01" in page and "PEM-01" not in page
+    page = client.get(reverse("kinerja:database") + "?tahun=2025").content.decode()
+    assert "PEM-01" not in page  # filed for 2026 only
+    # A value that is not of its kind filters nothing and is shown back empty, not as typed.
+    page = client.get(reverse("kinerja:database") + "?tahun=dua&triwulan=9").content.decode()
+    assert "PEM-01" in page and "PMD-01" in page and 'value="dua"' not in page
     page = client.get(reverse("kinerja:dashboard")).content.decode()
     assert "Capaian rata-rata IKU 2026 per sasaran" in page and "<svg" in page and "Selesai" in page
     assert CycleArchive.objects.count() == 1
@@ -277,6 +282,11 @@ def test_the_dashboard_shows_the_latest_filed_year_in_january_and_any_year_asked
     client.force_login(klego_data.camat)
     real = timezone.localdate
     monkeypatch.setattr(timezone, "localdate", lambda *a: datetime.date(2027, 1, 5) if not a else real(*a))
+    page = client.get(reverse("kinerja:database") + "?tahun=2025").content.decode()
+    assert "PEM-01" not in page  # filed for 2026 only
+    # A value that is not of its kind filters nothing and is shown back empty, not as typed.
+    page = client.get(reverse("kinerja:database") + "?tahun=dua&triwulan=9").content.decode()
+    assert "PEM-01" in page and "PMD-01" in page and 'value="dua"' not in page
     page = client.get(reverse("kinerja:dashboard")).content.decode()
     assert "Capaian rata-rata IKU 2026 per sasaran" in page  # 2027 has nothing filed yet
     page = client.get(reverse("kinerja:dashboard"), {"tahun": "2025"}).content.decode()

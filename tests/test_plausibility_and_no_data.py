@@ -188,7 +188,8 @@ def test_marks_are_made_and_withdrawn_by_post_on_the_page_only_during_step_2(cli
     page = client.get(page_url).content.decode()
     assert 'data-testid="hand-in-blocked"' in page and "1 indikator tanpa realisasi TW IV" in page
     assert client.get(mark_url).status_code == 405
-    assert client.post(mark_url, {"indicator": "TRA-01", "reason": "x"}).status_code == 404
+    refused = client.post(mark_url, {"indicator": "TRA-01", "reason": "x"}, follow=True).content.decode()
+    assert "Indikator itu bukan milik seksi ini." in refused and not NoDataMark.objects.exists()
     page = client.post(mark_url, {"indicator": "PEM-02", "reason": "Belum ada rapat"}, follow=True).content.decode()
     assert "PEM-02 ditandai tidak ada data." in page and "Benar, serahkan data seksi" in page
     mark = NoDataMark.objects.get()

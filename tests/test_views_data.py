@@ -273,7 +273,8 @@ def test_evidence_for_another_sections_indicator_or_by_another_section_is_refuse
     from kinerja.models import Evidence
 
     client.force_login(klego_data.staf_pem)
-    assert attach(client, cycle, "pem", "TRA-01", url="https://contoh.id/x").status_code == 404
+    page = attach(client, cycle, "pem", "TRA-01", url="https://contoh.id/x").content.decode()
+    assert "Indikator itu bukan milik seksi ini." in page
     client.force_login(klego_data.staf_trantib)
     assert attach(client, cycle, "pem", "PEM-01", url="https://contoh.id/x").status_code == 403
     assert not Evidence.objects.exists()

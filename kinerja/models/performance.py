@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from ..analysis import quarter_series
+from ..targets import of
 from .cycle import Cycle, StepRun
 from .letters import StoredFile
 from .organisation import Organisation, Section
@@ -192,8 +194,6 @@ class Target(models.Model):
 
     @property
     def as_value(self):
-        from ..targets import of
-
         return of(self)
 
     @property
@@ -323,14 +323,10 @@ class SubmissionRow(models.Model):
     def realisation(self, quarter: int):
         """The quarter's own realisation (from a running total: its difference with the quarter
         before; None when either is missing)."""
-        from ..analysis import quarter_series
-
         return quarter_series(self.written(), running=self.running).own[quarter]
 
     def to_date(self, quarter: int):
         """The running total up to the quarter (sum indicators)."""
-        from ..analysis import quarter_series
-
         return quarter_series(self.written(), running=self.running).to_date[quarter]
 
     def target(self, quarter: int):

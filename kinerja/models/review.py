@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from ..spreadsheets.numbers import format_number
 from .cycle import Cycle, StepRun
 from .letters import StoredFile
 from .organisation import Organisation
@@ -156,14 +157,10 @@ class Amendment(models.Model):
 
     @property
     def old_shown(self) -> str:
-        from ..spreadsheets.numbers import format_number
-
         return format_number(self.old_value) if self.old_value is not None else (self.old_text or "—")
 
     @property
     def new_shown(self) -> str:
-        from ..spreadsheets.numbers import format_number
-
         return format_number(self.new_value) if self.new_value is not None else (self.new_text or "—")
 
 

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.signals import pre_delete, pre_save
 from django.dispatch import receiver
@@ -199,8 +200,6 @@ class SopStep(models.Model):
         return next((o for o in self.outcomes if self.Flag.SECTIONS in self.flags(o)), None)
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         unknown = {o for o in self.outcome_flags if o not in self.next_steps}
         if unknown:
             raise ValidationError({"outcome_flags": f"Hasil tidak dikenal: {', '.join(sorted(unknown))}."})
@@ -219,11 +218,9 @@ class SopStep(models.Model):
 
 
 def _refuse_change_in_use(instance, version_id) -> None:
-    from django.core.exceptions import ValidationError
-
     if instance.pk is None or version_id is None:
         return
-    from .cycle import Cycle
+    from .cycle import Cycle  # here: cycle.py imports this module
 
     if not Cycle.objects.filter(sop_version_id=version_id).exists():
         return
@@ -248,9 +245,7 @@ def _freeze_step(sender, instance, **kwargs):
 
 @receiver(pre_delete, sender=SopStep)
 def _keep_step(sender, instance, **kwargs):
-    from django.core.exceptions import ValidationError
-
-    from .cycle import Cycle
+    from .cycle import Cycle  # here: cycle.py imports this module
 
     if Cycle.objects.filter(sop_version_id=instance.version_id).exists():
         raise ValidationError("Langkah dari versi SOP yang sudah dipakai siklus tidak dapat dihapus.")

@@ -1,6 +1,7 @@
 """Working-time data the office edits: schedules (a default one and dated ones such as Ramadan)
 and corrections to the national holiday calendar."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -27,8 +28,6 @@ class WorkSchedule(models.Model):
         return f"{self.name} (bawaan)"
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         if (self.valid_from is None) != (self.valid_to is None):
             raise ValidationError("Isi kedua tanggal berlaku, atau kosongkan keduanya untuk jadwal bawaan.")
         if self.valid_from and self.valid_to < self.valid_from:
@@ -58,8 +57,6 @@ class WorkingHours(models.Model):
         return f"{self.get_weekday_display()} {self.start:%H:%M}–{self.end:%H:%M}"
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         if self.end <= self.start:
             raise ValidationError("Jam pulang harus sesudah jam masuk.")
         if (self.break_start is None) != (self.break_end is None):

@@ -4,11 +4,15 @@ pengelompokan data kinerja": PDF with letterhead, page numbers, table of content
 from __future__ import annotations
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
+from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.charts.lineplots import LinePlot
 from reportlab.graphics.shapes import Drawing, Line, String
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Spacer
 
+from .. import results
+from ..models import Narrative, StrategicObjective
 from ..results import QUARTERS, ROMAN
 from .layout import Chart, build_with_contents, data_table, heading, page_size, text
 
@@ -65,9 +69,6 @@ def capaian_chart(shown, width: float) -> Drawing:
 def trend_chart(results, width: float) -> Drawing:
     """Capaian per quarter of each IKU as lines (the office-level trend). Indicators with fewer
     than two measured quarters have no line (reportlab cannot draw one point as a line)."""
-    from reportlab.graphics.charts.legends import Legend
-    from reportlab.graphics.charts.lineplots import LinePlot
-
     palette = ["#0d6efd", "#198754", "#dc3545", "#fd7e14", "#6f42c1", "#20c997"]
     lines = []
     for r in results:
@@ -214,9 +215,6 @@ def analysis_document(cycle, paper: str = "a4") -> bytes:
     with each review decision) and the archive: active indicators in the results' order
     (objective order, then code), then the narratives, objectives in their order before
     indicators in the results' order, so the same data give the same document on any database."""
-    from .. import results
-    from ..models import Narrative, StrategicObjective
-
     data = results.indicator_results(cycle)
     saved = list(Narrative.objects.filter(cycle=cycle).select_related("indicator", "objective"))
     by_objective = {n.objective_id: n for n in saved if n.objective_id}

@@ -7,14 +7,17 @@ import contextvars
 import io
 from xml.sax.saxutils import escape
 
+from reportlab.graphics import renderPDF
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import getFont
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
+from reportlab.platypus import Flowable, PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
 from reportlab.platypus.tables import CellStyle
+
+from ..spreadsheets.numbers import format_number
 
 # F4 (folio), the paper Indonesian offices print on besides A4.
 F4 = (215 * mm, 330 * mm)
@@ -135,8 +138,6 @@ class TickBox(Flowable):
 
 def checklist(items, *, columns: int, width: float, style: str = "body"):
     """Labels with tick boxes laid out in `columns` columns."""
-    from reportlab.platypus import Table, TableStyle
-
     cells = [[TickBox(ticked), text(label, style)] for label, ticked in items]
     rows = []
     for start in range(0, len(cells), columns):
@@ -164,8 +165,6 @@ def checklist(items, *, columns: int, width: float, style: str = "body"):
 
 def cell_text(value) -> str:
     """A table cell's text: numbers the Indonesian way (1.234,5), a dash for a missing value."""
-    from ..spreadsheets.numbers import format_number
-
     if value is None:
         return "—"
     if type(value) is str:
@@ -271,8 +270,6 @@ class Chart(Flowable):
 
     def draw(self):
         if not _LAYOUT_ONLY.get():
-            from reportlab.graphics import renderPDF
-
             renderPDF.draw(self.drawing, self.canv, 0, 0)
 
 
@@ -353,8 +350,6 @@ def build_with_contents(story, *, organisation, title: str, paper: str = "a4", w
     before layout, so the contents take the same room in every pass: a first pass lays the
     pages out without drawing the tables and charts (recording each heading's page), and the
     second, the only one drawn, prints the page numbers."""
-    from reportlab.platypus import PageBreak
-
     size = page_size(paper, wide=wide)
     entries = _headings(story)
     recorded: list[int] = []

@@ -7,6 +7,7 @@ from django.utils import timezone
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer, Table, TableStyle
 
+from ..models import SopStep, StepRun
 from .layout import GRID, HEADER_FILL, build, markup, page_size, text
 
 
@@ -61,8 +62,6 @@ def render(cycle, kinds, rows, paper: str = "a4") -> bytes:
 
 
 def _open_or_last_run(cycle):
-    from ..models import SopStep, StepRun
-
     return (
         StepRun.objects.filter(cycle=cycle, step__kind=SopStep.Kind.RECEIPT, receipt__isnull=False)
         .select_related("receipt__confirmed_by")

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import io
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+
 DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
@@ -16,12 +22,6 @@ def safe_text(value):
 def workbook_from_tables(tables, *, title: str, subtitle: str = "") -> bytes:
     """One sheet per table: a bold filled header, frozen panes, numbers as numbers (shown with
     the reader's own separators, 1.234,56 in an Indonesian Excel) and text neutralised."""
-    import io
-    from decimal import Decimal
-
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-
     workbook = Workbook()
     workbook.remove(workbook.active)
     used = set()

@@ -11,8 +11,11 @@ import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from openpyxl import load_workbook
+from openpyxl.styles.numbers import BUILTIN_FORMATS
 from openpyxl.utils import get_column_letter
 
+from ..analysis import quarter_series
 from .numbers import NotANumber, format_number, parse_number
 from .screening import screen
 
@@ -27,6 +30,8 @@ ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 QUARTER = re.compile(
     r"\b(?:(?:tw|trw|triwulan|q|kuartal)\s*[-.]?\s*(?:ke\s*-?\s*)?|(?:realisasi|target|rencana)\s+)(iv|iii|ii|i|[1-4])\b"
 )
+
+
 FIELD_LABELS = {
     "code": "Kode",
     "name": "Indikator",
@@ -317,8 +322,6 @@ class SheetFacts:
 
 def percent_styles(workbook) -> set[int]:
     """The style indexes whose number format shows a percentage ("0.00%")."""
-    from openpyxl.styles.numbers import BUILTIN_FORMATS
-
     custom = getattr(workbook, "_number_formats", [])
     found = set()
     for index, style in enumerate(getattr(workbook, "_cell_styles", [])):
@@ -508,8 +511,6 @@ def read_workbook(data: bytes, *, indicators, section, period: tuple[int, int | 
         )
     lookup = IndicatorLookup(list(indicators), section)
     try:
-        from openpyxl import load_workbook
-
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_vba=False, keep_links=False)
     except Exception:  # openpyxl raises many kinds for damaged files
         result.problems.append(
@@ -877,8 +878,6 @@ def check_plausibility(result: ImportResult, targets: dict, *, confirmed: str = 
     quarter or None) to the master target as a number (a range by its upper bound), written the
     indicator's way (per quarter or running). With `confirmed` (the uploader's reason) such
     problems are kept as notes instead, and the file is accepted."""
-    from ..analysis import quarter_series
-
     found: list[Problem] = []
     for row in result.rows:
         indicator = row.indicator

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -145,4 +145,28 @@ def build_template(*, organisation, section, kind, year: int, quarter: int | Non
     guide.column_dimensions["A"].width = 110
     buffer = io.BytesIO()
     workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def filled_in(template: bytes, kind, *, realisation=None) -> bytes:
+    """A template as section staff fill it in (the demo data, the tests and the benchmarks upload
+    this): `realisation(code, quarter, target)` gives each figure, by default the quarter's target
+    (1 where there is none); an annual target or quarter targets the kind asks for, where empty, 1."""
+    book = load_workbook(io.BytesIO(template))
+    sheet = book["Data Kinerja"]
+    for row in range(FIRST_DATA_ROW, sheet.max_row + 1):
+        code = sheet.cell(row, 1).value
+        if not code:
+            continue
+        if kind.needs_annual_target and sheet.cell(row, 4).value is None:
+            sheet.cell(row, 4).value = 1
+        for quarter in (1, 2, 3, 4):
+            target = sheet.cell(row, 4 + quarter).value
+            if kind.needs_targets and not kind.needs_realisation and target is None:
+                sheet.cell(row, 4 + quarter).value = 1
+            if kind.needs_realisation:
+                value = realisation(code, quarter, target) if realisation else (target if target is not None else 1)
+                sheet.cell(row, 8 + quarter).value = value
+    buffer = io.BytesIO()
+    book.save(buffer)
     return buffer.getvalue()

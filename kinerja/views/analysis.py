@@ -4,17 +4,16 @@ office figures, narrative) and the grouping page, with their PDF and Excel repor
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import analysis_steps, charts, permissions, results, workflow
-from ..forms import OfficeFiguresForm
+from ..forms import ExplainForm, GroupingForm, NarrativeForm, OfficeFiguresForm, StepCloseForm
 from ..models import GroupingReport, Indicator, Narrative, OfficeFigure, SopStep, StrategicObjective
 from ..reports import analysis_report
 from ..spreadsheets.exporter import workbook_from_tables
 from ..spreadsheets.numbers import format_number
-from . import int_param
 from .access import cycle_for, office_only
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -109,14 +108,14 @@ def analysis_office(request, pk):
 def analysis_explain(request, pk):
     cycle = cycle_for(request, pk)
     office_only(request, cycle)
+    form = ExplainForm(request.POST)
     try:
+        if not form.is_valid():
+            raise workflow.WorkflowError("Tuliskan penjelasan selisihnya (sumber mana yang benar dan mengapa).")
         analysis_steps.explain(
-            cycle=cycle,
-            key=request.POST.get("key", ""),
-            text=request.POST.get("text", ""),
-            by=request.user,
-            standing=request.POST.get("standing") == "1",
-        )
+            cycle=cycle, key=form.cleaned_data["key"], text=form.cleaned_data["text"], by=request.user,
+            standing=form.cleaned_data["standing"],
+        )  # fmt: skip
     except workflow.WorkflowError as exc:
         messages.error(request, str(exc))
     else:
@@ -129,20 +128,23 @@ def narrative_save(request, pk):
     """Saves a narrative; answers JSON to the autosave script and redirects a plain form post."""
     cycle = cycle_for(request, pk)
     office_only(request, cycle)
-    indicator = objective = None
-    if request.POST.get("indicator"):
-        indicator = get_object_or_404(
-            Indicator, pk=int_param(request.POST["indicator"]), organisation=cycle.organisation
-        )
-    elif request.POST.get("objective"):
-        objective = get_object_or_404(
-            StrategicObjective, pk=int_param(request.POST["objective"]), organisation=cycle.organisation
-        )
-    fields = {name: request.POST.get(name) for name in analysis_steps.NARRATIVE_FIELDS}
+    form = NarrativeForm(
+        request.POST,
+        indicators=Indicator.objects.filter(organisation=cycle.organisation),
+        objectives=StrategicObjective.objects.filter(organisation=cycle.organisation),
+    )
     wants_json = request.headers.get("X-Requested-With") == "autosave"
     try:
+        if not form.is_valid():
+            raise workflow.WorkflowError("Narasi ini tidak dapat disimpan: " + " ".join(
+                e for errors in form.errors.values() for e in errors))  # fmt: skip
+        indicator, objective = form.cleaned_data["indicator"], form.cleaned_data["objective"]
         narrative = analysis_steps.save_narrative(
-            cycle=cycle, by=request.user, indicator=indicator, objective=objective, **fields
+            cycle=cycle,
+            by=request.user,
+            indicator=indicator,
+            objective=None if indicator else objective,
+            **form.texts(),
         )
     except workflow.WorkflowError as exc:
         if wants_json:
@@ -162,9 +164,12 @@ def analysis_finish(request, pk):
     if run is None:
         messages.error(request, workflow.not_open_sentence(SopStep.Kind.ANALYSIS))
         return redirect("kinerja:cycle_detail", pk=cycle.pk)
+    form = StepCloseForm(request.POST)
     try:
+        if not form.is_valid():
+            raise workflow.WorkflowError("Alasan keterlambatan terlalu panjang (paling banyak 2.000 huruf).")
         opened = analysis_steps.finish_analysis(
-            run, by=request.user, overdue_reason=request.POST.get("overdue_reason", "")[:2000]
+            run, by=request.user, overdue_reason=form.cleaned_data["overdue_reason"]
         )
     except workflow.WorkflowError as exc:
         messages.error(request, str(exc))
@@ -179,17 +184,19 @@ def grouping_page(request, pk):
     office_only(request, cycle)
     run = workflow.open_run(cycle, SopStep.Kind.GROUPING)
     if request.method == "POST":
-        action = request.POST.get("action")
+        form = GroupingForm(request.POST, choices=GroupingReport.GROUPINGS)
         try:
             if run is None:
                 raise workflow.WorkflowError(workflow.not_open_sentence(SopStep.Kind.GROUPING))
-            if action == "finish":
+            if not form.is_valid():
+                raise workflow.WorkflowError("Pilih pengelompokan yang tersedia.")
+            if form.cleaned_data["action"] == "finish":
                 opened = analysis_steps.finish_grouping(
-                    run, by=request.user, overdue_reason=request.POST.get("overdue_reason", "")[:2000]
+                    run, by=request.user, overdue_reason=form.cleaned_data["overdue_reason"]
                 )
                 messages.success(request, f"Pengelompokan selesai. {workflow.opened_sentence(opened)}")
                 return redirect("kinerja:cycle_detail", pk=cycle.pk)
-            analysis_steps.make_grouping(run, by=request.user, groupings=request.POST.getlist("groupings"))
+            analysis_steps.make_grouping(run, by=request.user, groupings=form.cleaned_data["groupings"])
             messages.success(request, "Laporan pengelompokan dibuat.")
         except workflow.WorkflowError as exc:
             messages.error(request, str(exc))

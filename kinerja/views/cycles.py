@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .. import analysis_steps, fragments, permissions, review, selectors, workflow
 from ..engine import registry
-from ..forms import CancelCycleForm, CompleteStepForm
+from ..forms import CancelCycleForm, CompleteStepForm, ReturnToSectionsForm
 from ..models import SopStep
 from .access import cycle_for
 
@@ -120,13 +120,12 @@ def return_to_sections(request, pk):
         return redirect("kinerja:cycle_detail", pk=cycle.pk)
     analysis = run.step.kind == SopStep.Kind.ANALYSIS
     target = "kinerja:analysis" if analysis else "kinerja:review"
-    codes = set(request.POST.getlist("sections"))
-    sections = list(cycle.sections.filter(code__in=codes).order_by("order", "name"))
-    if len(sections) != len(codes):
-        messages.error(request, "Seksi yang dipilih tidak termasuk dalam siklus ini.")
+    form = ReturnToSectionsForm(request.POST, cycle_sections=cycle.sections.order_by("order", "name"))
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect(target, pk=cycle.pk)
-    reason = request.POST.get("reason", "").strip()[:4000]
-    overdue = request.POST.get("overdue_reason", "")[:2000]
+    sections, reason = form.cleaned_data["sections"], form.cleaned_data["reason"]
+    overdue = form.cleaned_data["overdue_reason"]
     try:
         if analysis:
             opened = analysis_steps.return_to_sections(run, by=request.user, sections=sections, reason=reason,

@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import completeness, permissions, selectors, submissions, uploads, workflow
-from ..models import CompletenessCheck, DataKind, Evidence, Indicator, NoDataMark, SopStep, Submission, SubmissionRow
+from ..forms import CompletenessForm, ReasonForm, ReceiptForm, SectionIndicatorForm, StepCloseForm, UploadForm
+from ..models import CompletenessCheck, DataKind, Evidence, NoDataMark, SopStep, Submission, SubmissionRow
 from ..reports import completeness_checklist, receipt_checklist
 from ..spreadsheets.screening import MAX_FILE_BYTES
 from .access import cycle_for, office_only, section_for
@@ -85,11 +86,11 @@ def section_template(request, pk, code, kind):
 def section_upload(request, pk, code):
     cycle = cycle_for(request, pk)
     section = section_for(request, cycle, code)
-    kind = DataKind.objects.filter(code=request.POST.get("kind", "")).first()
-    upload = request.FILES.get("file")
-    if kind is None or upload is None:
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
         messages.error(request, "Pilih jenis data dan berkas Excel (.xlsx) yang akan diunggah.")
         return redirect("kinerja:section_data", pk=cycle.pk, code=section.code)
+    kind, upload = form.cleaned_data["kind"], form.cleaned_data["file"]
     if upload.size > MAX_FILE_BYTES:
         messages.error(request, f"Berkas terlalu besar; batasnya {MAX_FILE_BYTES // 1048576} MB.")
         return redirect("kinerja:section_data", pk=cycle.pk, code=section.code)
@@ -123,8 +124,11 @@ def section_confirm(request, pk, code, submission):
     submission = get_object_or_404(
         Submission.objects.select_related("file", "kind"), pk=submission, cycle=cycle, section=section
     )
+    form = ReasonForm(request.POST)
     try:
-        outcome = submissions.confirm_values(submission, reason=request.POST.get("reason", ""), by=request.user)
+        if not form.is_valid():
+            raise workflow.WorkflowError("Alasan terlalu panjang (paling banyak 4.000 huruf).")
+        outcome = submissions.confirm_values(submission, reason=form.cleaned_data["reason"], by=request.user)
     except workflow.WorkflowError as exc:
         messages.error(request, str(exc))
     else:
@@ -137,6 +141,11 @@ def section_confirm(request, pk, code, submission):
             )
         else:
             messages.error(request, f"Versi {confirmed.version} tetap ditolak: {len(confirmed.problems)} masalah.")
+    return redirect("kinerja:section_data", pk=cycle.pk, code=section.code)
+
+
+def _refused(request, cycle, section, form):
+    messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return redirect("kinerja:section_data", pk=cycle.pk, code=section.code)
 
 
@@ -155,8 +164,10 @@ def _act_on_section_page(request, cycle, section, action, success: str):
 def section_no_data(request, pk, code):
     cycle = cycle_for(request, pk)
     section = section_for(request, cycle, code)
-    indicator = get_object_or_404(Indicator, section=section, code=request.POST.get("indicator", ""))
-    reason = request.POST.get("reason", "")
+    form = SectionIndicatorForm(request.POST, section=section)
+    if not form.is_valid():
+        return _refused(request, cycle, section, form)
+    indicator, reason = form.cleaned_data["indicator"], form.cleaned_data["reason"]
     return _act_on_section_page(
         request, cycle, section,
         lambda: submissions.mark_no_data(cycle=cycle, section=section, indicator=indicator, reason=reason,
@@ -180,12 +191,15 @@ def section_no_data_remove(request, pk, code, mark):
 def section_evidence(request, pk, code):
     cycle = cycle_for(request, pk)
     section = section_for(request, cycle, code)
-    indicator = get_object_or_404(Indicator, section=section, code=request.POST.get("indicator", ""))
+    form = SectionIndicatorForm(request.POST, section=section)
+    if not form.is_valid():
+        return _refused(request, cycle, section, form)
+    indicator = form.cleaned_data["indicator"]
     return _act_on_section_page(
         request, cycle, section,
         lambda: submissions.add_evidence(
             cycle=cycle, section=section, indicator=indicator, by=request.user, upload=request.FILES.get("file"),
-            url=request.POST.get("url", ""), note=request.POST.get("note", ""),
+            url=form.cleaned_data["url"], note=form.cleaned_data["note"],
         ),
         f"Bukti dukung {indicator.code} dilampirkan.",
     )  # fmt: skip
@@ -216,8 +230,11 @@ def section_hand_in(request, pk, code):
     if run is None:
         messages.error(request, "Langkah 2 untuk seksi ini tidak sedang terbuka.")
         return redirect("kinerja:section_data", pk=cycle.pk, code=section.code)
+    form = StepCloseForm(request.POST)
     try:
-        submissions.hand_in(run, by=request.user, overdue_reason=request.POST.get("overdue_reason", ""))
+        if not form.is_valid():
+            raise workflow.WorkflowError("Alasan keterlambatan terlalu panjang (paling banyak 2.000 huruf).")
+        submissions.hand_in(run, by=request.user, overdue_reason=form.cleaned_data["overdue_reason"])
     except workflow.WorkflowError as exc:
         messages.error(request, str(exc))
     else:
@@ -246,16 +263,17 @@ def receipt(request, pk):
     office_only(request, cycle)
     run = workflow.open_run(cycle, SopStep.Kind.RECEIPT)
     if request.method == "POST":
+        form = ReceiptForm(request.POST)
         if run is None:
             messages.error(request, workflow.not_open_sentence(SopStep.Kind.RECEIPT))
+        elif not form.is_valid():
+            messages.error(request, "Catatan atau alasan keterlambatan terlalu panjang.")
         else:
             try:
                 opened = submissions.confirm_receipt(
-                    run,
-                    by=request.user,
-                    note=request.POST.get("note", "")[:2000],
-                    overdue_reason=request.POST.get("overdue_reason", "")[:2000],
-                )
+                    run, by=request.user, note=form.cleaned_data["note"],
+                    overdue_reason=form.cleaned_data["overdue_reason"],
+                )  # fmt: skip
             except workflow.WorkflowError as exc:
                 messages.error(request, str(exc))
             else:
@@ -305,21 +323,17 @@ def completeness_check(request, pk):
         if run is None:
             messages.error(request, workflow.not_open_sentence(SopStep.Kind.COMPLETENESS))
             return redirect("kinerja:cycle_detail", pk=cycle.pk)
-        verdicts = {}
-        for section in sections:
-            manual = [
-                {"label": label, "ok": request.POST.get(f"manual-{section.pk}-{i}") == "on"}
-                for i, label in enumerate(completeness.MANUAL_ITEMS)
-            ]
-            verdicts[section.pk] = completeness.Verdict(
-                complete=request.POST.get(f"verdict-{section.pk}") == "lengkap",
-                manual=manual,
-                reasons=request.POST.get(f"reasons-{section.pk}", "")[:2000],
+        form = CompletenessForm(request.POST, sections=sections, manual_items=completeness.MANUAL_ITEMS)
+        if not form.is_valid():
+            messages.error(
+                request, "Isian pemeriksaan tidak sah: " + "; ".join(e for f in form.errors.values() for e in f)
             )
+            return redirect("kinerja:completeness", pk=cycle.pk)
         try:
             opened = completeness.record(
-                run, by=request.user, verdicts=verdicts, overdue_reason=request.POST.get("overdue_reason", "")[:2000]
-            )
+                run, by=request.user, verdicts=form.verdicts(completeness.Verdict),
+                overdue_reason=form.cleaned_data["overdue_reason"],
+            )  # fmt: skip
         except workflow.WorkflowError as exc:
             messages.error(request, str(exc))
             return redirect("kinerja:completeness", pk=cycle.pk)

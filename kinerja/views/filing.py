@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import audit, charts, filing, fragments, permissions, selectors, workflow
+from ..filters import RecordFilter
+from ..forms import AmendmentForm, AuditFilterForm, StepCloseForm
 from ..models import Amendment, Cycle, CycleArchive, PerformanceRecord, Section, SopStep, StrategicObjective, User
 from ..reports import final_tables
 from ..spreadsheets.exporter import workbook_from_tables
@@ -42,8 +44,11 @@ def filing_page(request, pk):
         if run is None:
             messages.error(request, workflow.not_open_sentence(SopStep.Kind.FILING))
             return redirect("kinerja:filing", pk=cycle.pk)
+        form = StepCloseForm(request.POST)
         try:
-            filing.file_database(run, by=request.user, overdue_reason=request.POST.get("overdue_reason", "")[:2000])
+            if not form.is_valid():
+                raise workflow.WorkflowError("Alasan keterlambatan terlalu panjang (paling banyak 2.000 huruf).")
+            filing.file_database(run, by=request.user, overdue_reason=form.cleaned_data["overdue_reason"])
         except workflow.WorkflowError as exc:
             messages.error(request, str(exc))
             return redirect("kinerja:filing", pk=cycle.pk)
@@ -88,22 +93,11 @@ def database(request):
     records = filing.with_amendments(
         PerformanceRecord.objects.filter(organisation=organisation), Amendment.objects.select_related("created_by")
     ).order_by("-year", "-quarter", "code")
-    filters = {key: request.GET.get(key, "").strip() for key in ("tahun", "triwulan", "sasaran", "indikator", "seksi")}
-    year = int_param(filters["tahun"], high=9999)
-    quarter = None if filters["triwulan"] == "tahunan" else int_param(filters["triwulan"], low=1, high=4)
-    if year is not None:
-        records = records.filter(year=year)
-    if filters["triwulan"] == "tahunan":
-        records = records.filter(quarter__isnull=True)
-    elif quarter is not None:
-        records = records.filter(quarter=quarter)
-    if filters["sasaran"]:
-        records = records.filter(objective__startswith=filters["sasaran"])
-    if filters["indikator"]:
-        records = records.filter(Q(code__icontains=filters["indikator"]) | Q(name__icontains=filters["indikator"]))
-    if filters["seksi"]:
-        records = records.filter(section=filters["seksi"])
-    records = list(records[:1000])
+    chosen = RecordFilter(request.GET, queryset=records)
+    filters = chosen.valid_data
+    year = int(filters["tahun"]) if filters["tahun"] else None
+    quarter = int(filters["triwulan"]) if filters["triwulan"].isdigit() else None
+    records = list(chosen.qs[:1000])
     years = sorted({r.year for r in records})
     comparison: dict[str, dict] = {}
     for record in records:
@@ -149,15 +143,16 @@ def database(request):
 def amend_record(request, pk):
     organisation = permissions.current_organisation(request)
     record = get_object_or_404(PerformanceRecord, pk=pk, organisation=organisation)
+    form = AmendmentForm(request.POST)
     try:
+        if not form.is_valid():
+            raise workflow.WorkflowError(
+                "Isi koreksi, alasan dan nama pejabat yang menyetujui (isian terlalu panjang)."
+            )
         filing.amend(
-            record,
-            by=request.user,
-            field=request.POST.get("field", ""),
-            raw=request.POST.get("new_value", ""),
-            reason=request.POST.get("reason", ""),
-            approver=request.POST.get("approver", ""),
-        )
+            record, by=request.user, field=form.cleaned_data["field"], raw=form.cleaned_data["new_value"],
+            reason=form.cleaned_data["reason"], approver=form.cleaned_data["approver"],
+        )  # fmt: skip
     except workflow.WorkflowError as exc:
         messages.error(request, str(exc))
     else:
@@ -258,18 +253,19 @@ def audit_trail(request):
         .distinct()
         .order_by("first_name")
     )
-    cycle = cycles.filter(pk=int_param(request.GET.get("siklus"))).first()
-    user = users.filter(pk=int_param(request.GET.get("pengguna"))).first()
+    form = AuditFilterForm(request.GET, cycles=cycles, users=users)
+    form.is_valid()  # a filter that is not valid is left out, and said
+    if form.errors:
+        messages.error(request, "Filter yang tidak sah diabaikan; pakai pilihan dan pemilih tanggal.")
+    chosen = form.cleaned_data
+    cycle, user = chosen.get("siklus"), chosen.get("pengguna")
     since = until = None
-    try:
-        if request.GET.get("dari"):
-            since = timezone.make_aware(datetime.datetime.fromisoformat(request.GET["dari"]))
-        if request.GET.get("sampai"):
-            until = timezone.make_aware(datetime.datetime.fromisoformat(request.GET["sampai"])) + datetime.timedelta(
-                days=1
-            )
-    except ValueError:
-        messages.error(request, "Tanggal tidak sah; pakai pemilih tanggal.")
+    if chosen.get("dari"):
+        since = timezone.make_aware(datetime.datetime.combine(chosen["dari"], datetime.time()))
+    if chosen.get("sampai"):
+        until = timezone.make_aware(datetime.datetime.combine(chosen["sampai"], datetime.time())) + datetime.timedelta(
+            days=1
+        )
     context = {
         "entries": audit.entries(organisation=organisation, user=user, cycle=cycle, since=since, until=until),
         "cycles": cycles,

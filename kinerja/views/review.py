@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from .. import permissions, results, review, workflow
+from ..forms import ReviewForm, ReviewNoteForm
 from ..models import GroupingReport, Indicator, Narrative, ReviewNote, SopStep, StepRun
-from . import int_param
 from .access import cycle_for, office_only
 
 NOTE_ROWS = 4
@@ -19,9 +19,7 @@ def review_page(request, pk):
     cycle = cycle_for(request, pk)
     office_only(request, cycle)
     run = review.open_review(cycle)
-    indicators = {
-        i.pk: i for i in Indicator.objects.filter(organisation=cycle.organisation, active=True).order_by("code")
-    }
+    indicator_choices = Indicator.objects.filter(organisation=cycle.organisation, active=True).order_by("code")
     if request.method == "POST":
         if run is None:
             messages.error(request, "Tidak ada pemeriksaan yang sedang terbuka.")
@@ -29,27 +27,34 @@ def review_page(request, pk):
         if not permissions.can_act_on_run(request.user, run):  # before reading anything from the form
             messages.error(request, f"Langkah {run.step.number} diperiksa oleh {run.step.get_actor_role_display()}.")
             return redirect("kinerja:review", pk=cycle.pk)
-        notes = []
-        for i in range(NOTE_ROWS):
-            text = request.POST.get(f"note-{i}-text", "")
-            indicator = indicators.get(int_param(request.POST.get(f"note-{i}-indicator")))
-            written = (request.POST.get(f"note-{i}-quarter") or "").strip()
-            quarter = int_param(written, low=1, high=4)
-            if written and quarter is None:
-                messages.error(request, f"Catatan {i + 1}: triwulan harus I, II, III atau IV (atau dikosongkan).")
-                return redirect("kinerja:review", pk=cycle.pk)
-            topic = request.POST.get(f"note-{i}-topic") or ReviewNote.Topic.GENERAL
-            if topic not in ReviewNote.Topic.values:
-                topic = ReviewNote.Topic.GENERAL
-            notes.append(review.NoteInput(text=text, indicator=indicator, quarter=quarter, topic=topic))
-        outcome = request.POST.get("outcome", "")
+        choices = [(o, run.step.outcome_labels.get(o, o)) for o in run.step.outcomes]
+        form = ReviewForm(request.POST, outcomes=choices)
+        rows = [
+            ReviewNoteForm(request.POST, prefix=f"note-{i}", indicators=indicator_choices,
+                           topics=ReviewNote.Topic.choices)
+            for i in range(NOTE_ROWS)
+        ]  # fmt: skip
+        problems = [" ".join(e for errors in form.errors.values() for e in errors)] if not form.is_valid() else []
+        problems += [
+            f"Catatan {i + 1}: " + " ".join(e for errors in row.errors.values() for e in errors)
+            for i, row in enumerate(rows)
+            if not row.is_valid()
+        ]
+        if problems:
+            for problem in problems:
+                messages.error(request, problem)
+            return redirect("kinerja:review", pk=cycle.pk)
+        outcome = form.cleaned_data["outcome"]
+        notes = [
+            review.NoteInput(
+                text=row.cleaned_data["text"], indicator=row.cleaned_data["indicator"],
+                quarter=row.cleaned_data["quarter"], topic=row.cleaned_data["topic"] or ReviewNote.Topic.GENERAL,
+            )
+            for row in rows
+        ]  # fmt: skip
         try:
             review.review(
-                run,
-                by=request.user,
-                outcome=outcome,
-                notes=notes,
-                overdue_reason=request.POST.get("overdue_reason", "")[:2000],
+                run, by=request.user, outcome=outcome, notes=notes, overdue_reason=form.cleaned_data["overdue_reason"]
             )
         except workflow.WorkflowError as exc:
             messages.error(request, str(exc))
@@ -81,7 +86,7 @@ def review_page(request, pk):
         "grouping": grouping,
         "past_runs": past_runs,
         "note_rows": range(NOTE_ROWS),
-        "indicators": list(indicators.values()),
+        "indicators": list(indicator_choices),
         "topics": ReviewNote.Topic.choices,
         "outcomes": [(o, run.step.outcome_labels.get(o, o)) for o in run.step.outcomes] if run else [],
         "overdue": bool(run and timezone.now() > run.due_at),
