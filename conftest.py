@@ -21,7 +21,7 @@ def _fresh_caches():
     kept by data mark (history ids restart after a rollback, so a mark could come again)."""
     from django.core.cache import cache
 
-    from kinerja.calendar import forget_cached
+    from kinerja.engine.calendar import forget_cached
 
     forget_cached()
     cache.clear()

@@ -20,8 +20,9 @@ def main():
     from django.utils import timezone
     from openpyxl import Workbook, load_workbook
 
-    from kinerja import submissions, workflow
+    from kinerja.engine import workflow
     from kinerja.models import DataKind, Indicator, Letter, Organisation, Section
+    from kinerja.steps import submissions
 
     org = Organisation.objects.get(code="klego")
     section = Section.objects.get(organisation=org, code="pem")

@@ -33,7 +33,7 @@ def main():
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from kinerja.calendar import forget_cached
+    from kinerja.engine.calendar import forget_cached
     from kinerja.models import Cycle, PerformanceRecord, User
 
     settings.ALLOWED_HOSTS = ["*"]

@@ -69,8 +69,9 @@ def captured_tables(func):
 def build_cycle():
     """Klego with 500 indicators, data from all five sections, driven through steps 1 to 10."""
     sys.path.insert(0, str(ROOT))
-    from kinerja import demo, filing
+    from kinerja import demo
     from kinerja.models import Indicator, Organisation, Section, Target
+    from kinerja.steps import filing
     from tests.conftest import MONDAY, Cast, advance, open_runs
     from tests.test_analysis_steps import to_step_6
 
@@ -114,8 +115,9 @@ def build_cycle():
 
 def main():
     django_up()
-    from kinerja import filing, results
+    from kinerja.measurement import results
     from kinerja.reports import analysis_report, layout
+    from kinerja.steps import filing
 
     cycle, kasubag, moment = build_cycle()
     data = results.indicator_results(cycle)

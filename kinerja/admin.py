@@ -210,7 +210,7 @@ class ScopedInline(ScopedMixin, admin.TabularInline):
 
 
 class ReadOnlyMixin:
-    """Workflow records change only through kinerja.workflow; the admin may read them."""
+    """Workflow records change only through kinerja.engine.workflow; the admin may read them."""
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -13,9 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 from openpyxl import Workbook
 
-from . import analysis_steps, dispositions, results, review, scenario, submissions, workflow
-from .calendar import DEFAULT_HOURS, WorkCalendar
-from .dispositions import ensure_instructions as ensure
+from . import scenario
+from .engine import workflow
+from .engine.calendar import DEFAULT_HOURS, WorkCalendar
+from .measurement import results
 from .models import (
     Cycle,
     DataKind,
@@ -35,6 +36,8 @@ from .models import (
     WorkingHours,
     WorkSchedule,
 )
+from .steps import analysis_steps, dispositions, review, submissions
+from .steps.dispositions import ensure_instructions as ensure
 
 Kind = SopStep.Kind
 FIXTURES = ["organisation_klego", "sop_050_2_1_343_116_151", "data_kinds"]

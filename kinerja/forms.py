@@ -1,4 +1,4 @@
-"""Forms of the pages. Validation of business rules stays in kinerja.workflow."""
+"""Forms of the pages. Validation of business rules stays in kinerja.engine.workflow."""
 
 import datetime
 
@@ -7,7 +7,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from . import throttle
+from infra import throttle
+
 from .models import Cycle, DataKind, DispositionInstruction, Letter, Position, Section, User
 from .spreadsheets.numbers import NotANumber, parse_number
 
@@ -410,3 +411,25 @@ class AuditFilterForm(forms.Form):
         super().__init__(data)
         self.fields["siklus"].queryset = cycles
         self.fields["pengguna"].queryset = users
+
+
+class FilingForm(StepCloseForm):
+    """The filing page: file the database (closing step 10) or verify the archive."""
+
+    action = forms.ChoiceField(choices=[("file", "Arsipkan"), ("verify", "Periksa arsip")], required=False)
+
+
+class MasterImportForm(forms.Form):
+    file = forms.FileField(required=False)
+    year = forms.IntegerField(min_value=2000, max_value=2100, required=False,
+                              error_messages={"min_value": "Tahun target harus antara 2000 dan 2100.",
+                                              "max_value": "Tahun target harus antara 2000 dan 2100.",
+                                              "invalid": "Tahun target harus antara 2000 dan 2100."})  # fmt: skip
+    dry_run = forms.BooleanField(required=False)
+
+
+class CodeForm(forms.Form):
+    """A second-factor code (six digits, or a recovery code) and where to go next."""
+
+    code = forms.CharField(max_length=32, required=False, strip=True)
+    next = forms.CharField(max_length=500, required=False)

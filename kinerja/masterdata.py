@@ -12,12 +12,13 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from . import permissions, targets
+from . import permissions
+from .engine.workflow import NotAllowed
+from .measurement import targets
 from .models import Indicator, Organisation, Section, StrategicObjective, Target, User
 from .spreadsheets.exporter import safe_text
 from .spreadsheets.importer import Problem, normalise
 from .spreadsheets.screening import screen
-from .workflow import NotAllowed
 
 COLUMNS = [
     ("code", "Kode"),

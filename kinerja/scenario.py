@@ -11,9 +11,12 @@ from collections.abc import Callable
 
 from django.utils import timezone
 
-from . import analysis_steps, completeness, dispositions, filing, permissions, results, review, submissions, workflow
+from . import permissions
+from .engine import workflow
+from .measurement import results
 from .models import Cycle, DataKind, Disposition, GroupingReport, Role, Section, SopStep, StepRun, User
 from .spreadsheets.templates import filled_in
+from .steps import analysis_steps, completeness, dispositions, filing, review, submissions
 
 Kind = SopStep.Kind
 # What a hook gets to decide the time of an action, from the run it closes.

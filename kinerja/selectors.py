@@ -10,10 +10,10 @@ from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 
 from . import permissions
-from .calendar import WorkCalendar, format_minutes
-from .dispositions import chain_stage, chain_stages
+from .engine.calendar import WorkCalendar, format_minutes
 from .models import Cycle, Disposition, Letter, Role, SopStep, StepRun, Target, TransitionLog, User
 from .spreadsheets.numbers import display_number
+from .steps.dispositions import chain_stage, chain_stages
 
 
 @dataclass

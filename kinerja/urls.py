@@ -1,6 +1,21 @@
 from django.urls import path
 
-from .views import analysis, cycles, data, filing, home, letters, master, review, sop
+from .views import (
+    analysis,
+    audit,
+    collection,
+    completeness,
+    cycles,
+    dashboard,
+    filing,
+    grouping,
+    home,
+    letters,
+    master,
+    receipt,
+    review,
+    sop,
+)
 
 app_name = "kinerja"
 
@@ -16,40 +31,44 @@ urlpatterns = [
     path("siklus/<int:pk>/batal/", cycles.cycle_cancel, name="cycle_cancel"),
     path("siklus/<int:pk>/kembalikan-ke-seksi/", cycles.return_to_sections, name="return_to_sections"),
     path("statistik/", cycles.step_statistics, name="statistics"),
-    path("siklus/<int:pk>/seksi/<slug:code>/", data.section_data, name="section_data"),
-    path("siklus/<int:pk>/seksi/<slug:code>/templat/<slug:kind>/", data.section_template, name="section_template"),
-    path("siklus/<int:pk>/seksi/<slug:code>/unggah/", data.section_upload, name="section_upload"),
-    path("siklus/<int:pk>/seksi/<slug:code>/serahkan/", data.section_hand_in, name="section_hand_in"),
+    path("siklus/<int:pk>/seksi/<slug:code>/", collection.section_data, name="section_data"),
+    path(
+        "siklus/<int:pk>/seksi/<slug:code>/templat/<slug:kind>/", collection.section_template, name="section_template"
+    ),
+    path("siklus/<int:pk>/seksi/<slug:code>/unggah/", collection.section_upload, name="section_upload"),
+    path("siklus/<int:pk>/seksi/<slug:code>/serahkan/", collection.section_hand_in, name="section_hand_in"),
     path(
         "siklus/<int:pk>/seksi/<slug:code>/versi/<int:submission>/pastikan/",
-        data.section_confirm,
+        collection.section_confirm,
         name="section_confirm",
     ),
-    path("siklus/<int:pk>/seksi/<slug:code>/tidak-ada-data/", data.section_no_data, name="section_no_data"),
+    path("siklus/<int:pk>/seksi/<slug:code>/tidak-ada-data/", collection.section_no_data, name="section_no_data"),
     path(
         "siklus/<int:pk>/seksi/<slug:code>/tidak-ada-data/<int:mark>/hapus/",
-        data.section_no_data_remove,
+        collection.section_no_data_remove,
         name="section_no_data_remove",
     ),
-    path("siklus/<int:pk>/seksi/<slug:code>/berkas/<int:submission>/", data.submission_file, name="submission_file"),
-    path("siklus/<int:pk>/seksi/<slug:code>/bukti/", data.section_evidence, name="section_evidence"),
-    path("siklus/<int:pk>/seksi/<slug:code>/bukti/<int:evidence>/", data.evidence_file, name="evidence_file"),
-    path("siklus/<int:pk>/penerimaan/", data.receipt, name="receipt"),
-    path("siklus/<int:pk>/kelengkapan/", data.completeness_check, name="completeness"),
+    path(
+        "siklus/<int:pk>/seksi/<slug:code>/berkas/<int:submission>/", collection.submission_file, name="submission_file"
+    ),
+    path("siklus/<int:pk>/seksi/<slug:code>/bukti/", collection.section_evidence, name="section_evidence"),
+    path("siklus/<int:pk>/seksi/<slug:code>/bukti/<int:evidence>/", collection.evidence_file, name="evidence_file"),
+    path("siklus/<int:pk>/penerimaan/", receipt.receipt, name="receipt"),
+    path("siklus/<int:pk>/kelengkapan/", completeness.completeness_check, name="completeness"),
     path("siklus/<int:pk>/analisis/", analysis.analysis_page, name="analysis"),
     path("siklus/<int:pk>/analisis/angka-kantor/", analysis.analysis_office, name="analysis_office"),
     path("siklus/<int:pk>/analisis/penjelasan/", analysis.analysis_explain, name="analysis_explain"),
     path("siklus/<int:pk>/analisis/narasi/", analysis.narrative_save, name="narrative_save"),
     path("siklus/<int:pk>/analisis/selesai/", analysis.analysis_finish, name="analysis_finish"),
-    path("siklus/<int:pk>/pengelompokan/", analysis.grouping_page, name="grouping"),
+    path("siklus/<int:pk>/pengelompokan/", grouping.grouping_page, name="grouping"),
     path("siklus/<int:pk>/pemeriksaan/", review.review_page, name="review"),
     path("siklus/<int:pk>/arsip/", filing.filing_page, name="filing"),
     path("siklus/<int:pk>/arsip/<str:what>/", filing.archive_download, name="archive_download"),
     path("data-base/", filing.database, name="database"),
     path("data-base/<int:pk>/amandemen/", filing.amend_record, name="amend_record"),
     path("ekspor/<str:what>", filing.exports, name="exports"),
-    path("dasbor/", filing.dashboard, name="dashboard"),
-    path("audit/", filing.audit_trail, name="audit"),
+    path("dasbor/", dashboard.dashboard, name="dashboard"),
+    path("audit/", audit.audit_trail, name="audit"),
     path("indikator/", master.indicator_list, name="indicator_list"),
     path("indikator/baru/", master.indicator_edit, name="indicator_create"),
     path("indikator/<int:pk>/ubah/", master.indicator_edit, name="indicator_edit"),

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
+    "infra",
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
@@ -106,19 +107,19 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "kinerja.middleware.PositionsPerRequest",
-    "kinerja.middleware.SecurityHeadersMiddleware",
+    "infra.middleware.PositionsPerRequest",
+    "infra.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "kinerja.middleware.IdleSessionMiddleware",
+    "infra.middleware.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "kinerja.middleware.NullCharacterMiddleware",
+    "infra.middleware.NullCharacterMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    "kinerja.middleware.TwoFactorMiddleware",
+    "infra.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -164,10 +165,10 @@ CACHES = {
 }
 
 # How long a process keeps an organisation's working calendar for the pages that show time left
-# (kinerja.calendar.WorkCalendar.cached_for). Due times are always computed from a fresh one.
+# (kinerja.engine.calendar.WorkCalendar.cached_for). Due times are always computed from a fresh one.
 CALENDAR_CACHE_SECONDS = envint("CALENDAR_CACHE_SECONDS", 60)
 
-# Sign-in throttling (kinerja.throttle): failures counted per account and per address.
+# Sign-in throttling (infra.throttle): failures counted per account and per address.
 # History pages of the admin read old versions and never write one back (kinerja.admin).
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
@@ -232,7 +233,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Sessions end after 30 minutes without a request (each request renews them) and when the
 # browser closes.
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 30 * 60)
-# Idle expiry without a write per request: kinerja.middleware.IdleSessionMiddleware pushes the
+# Idle expiry without a write per request: infra.middleware.IdleSessionMiddleware pushes the
 # expiry forward at most once a minute (so a session ends 29 to 30 idle minutes after its last use).
 SESSION_REFRESH_SECONDS = envint("SESSION_REFRESH_SECONDS", 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -7,9 +7,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from kinerja import completeness, demo, scenario, submissions, workflow
+from kinerja import demo, scenario
+from kinerja.engine import workflow
 from kinerja.models import Cycle, Organisation, Section, SopStep, StepRun, User
 from kinerja.spreadsheets.templates import filled_in
+from kinerja.steps import completeness, submissions
 
 from .factories import LetterFactory
 
@@ -110,7 +112,7 @@ def check_completeness(cast: Cast, run: StepRun, *, incomplete=(), when=MONDAY):
 
 def review_round(cast: Cast, run: StepRun, outcome: str, *, when=MONDAY, note="Perbaiki capaian IKU-01"):
     """Steps 8 and 9: approve, or return with one general note."""
-    from kinerja import review
+    from kinerja.steps import review
 
     notes = [review.NoteInput(text=note)] if workflow.needs_note(run.step, outcome) else []
     return review.review(run, by=actor_for(cast, run), outcome=outcome, notes=notes, overdue_reason="uji", at=when)
@@ -124,7 +126,7 @@ def close_run(cast: Cast, run: StepRun, *, when=MONDAY, outcome=None):
 def close_via_page(run: StepRun, *, by: User, at=MONDAY, overdue_reason: str = ""):
     """Try to close a run as `by`, whoever that is, through its step's own page service with the
     forward outcome (a completeness check finds every section complete): for the refusals."""
-    from kinerja import analysis_steps, filing, review
+    from kinerja.steps import analysis_steps, filing, review
 
     kind = run.step.kind
     if kind == Kind.COLLECTION:
@@ -189,7 +191,7 @@ def count_queries(client, url) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from kinerja.calendar import forget_cached
+    from kinerja.engine.calendar import forget_cached
 
     client.get(url)
     forget_cached()

@@ -5,7 +5,6 @@ administrator, and the Kasubag of another kecamatan. A new URL without an entry 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from kinerja import analysis_steps, filing, submissions
 from kinerja.models import (
     DataKind,
     Disposition,
@@ -17,6 +16,7 @@ from kinerja.models import (
     SopVersion,
     Submission,
 )
+from kinerja.steps import analysis_steps, filing, submissions
 
 from .conftest import MONDAY, advance, open_runs, workbook_bytes
 from .factories import OrganisationFactory, PositionFactory, pdf_bytes

@@ -11,7 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from kinerja import analysis_steps, results, submissions
+from kinerja.measurement import results
 from kinerja.models import (
     Amendment,
     CompletenessCheck,
@@ -34,6 +34,7 @@ from kinerja.models import (
     StrategicObjective,
     Submission,
 )
+from kinerja.steps import analysis_steps, submissions
 
 from .conftest import MONDAY, accept_data, advance, filled_template, start, workbook_bytes
 from .factories import OrganisationFactory, PositionFactory
@@ -219,7 +220,7 @@ def build(cast, stage: str) -> dict:
         )  # fmt: skip
         world["letter"] = letter
         if stage == "disposed":
-            from kinerja import dispositions
+            from kinerja.steps import dispositions
 
             (world["disposition"],) = dispositions.dispose(
                 letter, by=cast.camat, recipients=[cast.sekcam], instructions=["Tindak lanjuti"], at=MONDAY
@@ -258,7 +259,7 @@ def build(cast, stage: str) -> dict:
         (difference,) = [d for d in results.differences(cycle) if not d.resolved]
         world["difference"] = difference.key
     if stage == "filed":
-        from kinerja import filing
+        from kinerja.steps import filing
 
         filing.file_database(StepRun.objects.get(cycle=cycle, closed_at=None), by=cast.kasubag, at=MONDAY)
         world["record"] = PerformanceRecord.objects.filter(cycle=cycle, capaian__isnull=False).first()

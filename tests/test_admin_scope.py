@@ -8,7 +8,6 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from kinerja import dispositions, filing
 from kinerja.models import (
     Amendment,
     CompletenessCheck,
@@ -36,6 +35,7 @@ from kinerja.models import (
     TransitionLog,
     User,
 )
+from kinerja.steps import dispositions, filing
 
 from .conftest import MONDAY, advance, open_runs
 from .factories import OrganisationFactory, PositionFactory, SectionFactory

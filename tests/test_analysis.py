@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from kinerja import analysis
+from kinerja.measurement import analysis
 
 
 def pct(result):

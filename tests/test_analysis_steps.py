@@ -11,8 +11,11 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from reportlab.lib.units import mm
 
-from kinerja import analysis_steps, results, scenario, submissions, workflow
+from kinerja import scenario
+from kinerja.engine import workflow
+from kinerja.measurement import results
 from kinerja.models import DataKind, GroupingReport, Indicator, Narrative, SopStep, Target
+from kinerja.steps import analysis_steps, submissions
 
 from .conftest import MONDAY, advance, count_queries, open_runs, start, workbook_bytes
 

@@ -269,7 +269,7 @@ def test_an_encrypted_backup_needs_its_passphrase(tmp_path):
 def crafted(path: Path, manifest, members: dict[str, bytes], *, signed: bool = True) -> Path:
     import json
 
-    from kinerja import backup
+    from infra import backup
 
     raw = json.dumps(manifest).encode()
     with zipfile.ZipFile(path, "w") as archive:
@@ -311,7 +311,7 @@ DB = b"SQLite format 3\x00" + b"\x00" * 100
 def test_a_malformed_backup_is_refused_with_a_sentence_and_nothing_is_touched(
     tmp_path, settings, db, manifest, members, message
 ):
-    from kinerja import backup
+    from infra import backup
     from kinerja.models import Organisation
 
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -324,7 +324,7 @@ def test_a_malformed_backup_is_refused_with_a_sentence_and_nothing_is_touched(
 
 
 def test_a_media_file_that_would_land_under_an_existing_file_is_refused_before_the_database(tmp_path, settings, db):
-    from kinerja import backup
+    from infra import backup
 
     settings.MEDIA_ROOT = tmp_path / "media"
     (tmp_path / "media").mkdir()

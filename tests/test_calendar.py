@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from kinerja.calendar import DatedSchedule, DayHours, WorkCalendar, format_minutes, national_holidays
+from kinerja.engine.calendar import DatedSchedule, DayHours, WorkCalendar, format_minutes, national_holidays
 from kinerja.models import HolidayCorrection, WorkingHours, WorkSchedule
 
 from .conftest import at

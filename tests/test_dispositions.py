@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pypdf import PdfReader
 
-from kinerja import dispositions, workflow
+from kinerja.engine import workflow
 from kinerja.models import (
     Cycle,
     DataKind,
@@ -21,6 +21,7 @@ from kinerja.models import (
     Role,
     StoredFile,
 )
+from kinerja.steps import dispositions
 
 from .conftest import MONDAY, count_queries, dispose_down_the_chain, open_runs, start
 from .factories import pdf_bytes

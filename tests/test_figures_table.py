@@ -11,9 +11,10 @@ from decimal import Decimal
 
 import pytest
 
-from kinerja import results, submissions
+from kinerja.measurement import results
+from kinerja.measurement.targets import parse_target
 from kinerja.models import DataKind, Indicator, Target
-from kinerja.targets import parse_target
+from kinerja.steps import submissions
 
 from .conftest import advance, start, workbook_bytes
 

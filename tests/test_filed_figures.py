@@ -21,8 +21,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from kinerja import analysis_steps, filing, results
+from kinerja.measurement import results
 from kinerja.models import Indicator, PerformanceRecord
+from kinerja.steps import analysis_steps, filing
 
 from .conftest import MONDAY, advance, open_runs
 from .test_analysis_steps import to_step_6

@@ -14,8 +14,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from kinerja import filing, results, workflow
+from kinerja.engine import workflow
+from kinerja.measurement import results
 from kinerja.models import Cycle, CycleArchive, Indicator, PerformanceRecord
+from kinerja.steps import filing
 
 from .conftest import MONDAY, advance, open_runs, start, workbook_bytes
 from .test_analysis_steps import to_step_6
@@ -328,8 +330,8 @@ def test_the_archive_is_streamed_so_memory_does_not_grow_with_the_uploads(klego_
 def test_versions_and_evidence_files_are_capped_with_a_sentence(klego_data, monkeypatch):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from kinerja import submissions
     from kinerja.models import DataKind, Indicator
+    from kinerja.steps import submissions
 
     from .factories import pdf_bytes
 

@@ -94,8 +94,8 @@ def test_seed_demo_twice_changes_nothing(klego):
 
 
 def test_seed_demo_files_the_previous_quarter_through_every_step_on_time(klego):
-    from kinerja import filing
     from kinerja.models import Cycle, CycleArchive, PerformanceRecord, ReviewNote
+    from kinerja.steps import filing
 
     out = io.StringIO()
     call_command("seed_demo", stdout=out)

@@ -4,8 +4,9 @@ the user who made it; the rows read from an upload are part of it and cannot cha
 import pytest
 from django.core.exceptions import ValidationError
 
-from kinerja import audit, filing
+from infra import audit
 from kinerja.models import SubmissionRow
+from kinerja.steps import filing
 
 from .conftest import MONDAY, advance, open_runs
 from .test_analysis_steps import to_step_6

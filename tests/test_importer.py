@@ -8,11 +8,12 @@ import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
-from kinerja import submissions, workflow
+from kinerja.engine import workflow
 from kinerja.models import DataKind, Indicator, Submission, SubmissionRow
 from kinerja.spreadsheets.exporter import safe_text
 from kinerja.spreadsheets.importer import read_workbook
 from kinerja.spreadsheets.numbers import NotANumber, display_number, format_number, parse_number
+from kinerja.steps import submissions
 
 from .conftest import advance, start, workbook_bytes
 

@@ -207,8 +207,8 @@ def test_hostile_file_gets_a_message_within_time_and_memory(klego_data, corpus, 
 
 
 def test_a_macro_workbook_is_read_and_its_macros_are_not_kept(klego_data, corpus):
-    from kinerja import submissions
     from kinerja.models import DataKind
+    from kinerja.steps import submissions
 
     from .conftest import advance, start
 

@@ -12,8 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pypdf import PdfReader
 
-from kinerja import dispositions, filing, uploads
+from kinerja import uploads
 from kinerja.models import CycleArchive, Letter, Position, Role
+from kinerja.steps import dispositions, filing
 
 from .conftest import MONDAY, advance, open_runs
 from .factories import OrganisationFactory, PositionFactory, UserFactory, pdf_bytes

@@ -8,7 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from kinerja import masterdata, workflow
+from kinerja import masterdata
+from kinerja.engine import workflow
 from kinerja.models import Indicator, Target
 
 from .conftest import count_queries, workbook_bytes

@@ -8,7 +8,8 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
-from kinerja import analysis_steps, workflow
+from kinerja.engine import workflow
+from kinerja.steps import analysis_steps
 
 from .conftest import MONDAY, advance, at, dispose_down_the_chain, open_runs, start
 

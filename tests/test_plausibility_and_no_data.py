@@ -12,9 +12,10 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from kinerja import completeness, submissions, workflow
+from kinerja.engine import workflow
 from kinerja.models import DataKind, Indicator, NoDataMark, Submission
 from kinerja.reports import completeness_checklist
+from kinerja.steps import completeness, submissions
 
 from .conftest import MONDAY, advance, open_runs, start, workbook_bytes
 from .test_importer import run_command

@@ -13,8 +13,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from openpyxl import load_workbook
 
-from kinerja import masterdata, results, submissions
+from kinerja import masterdata
+from kinerja.measurement import results
 from kinerja.models import DataKind, Indicator, Target
+from kinerja.steps import submissions
 
 from .conftest import advance, filled_template, start, workbook_bytes
 

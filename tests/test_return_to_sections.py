@@ -7,8 +7,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from kinerja import analysis_steps, completeness, results, review, submissions, workflow
+from kinerja.engine import workflow
+from kinerja.measurement import results
 from kinerja.models import DataKind, SopStep
+from kinerja.steps import analysis_steps, completeness, review, submissions
 
 from .conftest import MONDAY, advance, open_runs, workbook_bytes
 from .test_analysis_steps import HEADER, to_step_6

@@ -7,8 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from kinerja import analysis_steps, review, workflow
+from kinerja.engine import workflow
 from kinerja.models import Indicator, Narrative, ReviewNote, SopStep
+from kinerja.steps import analysis_steps, review
 
 from .conftest import MONDAY, advance, open_runs
 from .test_analysis_steps import to_step_6

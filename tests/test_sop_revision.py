@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from kinerja import review, workflow
+from kinerja.engine import workflow
 from kinerja.models import Cycle, PerformanceRecord, SopStep, SopVersion, TransitionLog
+from kinerja.steps import review
 
 from .conftest import MONDAY, Kind, check_completeness, close_run, open_runs, review_round, start
 

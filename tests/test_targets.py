@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from kinerja.targets import NotATarget, TargetValue, parse_target
+from kinerja.measurement.targets import NotATarget, TargetValue, parse_target
 
 
 @pytest.mark.parametrize(

@@ -93,7 +93,7 @@ def test_an_open_redirect_after_verification_is_refused(client, klego, settings)
 
 def test_the_users_second_factor_flag_follows_their_devices(klego):
     """Page requests read User.second_factor instead of querying the devices every time."""
-    from kinerja import twofactor
+    from infra import twofactor
 
     user = klego.staf_pem
     unconfirmed = TOTPDevice.objects.create(user=user, name="baru", confirmed=False)

@@ -187,7 +187,7 @@ def test_pages_name_the_users_own_organisation(client, klego, outsider):
 
 
 def test_while_step_1_is_open_the_cycle_page_says_who_holds_the_letter(client, klego):
-    from kinerja import dispositions
+    from kinerja.steps import dispositions
 
     cycle = start(klego)
     client.force_login(klego.kasubag)
@@ -209,7 +209,7 @@ def test_while_step_1_is_open_the_cycle_page_says_who_holds_the_letter(client, k
 
 
 def test_the_kasubags_inbox_says_step_1_waits_for_the_camat_until_the_disposition_reaches_them(client, klego):
-    from kinerja import dispositions
+    from kinerja.steps import dispositions
 
     cycle = start(klego)
     client.force_login(klego.kasubag)

@@ -281,8 +281,8 @@ def test_evidence_for_another_sections_indicator_or_by_another_section_is_refuse
 
 
 def test_the_completeness_rules_one_by_one(klego_data, cycle, client):
-    from kinerja import completeness, submissions
     from kinerja.models import DataKind, Indicator
+    from kinerja.steps import completeness, submissions
 
     section = klego_data.sections["pem"]
     kind = DataKind.objects.get(code="realisasi")

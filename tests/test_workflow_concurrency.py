@@ -6,8 +6,9 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from kinerja import analysis_steps, workflow
+from kinerja.engine import workflow
 from kinerja.models import StepRun, TransitionLog
+from kinerja.steps import analysis_steps
 
 from .conftest import MONDAY, advance, open_runs, start
 
@@ -65,8 +66,8 @@ def test_two_simultaneous_completions_of_one_step_give_one_success(klego):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_receipt_confirmations_record_one(klego):
-    from kinerja import submissions
     from kinerja.models import ReceiptConfirmation
+    from kinerja.steps import submissions
 
     cycle = start(klego)
     advance(klego, cycle, 4)
@@ -83,8 +84,9 @@ def test_simultaneous_first_saves_of_step_6_texts_and_figures_make_one_row_each(
     once; the first save used to be read-then-insert, and the second insert failed (a 500)."""
     from decimal import Decimal
 
-    from kinerja import analysis_steps, results
+    from kinerja.measurement import results
     from kinerja.models import Explanation, Indicator, Narrative, OfficeFigure
+    from kinerja.steps import analysis_steps
 
     from .test_analysis_steps import to_step_6
 
@@ -119,8 +121,8 @@ def test_simultaneous_first_saves_of_step_6_texts_and_figures_make_one_row_each(
 
 @pytest.mark.django_db(transaction=True)
 def test_twenty_simultaneous_amendments_each_record_the_value_before_it(klego_data):
-    from kinerja import filing
     from kinerja.models import Amendment, PerformanceRecord
+    from kinerja.steps import filing
 
     from .test_analysis_steps import to_step_6
 
@@ -145,8 +147,8 @@ def test_twenty_simultaneous_amendments_each_record_the_value_before_it(klego_da
 
 @pytest.mark.django_db(transaction=True)
 def test_twenty_simultaneous_grouping_reports_record_one_for_the_round(klego_data):
-    from kinerja import analysis_steps
     from kinerja.models import GroupingReport
+    from kinerja.steps import analysis_steps
 
     from .test_analysis_steps import to_step_6
 

@@ -3,9 +3,10 @@ every out-of-order action with nothing changed."""
 
 import pytest
 
-from kinerja import analysis_steps, completeness, filing, submissions, workflow
-from kinerja import review as reviews
+from kinerja.engine import workflow
 from kinerja.models import Cycle, SopVersion, StepRun, TransitionLog
+from kinerja.steps import analysis_steps, completeness, filing, submissions
+from kinerja.steps import review as reviews
 
 from .conftest import (
     MONDAY,

@@ -12,8 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
-from kinerja import analysis_steps, completeness, demo, filing, results, review, submissions, workflow
+from kinerja import demo
+from kinerja.engine import workflow
+from kinerja.measurement import results
 from kinerja.models import Cycle, Letter, Organisation, Section, SopStep, StepRun, TransitionLog, User
+from kinerja.steps import analysis_steps, completeness, filing, review, submissions
 
 from .conftest import MONDAY, accept_data, dispose_down_the_chain
 

@@ -4,8 +4,9 @@ section staff only for their own section; the administrator and anonymous users 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from kinerja import analysis_steps, submissions, workflow
+from kinerja.engine import workflow
 from kinerja.models import StepRun, TransitionLog
+from kinerja.steps import analysis_steps, submissions
 
 from .conftest import MONDAY, Kind, accept_data, advance, close_via_page, open_runs, start
 
@@ -37,8 +38,8 @@ def user_for(cast, role):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_only_the_kasubag_closes_step_1_by_receiving_the_disposition(klego, role):
-    from kinerja import dispositions
     from kinerja.models import Disposition
+    from kinerja.steps import dispositions
 
     cycle = start(klego)
     (run,) = open_runs(cycle)

@@ -1,1 +1,6 @@
-"""The SOP engine: what moves a cycle whatever the SOP's steps are."""
+"""The SOP engine: what moves a cycle whatever the SOP's steps are.
+
+workflow  the only code that moves a cycle (start, close_step, cancel), overdue notices, statistics
+registry  one handler per step kind, registered by the modules in kinerja/steps/
+calendar  working time: due times, overdue, durations
+"""

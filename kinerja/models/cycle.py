@@ -1,5 +1,5 @@
 """A cycle runs one SOP version for one organisation and period; step runs and the transition log
-record every round of every step. Only kinerja.workflow changes these rows."""
+record every round of every step. Only kinerja.engine.workflow changes these rows."""
 
 from django.conf import settings
 from django.db import models

@@ -23,7 +23,7 @@ class User(AbstractUser):
 
     nip = models.CharField("NIP", max_length=30, blank=True)
     # Kept equal to "has a confirmed authenticator or recovery codes" by the device signals
-    # (kinerja.twofactor.sync_second_factor), so no page request has to query the devices.
+    # (infra.twofactor.sync_second_factor), so no page request has to query the devices.
     second_factor = models.BooleanField("verifikasi dua langkah aktif", default=False, editable=False)
     history = HistoricalRecords()
 

@@ -9,8 +9,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from ..analysis import quarter_series
-from ..targets import of
+from ..measurement.analysis import quarter_series
+from ..measurement.targets import of
 from .cycle import Cycle, StepRun
 from .letters import StoredFile
 from .organisation import Organisation, Section

@@ -11,9 +11,9 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Spacer
 
-from .. import results
+from ..measurement import results
+from ..measurement.results import QUARTERS, ROMAN
 from ..models import Narrative, StrategicObjective
-from ..results import QUARTERS, ROMAN
 from .layout import Chart, build_with_contents, data_table, heading, page_size, text
 
 # Bars per chart: one chart must fit the frame of a landscape A4 page (about 450 points high).

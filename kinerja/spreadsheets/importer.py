@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from openpyxl.styles.numbers import BUILTIN_FORMATS
 from openpyxl.utils import get_column_letter
 
-from ..analysis import quarter_series
+from ..measurement.analysis import quarter_series
 from .numbers import NotANumber, format_number, parse_number
 from .screening import screen
 

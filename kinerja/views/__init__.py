@@ -2,6 +2,8 @@
 
 import re
 
+from django.http import HttpResponse
+
 _WHOLE_NUMBER = re.compile(r"-?[0-9]{1,15}")
 
 
@@ -14,3 +16,10 @@ def int_param(value, *, low: int = 0, high: int = 2**31 - 1) -> int | None:
         return None
     number = int(text)
     return number if low <= number <= high else None
+
+
+def download(data: bytes, content_type: str, name: str) -> HttpResponse:
+    """A generated file offered as a download under `name`."""
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -1,22 +1,24 @@
-"""Steps 6 and 7 in the browser: the analysis page (capaian, flags, charts, reconciliation,
-office figures, narrative) and the grouping page, with their PDF and Excel reports."""
+"""Step 6 in the browser: the analysis page (figures and flags, the office's IKU figures,
+reconciliation and its explanations, narratives) and closing the analysis."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from .. import analysis_steps, charts, permissions, results, workflow
-from ..forms import ExplainForm, GroupingForm, NarrativeForm, OfficeFiguresForm, StepCloseForm
-from ..models import GroupingReport, Indicator, Narrative, OfficeFigure, SopStep, StrategicObjective
+from .. import charts, permissions
+from ..engine import workflow
+from ..forms import ExplainForm, NarrativeForm, OfficeFiguresForm, StepCloseForm
+from ..measurement import results
+from ..models import Indicator, Narrative, OfficeFigure, SopStep, StrategicObjective
+from ..models.letters import XLSX
 from ..reports import analysis_report
 from ..spreadsheets.exporter import workbook_from_tables
 from ..spreadsheets.numbers import format_number
+from ..steps import analysis_steps
+from . import download
 from .access import cycle_for, office_only
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _narratives(cycle):
@@ -24,12 +26,6 @@ def _narratives(cycle):
     by_indicator = {n.indicator_id: n for n in items if n.indicator_id}
     by_objective = {n.objective_id: n for n in items if n.objective_id}
     return by_indicator, by_objective
-
-
-def _download(data: bytes, content_type: str, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 @require_GET
@@ -44,10 +40,10 @@ def analysis_page(request, pk):
     period = f"{cycle.year}-{cycle.quarter or 'tahun'}"
     if fmt == "pdf":
         pdf = analysis_report.analysis_document(cycle, paper=request.GET.get("kertas", "a4"))
-        return _download(pdf, "application/pdf", f"laporan-analisa-{period}.pdf")
+        return download(pdf, "application/pdf", f"laporan-analisa-{period}.pdf")
     if fmt == "xlsx":
         tables = analysis_steps.grouping_tables(cycle, ["objective", "quarter"], data)
-        return _download(
+        return download(
             workbook_from_tables(tables, title=f"Laporan analisa data kinerja {cycle.period_label}"),
             XLSX,
             f"laporan-analisa-{period}.xlsx",
@@ -176,52 +172,3 @@ def analysis_finish(request, pk):
         return redirect("kinerja:analysis", pk=cycle.pk)
     messages.success(request, f"Analisis selesai. {workflow.opened_sentence(opened)}")
     return redirect("kinerja:cycle_detail", pk=cycle.pk)
-
-
-@require_http_methods(["GET", "POST"])
-def grouping_page(request, pk):
-    cycle = cycle_for(request, pk)
-    office_only(request, cycle)
-    run = workflow.open_run(cycle, SopStep.Kind.GROUPING)
-    if request.method == "POST":
-        form = GroupingForm(request.POST, choices=GroupingReport.GROUPINGS)
-        try:
-            if run is None:
-                raise workflow.WorkflowError(workflow.not_open_sentence(SopStep.Kind.GROUPING))
-            if not form.is_valid():
-                raise workflow.WorkflowError("Pilih pengelompokan yang tersedia.")
-            if form.cleaned_data["action"] == "finish":
-                opened = analysis_steps.finish_grouping(
-                    run, by=request.user, overdue_reason=form.cleaned_data["overdue_reason"]
-                )
-                messages.success(request, f"Pengelompokan selesai. {workflow.opened_sentence(opened)}")
-                return redirect("kinerja:cycle_detail", pk=cycle.pk)
-            analysis_steps.make_grouping(run, by=request.user, groupings=form.cleaned_data["groupings"])
-            messages.success(request, "Laporan pengelompokan dibuat.")
-        except workflow.WorkflowError as exc:
-            messages.error(request, str(exc))
-        return redirect("kinerja:grouping", pk=cycle.pk)
-    report = GroupingReport.objects.filter(run__cycle=cycle).select_related("created_by").first()
-    tables = analysis_steps.grouping_tables(cycle, report.groupings) if report else []
-    fmt = request.GET.get("format")
-    if fmt in ("pdf", "xlsx"):
-        if report is None:
-            raise PermissionDenied("Belum ada laporan pengelompokan.")
-        period = f"{cycle.year}-{cycle.quarter or 'tahun'}"
-        if fmt == "pdf":
-            pdf = analysis_report.render_grouping(cycle, tables, paper=request.GET.get("kertas", "a4"))
-            return _download(pdf, "application/pdf", f"laporan-pengelompokan-{period}.pdf")
-        title = f"Laporan hasil pengolahan dan pengelompokan data kinerja {cycle.period_label}"
-        return _download(workbook_from_tables(tables, title=title), XLSX, f"laporan-pengelompokan-{period}.xlsx")
-    context = {
-        "cycle": cycle,
-        "run": run,
-        "report": report,
-        "tables": [(t, [[analysis_steps.display(v) for v in row] for row in t.rows]) for t in tables],
-        "choices": GroupingReport.GROUPINGS,
-        "chosen": report.groupings if report else [code for code, _ in GroupingReport.GROUPINGS],
-        "can_edit": bool(run) and permissions.can_act_on_run(request.user, run),
-        "report_in_round": bool(report and run and report.run_id == run.pk),
-        "overdue": bool(run and timezone.now() > run.due_at),
-    }
-    return render(request, "kinerja/grouping.html", context)

@@ -7,10 +7,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import analysis_steps, fragments, permissions, review, selectors, workflow
-from ..engine import registry
+from .. import fragments, permissions, selectors
+from ..engine import registry, workflow
 from ..forms import CancelCycleForm, CompleteStepForm, ReturnToSectionsForm
 from ..models import SopStep
+from ..steps import analysis_steps, review
 from .access import cycle_for
 
 

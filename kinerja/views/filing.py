@@ -1,28 +1,27 @@
-"""Step 10 and after: filing the database with its archive and bundle, verifying the archive,
-the searchable performance database with amendments, the exports, and the Camat's dashboard."""
+"""Step 10 in the browser: filing the performance database and its archive, the data base page
+with its amendments, and the exports (LKjIP tables, Perjanjian Kinerja draft)."""
 
-import datetime
 import io
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import audit, charts, filing, fragments, permissions, selectors, workflow
+from .. import permissions
+from ..engine import workflow
 from ..filters import RecordFilter
-from ..forms import AmendmentForm, AuditFilterForm, StepCloseForm
-from ..models import Amendment, Cycle, CycleArchive, PerformanceRecord, Section, SopStep, StrategicObjective, User
+from ..forms import AmendmentForm, FilingForm
+from ..models import Amendment, CycleArchive, PerformanceRecord, Section, SopStep, StrategicObjective
+from ..models.letters import XLSX
 from ..reports import final_tables
 from ..spreadsheets.exporter import workbook_from_tables
 from ..spreadsheets.numbers import display_number
+from ..steps import filing
 from . import int_param
 from .access import cycle_for, office_only
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @require_http_methods(["GET", "POST"])
@@ -32,7 +31,8 @@ def filing_page(request, pk):
     run = workflow.open_run(cycle, SopStep.Kind.FILING)
     archive = CycleArchive.objects.filter(cycle=cycle).select_related("file", "bundle", "created_by").first()
     if request.method == "POST":
-        action = request.POST.get("action")
+        form = FilingForm(request.POST)
+        action = form.cleaned_data["action"] if form.is_valid() else ""
         if action == "verify" and archive:
             problems = filing.verify(archive)
             if problems:
@@ -44,7 +44,6 @@ def filing_page(request, pk):
         if run is None:
             messages.error(request, workflow.not_open_sentence(SopStep.Kind.FILING))
             return redirect("kinerja:filing", pk=cycle.pk)
-        form = StepCloseForm(request.POST)
         try:
             if not form.is_valid():
                 raise workflow.WorkflowError("Alasan keterlambatan terlalu panjang (paling banyak 2.000 huruf).")
@@ -187,89 +186,3 @@ def exports(request, what):
             headers={"Content-Disposition": f'attachment; filename="rancangan-pk-{year + 1}.xlsx"'},
         )
     raise PermissionDenied("Ekspor tidak dikenal.")
-
-
-@require_GET
-def dashboard(request):
-    organisation = permissions.current_organisation(request)
-    asked = int_param(request.GET.get("tahun"), low=2000, high=2100)
-    body = fragments.cached_part(
-        request,
-        "dashboard",
-        lambda: _dashboard_body(organisation, asked),
-        vary=(organisation.pk, asked),
-        per_minute=True,
-    )
-    return render(request, "kinerja/dashboard.html", {"body": body})
-
-
-def _dashboard_body(organisation, asked: int | None) -> str:
-    cycles = list(
-        Cycle.objects.filter(organisation=organisation).only("year", "quarter", "status").order_by("-started_at")[:20]
-    )
-    steps = selectors.open_steps(cycles)
-    status_labels = dict(Cycle.Status.choices)
-    # The year asked for; else this year, or the latest year with filed data (January has none yet).
-    filed_years = sorted(
-        set(
-            PerformanceRecord.objects.filter(organisation=organisation)
-            .order_by()
-            .values_list("year", flat=True)
-            .distinct()
-        )
-    )
-    this_year = timezone.localdate().year
-    year = asked or (this_year if this_year in filed_years or not filed_years else filed_years[-1])
-    groups = filing.capaian_groups(organisation, year)
-    objective_bars = charts.average_bars(groups.iku_by_objective)
-    section_bars = charts.average_bars(groups.cascade_by_section)
-    page = {
-        "cycles": [
-            (cycle.pk, cycle.period_label, status_labels[cycle.status], [s for s in steps if s.cycle_pk == cycle.pk])
-            for cycle in cycles
-        ],
-        "late": [s for s in steps if s.late],
-        "year": year,
-        "years": filed_years,
-        "objective_bars": objective_bars,
-        "section_bars": section_bars,
-        "periods": groups.periods,
-        "hundred": charts.HUNDRED_PERCENT,
-        "statistics": workflow.step_statistics(organisation),
-    }
-    return fragments.render_by_content("kinerja/partials/_dashboard.html", page)
-
-
-@require_GET
-def audit_trail(request):
-    """For the administrator: who changed what and when, by cycle, user and date."""
-    organisation = permissions.current_organisation(request)
-    if not permissions.is_admin(request.user, organisation):
-        raise PermissionDenied("Jejak audit hanya untuk administrator.")
-    cycles = Cycle.objects.filter(organisation=organisation).order_by("-started_at")
-    # The installation-wide superuser acts in every kecamatan: their changes here are listed too.
-    users = (
-        User.objects.filter(Q(positions__organisation=organisation) | Q(is_superuser=True))
-        .distinct()
-        .order_by("first_name")
-    )
-    form = AuditFilterForm(request.GET, cycles=cycles, users=users)
-    form.is_valid()  # a filter that is not valid is left out, and said
-    if form.errors:
-        messages.error(request, "Filter yang tidak sah diabaikan; pakai pilihan dan pemilih tanggal.")
-    chosen = form.cleaned_data
-    cycle, user = chosen.get("siklus"), chosen.get("pengguna")
-    since = until = None
-    if chosen.get("dari"):
-        since = timezone.make_aware(datetime.datetime.combine(chosen["dari"], datetime.time()))
-    if chosen.get("sampai"):
-        until = timezone.make_aware(datetime.datetime.combine(chosen["sampai"], datetime.time())) + datetime.timedelta(
-            days=1
-        )
-    context = {
-        "entries": audit.entries(organisation=organisation, user=user, cycle=cycle, since=since, until=until),
-        "cycles": cycles,
-        "users": users,
-        "selected": request.GET,
-    }
-    return render(request, "kinerja/audit.html", context)

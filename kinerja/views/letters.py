@@ -11,10 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import dispositions, permissions, uploads, workflow
+from .. import permissions, uploads
+from ..engine import workflow
 from ..forms import AcknowledgeForm, DispositionForm, LetterForm, WithdrawForm, disposition_choices
 from ..models import Disposition, Letter
 from ..reports import disposition_sheet
+from ..steps import dispositions
 
 
 def _letter_for(request, pk):

@@ -11,10 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from .. import fragments, masterdata, permissions, targets, workflow
+from .. import fragments, masterdata, permissions
+from ..engine import workflow
+from ..forms import MasterImportForm
+from ..measurement import targets
 from ..models import Indicator, Section, StrategicObjective
 from ..spreadsheets.screening import MAX_FILE_BYTES
-from . import int_param
 
 
 def _year(request) -> int:
@@ -150,27 +152,25 @@ def indicator_import(request):
     year = _year(request)
     result = None
     if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
+        form = MasterImportForm(request.POST, request.FILES)
+        upload = form.cleaned_data.get("file") if form.is_valid() else None
+        dry_run = form.is_valid() and form.cleaned_data["dry_run"]
+        if not form.is_valid():
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        elif upload is None:
             messages.error(request, "Pilih berkas Excel (.xlsx).")
         elif upload.size > MAX_FILE_BYTES:
             messages.error(request, f"Berkas terlalu besar; batasnya {MAX_FILE_BYTES // 1048576} MB.")
         else:
+            year = form.cleaned_data["year"] or year
             try:
-                year = int_param(request.POST.get("year") or year, low=2000, high=2100)
-                if year is None:
-                    raise ValueError("Tahun target harus antara 2000 dan 2100.")
                 result = masterdata.import_workbook(
-                    upload.read(),
-                    organisation=organisation,
-                    year=year,
-                    by=request.user,
-                    dry_run=request.POST.get("dry_run") == "on",
+                    upload.read(), organisation=organisation, year=year, by=request.user, dry_run=dry_run
                 )
             except (ValueError, workflow.WorkflowError) as exc:
                 messages.error(request, str(exc))
             else:
-                if result.ok and request.POST.get("dry_run") != "on":
+                if result.ok and not dry_run:
                     messages.success(
                         request,
                         f"Data induk diimpor: {len(result.created)} indikator baru, {len(result.updated)} diperbarui.",

@@ -6,9 +6,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from .. import permissions, results, review, workflow
+from .. import permissions
+from ..engine import workflow
 from ..forms import ReviewForm, ReviewNoteForm
+from ..measurement import results
 from ..models import GroupingReport, Indicator, Narrative, ReviewNote, SopStep, StepRun
+from ..steps import review
 from .access import cycle_for, office_only
 
 NOTE_ROWS = 4

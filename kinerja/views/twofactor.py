@@ -7,11 +7,14 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
-from .. import twofactor
+from infra import twofactor
+
+from ..forms import CodeForm
 
 
 def _next(request) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or reverse("kinerja:home")
+    form = CodeForm(request.POST if request.method == "POST" else request.GET)
+    target = (form.cleaned_data["next"] if form.is_valid() else "") or reverse("kinerja:home")
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
     return reverse("kinerja:home")
@@ -23,7 +26,8 @@ def setup(request):
         return redirect("two_factor_verify")
     device = twofactor.pending_device(request.user)
     if request.method == "POST":
-        codes = twofactor.confirm(request, device, request.POST.get("code", ""))
+        form = CodeForm(request.POST)
+        codes = twofactor.confirm(request, device, form.cleaned_data["code"] if form.is_valid() else "")
         if codes is None:
             messages.error(
                 request,
@@ -46,7 +50,8 @@ def verify(request):
     if not twofactor.has_device(request.user):
         return redirect("two_factor_setup")
     if request.method == "POST":
-        if twofactor.verify(request, request.POST.get("code", "")):
+        form = CodeForm(request.POST)
+        if twofactor.verify(request, form.cleaned_data["code"] if form.is_valid() else ""):
             return redirect(_next(request))
         messages.error(
             request,

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from kinerja import submissions
 from kinerja.models import DataKind, Indicator
+from kinerja.steps import submissions
 
 from ..conftest import advance, start, workbook_bytes
 from ..test_analysis_steps import to_step_6

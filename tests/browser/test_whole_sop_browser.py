@@ -7,8 +7,8 @@ main page is saved under test-artifacts/."""
 
 import pytest
 
-from kinerja import filing
 from kinerja.models import Cycle, CycleArchive, Indicator
+from kinerja.steps import filing
 
 from ..conftest import workbook_bytes
 from ..test_analysis_steps import DATA, HEADER

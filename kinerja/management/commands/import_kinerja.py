@@ -8,9 +8,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from kinerja import submissions, workflow
-from kinerja.models import Cycle, DataKind, Section
-from kinerja.spreadsheets.screening import MAX_FILE_BYTES
+from ...engine import workflow
+from ...models import Cycle, DataKind, Section
+from ...spreadsheets.screening import MAX_FILE_BYTES
+from ...steps import submissions
 
 
 class Command(BaseCommand):

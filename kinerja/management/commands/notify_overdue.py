@@ -4,7 +4,7 @@ for example every 15 minutes in working hours."""
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from kinerja import workflow
+from ...engine import workflow
 
 
 class Command(BaseCommand):

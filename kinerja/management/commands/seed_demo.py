@@ -3,7 +3,7 @@ cycle filed as the performance database, and an open cycle. Running it twice cha
 
 from django.core.management.base import BaseCommand
 
-from kinerja import demo
+from ... import demo
 
 
 class Command(BaseCommand):

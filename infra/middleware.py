@@ -10,7 +10,9 @@ from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from . import permissions, twofactor
+from kinerja import permissions
+
+from . import twofactor
 
 CSP = "; ".join(
     [

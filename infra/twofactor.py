@@ -11,8 +11,8 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import permissions
-from .models import User
+from kinerja import permissions
+from kinerja.models import User
 
 RECOVERY_CODES = 10
 TOTP_NAME = "aplikasi autentikator"

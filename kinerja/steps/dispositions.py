@@ -1,6 +1,6 @@
 """Step 1 of the SOP: incoming letters and their dispositions. The Kepala disposes, the
 Sekretaris passes on, the Kasubag receives; the Kasubag's receipt closes step 1 of the letter's
-cycle through kinerja.workflow."""
+cycle through kinerja.engine.workflow."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
-from . import permissions, workflow
-from .engine import registry
-from .models import (
+from .. import permissions
+from ..engine import registry, workflow
+from ..engine.workflow import AlreadyDone, NotAllowed, WorkflowError
+from ..models import (
     Cycle,
     Disposition,
     DispositionInstruction,
@@ -26,7 +27,6 @@ from .models import (
     StepRun,
     User,
 )
-from .workflow import AlreadyDone, NotAllowed, WorkflowError
 
 DEFAULT_INSTRUCTIONS = [
     "Untuk diketahui",

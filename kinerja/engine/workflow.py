@@ -22,11 +22,11 @@ from django.db.models import F
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
-from . import permissions
+from .. import permissions
+from ..models import Cycle, Letter, Organisation, Section, SopStep, SopVersion, StepRun, TransitionLog, User
+from ..models.organisation import SECTION_ROLES
+from . import registry
 from .calendar import WorkCalendar
-from .engine import registry
-from .models import Cycle, Letter, Organisation, Section, SopStep, SopVersion, StepRun, TransitionLog, User
-from .models.organisation import SECTION_ROLES
 
 logger = logging.getLogger(__name__)
 

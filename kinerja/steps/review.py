@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils import timezone
 
-from . import results, uploads, workflow
-from .engine import registry
-from .models import Cycle, Indicator, Narrative, ReviewNote, ReviewSnapshot, SopStep, StepRun, User
-from .workflow import WorkflowError
+from .. import uploads
+from ..engine import registry, workflow
+from ..engine.workflow import WorkflowError
+from ..measurement import results
+from ..models import Cycle, Indicator, Narrative, ReviewNote, ReviewSnapshot, SopStep, StepRun, User
 
 REVIEW = SopStep.Kind.REVIEW
 
@@ -119,7 +120,7 @@ def review(
 def _decided_document(run: StepRun, by: User):
     """The analysis report as the reviewer decided on it, kept byte for byte: the archive files
     this very document for the approved round (its SHA-256 is shown on the review page)."""
-    from .reports.analysis_report import analysis_document  # lazy: reportlab costs every process 0.1 s
+    from ..reports.analysis_report import analysis_document  # lazy: reportlab costs every process 0.1 s
 
     cycle = run.cycle
     return uploads.store_bytes(

@@ -1,18 +1,19 @@
-"""Steps 2, 4 and 5 in the browser: a section's data page (what it owes, the template, uploads
-and their problems, handing in), the receipt checklist and the completeness check."""
+"""Step 2 in the browser: a section's data page (what it owes, the template, uploads and their
+problems, evidence, "tidak ada data", handing in)."""
 
 from django.contrib import messages
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from .. import completeness, permissions, selectors, submissions, uploads, workflow
-from ..forms import CompletenessForm, ReasonForm, ReceiptForm, SectionIndicatorForm, StepCloseForm, UploadForm
-from ..models import CompletenessCheck, DataKind, Evidence, NoDataMark, SopStep, Submission, SubmissionRow
-from ..reports import completeness_checklist, receipt_checklist
+from .. import permissions, selectors, uploads
+from ..engine import workflow
+from ..forms import ReasonForm, SectionIndicatorForm, StepCloseForm, UploadForm
+from ..models import DataKind, Evidence, NoDataMark, Submission, SubmissionRow
 from ..spreadsheets.screening import MAX_FILE_BYTES
-from .access import cycle_for, office_only, section_for
+from ..steps import completeness, submissions
+from .access import cycle_for, section_for
 
 
 @require_GET
@@ -255,106 +256,3 @@ def submission_file(request, pk, code, submission):
     return FileResponse(
         submission.file.file.open("rb"), as_attachment=True, filename=name, content_type=submission.file.content_type
     )
-
-
-@require_http_methods(["GET", "POST"])
-def receipt(request, pk):
-    cycle = cycle_for(request, pk)
-    office_only(request, cycle)
-    run = workflow.open_run(cycle, SopStep.Kind.RECEIPT)
-    if request.method == "POST":
-        form = ReceiptForm(request.POST)
-        if run is None:
-            messages.error(request, workflow.not_open_sentence(SopStep.Kind.RECEIPT))
-        elif not form.is_valid():
-            messages.error(request, "Catatan atau alasan keterlambatan terlalu panjang.")
-        else:
-            try:
-                opened = submissions.confirm_receipt(
-                    run, by=request.user, note=form.cleaned_data["note"],
-                    overdue_reason=form.cleaned_data["overdue_reason"],
-                )  # fmt: skip
-            except workflow.WorkflowError as exc:
-                messages.error(request, str(exc))
-            else:
-                messages.success(request, f"Ceklist penerimaan dikonfirmasi. {workflow.opened_sentence(opened)}")
-                return redirect("kinerja:cycle_detail", pk=cycle.pk)
-        return redirect("kinerja:receipt", pk=cycle.pk)
-    kinds, rows = submissions.receipt_matrix(cycle)
-    if request.GET.get("format") == "pdf":
-        pdf = receipt_checklist.render(cycle, kinds, rows, paper=request.GET.get("kertas", "a4"))
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = (
-            f'attachment; filename="ceklist-penerimaan-{submissions.period_code(cycle)}.pdf"'
-        )
-        return response
-    can_confirm = bool(run) and permissions.can_act_on_run(request.user, run)
-    context = {
-        "cycle": cycle,
-        "kinds": kinds,
-        "rows": rows,
-        "run": run,
-        "can_confirm": can_confirm,
-        "all_in": all(row.complete for row in rows),
-        "overdue": bool(run and timezone.now() > run.due_at),
-    }
-    return render(request, "kinerja/receipt.html", context)
-
-
-@require_http_methods(["GET", "POST"])
-def completeness_check(request, pk):
-    cycle = cycle_for(request, pk)
-    office_only(request, cycle)
-    run = workflow.open_run(cycle, SopStep.Kind.COMPLETENESS)
-    if request.GET.get("format") == "pdf":
-        checks = list(
-            CompletenessCheck.objects.filter(run__cycle=cycle)
-            .select_related("section", "run", "checked_by")
-            .order_by("run__round", "section__order")
-        )
-        pdf = completeness_checklist.render(cycle, checks, paper=request.GET.get("kertas", "a4"))
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = (
-            f'attachment; filename="ceklist-kelengkapan-{submissions.period_code(cycle)}.pdf"'
-        )
-        return response
-    sections = completeness.sections_to_check(run) if run else []
-    if request.method == "POST":
-        if run is None:
-            messages.error(request, workflow.not_open_sentence(SopStep.Kind.COMPLETENESS))
-            return redirect("kinerja:cycle_detail", pk=cycle.pk)
-        form = CompletenessForm(request.POST, sections=sections, manual_items=completeness.MANUAL_ITEMS)
-        if not form.is_valid():
-            messages.error(
-                request, "Isian pemeriksaan tidak sah: " + "; ".join(e for f in form.errors.values() for e in f)
-            )
-            return redirect("kinerja:completeness", pk=cycle.pk)
-        try:
-            opened = completeness.record(
-                run, by=request.user, verdicts=form.verdicts(completeness.Verdict),
-                overdue_reason=form.cleaned_data["overdue_reason"],
-            )  # fmt: skip
-        except workflow.WorkflowError as exc:
-            messages.error(request, str(exc))
-            return redirect("kinerja:completeness", pk=cycle.pk)
-        if opened and opened[0].step.kind == SopStep.Kind.COLLECTION:
-            names = ", ".join(str(r.section) for r in opened)
-            number = opened[0].step.number
-            messages.warning(request, f"Data belum lengkap: {names} dikembalikan ke langkah {number} dengan alasannya.")
-        else:
-            messages.success(request, f"Data lengkap. {workflow.opened_sentence(opened)}")
-        return redirect("kinerja:cycle_detail", pk=cycle.pk)
-    results = [(section, completeness.automatic_checks(cycle, section)) for section in sections]
-    rows = [(section, checks, all(c.ok for c in checks)) for section, checks in results]
-    context = {
-        "cycle": cycle,
-        "run": run,
-        "rows": rows,
-        "manual_items": list(enumerate(completeness.MANUAL_ITEMS)),
-        "can_check": bool(run) and permissions.can_act_on_run(request.user, run),
-        "overdue": bool(run and timezone.now() > run.due_at),
-        "past": CompletenessCheck.objects.filter(run__cycle=cycle)
-        .select_related("section", "run")
-        .order_by("-run__round"),
-    }
-    return render(request, "kinerja/completeness.html", context)

@@ -12,9 +12,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from . import results, workflow
-from .engine import registry
-from .models import (
+from ..engine import registry, workflow
+from ..engine.workflow import WorkflowError
+from ..measurement import results
+from ..models import (
     Cycle,
     DataKind,
     Explanation,
@@ -27,8 +28,7 @@ from .models import (
     StrategicObjective,
     User,
 )
-from .spreadsheets.numbers import format_number
-from .workflow import WorkflowError
+from ..spreadsheets.numbers import format_number
 
 NARRATIVE_FIELDS = ("analysis", "causes", "obstacles", "follow_up")
 

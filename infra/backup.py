@@ -56,7 +56,7 @@ def signing_key() -> bytes:
     explicit = getattr(settings, "BACKUP_SIGNING_KEY", "")
     if explicit:
         return explicit.encode()
-    return hashlib.sha256(b"kinerja.backup.manifest:" + settings.SECRET_KEY.encode()).digest()
+    return hashlib.sha256(b"infra.backup.manifest:" + settings.SECRET_KEY.encode()).digest()
 
 
 def sign(manifest: bytes) -> str:

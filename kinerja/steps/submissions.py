@@ -15,9 +15,10 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
-from . import permissions, uploads, workflow
-from .engine import registry
-from .models import (
+from .. import permissions, uploads
+from ..engine import registry, workflow
+from ..engine.workflow import NotAllowed, WorkflowError
+from ..models import (
     Cycle,
     DataKind,
     Evidence,
@@ -33,9 +34,8 @@ from .models import (
     Target,
     User,
 )
-from .models.letters import XLSX
-from .spreadsheets import importer, screening, templates
-from .workflow import NotAllowed, WorkflowError
+from ..models.letters import XLSX
+from ..spreadsheets import importer, screening, templates
 
 # Every version and every evidence file is kept (and archived at step 10); these caps bound what one
 # cycle can store: 30 × 10 MB per section and kind of data, 10 × 10 MB per indicator.

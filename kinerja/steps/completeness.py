@@ -10,9 +10,9 @@ from dataclasses import asdict, dataclass, field
 from django.urls import reverse
 from django.utils import timezone
 
-from . import workflow
-from .engine import registry
-from .models import (
+from ..engine import registry, workflow
+from ..engine.workflow import WorkflowError
+from ..models import (
     CompletenessCheck,
     Cycle,
     Evidence,
@@ -25,10 +25,9 @@ from .models import (
     Target,
     User,
 )
-from .spreadsheets.importer import IMPLAUSIBLE_FACTOR, normalise
-from .spreadsheets.numbers import format_number
+from ..spreadsheets.importer import IMPLAUSIBLE_FACTOR, normalise
+from ..spreadsheets.numbers import format_number
 from .submissions import latest, owed
-from .workflow import WorkflowError
 
 MANUAL_ITEMS = [
     "Angka sesuai dengan dokumen sumber (laporan, register, aplikasi)",

@@ -10,18 +10,9 @@ from decimal import Decimal
 
 from django.db.models import F, Q
 
+from ..models import CapaianCategory, Cycle, Explanation, Indicator, OfficeFigure, Submission, SubmissionRow, Target
+from ..spreadsheets.numbers import format_number
 from . import analysis
-from .models import (
-    CapaianCategory,
-    Cycle,
-    Explanation,
-    Indicator,
-    OfficeFigure,
-    Submission,
-    SubmissionRow,
-    Target,
-)
-from .spreadsheets.numbers import format_number
 
 QUARTERS = (1, 2, 3, 4)
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from kinerja import backup
+from ... import backup
 
 
 class Command(BaseCommand):

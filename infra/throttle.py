@@ -9,7 +9,7 @@ import ipaddress
 from django.conf import settings
 from django.utils import timezone
 
-from .models import LoginAttempt
+from kinerja.models import LoginAttempt
 
 
 def client_address(request) -> str | None:

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .spreadsheets.numbers import NotANumber, format_number, parse_number
+from ..spreadsheets.numbers import NotANumber, format_number, parse_number
 
 RANGE = re.compile(r"^\s*(.+?)\s*(?:–|—|-|s\.\s*d\.?|s/d|sd|sampai(?: dengan)?)\s*(.+?)\s*$", re.IGNORECASE)
 MAX_TEXT = 60

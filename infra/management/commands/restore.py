@@ -7,9 +7,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from kinerja import backup
+from ... import backup
 
-logger = logging.getLogger("kinerja.backup")
+logger = logging.getLogger("infra.backup")
 
 
 class Command(BaseCommand):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.apps import apps
 from simple_history.models import HistoricalChanges
 
-from .models import Position
+from kinerja.models import Position
 
 TYPES = {"+": "dibuat", "~": "diubah", "-": "dihapus"}
 

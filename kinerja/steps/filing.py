@@ -19,10 +19,11 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
-from . import analysis, permissions, results, targets, uploads, workflow
-from .analysis_steps import Table, grouping_tables
-from .engine import registry
-from .models import (
+from .. import permissions, uploads
+from ..engine import registry, workflow
+from ..engine.workflow import NotAllowed, WorkflowError
+from ..measurement import analysis, results, targets
+from ..models import (
     Amendment,
     CompletenessCheck,
     Cycle,
@@ -40,11 +41,11 @@ from .models import (
     Target,
     User,
 )
+from ..spreadsheets.exporter import workbook_from_tables
+from ..spreadsheets.numbers import NotANumber, parse_number
+from .analysis_steps import Table, grouping_tables
 from .review import approved_document
-from .spreadsheets.exporter import workbook_from_tables
-from .spreadsheets.numbers import NotANumber, parse_number
 from .submissions import receipt_matrix
-from .workflow import NotAllowed, WorkflowError
 
 ZIP = "application/zip"
 
@@ -158,7 +159,7 @@ def report_entries(cycle: Cycle, *, by: User, at: datetime.datetime) -> list[Ent
     """Every report of the cycle as PDF, in the order of the SOP (also the bundle's order)."""
     # Imported here, not at the top: reportlab and pypdf add 0.17 s of CPU to every process that
     # loads this module (each manage.py command, import_kinerja included); only PDF work needs them.
-    from .reports import analysis_report, completeness_checklist, disposition_sheet, final_tables, receipt_checklist
+    from ..reports import analysis_report, completeness_checklist, disposition_sheet, final_tables, receipt_checklist
 
     maker = str(by)
 
@@ -247,7 +248,7 @@ def original_entries(cycle: Cycle) -> list[Entry]:
 def records_workbook(records, *, title: str, with_period: bool = False) -> bytes:
     """The filed records as a workbook; `with_period` adds a first column naming each record's
     period (a selection may hold TW III and the year of one indicator)."""
-    from .reports.final_tables import RECORD_HEADERS, record_rows  # lazy: see report_entries
+    from ..reports.final_tables import RECORD_HEADERS, record_rows  # lazy: see report_entries
 
     records = list(records)
     headers, rows = RECORD_HEADERS, record_rows(records)

@@ -13,7 +13,7 @@ import holidays
 from django.conf import settings
 from django.utils import timezone
 
-from .models import HolidayCorrection, WorkSchedule
+from ..models import HolidayCorrection, WorkSchedule
 
 # Perpres 21/2023 with the kabupaten's usual days: 7.5 working hours a day, breaks excluded.
 DEFAULT_HOURS: dict[int, tuple[str, str, str | None, str | None]] = {
