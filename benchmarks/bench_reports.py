@@ -73,7 +73,7 @@ def build_cycle():
     from kinerja.models import Indicator, Organisation, Section, Target
     from kinerja.steps import filing
     from tests.conftest import MONDAY, Cast, advance, open_runs
-    from tests.test_analysis_steps import to_step_6
+    from tests.test_analysis_steps import DATA, to_step_6
 
     org = Organisation.objects.get(code="klego")
     demo.ensure_schedule(org)
@@ -84,7 +84,7 @@ def build_cycle():
     demo.ensure_indicators(org, (2025, 2026))
     existing = Indicator.objects.filter(organisation=org).count()
     per_section = (INDICATORS - existing) // len(SECTIONS) + 1
-    data = {code: [] for code in SECTIONS}
+    data = {code: list(DATA[code]) for code in SECTIONS}  # the demo indicators' own rows, then the new ones
     new = []
     for code in SECTIONS:
         for i in range(per_section):

@@ -312,7 +312,7 @@ class SopVersionAdmin(KinerjaAdmin):
 
 @admin.register(SopStep)
 class SopStepAdmin(KinerjaAdmin):
-    list_display = ("number", "short_name", "actor_role", "duration_amount", "duration_unit", "version")
+    list_display = ("number", "short_name", "kind", "actor_role", "duration_amount", "duration_unit", "version")
     list_filter = (("version", ONLY_RELATED),)
 
     def has_change_permission(self, request, obj=None):

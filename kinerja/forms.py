@@ -9,7 +9,18 @@ from django.utils import timezone
 
 from infra import throttle
 
-from .models import Cycle, DataKind, DispositionInstruction, Letter, Position, Section, User
+from .measurement import targets
+from .models import (
+    Cycle,
+    DataKind,
+    DispositionInstruction,
+    Indicator,
+    Letter,
+    Position,
+    Section,
+    StrategicObjective,
+    User,
+)
 from .spreadsheets.numbers import NotANumber, parse_number
 
 
@@ -433,3 +444,80 @@ class CodeForm(forms.Form):
 
     code = forms.CharField(max_length=32, required=False, strip=True)
     next = forms.CharField(max_length=500, required=False)
+
+
+# Master data -------------------------------------------------------------------------------------
+
+
+class TargetField(forms.CharField):
+    """A target as people write it: 85, 85,5, a range 80–90, or a predicate such as BB."""
+
+    def __init__(self, label):
+        super().__init__(label=label, required=False, max_length=80, help_text=None)
+
+    def clean(self, value):
+        value = super().clean(value)
+        try:
+            return targets.parse_target(value)
+        except targets.NotATarget as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
+class IndicatorForm(forms.ModelForm):
+    annual = TargetField("Target tahunan")
+    q1 = TargetField("Target TW I")
+    q2 = TargetField("Target TW II")
+    q3 = TargetField("Target TW III")
+    q4 = TargetField("Target TW IV")
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "code", "name", "unit", "polarity", "aggregation", "quarter_form", "cascade_rule", "section", "parent",
+            "objective",
+            "is_iku", "evidence_required", "renstra_target", "definition", "data_source", "active",
+        ]  # fmt: skip
+        widgets = {"definition": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, organisation, year, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation, self.year = organisation, year
+        self.fields["section"].queryset = Section.objects.filter(organisation=organisation)
+        parents = Indicator.objects.filter(organisation=organisation)
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = parents
+        self.fields["objective"].queryset = StrategicObjective.objects.filter(organisation=organisation)
+        if self.instance.pk:
+            for target in self.instance.targets.filter(year=year):
+                key = "annual" if target.quarter is None else f"q{target.quarter}"
+                self.fields[key].initial = target.shown  # 85,5 · 80–90 · BB, as the list shows them
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip().upper()
+        clash = Indicator.objects.filter(organisation=self.organisation, code=code).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError("Kode ini sudah dipakai indikator lain.")
+        return code
+
+    def clean_parent(self):
+        parent = self.cleaned_data.get("parent")
+        node = parent
+        while node is not None:
+            if self.instance.pk and node.pk == self.instance.pk:
+                raise forms.ValidationError("Induk ini membuat cascade berputar.")
+            node = node.parent
+        return parent
+
+
+class ObjectiveForm(forms.ModelForm):
+    class Meta:
+        model = StrategicObjective
+        fields = ["code", "name", "order"]
+
+    @classmethod
+    def for_post(cls, data, *, organisation) -> "ObjectiveForm":
+        """Add an objective, or change the one with this code (codes are kept in capitals)."""
+        code = (data.get("code") or "").strip().upper()
+        instance = StrategicObjective.objects.filter(organisation=organisation, code=code).first()
+        return cls({**data.dict(), "code": code}, instance=instance or StrategicObjective(organisation=organisation))

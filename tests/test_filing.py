@@ -15,22 +15,26 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from kinerja.engine import workflow
-from kinerja.measurement import results
 from kinerja.models import Cycle, CycleArchive, Indicator, PerformanceRecord
 from kinerja.steps import filing
 
 from .conftest import MONDAY, advance, open_runs, start, workbook_bytes
 from .test_analysis_steps import to_step_6
 
+# The demo master data: every indicator of Klego is filed, the IKU and the sections' cascade.
+FILED_CODES = {
+    "IKU-01", "IKU-02", "IKU-03", "IKU-04", "PEM-01", "PEM-02", "TRA-01", "TRA-02", "PMD-01", "PMD-02",
+    "KES-01", "KES-02", "PEL-01", "PEL-02",
+}  # fmt: skip
+
 
 @pytest.fixture
 def filed(klego_data):
     cycle = to_step_6(klego_data)
     advance(klego_data, cycle, 10)
-    expected = {r.indicator.code: r for r in results.indicator_results(cycle)}
     (run,) = open_runs(cycle)
     archive = filing.file_database(run, by=klego_data.kasubag, at=MONDAY)
-    return cycle, archive, expected
+    return cycle, archive, FILED_CODES
 
 
 def test_filing_keeps_every_indicator_and_ends_the_cycle(klego_data, filed):
@@ -40,7 +44,7 @@ def test_filing_keeps_every_indicator_and_ends_the_cycle(klego_data, filed):
     records = {r.code: r for r in PerformanceRecord.objects.filter(cycle=cycle)}
     assert set(records) == set(expected)
     pel = records["PEL-02"]
-    assert pel.realisation == expected["PEL-02"].year_to_date == Decimal("1.875")
+    assert pel.realisation == Decimal("1.875")  # the average of 2, 2, 1.5 and 2
     assert pel.capaian == Decimal("106.25") and pel.target == 2 and pel.quarter == 4
 
 

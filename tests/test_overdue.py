@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
-from kinerja.engine import workflow
+from kinerja.engine import overdue, statistics, workflow
 from kinerja.steps import analysis_steps
 
 from .conftest import MONDAY, advance, at, dispose_down_the_chain, open_runs, start
@@ -18,13 +18,13 @@ def test_overdue_command_mails_assignee_and_superior_once(klego, monkeypatch):
     cycle = start(klego)
     (run,) = open_runs(cycle)
     late = at("2026-11-02", "09:00")
-    marked = workflow.notify_overdue(late)
+    marked = overdue.notify_overdue(late)
     assert [r.pk for r in marked] == [run.pk]
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert set(message.to) == {klego.kasubag.email, klego.sekcam.email}
     assert "Terlambat: langkah 1" in message.subject
-    assert workflow.notify_overdue(at("2026-11-02", "10:00")) == []
+    assert overdue.notify_overdue(at("2026-11-02", "10:00")) == []
     assert len(mail.outbox) == 1
 
 
@@ -43,7 +43,7 @@ def test_overdue_command_runs_from_the_shell_and_is_idempotent(klego):
 
 def test_steps_not_yet_due_are_not_marked(klego):
     start(klego)
-    assert workflow.notify_overdue(at("2026-11-02", "08:29")) == []
+    assert overdue.notify_overdue(at("2026-11-02", "08:29")) == []
     assert mail.outbox == []
 
 
@@ -84,7 +84,7 @@ def test_step_statistics_give_median_and_worst_against_target(klego):
     for quarter, minutes_late in [(1, "08:10"), (2, "08:40"), (3, "09:30")]:
         cycle = start(klego, quarter=quarter)
         dispose_down_the_chain(klego, cycle.letter, when=at("2026-11-02", minutes_late), overdue_reason="x")
-    (row, *_) = workflow.step_statistics(klego.org)
+    (row, *_) = statistics.step_statistics(klego.org)
     assert (row.number, row.count, row.target_minutes) == (1, 3, 30)
     assert row.median_minutes == 40
     assert row.worst_minutes == 90
@@ -100,7 +100,7 @@ def test_a_section_name_with_a_line_break_neither_stops_the_notices_nor_breaks_a
     Section.objects.filter(pk=klego.sections["pem"].pk).update(name="Seksi\nPemerintahan")
     cycle = start(klego)
     advance(klego, cycle, 2)
-    marked = workflow.notify_overdue(at("2026-11-30", "09:00"))
+    marked = overdue.notify_overdue(at("2026-11-30", "09:00"))
     assert len(marked) == 5 and len(mail.outbox) == 5
     subjects = [m.subject for m in mail.outbox]
     assert "[Kinerja] Terlambat: langkah 2 Menghimpun data kinerja seksi (Seksi Pemerintahan)" in subjects, subjects
@@ -120,13 +120,13 @@ def test_a_message_that_cannot_be_sent_is_logged_and_tried_again_next_time(klego
             raise OSError("SMTP tidak menjawab")
         return real_send_mail(**kwargs)
 
-    monkeypatch.setattr(workflow, "send_mail", flaky)
-    first = workflow.notify_overdue(at("2026-11-30", "09:00"))
+    monkeypatch.setattr(overdue, "send_mail", flaky)
+    first = overdue.notify_overdue(at("2026-11-30", "09:00"))
     assert len(first) == 4 and len(mail.outbox) == 4  # the other four went out
     assert "gagal dikirim; dicoba lagi" in caplog.text
-    second = workflow.notify_overdue(at("2026-11-30", "09:15"))
+    second = overdue.notify_overdue(at("2026-11-30", "09:15"))
     assert len(second) == 1 and len(mail.outbox) == 5  # the failed one, and only it
-    assert workflow.notify_overdue(at("2026-11-30", "09:30")) == []
+    assert overdue.notify_overdue(at("2026-11-30", "09:30")) == []
 
 
 def test_names_with_line_breaks_are_refused_by_the_admin_forms(klego):

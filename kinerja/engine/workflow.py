@@ -10,16 +10,10 @@ imports none of them.
 from __future__ import annotations
 
 import datetime
-import logging
-import statistics
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import F
-from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
 from .. import permissions
@@ -27,8 +21,6 @@ from ..models import Cycle, Letter, Organisation, Section, SopStep, SopVersion, 
 from ..models.organisation import SECTION_ROLES
 from . import registry
 from .calendar import WorkCalendar
-
-logger = logging.getLogger(__name__)
 
 
 class WorkflowError(Exception):
@@ -466,113 +458,3 @@ def _log(cycle, run, by, now, action, from_step, opened, outcome, note) -> None:
         outcome=outcome,
         note=note,
     )
-
-
-# Overdue -------------------------------------------------------------------------------------
-
-
-def notify_overdue(now: datetime.datetime | None = None) -> list[StepRun]:
-    """Mark every open, overdue run of a running cycle and e-mail its assignees and their
-    superior, once per run: a second call sends nothing for the same run. A message that cannot
-    be sent leaves its run unmarked (logged; the next call tries it again) and never stops the
-    others."""
-    now = _now(now)
-    marked = []
-    candidates = StepRun.objects.filter(
-        closed_at__isnull=True, overdue_notified_at__isnull=True, due_at__lt=now, cycle__status=Cycle.Status.RUNNING
-    ).select_related("cycle__organisation", "step", "section")
-    for candidate in candidates:
-        try:
-            with transaction.atomic():
-                run = (
-                    StepRun.objects.select_for_update(of=("self",))
-                    .select_related("step", "section", "cycle__organisation")
-                    .get(pk=candidate.pk)
-                )
-                if run.overdue_notified_at is not None or run.closed_at is not None:
-                    continue
-                organisation = run.cycle.organisation
-                assignees = permissions.holders(organisation, run.step.actor_role, run.section)
-                bosses = permissions.superiors(organisation, run.step.actor_role, run.section)
-                recipients = sorted({u.email for u in [*assignees, *bosses] if u.email})
-                run.overdue_notified_at = now
-                run.save(update_fields=["overdue_notified_at"])
-                if recipients:  # a failure here undoes the mark above
-                    local_due = timezone.localtime(run.due_at)
-                    where = f" ({one_line(str(run.section))})" if run.section_id else ""
-                    step_name = one_line(run.step.short_name)
-                    send_mail(
-                        subject=f"[Kinerja] Terlambat: langkah {run.step.number} {step_name}{where}",
-                        message=(
-                            f'Langkah {run.step.number} "{step_name}"{where} pada siklus '
-                            f"{run.cycle.period_label} melewati batas waktu {local_due:%d-%m-%Y %H:%M}.\n"
-                            f"Mohon segera diselesaikan dan isi alasan keterlambatan.\n\n"
-                            f"{settings.SITE_URL}/siklus/{run.cycle_id}/"
-                        ),
-                        from_email=None,
-                        recipient_list=recipients,
-                    )
-        except Exception:  # an SMTP failure, a refused header: this run waits for the next call
-            logger.exception(
-                "Pemberitahuan keterlambatan langkah %s (siklus %s) gagal dikirim; dicoba lagi pada jalan berikutnya.",
-                candidate.step.number,
-                candidate.cycle_id,
-            )
-            continue
-        marked.append(run)
-    return marked
-
-
-def one_line(text: str) -> str:
-    """Text for a mail header: line breaks and runs of white space folded into one space."""
-    return " ".join(str(text).split())
-
-
-# Statistics ----------------------------------------------------------------------------------
-
-
-@dataclass
-class StepStatistics:
-    number: int
-    name: str
-    target_minutes: int
-    count: int
-    median_minutes: float | None
-    worst_minutes: int | None
-    late_count: int
-
-    @property
-    def median_ratio(self) -> float | None:
-        if self.median_minutes is None or not self.target_minutes:
-            return None
-        return self.median_minutes / self.target_minutes
-
-
-def step_statistics(organisation: Organisation) -> list[StepStatistics]:
-    """Per SOP step, across all cycles of an organisation: how long its closed runs took in
-    working minutes (median and worst) against the target, and how many closed late."""
-    runs = (
-        StepRun.objects.filter(cycle__organisation=organisation, closed_at__isnull=False, actual_minutes__isnull=False)
-        .exclude(outcome="dibatalkan")
-        .annotate(late=GreaterThan(F("closed_at"), F("due_at")))
-        .values_list("step__number", "step__short_name", "target_minutes", "actual_minutes", "late")
-    )
-    grouped: dict[int, list] = {}
-    for number, name, target, actual, late in runs:
-        grouped.setdefault(number, []).append((name, target, actual, bool(late)))
-    result = []
-    for number in sorted(grouped):
-        rows = grouped[number]
-        actuals = [r[2] for r in rows]
-        result.append(
-            StepStatistics(
-                number=number,
-                name=rows[-1][0],
-                target_minutes=rows[-1][1],
-                count=len(rows),
-                median_minutes=statistics.median(actuals),
-                worst_minutes=max(actuals),
-                late_count=sum(1 for r in rows if r[3]),
-            )
-        )
-    return result

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import fragments, permissions, selectors
-from ..engine import registry, workflow
+from ..engine import registry, statistics, workflow
 from ..forms import CancelCycleForm, CompleteStepForm, ReturnToSectionsForm
 from ..models import SopStep
 from ..steps import analysis_steps, review
@@ -106,7 +106,7 @@ def cycle_cancel(request, pk):
 @require_GET
 def step_statistics(request):
     organisation = permissions.current_organisation(request)
-    rows = workflow.step_statistics(organisation)
+    rows = statistics.step_statistics(organisation)
     return render(request, "kinerja/statistics.html", {"organisation": organisation, "rows": rows})
 
 

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from .. import charts, fragments, permissions, selectors
-from ..engine import workflow
+from ..engine import statistics
 from ..models import Cycle, PerformanceRecord
 from ..steps import filing
 from . import int_param
@@ -57,6 +57,6 @@ def _dashboard_body(organisation, asked: int | None) -> str:
         "section_bars": section_bars,
         "periods": groups.periods,
         "hundred": charts.HUNDRED_PERCENT,
-        "statistics": workflow.step_statistics(organisation),
+        "statistics": statistics.step_statistics(organisation),
     }
     return fragments.render_by_content("kinerja/partials/_dashboard.html", page)

@@ -1,7 +1,6 @@
 """Master data pages: the indicator list with targets, editing an indicator and its targets,
 and import/export of the whole list as a workbook."""
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -13,8 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from .. import fragments, masterdata, permissions
 from ..engine import workflow
-from ..forms import MasterImportForm
-from ..measurement import targets
+from ..forms import IndicatorForm, MasterImportForm, ObjectiveForm
 from ..models import Indicator, Section, StrategicObjective
 from ..spreadsheets.screening import MAX_FILE_BYTES
 
@@ -54,67 +52,6 @@ def indicator_list(request):
 
     body = fragments.cached_part(request, "indicators", build, vary=(organisation.pk, year, section, iku_only))
     return render(request, "kinerja/indicator_list.html", {"body": body})
-
-
-class TargetField(forms.CharField):
-    """A target as people write it: 85, 85,5, a range 80–90, or a predicate such as BB."""
-
-    def __init__(self, label):
-        super().__init__(label=label, required=False, max_length=80, help_text=None)
-
-    def clean(self, value):
-        value = super().clean(value)
-        try:
-            return targets.parse_target(value)
-        except targets.NotATarget as exc:
-            raise forms.ValidationError(str(exc)) from exc
-
-
-class IndicatorForm(forms.ModelForm):
-    annual = TargetField("Target tahunan")
-    q1 = TargetField("Target TW I")
-    q2 = TargetField("Target TW II")
-    q3 = TargetField("Target TW III")
-    q4 = TargetField("Target TW IV")
-
-    class Meta:
-        model = Indicator
-        fields = [
-            "code", "name", "unit", "polarity", "aggregation", "quarter_form", "cascade_rule", "section", "parent",
-            "objective",
-            "is_iku", "evidence_required", "renstra_target", "definition", "data_source", "active",
-        ]  # fmt: skip
-        widgets = {"definition": forms.Textarea(attrs={"rows": 3})}
-
-    def __init__(self, *args, organisation, year, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.organisation, self.year = organisation, year
-        self.fields["section"].queryset = Section.objects.filter(organisation=organisation)
-        parents = Indicator.objects.filter(organisation=organisation)
-        if self.instance.pk:
-            parents = parents.exclude(pk=self.instance.pk)
-        self.fields["parent"].queryset = parents
-        self.fields["objective"].queryset = StrategicObjective.objects.filter(organisation=organisation)
-        if self.instance.pk:
-            for target in self.instance.targets.filter(year=year):
-                key = "annual" if target.quarter is None else f"q{target.quarter}"
-                self.fields[key].initial = target.shown  # 85,5 · 80–90 · BB, as the list shows them
-
-    def clean_code(self):
-        code = self.cleaned_data["code"].strip().upper()
-        clash = Indicator.objects.filter(organisation=self.organisation, code=code).exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise forms.ValidationError("Kode ini sudah dipakai indikator lain.")
-        return code
-
-    def clean_parent(self):
-        parent = self.cleaned_data.get("parent")
-        node = parent
-        while node is not None:
-            if self.instance.pk and node.pk == self.instance.pk:
-                raise forms.ValidationError("Induk ini membuat cascade berputar.")
-            node = node.parent
-        return parent
 
 
 @require_http_methods(["GET", "POST"])
@@ -189,12 +126,6 @@ def indicator_export(request):
     return response
 
 
-class ObjectiveForm(forms.ModelForm):
-    class Meta:
-        model = StrategicObjective
-        fields = ["code", "name", "order"]
-
-
 @require_http_methods(["POST"])
 def objective_save(request):
     """Add a strategic objective, or change one (by its code)."""
@@ -203,11 +134,7 @@ def objective_save(request):
         raise PermissionDenied(
             "Hanya Kasubag Perencanaan dan Pelaporan atau administrator yang dapat mengubah data induk."
         )
-    code = (request.POST.get("code") or "").strip().upper()
-    instance = StrategicObjective.objects.filter(organisation=organisation, code=code).first() or StrategicObjective(
-        organisation=organisation
-    )
-    form = ObjectiveForm({**request.POST.dict(), "code": code}, instance=instance)
+    form = ObjectiveForm.for_post(request.POST, organisation=organisation)
     if form.is_valid():
         objective = form.save(commit=False)
         objective.organisation = organisation

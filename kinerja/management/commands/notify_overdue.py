@@ -4,7 +4,7 @@ for example every 15 minutes in working hours."""
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from ...engine import workflow
+from ...engine import overdue
 
 
 class Command(BaseCommand):
@@ -13,7 +13,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        marked = workflow.notify_overdue()
+        marked = overdue.notify_overdue()
         for run in marked:
             where = f" ({run.section})" if run.section_id else ""
             due = timezone.localtime(run.due_at)
