@@ -60,29 +60,16 @@ def _of_organisation(model, rows, organisation):
     return rows
 
 
-def entries(*, organisation=None, user=None, cycle=None, since=None, until=None, limit: int = 300) -> list[Entry]:
-    """The newest `limit` changes, of one organisation when given (the page always gives one)."""
+def entries(*, organisation=None, narrow=None, limit: int = 300) -> list[Entry]:
+    """The newest `limit` changes, of one organisation when given (the page always gives one),
+    each history table narrowed by `narrow(rows)` (the page's filters: kinerja.filters)."""
     found = []
     for model in tracked_history_models():
         rows = model.objects.select_related("history_user")
         if organisation is not None:
             rows = _of_organisation(model, rows, organisation)
-        if user is not None:
-            rows = rows.filter(history_user=user)
-        if since is not None:
-            rows = rows.filter(history_date__gte=since)
-        if until is not None:
-            rows = rows.filter(history_date__lt=until)
-        if cycle is not None:
-            fields = {f.name for f in model._meta.get_fields()}
-            if model.instance_type.__name__ == "Cycle":
-                rows = rows.filter(id=cycle.pk)
-            elif "cycle" in fields:
-                rows = rows.filter(cycle_id=cycle.pk)
-            elif "run" in fields:
-                rows = rows.filter(run__cycle_id=cycle.pk)
-            else:
-                continue
+        if narrow is not None:
+            rows = narrow(rows)
         for row in rows.order_by("-history_date")[:limit]:
             found.append(
                 Entry(

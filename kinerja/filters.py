@@ -1,9 +1,12 @@
 """Filters of list pages, read from the query string (so a filtered page is a link to share)."""
 
+import datetime
+
 import django_filters
 from django.db.models import Q
+from django.utils import timezone
 
-from .models import PerformanceRecord
+from .models import Cycle, PerformanceRecord, User
 
 PERIOD_CHOICES = [("tahunan", "Tahunan"), ("1", "TW I"), ("2", "TW II"), ("3", "TW III"), ("4", "TW IV")]
 
@@ -37,3 +40,41 @@ class RecordFilter(django_filters.FilterSet):
         self.is_valid()
         cleaned = getattr(self.form, "cleaned_data", {})
         return {name: "" if cleaned.get(name) in (None, "") else str(cleaned[name]) for name in self.filters}
+
+
+class HistoryFilter(django_filters.FilterSet):
+    """The audit page (?siklus=&pengguna=&dari=&sampai=), applied to each history table in turn
+    (infra.audit.entries): a cycle reaches a table through the cycle itself, its `cycle` or its
+    step run; a table without either has no rows of a cycle. A value that is not valid is left out
+    (and the page says so)."""
+
+    siklus = django_filters.ModelChoiceFilter(queryset=Cycle.objects.none(), method="of_cycle")
+    pengguna = django_filters.ModelChoiceFilter(queryset=User.objects.none(), field_name="history_user")
+    dari = django_filters.DateFilter(method="since")
+    sampai = django_filters.DateFilter(method="until")
+
+    def __init__(self, data, *, queryset, cycles, users):
+        super().__init__(data, queryset=queryset)
+        self.filters["siklus"].queryset = cycles
+        self.filters["pengguna"].queryset = users
+
+    def of_cycle(self, queryset, name, cycle):
+        model = queryset.model
+        fields = {f.name for f in model._meta.get_fields()}
+        if model.instance_type is Cycle:
+            return queryset.filter(id=cycle.pk)
+        if "cycle" in fields:
+            return queryset.filter(cycle_id=cycle.pk)
+        if "run" in fields:
+            return queryset.filter(run__cycle_id=cycle.pk)
+        return queryset.none()
+
+    def since(self, queryset, name, day):
+        return queryset.filter(history_date__gte=_start_of(day))
+
+    def until(self, queryset, name, day):
+        return queryset.filter(history_date__lt=_start_of(day + datetime.timedelta(days=1)))
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))

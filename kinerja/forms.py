@@ -410,20 +410,6 @@ class AmendmentForm(forms.Form):
     approver = _text("Pejabat yang menyetujui", 200)
 
 
-class AuditFilterForm(forms.Form):
-    """The audit page's filters (query string): cycle, user, from and to (dates)."""
-
-    siklus = forms.ModelChoiceField(queryset=None, required=False)
-    pengguna = forms.ModelChoiceField(queryset=None, required=False)
-    dari = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
-    sampai = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
-
-    def __init__(self, data, *, cycles, users):
-        super().__init__(data)
-        self.fields["siklus"].queryset = cycles
-        self.fields["pengguna"].queryset = users
-
-
 class FilingForm(StepCloseForm):
     """The filing page: file the database (closing step 10) or verify the archive."""
 

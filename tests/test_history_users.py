@@ -5,7 +5,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from infra import audit
-from kinerja.models import SubmissionRow
+from kinerja.filters import HistoryFilter
+from kinerja.models import Cycle, SubmissionRow, User
 from kinerja.steps import filing
 
 from .conftest import MONDAY, advance, open_runs
@@ -16,7 +17,13 @@ def test_every_history_row_of_a_whole_cycle_names_its_user(klego_data):
     cycle = to_step_6(klego_data)
     advance(klego_data, cycle, 10)
     filing.file_database(open_runs(cycle)[0], by=klego_data.kasubag, at=MONDAY)
-    entries = audit.entries(cycle=cycle, limit=100_000)
+    of_cycle = {"siklus": cycle.pk}
+    entries = audit.entries(
+        narrow=lambda rows: (
+            HistoryFilter(of_cycle, queryset=rows, cycles=Cycle.objects.all(), users=User.objects.all()).qs
+        ),
+        limit=100_000,
+    )
     assert len(entries) > 50
     kinds = {e.model for e in entries}
     expected_kinds = (

@@ -133,6 +133,10 @@ def test_the_audit_trail_shows_who_changed_what_by_cycle_user_and_date(client, k
     page = client.get(reverse("kinerja:audit") + f"?siklus={cycle.pk}&pengguna={klego.kasubag.pk}").content.decode()
     assert "Agus Setiawan" in page and "langkah siklus" in page and "dibuat" in page and "siklus:" in page
     assert "Sri Lestari" not in page.split('data-testid="audit"')[1]
+    later = client.get(reverse("kinerja:audit") + "?dari=2100-01-01").content.decode()
+    assert "Agus Setiawan" not in later.split('data-testid="audit"')[1]  # nothing changed after that day
+    junk = client.get(reverse("kinerja:audit") + "?dari=2026-13-45&pengguna=abc", follow=True).content.decode()
+    assert "Filter yang tidak sah diabaikan" in junk and "Agus Setiawan" in junk.split('data-testid="audit"')[1]
     url = reverse("kinerja:audit") + "?dari=2026-11-01&sampai=2026-11-30"
     few = count_queries(client, url)
     advance(klego, cycle, 4)

@@ -76,7 +76,7 @@ def analysis_page(request, pk):
         "narrative_open": narrative_open,
         "overdue": bool(run and timezone.now() > run.due_at),
     }
-    return render(request, "kinerja/analysis.html", context)
+    return render(request, "kinerja/steps/analysis.html", context)
 
 
 @require_POST

@@ -1,18 +1,15 @@
 """The audit page for the administrator: who changed what and when."""
 
-import datetime
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from infra import audit
 
 from .. import permissions
-from ..forms import AuditFilterForm
+from ..filters import HistoryFilter
 from ..models import Cycle, User
 
 
@@ -29,21 +26,14 @@ def audit_trail(request):
         .distinct()
         .order_by("first_name")
     )
-    form = AuditFilterForm(request.GET, cycles=cycles, users=users)
-    form.is_valid()  # a filter that is not valid is left out, and said
-    if form.errors:
+
+    def narrow(rows):
+        return HistoryFilter(request.GET, queryset=rows, cycles=cycles, users=users).qs
+
+    if HistoryFilter(request.GET, queryset=Cycle.history.none(), cycles=cycles, users=users).errors:
         messages.error(request, "Filter yang tidak sah diabaikan; pakai pilihan dan pemilih tanggal.")
-    chosen = form.cleaned_data
-    cycle, user = chosen.get("siklus"), chosen.get("pengguna")
-    since = until = None
-    if chosen.get("dari"):
-        since = timezone.make_aware(datetime.datetime.combine(chosen["dari"], datetime.time()))
-    if chosen.get("sampai"):
-        until = timezone.make_aware(datetime.datetime.combine(chosen["sampai"], datetime.time())) + datetime.timedelta(
-            days=1
-        )
     context = {
-        "entries": audit.entries(organisation=organisation, user=user, cycle=cycle, since=since, until=until),
+        "entries": audit.entries(organisation=organisation, narrow=narrow),
         "cycles": cycles,
         "users": users,
         "selected": request.GET,

@@ -68,7 +68,7 @@ def section_data(request, pk, code):
         "sent_back": submissions.sent_back_by(run),
         "max_mb": MAX_FILE_BYTES // 1048576,
     }
-    return render(request, "kinerja/section_data.html", context)
+    return render(request, "kinerja/steps/section_data.html", context)
 
 
 @require_GET

@@ -71,4 +71,4 @@ def completeness_check(request, pk):
         .select_related("section", "run")
         .order_by("-run__round"),
     }
-    return render(request, "kinerja/completeness.html", context)
+    return render(request, "kinerja/steps/completeness.html", context)

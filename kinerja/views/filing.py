@@ -61,7 +61,7 @@ def filing_page(request, pk):
         "overdue": bool(run and timezone.now() > run.due_at),
         "records": PerformanceRecord.objects.filter(cycle=cycle).order_by("code"),
     }
-    return render(request, "kinerja/filing.html", context)
+    return render(request, "kinerja/steps/filing.html", context)
 
 
 @require_GET
@@ -135,7 +135,7 @@ def database(request):
         "fields": [(value, label) for value, label in Amendment.FIELDS if value != "category"],
         "this_year": timezone.localdate().year,
     }
-    return render(request, "kinerja/database.html", context)
+    return render(request, "kinerja/steps/database.html", context)
 
 
 @require_POST

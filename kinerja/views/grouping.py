@@ -64,4 +64,4 @@ def grouping_page(request, pk):
         "report_in_round": bool(report and run and report.run_id == run.pk),
         "overdue": bool(run and timezone.now() > run.due_at),
     }
-    return render(request, "kinerja/grouping.html", context)
+    return render(request, "kinerja/steps/grouping.html", context)

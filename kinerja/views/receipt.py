@@ -56,4 +56,4 @@ def receipt(request, pk):
         "all_in": all(row.complete for row in rows),
         "overdue": bool(run and timezone.now() > run.due_at),
     }
-    return render(request, "kinerja/receipt.html", context)
+    return render(request, "kinerja/steps/receipt.html", context)

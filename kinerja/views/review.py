@@ -94,4 +94,4 @@ def review_page(request, pk):
         "outcomes": [(o, run.step.outcome_labels.get(o, o)) for o in run.step.outcomes] if run else [],
         "overdue": bool(run and timezone.now() > run.due_at),
     }
-    return render(request, "kinerja/review.html", context)
+    return render(request, "kinerja/steps/review.html", context)
