@@ -1,6 +1,6 @@
 """Throughput of the inbox under gunicorn, measured with `wrk` on loopback, next to the trivial
 view (/healthz) on the same server. Uses the installation DATABASE_URL names (the kabupaten data
-set of `generate_kabupaten`), production settings (DEBUG=0) and a signed-in Kasubag's session.
+set of `benchmarks/generate_kabupaten.py`), production settings (DEBUG=0) and a signed-in Kasubag's session.
 
     DATABASE_URL=sqlite:////tmp/kab/db.sqlite3 python benchmarks/bench_throughput.py
 
@@ -84,12 +84,19 @@ def run_wrk(url: str, cookie: str) -> dict[str, str]:
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     if "Non-2xx" in output:
         raise SystemExit(f"errors while measuring {url}:\n{output}")
-    figures = {
+    return wrk_figures(output)
+
+
+def wrk_figures(output: str) -> dict[str, str]:
+    """Requests per second and the 50% and 99% latencies of wrk's report. The percentiles are read
+    from the "Latency Distribution" block only, each at the start of its line: the thread table
+    above it has a "+/- Stdev" column whose values (such as 90.50%) also end in "50%"."""
+    distribution = output.split("Latency Distribution", 1)[1]
+    return {
         "requests/s": re.search(r"Requests/sec:\s+([\d.]+)", output).group(1),
-        "median latency": re.search(r"50%\s+(\S+)", output).group(1),
-        "99% latency": re.search(r"99%\s+(\S+)", output).group(1),
+        "median latency": re.search(r"^\s*50%\s+(\S+)", distribution, re.M).group(1),
+        "99% latency": re.search(r"^\s*99%\s+(\S+)", distribution, re.M).group(1),
     }
-    return figures
 
 
 def main():

@@ -80,6 +80,22 @@ def realisasi():
     return DataKind.objects.get(code="realisasi")
 
 
+def test_the_template_validates_each_block_of_fill_in_columns_as_one_range(klego_data, cycle):
+    """Seksi Pemerintahan owns PEM-01 and PEM-02 (rows 6 and 7): the realisation columns I to L
+    are checked as numbers in one range, whatever the number of rows (cell by cell, the build
+    grew with the square of the indicators)."""
+    data = submissions.template_for(cycle, klego_data.sections["pem"], realisasi())
+    sheet = load_workbook(io.BytesIO(data))["Data Kinerja"]
+    (validation,) = sheet.data_validations.dataValidation
+    assert str(validation.sqref) == "I6:L7" and validation.type == "decimal"
+    rencana = DataKind.objects.get(code="rencana-aksi")  # the annual and quarter targets: columns D to H
+    sheet = load_workbook(io.BytesIO(submissions.template_for(cycle, klego_data.sections["pem"], rencana)))[
+        "Data Kinerja"
+    ]
+    (validation,) = sheet.data_validations.dataValidation
+    assert str(validation.sqref) == "D6:H7"
+
+
 def test_template_round_trip_reads_back_exactly_what_a_user_typed(klego_data, cycle):
     section = klego_data.sections["pem"]
     data = submissions.template_for(cycle, section, realisasi())

@@ -7,6 +7,7 @@ import io
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .exporter import safe_text
@@ -32,6 +33,17 @@ def _forms_listed(indicators) -> list[str]:
     if per_quarter:
         lines.append(f"   Ditulis {QUARTER_FORMS[False]}: {', '.join(per_quarter)}.")
     return lines
+
+
+def _blocks(columns: list[int]) -> list[tuple[int, int]]:
+    """Runs of consecutive column numbers as (first, last): [4, 9, 10, 11, 12] -> [(4, 4), (9, 12)]."""
+    runs: list[list[int]] = []
+    for column in columns:
+        if runs and column == runs[-1][1] + 1:
+            runs[-1][1] = column
+        else:
+            runs.append([column, column])
+    return [(first, last) for first, last in runs]
 
 
 def build_template(*, organisation, section, kind, year: int, quarter: int | None, indicators, targets) -> bytes:
@@ -107,11 +119,14 @@ def build_template(*, organisation, section, kind, year: int, quarter: int | Non
             if col in editable or col == 13:
                 cell.protection = Protection(locked=False)
                 cell.fill = INPUT_FILL
-                if col != 13:
-                    validation.add(cell.coordinate)
             if col in (2, 14):
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
         row += 1
+    if row > FIRST_DATA_ROW:
+        # One range per block of editable columns: added cell by cell, openpyxl merges each new
+        # cell into the range list, and the build grew with the square of the indicators.
+        for first, last in _blocks(sorted(editable)):
+            validation.add(f"{get_column_letter(first)}{FIRST_DATA_ROW}:{get_column_letter(last)}{row - 1}")
     widths = {"A": 10, "B": 48, "C": 12, "D": 12, "M": 30, "N": 24}
     for col in "EFGHIJKL":
         widths[col] = 10
