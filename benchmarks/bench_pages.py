@@ -1,11 +1,13 @@
-"""Page benchmark on a kabupaten-sized data set: the inbox, the cycle page, the indicator list and
-the dashboard against a trivial view (/healthz) through the same stack: medians of 40 requests
-each, asked in interleaved rounds, with each page's query count. "Cold" is the median of 10
+"""Page benchmark on a kabupaten-sized data set: every page a user opens (the inbox, the cycle
+list and page, each step's page of a filed cycle, the data base with and without a filter, the
+indicator list, the dashboard, the letters, the statistics and, as the administrator, the audit
+trail) against a trivial view (/healthz) through the same stack: medians of 40 requests each,
+asked in interleaved rounds, with each page's query count. "Cold" is the median of 10
 requests made after emptying the caches (rendered fragments, working calendar): a page's first
 view after its data changed.
 
     DATABASE_URL=sqlite:////tmp/kab/db.sqlite3 python manage.py migrate
-    DATABASE_URL=sqlite:////tmp/kab/db.sqlite3 python manage.py generate_kabupaten
+    DATABASE_URL=sqlite:////tmp/kab/db.sqlite3 python benchmarks/generate_kabupaten.py
     DATABASE_URL=sqlite:////tmp/kab/db.sqlite3 python benchmarks/bench_pages.py
 """
 
@@ -39,6 +41,8 @@ def main():
     settings.ALLOWED_HOSTS = ["*"]
     client = Client()
     client.force_login(User.objects.get(username="kasubag"))
+    administrator = Client()
+    administrator.force_login(User.objects.get(username="admin"))
     # The Klego cycle with the longest record (every step run and transition of a finished cycle).
     cycle = (
         Cycle.objects.filter(organisation__code="klego")
@@ -49,27 +53,41 @@ def main():
     pages = {
         "trivial (/healthz)": "/healthz",
         "inbox (/)": "/",
+        "cycle list": "/siklus/",
         "cycle page": f"/siklus/{cycle.pk}/",
+        "section data": f"/siklus/{cycle.pk}/seksi/pem/",
+        "receipt": f"/siklus/{cycle.pk}/penerimaan/",
+        "completeness": f"/siklus/{cycle.pk}/kelengkapan/",
+        "analysis": f"/siklus/{cycle.pk}/analisis/",
+        "grouping": f"/siklus/{cycle.pk}/pengelompokan/",
+        "review": f"/siklus/{cycle.pk}/pemeriksaan/",
+        "filing": f"/siklus/{cycle.pk}/arsip/",
+        "data base": "/data-base/",
+        "data base, search": "/data-base/?indikator=K-001",
         "indicator list": "/indikator/",
         "dashboard": "/dasbor/",
+        "letters": "/surat/",
+        "statistics": "/statistik/",
+        "audit (administrator)": "/audit/",
     }
+    clients = {label: administrator if "administrator" in label else client for label in pages}
     print(
         f"database: {connection.vendor}; records: {PerformanceRecord.objects.count()}, cycles: {Cycle.objects.count()}"
     )
-    for url in pages.values():
-        assert client.get(url).status_code == 200, url  # warm up
+    for label, url in pages.items():
+        assert clients[label].get(url).status_code == 200, url  # warm up
     # Interleaved: every round asks each page once, so a slow moment of the machine hits all alike.
     warm: dict[str, list[float]] = {label: [] for label in pages}
     cold: dict[str, list[float]] = {label: [] for label in pages}
     for _ in range(RUNS):
         for label, url in pages.items():
             started = time.perf_counter()
-            client.get(url)
+            clients[label].get(url)
             warm[label].append(time.perf_counter() - started)
     counts = {}
     for label, url in pages.items():
         with CaptureQueriesContext(connection) as queries:
-            client.get(url)
+            clients[label].get(url)
         counts[label] = len(queries)
     # Cold: the fragment cache and the working-calendar cache emptied before each request.
     for _ in range(COLD_RUNS):
@@ -77,14 +95,14 @@ def main():
             cache.clear()
             forget_cached()
             started = time.perf_counter()
-            client.get(url)
+            clients[label].get(url)
             cold[label].append(time.perf_counter() - started)
     base = statistics.median(warm["trivial (/healthz)"])
     for label in pages:
         median = statistics.median(warm[label])
         cold_median = statistics.median(cold[label])
         print(
-            f"{label:22} median {median * 1000:6.1f} ms  {median / base:4.1f}x trivial  "
+            f"{label:24} median {median * 1000:6.1f} ms  {median / base:4.1f}x trivial  "
             f"cold {cold_median * 1000:6.1f} ms ({cold_median / base:4.1f}x)  {counts[label]:3d} queries"
         )
 
