@@ -74,6 +74,7 @@ def main():
     print(
         f"database: {connection.vendor}; records: {PerformanceRecord.objects.count()}, cycles: {Cycle.objects.count()}"
     )
+    print("machine load (1, 5, 15 min) at the start: " + ", ".join(f"{v:.2f}" for v in os.getloadavg()))
     for label, url in pages.items():
         assert clients[label].get(url).status_code == 200, url  # warm up
     # Interleaved: every round asks each page once, so a slow moment of the machine hits all alike.
@@ -105,6 +106,7 @@ def main():
             f"{label:24} median {median * 1000:6.1f} ms  {median / base:4.1f}x trivial  "
             f"cold {cold_median * 1000:6.1f} ms ({cold_median / base:4.1f}x)  {counts[label]:3d} queries"
         )
+    print("machine load (1, 5, 15 min) at the end: " + ", ".join(f"{v:.2f}" for v in os.getloadavg()))
 
 
 if __name__ == "__main__":
