@@ -357,6 +357,28 @@ def test_versions_and_evidence_files_are_capped_with_a_sentence(klego_data, monk
     submissions.add_evidence(**evidence, url="https://klego.example.id/bukti")  # a link is always possible
 
 
+def test_the_database_page_shows_its_rows_a_page_at_a_time_keeping_the_filters(client, klego_data, filed, monkeypatch):
+    from kinerja.views import filing as filing_views
+
+    monkeypatch.setattr(filing_views, "PAGE_SIZE", 5)  # 14 filed rows: pages of 5, 5 and 4
+    client.force_login(klego_data.camat)
+    url = reverse("kinerja:database")
+
+    def rows(page: str) -> int:
+        return page.split('data-testid="records"')[1].split("</table>")[0].count("<tr>") - 1  # minus the heading
+
+    first = client.get(url, {"tahun": "2026"}).content.decode()
+    assert rows(first) == 5
+    assert "Halaman 1 dari 3 (14 baris)" in first and 'href="?tahun=2026&amp;halaman=2"' in first
+    last = client.get(url, {"tahun": "2026", "halaman": "3"}).content.decode()
+    assert "Halaman 3 dari 3 (14 baris)" in last and "Berikutnya" not in last
+    assert rows(last) == 4
+    beyond = client.get(url, {"halaman": "99"}).content.decode()  # past the end: the last page
+    assert "Halaman 3 dari 3" in beyond
+    workbook = load_workbook(io.BytesIO(client.get(url, {"format": "xlsx", "halaman": "2"}).content))
+    assert sum(1 for row in workbook.active.iter_rows(min_row=5, values_only=True) if row[1]) == 14  # all of them
+
+
 def test_the_database_export_names_its_selection_and_each_records_period(client, klego_data, filed):
     """The filed TW IV 2026 cycle plus an annual record of PEM-01: with 'Semua' the two PEM-01
     lines are told apart by their period column; the title says what was selected."""

@@ -5,6 +5,7 @@ import io
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -86,6 +87,11 @@ def archive_download(request, pk, what):
     return FileResponse(content, as_attachment=True, filename=stored.original_name, content_type=stored.content_type)
 
 
+# Rows of the data base page at a time (each row carries its amendment form); the comparison
+# between years and the Excel export take the whole selection.
+PAGE_SIZE = 100
+
+
 @require_GET
 def database(request):
     organisation = permissions.current_organisation(request)
@@ -113,6 +119,9 @@ def database(request):
             content_type=XLSX,
             headers={"Content-Disposition": 'attachment; filename="data-base-kinerja.xlsx"'},
         )
+    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("halaman"))
+    others = request.GET.copy()
+    others.pop("halaman", None)
     context = {
         "records": [
             (
@@ -122,8 +131,10 @@ def database(request):
                     "category": filing.current_value(r, "category"),
                 },
             )
-            for r in records
+            for r in page.object_list
         ],
+        "page": page,
+        "page_query": f"{others.urlencode()}&" if others else "",
         "filters": filters,
         "years": years,
         "comparison": [
