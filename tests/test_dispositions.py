@@ -515,3 +515,20 @@ def test_letter_pages_query_counts_do_not_grow_with_letters_or_hops(client, kleg
         dispose_down_the_chain(klego, start(klego, quarter=quarter).letter)
     assert count_queries(client, reverse("kinerja:letter_list")) == list_one
     assert count_queries(client, reverse("kinerja:letter_detail", args=[cycle.letter.pk])) == detail_few
+
+
+def test_the_letter_list_shows_its_letters_a_page_at_a_time_newest_first(client, klego, monkeypatch):
+    from kinerja.views import letters as letter_views
+
+    monkeypatch.setattr(letter_views, "PAGE_SIZE", 2)
+    for day in (3, 4, 5):  # received on 3, 4 and 5 November
+        Letter.objects.create(
+            organisation=klego.org, number=f"050/{day}/2026", date=datetime.date(2026, 11, day), sender="Bappeda",
+            subject=f"Surat tanggal {day}", received_date=datetime.date(2026, 11, day), registered_by=klego.kasubag,
+        )  # fmt: skip
+    client.force_login(klego.kasubag)
+    first = client.get(reverse("kinerja:letter_list")).content.decode()
+    assert "050/5/2026" in first and "050/4/2026" in first and "050/3/2026" not in first
+    assert "Halaman 1 dari 2 (3 baris)" in first and 'href="?halaman=2"' in first
+    second = client.get(reverse("kinerja:letter_list"), {"halaman": "2"}).content.decode()
+    assert "050/3/2026" in second and "050/5/2026" not in second and "Sebelumnya" in second

@@ -3,6 +3,7 @@ withdraw, the attachment and the lembar disposisi PDF."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, HttpResponse
@@ -26,6 +27,10 @@ def _letter_for(request, pk):
     )
 
 
+# Letters a page at a time, newest first (a kecamatan receives a few hundred a year).
+PAGE_SIZE = 50
+
+
 @require_GET
 def letter_list(request):
     letters = (
@@ -46,7 +51,9 @@ def letter_list(request):
     )
     organisations = permissions.organisations_of(request.user)
     can_register = any(permissions.can_register_letter(request.user, o) for o in organisations)
-    return render(request, "kinerja/letter_list.html", {"letters": letters, "can_register": can_register})
+    page = Paginator(letters, PAGE_SIZE).get_page(request.GET.get("halaman"))
+    context = {"letters": page.object_list, "page": page, "can_register": can_register}
+    return render(request, "kinerja/letter_list.html", context)
 
 
 @require_http_methods(["GET", "POST"])
