@@ -122,3 +122,16 @@ def test_a_step_without_exactly_one_forward_outcome_is_refused_when_loaded(klego
     step.outcome_flags = {"disetujui": ["note"], "revisi": ["note"], "revisi_analisis": ["bogus"]}
     with pytest.raises(ValidationError, match="note, sections"):
         step.full_clean()
+
+
+def test_a_cycle_does_not_start_on_a_version_whose_steps_the_engine_cannot_read(klego):
+    """loaddata saves raw: a fixture with an unknown kind or without a forward outcome loads, and the
+    start of a cycle refuses it with the step and the reason."""
+    from kinerja.engine import workflow
+
+    version = revise(klego)
+    SopStep.objects.filter(version=version, number=8).update(outcome_flags={}, kind="pemeriksaan")
+    with pytest.raises(workflow.WorkflowError) as refused:
+        start(klego)
+    assert "Langkah 8 dari versi SOP 050/revisi-1 tidak dapat dijalankan" in str(refused.value)
+    assert "tepat satu hasil" in str(refused.value) and "bukan pilihan yang valid" in str(refused.value).lower()

@@ -13,6 +13,7 @@ import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -169,9 +170,21 @@ def start_cycle(
     version = SopVersion.objects.in_force_on(organisation, day)
     if version is None:
         raise WorkflowError("Belum ada versi SOP yang berlaku pada tanggal ini. Muat SOP terlebih dahulu.")
-    first = version.steps.order_by("order").first()
-    if first is None:
+    steps = list(version.steps.order_by("order"))
+    if not steps:
         raise WorkflowError("Versi SOP ini belum memiliki langkah.")
+    first = steps[0]
+    # A version loaded from a fixture skipped the model's checks (loaddata saves raw): a kind or an
+    # outcome flag the engine cannot read is refused here, before any cycle runs on it.
+    for step in steps:
+        try:
+            step.full_clean(exclude=["version"], validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            problems = "; ".join(m for messages in exc.message_dict.values() for m in messages)
+            raise WorkflowError(
+                f"Langkah {step.number} dari versi SOP {version.number} tidak dapat dijalankan: {problems} "
+                "Perbaiki data SOP-nya lalu muat ulang."
+            ) from exc
     section_list = (
         list(sections)
         if sections is not None
