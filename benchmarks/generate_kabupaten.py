@@ -27,6 +27,7 @@ from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from kinerja import demo  # noqa: E402
+from kinerja.fragments import renew_data_marks  # noqa: E402
 from kinerja.models import (  # noqa: E402
     Cycle,
     DataKind,
@@ -79,6 +80,7 @@ def generate(*, organisations: int = 22, years: int = 5, indicators: int = 40, s
         _fill(org, kind, period, indicators, rng)
         made += 1
         say(f"{org}: siap")
+    renew_data_marks()  # the rows above were written without history: no kept page part stays
     say(f"{made} organisasi × {len(period)} tahun × 4 triwulan × {indicators} indikator.")
     return made
 

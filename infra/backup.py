@@ -32,6 +32,8 @@ from django.conf import settings
 from django.db import connection, connections
 from django.utils import timezone
 
+from kinerja.fragments import renew_data_marks
+
 FORMAT = 2
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
@@ -403,6 +405,8 @@ def restore(
                 _restore_database(dump)
             finally:
                 dump.unlink(missing_ok=True)
+            # Page parts kept under the old counters (any process, a shared cache) never match again.
+            renew_data_marks()
             for name in media_names:
                 target = media / name[len("media/") :]
                 target.parent.mkdir(parents=True, exist_ok=True)

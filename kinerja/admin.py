@@ -55,45 +55,7 @@ from .models import (
     WorkingHours,
     WorkSchedule,
 )
-
-# How each model reaches the organisation that owns it ("" for the organisation itself). A model
-# missing here belongs to the whole installation: every administrator reads it, only the
-# superuser changes it.
-ORGANISATION_PATHS = {
-    Organisation: "",
-    Section: "organisation",
-    Position: "organisation",
-    SopVersion: "organisation",
-    SopStep: "version__organisation",
-    WorkSchedule: "organisation",
-    WorkingHours: "schedule__organisation",
-    HolidayCorrection: "organisation",
-    Letter: "organisation",
-    Cycle: "organisation",
-    StepRun: "cycle__organisation",
-    TransitionLog: "cycle__organisation",
-    DispositionInstruction: "organisation",
-    Disposition: "letter__organisation",
-    StoredFile: "organisation",
-    StrategicObjective: "organisation",
-    Indicator: "organisation",
-    Target: "indicator__organisation",
-    Obligation: "cycle__organisation",
-    Submission: "cycle__organisation",
-    Evidence: "cycle__organisation",
-    NoDataMark: "cycle__organisation",
-    ReceiptConfirmation: "run__cycle__organisation",
-    CompletenessCheck: "run__cycle__organisation",
-    CapaianCategory: "organisation",
-    OfficeFigure: "cycle__organisation",
-    Explanation: "cycle__organisation",
-    Narrative: "cycle__organisation",
-    GroupingReport: "run__cycle__organisation",
-    ReviewNote: "run__cycle__organisation",
-    PerformanceRecord: "organisation",
-    Amendment: "record__organisation",
-    CycleArchive: "cycle__organisation",
-}
+from .ownership import ORGANISATION_PATHS, owning_organisation
 
 
 def scoped(queryset, user):
@@ -118,20 +80,6 @@ def _visible_user_ids(organisations: set[int]):
     ).values("pk")
 
 
-def _owning_organisation(obj) -> int | None:
-    path = ORGANISATION_PATHS.get(type(obj))
-    if path is None:
-        return None
-    if path == "":
-        return obj.pk
-    *hops, last = path.split("__")
-    for hop in hops:
-        obj = getattr(obj, hop, None)
-        if obj is None:
-            return None
-    return getattr(obj, f"{last}_id", None)
-
-
 def administers(user, obj) -> bool:
     """May `user` manage `obj` (an instance of any model registered here)?"""
     organisations = permissions.administered_organisations(user)
@@ -142,7 +90,7 @@ def administers(user, obj) -> bool:
         return not obj.is_superuser and held <= organisations
     if type(obj) not in ORGANISATION_PATHS:
         return False  # installation-wide data
-    return _owning_organisation(obj) in organisations
+    return owning_organisation(obj) in organisations
 
 
 class ScopedMixin:

@@ -1,12 +1,16 @@
-"""Page parts kept in the process's memory, never stale because of how they are keyed:
+"""Page parts kept in Django's cache (each process's memory by default, Redis when `CACHE_URL`
+names one), never stale because of how they are keyed:
 - tables kept by content (`render_by_content`): the key is a digest of the plain values shown;
-- page bodies kept per user until any data changes (`cached_part`): the key holds `DataMark`, a
-  counter that moves in the same transaction as every history row.
-Nothing is ever invalidated: a change gives a new key."""
+- page bodies kept per user until data they can show changes (`cached_part`): the key's version is
+  the `DataMark` counters of the organisations the user works in (and of the installation-wide
+  data), which move in the same transaction as every history row of their scope.
+Nothing is ever invalidated: a change gives a new version, and a change in another kecamatan
+leaves the version where it was."""
 
 from __future__ import annotations
 
 import hashlib
+import time
 
 from django.core.cache import cache
 from django.db import connection
@@ -16,7 +20,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from . import ownership
 from .models import DataMark
+from .models.marks import INSTALLATION
 from .permissions import positions_of
 
 TIMEOUT = 3600
@@ -41,42 +47,65 @@ CSRF_PLACEHOLDER = "csrf-token-placeholder-7f3a9c"
 
 
 def data_mark(request) -> str:
-    """Where the data stands: the `DataMark` counter, which moves with every history row (every
-    create, change and delete of tracked data writes one: the audit rule, tested on a whole
-    cycle). Read once per request, with one single-row query."""
+    """Where the data a user can see stands: the `DataMark` counters of the installation-wide
+    scope and of every organisation the user holds a position in today (all of them for the
+    superuser, who can open every kecamatan's pages). Read once per request, with one query."""
     mark = getattr(request, "_data_mark", None)
     if mark is None:
         table = connection.ops.quote_name(DataMark._meta.db_table)
+        user = request.user
+        if user.is_superuser:
+            sql, params = f"SELECT scope, value FROM {table}", []
+        else:
+            scopes = sorted({INSTALLATION} | {p.organisation_id for p in positions_of(user)})
+            sql = f"SELECT scope, value FROM {table} WHERE scope IN ({', '.join(['%s'] * len(scopes))})"
+            params = scopes
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT value FROM {table} WHERE id = 1")
-            row = cursor.fetchone()
-        mark = request._data_mark = str(row[0] if row else "none")
+            cursor.execute(sql, params)
+            rows = sorted(cursor.fetchall())
+        mark = request._data_mark = ".".join(f"{scope}-{value}" for scope, value in rows) or "none"
     return mark
 
 
-def move_data_mark(**kwargs) -> None:
-    """Connected to simple_history's post_create_historical_record: the counter goes up in the
-    transaction that wrote the history row (a rolled-back change leaves it where it was)."""
-    if not DataMark.objects.filter(pk=1).update(value=F("value") + 1):
-        DataMark.objects.get_or_create(pk=1, defaults={"value": 1})
+def move_data_mark(sender=None, instance=None, **kwargs) -> None:
+    """Connected to simple_history's post_create_historical_record: the counters of the
+    organisations whose pages can show `instance` go up in the transaction that wrote the history
+    row (a rolled-back change leaves them where they were); data of no organisation, or of a
+    parent already gone, moves the installation-wide counter, which every key holds."""
+    scopes = ownership.organisations_owning(instance) if instance is not None else set()
+    for scope in sorted(scopes or {INSTALLATION}):
+        if not DataMark.objects.filter(scope=scope).update(value=F("value") + 1):
+            DataMark.objects.get_or_create(scope=scope, defaults={"value": 1})
+
+
+def renew_data_marks() -> None:
+    """After data changed without history rows (a restore, generated benchmark data), every
+    counter jumps to the present time in nanoseconds: above any value counted up by ones before,
+    so no page part kept under an earlier value is ever served again, in any process's memory or
+    in a shared cache, without restarting anything."""
+    value = time.time_ns()
+    DataMark.objects.update(value=value)
+    DataMark.objects.get_or_create(scope=INSTALLATION, defaults={"value": value})
 
 
 def cached_part(request, name: str, build, *, vary=(), per_minute: bool = False):
     """A part of a page for the signed-in user, made by `build()` (HTML rendered with
-    `csrf_token` = `CSRF_PLACEHOLDER`, or a dict of such parts) and kept until any data changes
-    (`data_mark`), for this user and the positions they hold today only, and for the current
-    minute when it shows time left. A `build` that raises (no access, not found) keeps nothing.
+    `csrf_token` = `CSRF_PLACEHOLDER`, or a dict of such parts) and kept until data changes in
+    an organisation they work in (`data_mark`, the key's version), for this user and the
+    positions they hold today only, and for the current minute when it shows time left. A
+    `build` that raises (no access, not found) keeps nothing.
     The placeholder becomes this request's CSRF token."""
     minute = timezone.now().strftime("%Y%m%d%H%M") if per_minute else ""
     # The positions held today, too: one can start or end at midnight without any data changing.
     held = tuple(position.pk for position in positions_of(request.user))
-    key_source = repr((name, request.user.pk, held, data_mark(request), minute, tuple(vary)))
+    key_source = repr((name, request.user.pk, held, minute, tuple(vary)))
     key = "part:" + hashlib.blake2b(key_source.encode(), digest_size=20).hexdigest()
-    parts = cache.get(key)
+    version = hashlib.blake2b(data_mark(request).encode(), digest_size=10).hexdigest()
+    parts = cache.get(key, version=version)
     if parts is None:
         made = build()
         parts = {"body": made} if isinstance(made, str) else made
-        cache.set(key, parts, TIMEOUT)
+        cache.set(key, parts, TIMEOUT, version=version)
     token = None
     shown = {}
     for part, html in parts.items():

@@ -157,12 +157,28 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Each process keeps page parts and tables in memory (kinerja.fragments: keyed by the data mark or
 # by their content, so never stale).
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": envint("FRAGMENT_CACHE_ENTRIES", 2000)},
-    }
-}
+
+
+def cache_from_url(url: str) -> dict:
+    """CACHE_URL: empty for each process's own memory (the default, enough for `make run` and one
+    server process), redis://host:port/db for a cache shared by every application process. Page
+    parts are correct with either (kinerja.fragments keys them by the data marks in the
+    database); a shared cache makes a part made by one process serve the others."""
+    if not url:
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": envint("FRAGMENT_CACHE_ENTRIES", 2000)},
+        }
+    if urlparse(url).scheme in ("redis", "rediss", "unix"):
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "kinerja"),
+        }
+    raise ValueError(f"CACHE_URL tidak dikenal: {url!r} (kosongkan, atau pakai redis://host:6379/0)")
+
+
+CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", ""))}
 
 # How long a process keeps an organisation's working calendar for the pages that show time left
 # (kinerja.engine.calendar.WorkCalendar.cached_for). Due times are always computed from a fresh one.

@@ -1,5 +1,7 @@
 """Fragments rendered once per content: the same values reuse the HTML, any change renders anew."""
 
+import pytest
+
 from kinerja import fragments
 from kinerja.selectors import CycleRow
 
@@ -107,3 +109,202 @@ def test_a_position_ending_at_midnight_shows_at_once_though_no_data_changed(clie
     Position.objects.filter(user=klego.staf_pem).update(end_date=yesterday)  # as if its last day passed
     page = client.get(reverse("kinerja:home")).content.decode()
     assert 'data-testid="inbox-item"' not in page and "Belum memegang jabatan" in page
+
+
+# Data marks per organisation (issue 17) --------------------------------------------------------
+
+
+def _marks() -> dict[int, int]:
+    from kinerja.models import DataMark
+
+    return dict(DataMark.objects.values_list("scope", "value"))
+
+
+def _counting_builds(monkeypatch) -> list[str]:
+    """Every time the inbox body is made (not taken from the cache), its user's name is noted."""
+    from kinerja.views import home
+
+    made = []
+    original = home.selectors.inbox
+
+    def counting(user, *args, **kwargs):
+        made.append(user.username)
+        return original(user, *args, **kwargs)
+
+    monkeypatch.setattr(home.selectors, "inbox", counting)
+    return made
+
+
+def test_a_change_in_another_kecamatan_leaves_a_kept_page_as_it_was(client, klego, monkeypatch):
+    from django.urls import reverse
+
+    from .factories import OrganisationFactory, PositionFactory
+
+    made = _counting_builds(monkeypatch)
+    other = OrganisationFactory()
+    official = PositionFactory(organisation=other)
+    client.force_login(klego.kasubag)
+    client.get(reverse("kinerja:home"))
+    assert made == ["kasubag"]
+    official.title = "Camat Lain"
+    official.save()
+    official.user.first_name = "Nama Baru"
+    official.user.save()
+    other.name = "Kecamatan Lain (diubah)"
+    other.save()
+    client.get(reverse("kinerja:home"))
+    assert made == ["kasubag"], "a change in another kecamatan must not make Klego's page again"
+    klego.org.name = "Kecamatan Klego (diubah)"
+    klego.org.save()
+    client.get(reverse("kinerja:home"))
+    assert made == ["kasubag", "kasubag"], "a change in Klego must make Klego's page again"
+
+
+def test_a_step_run_moves_the_mark_of_its_cycles_kecamatan_only(klego):
+    from .conftest import start
+    from .factories import OrganisationFactory
+
+    other = OrganisationFactory()
+    cycle = start(klego)
+    before = _marks()
+    run = cycle.runs.first()  # reaches its organisation through its cycle (cycle__organisation)
+    run.note = "dicatat"
+    run.save()
+    after = _marks()
+    assert after[klego.org.pk] == before[klego.org.pk] + 1
+    assert after.get(other.pk) == before.get(other.pk) and after.get(0) == before.get(0)
+
+
+def test_data_of_no_kecamatan_moves_the_installation_mark_every_page_depends_on(client, klego, monkeypatch):
+    from django.urls import reverse
+
+    from kinerja.models import DataKind
+
+    made = _counting_builds(monkeypatch)
+    client.force_login(klego.kasubag)
+    client.get(reverse("kinerja:home"))
+    before = _marks()
+    kind = DataKind.objects.first()
+    kind.name = kind.name + " (ubah)"
+    kind.save()
+    assert _marks()[0] == before.get(0, 0) + 1 and _marks()[klego.org.pk] == before[klego.org.pk]
+    client.get(reverse("kinerja:home"))
+    assert made == ["kasubag", "kasubag"]
+
+
+def test_a_renamed_user_moves_the_marks_of_the_kecamatan_they_work_in(klego):
+    from .factories import OrganisationFactory
+
+    other = OrganisationFactory()
+    before = _marks()
+    klego.camat.first_name = "Nama Baru"
+    klego.camat.save()
+    after = _marks()
+    assert after[klego.org.pk] == before[klego.org.pk] + 1 and after.get(other.pk) == before.get(other.pk)
+
+
+def test_the_superusers_pages_depend_on_the_marks_of_every_kecamatan(rf, klego):
+    from kinerja import fragments
+    from kinerja.models import User
+
+    from .factories import OrganisationFactory
+
+    other = OrganisationFactory()
+    other.name = "Kecamatan Lain"
+    other.save()  # gives the other kecamatan its own counter
+    root = User.objects.create_superuser("root-uji", "root@example.org", "x")
+
+    def mark_for(user) -> str:
+        request = rf.get("/")
+        request.user = user
+        return fragments.data_mark(request)
+
+    root_before, kasubag_before = mark_for(root), mark_for(klego.kasubag)
+    other.name = "Kecamatan Lain (diubah)"
+    other.save()
+    assert mark_for(root) != root_before, "the superuser can open every kecamatan's pages"
+    assert mark_for(klego.kasubag) == kasubag_before, "the Klego Kasubag cannot open the other kecamatan"
+
+
+def test_viewing_every_page_twice_moves_no_data_mark(klego):
+    """Only the first opening of a letter by its recipient is a change (its read time is recorded);
+    every other view, and every view after that, writes nothing that makes kept pages anew."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from kinerja.models import Cycle, Disposition
+
+    from .conftest import advance, start
+
+    cycle = advance(klego, start(klego), 6)
+    cycle = Cycle.objects.get(pk=cycle.pk)
+    pages = [
+        reverse("kinerja:home"),
+        reverse("kinerja:cycle_list"),
+        reverse("kinerja:cycle_detail", args=[cycle.pk]),
+        reverse("kinerja:receipt", args=[cycle.pk]),
+        reverse("kinerja:completeness", args=[cycle.pk]),
+        reverse("kinerja:analysis", args=[cycle.pk]),
+        reverse("kinerja:database"),
+        reverse("kinerja:indicator_list"),
+        reverse("kinerja:dashboard"),
+        reverse("kinerja:letter_list"),
+        reverse("kinerja:letter_detail", args=[cycle.letter_id]),
+        reverse("kinerja:statistics"),
+    ]
+    visitors = {}
+    for name in ("camat", "sekcam", "kasubag", "staf_pem"):
+        visitors[name] = Client()
+        visitors[name].force_login(getattr(klego, name))
+
+    def view_all():
+        for visitor in visitors.values():
+            for url in pages:
+                assert visitor.get(url).status_code in (200, 403), url
+
+    # The Kasubag's disposition back to unread (no history row): the first round opens it.
+    Disposition.objects.filter(letter=cycle.letter, recipient=klego.kasubag).update(read_at=None)
+    before = _marks()
+    view_all()
+    seen = _marks()
+    assert seen[klego.org.pk] > before[klego.org.pk], "the first opening of a letter is recorded"
+    view_all()
+    assert _marks() == seen
+
+
+def test_kept_parts_are_shared_through_a_redis_cache(client, klego, monkeypatch, settings):
+    """With CACHE_URL=redis://..., a part one process made serves the others: a second cache
+    client (as another process would open) finds it, and a change still makes it anew."""
+    import uuid
+
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+    from django.urls import reverse
+
+    redis = pytest.importorskip("redis")
+    try:
+        redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=0.5).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("Redis is not running on 127.0.0.1:6379")
+    from klego_kinerja.settings import cache_from_url
+
+    config = cache_from_url("redis://127.0.0.1:6379/15") | {"KEY_PREFIX": f"uji-{uuid.uuid4().hex}"}
+    settings.CACHES = {"default": config}  # Django's setting_changed signal reopens the cache
+    try:
+        made = _counting_builds(monkeypatch)
+        client.force_login(klego.kasubag)
+        client.get(reverse("kinerja:home"))
+        client.get(reverse("kinerja:home"))
+        assert made == ["kasubag"]
+        assert isinstance(caches["default"], RedisCache)
+        another_process = RedisCache(config["LOCATION"], {"KEY_PREFIX": config["KEY_PREFIX"]})
+        stored = another_process._cache.get_client().keys(f"{config['KEY_PREFIX']}:*")
+        assert [key for key in stored if b":part:" in key]
+        klego.org.name = "Kecamatan Klego (diubah)"
+        klego.org.save()
+        client.get(reverse("kinerja:home"))
+        assert made == ["kasubag", "kasubag"]
+    finally:
+        client_ = caches["default"]._cache.get_client()
+        for key in client_.keys(f"{config['KEY_PREFIX']}:*"):
+            client_.delete(key)

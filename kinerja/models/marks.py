@@ -1,13 +1,20 @@
-"""A counter that moves with every history row written, that is with every create, change and
-delete of tracked data (the audit rule): page parts kept by kinerja.fragments stay valid while
-it stands still."""
+"""Counters that move with every history row written, that is with every create, change and
+delete of tracked data (the audit rule): one per organisation, and one for data of the whole
+installation. Page parts kept by kinerja.fragments stay valid while the counters of the
+organisations a user works in stand still."""
 
 from django.db import models
 
+# The scope of data that belongs to no organisation (kinds of data, accounts without a position).
+INSTALLATION = 0
+
 
 class DataMark(models.Model):
-    """One row; its value goes up in the same transaction as each history row."""
+    """One row per scope (an organisation's id, or INSTALLATION); its value goes up in the same
+    transaction as each history row of that scope, so writers of different kecamatan never wait
+    on the same row."""
 
+    scope = models.PositiveBigIntegerField("lingkup", unique=True, default=INSTALLATION)
     value = models.BigIntegerField(default=0)
 
     class Meta:
@@ -15,4 +22,4 @@ class DataMark(models.Model):
         verbose_name_plural = "penanda perubahan data"
 
     def __str__(self) -> str:
-        return str(self.value)
+        return f"{self.scope}: {self.value}"
