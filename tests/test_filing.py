@@ -497,3 +497,61 @@ def test_the_archive_holds_byte_for_byte_the_analysis_report_the_camat_approved(
     client.force_login(klego_data.camat)
     page = client.get(reverse("kinerja:review", args=[cycle.pk])).content.decode()
     assert f"<code>{approved.document.sha256}</code> (diarsipkan apa adanya)" in page
+
+
+def test_the_comparison_between_years_takes_each_years_latest_period_after_amendments(client, klego_data, filed):
+    """PEM-01: TW II 2025 at 60 %, TW III 2025 at 70 % (renamed since), TW IV 2026 at 100 % and the
+    year 2026 at 40 %, whose target is then amended to 26: 13 / 26 = 50 %. The comparison shows
+    70 for 2025 (TW III after TW II) and 50 for 2026 (the year's own record, after its
+    amendment), under 2026's name; KES-01 was filed in 2026 only (16 of 16, 100 %)."""
+    cycle, _archive, _expected = filed
+
+    def copy(code, *, year, quarter, capaian, name=None):
+        period = Cycle.objects.get(pk=cycle.pk)
+        period.pk, period.year, period.quarter = None, year, quarter
+        period.save()
+        record = PerformanceRecord.objects.get(cycle=cycle, code=code)
+        record.pk, record.cycle, record.year, record.quarter = None, period, year, quarter
+        record.capaian, record.name = Decimal(capaian), name or record.name
+        record.save()
+        return record
+
+    copy("PEM-01", year=2025, quarter=2, capaian="60", name="Nama lama")
+    copy("PEM-01", year=2025, quarter=3, capaian="70", name="Nama lama")
+    annual = copy("PEM-01", year=2026, quarter=None, capaian="40")
+    filing.amend(
+        filing.with_amendments(PerformanceRecord.objects.filter(pk=annual.pk)).get(),
+        by=klego_data.kasubag, field="target", raw="26", reason="PK perubahan", approver="Camat",
+    )  # fmt: skip
+    comparison = filing.capaian_by_year(PerformanceRecord.objects.filter(organisation=klego_data.org))
+    rows = {code: (name, values) for code, name, values in comparison.rows}
+    assert comparison.years == [2025, 2026]
+    assert rows["PEM-01"][1] == [Decimal("70"), Decimal("50.00")]
+    assert rows["PEM-01"][0] == annual.name != "Nama lama"
+    assert rows["KES-01"][1] == [None, Decimal("100")]
+    client.force_login(klego_data.camat)
+    page = client.get(reverse("kinerja:database")).content.decode()
+    table = page.split('data-testid="comparison"')[1].split("</table>")[0]
+    assert f'<td>PEM-01</td><td>{annual.name}</td><td class="text-end">70</td><td class="text-end">50</td>' in table
+
+
+def test_an_amendment_is_asked_for_one_row_at_a_time_and_only_by_those_who_may(client, klego_data, filed):
+    """Each row links to the one amendment form, which names the record and its values; the form
+    posts to that record. A section's staff (who may not amend) get neither link nor form, even
+    by typing the address; a record of another kecamatan is never offered."""
+    cycle, _archive, _expected = filed
+    record = PerformanceRecord.objects.get(cycle=cycle, code="PEM-01")
+    url = reverse("kinerja:database")
+    client.force_login(klego_data.kasubag)
+    page = client.get(url, {"indikator": "PEM-01"}).content.decode()
+    assert f'href="?indikator=PEM-01&amp;halaman=1&amp;amandemen={record.pk}#amandemen"' in page
+    assert 'data-testid="amend-form"' not in page
+    page = client.get(url, {"indikator": "PEM-01", "amandemen": record.pk}).content.decode()
+    form = page.split('data-testid="amend-form"')[1].split("</section>")[0]
+    assert "Amandemen PEM-01 · 2026 TW 4" in form and "target 13, realisasi 13" in form
+    assert f'action="{reverse("kinerja:amend_record", args=[record.pk])}"' in form
+    for junk in ("abc", "0", "99999999"):
+        assert 'data-testid="amend-form"' not in client.get(url, {"amandemen": junk}).content.decode()
+    client.force_login(klego_data.staf_pem)
+    page = client.get(url, {"amandemen": record.pk}).content.decode()
+    assert "Ajukan amandemen" not in page and 'data-testid="amend-form"' not in page

@@ -6,12 +6,13 @@ import io
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import permissions
+from .. import fragments, permissions
 from ..engine import workflow
 from ..filters import RecordFilter
 from ..forms import AmendmentForm, FilingForm
@@ -95,58 +96,77 @@ PAGE_SIZE = 100
 @require_GET
 def database(request):
     organisation = permissions.current_organisation(request)
-    records = filing.with_amendments(
-        PerformanceRecord.objects.filter(organisation=organisation), Amendment.objects.select_related("created_by")
-    ).order_by("-year", "-quarter", "code")
+    # Newest year first, the year's own record before its quarters (the same on every database).
+    records = PerformanceRecord.objects.filter(organisation=organisation).order_by(
+        "-year", F("quarter").desc(nulls_first=True), "code"
+    )
     chosen = RecordFilter(request.GET, queryset=records)
     filters = chosen.valid_data
-    year = int(filters["tahun"]) if filters["tahun"] else None
-    quarter = int(filters["triwulan"]) if filters["triwulan"].isdigit() else None
-    records = list(chosen.qs[:1000])
-    years = sorted({r.year for r in records})
-    comparison: dict[str, dict] = {}
-    for record in records:
-        row = comparison.setdefault(record.code, {"name": record.name, "years": {}})
-        row["years"].setdefault(record.year, filing.current_value(record, "capaian"))
+    selection = chosen.qs
     if request.GET.get("format") == "xlsx":
+        year = int(filters["tahun"]) if filters["tahun"] else None
+        quarter = int(filters["triwulan"]) if filters["triwulan"].isdigit() else None
         period = (f"tahun {year}" if year is not None else "semua tahun") + (
             " · tahunan" if filters["triwulan"] == "tahunan" else f" · TW {quarter}" if quarter is not None else ""
         )
+        everything = filing.with_amendments(selection, Amendment.objects.select_related("created_by"))
         return HttpResponse(
             filing.records_workbook(
-                records, title=f"Data base kinerja {organisation.name} · {period}", with_period=True
+                list(everything), title=f"Data base kinerja {organisation.name} · {period}", with_period=True
             ),
             content_type=XLSX,
             headers={"Content-Disposition": 'attachment; filename="data-base-kinerja.xlsx"'},
         )
-    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("halaman"))
     others = request.GET.copy()
-    others.pop("halaman", None)
-    context = {
-        "records": [
-            (
-                r,
-                {
-                    **{f: display_number(filing.current_value(r, f)) for f in ("target", "realisation", "capaian")},
-                    "category": filing.current_value(r, "category"),
-                },
-            )
-            for r in page.object_list
-        ],
-        "page": page,
-        "page_query": f"{others.urlencode()}&" if others else "",
-        "filters": filters,
-        "years": years,
-        "comparison": [
-            (code, row["name"], [row["years"].get(y) for y in years]) for code, row in sorted(comparison.items())
-        ],
-        "objectives": StrategicObjective.objects.filter(organisation=organisation),
-        "sections": Section.objects.filter(organisation=organisation, kind=Section.Kind.SEKSI),
-        "can_amend": bool(permissions.can_amend_records(request.user, organisation)),
-        "fields": [(value, label) for value, label in Amendment.FIELDS if value != "category"],
-        "this_year": timezone.localdate().year,
-    }
-    return render(request, "kinerja/steps/database.html", context)
+    for name in ("halaman", "amandemen", "format"):
+        others.pop(name, None)
+    can_amend = bool(permissions.can_amend_records(request.user, organisation))
+    amend_pk = int_param(request.GET.get("amandemen"), low=1) if can_amend else None
+    this_year = timezone.localdate().year
+
+    def build():
+        page = Paginator(
+            filing.with_amendments(selection, Amendment.objects.select_related("created_by")), PAGE_SIZE
+        ).get_page(request.GET.get("halaman"))
+        comparison = filing.capaian_by_year(selection)
+        # One amendment form, for the row whose "Ajukan amandemen" link was followed.
+        amending = None
+        if amend_pk:
+            amending = filing.with_amendments(
+                PerformanceRecord.objects.filter(organisation=organisation, pk=amend_pk)
+            ).first()
+        context = {
+            "records": [
+                (
+                    r,
+                    {
+                        **{f: display_number(filing.current_value(r, f)) for f in ("target", "realisation", "capaian")},
+                        "category": filing.current_value(r, "category"),
+                    },
+                )
+                for r in page.object_list
+            ],
+            "page": page,
+            "page_query": f"{others.urlencode()}&" if others else "",
+            "filters": filters,
+            "years": comparison.years,
+            "comparison": comparison.rows,
+            "objectives": StrategicObjective.objects.filter(organisation=organisation),
+            "sections": Section.objects.filter(organisation=organisation, kind=Section.Kind.SEKSI),
+            "can_amend": can_amend,
+            "amending": amending,
+            "amending_values": {f: display_number(filing.current_value(amending, f)) for f in ("target", "realisation")}
+            if amending
+            else {},
+            "fields": [(value, label) for value, label in Amendment.FIELDS if value != "category"],
+            "this_year": this_year,
+        }
+        return fragments.render_part("kinerja/partials/_database.html", context)
+
+    # Kept until data of the organisation changes, per the filters, page and open form asked for.
+    asked = (tuple(sorted(filters.items())), request.GET.get("halaman", "")[:12], amend_pk, this_year)
+    body = fragments.cached_part(request, "database", build, vary=(organisation.pk, asked))
+    return render(request, "kinerja/steps/database.html", {"body": body})
 
 
 @require_POST

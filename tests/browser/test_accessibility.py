@@ -15,6 +15,7 @@ from kinerja.steps import submissions
 
 from ..conftest import advance, start, workbook_bytes
 from ..test_analysis_steps import to_step_6
+from ..test_filing import filed  # noqa: F401  (fixture: a cycle filed as the performance database)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -74,3 +75,18 @@ def test_the_analysis_cycle_and_indicator_pages_pass_axe(klego_data, login, live
     ):
         page.goto(f"{live_server.url}{url}")
         assert axe(page) == [], url
+
+
+def test_the_data_base_page_with_its_amendment_form_open_passes_axe(klego_data, filed, login, live_server, axe):  # noqa: F811
+    from kinerja.models import PerformanceRecord
+
+    cycle, _archive, _expected = filed
+    record = PerformanceRecord.objects.get(cycle=cycle, code="PEM-01")
+    page = login("kasubag")
+    base = f"{live_server.url}{reverse('kinerja:database')}"
+    page.goto(base)
+    assert page.locator("[data-testid=comparison]").count() == 0  # one year filed: nothing to compare
+    assert axe(page) == []
+    page.goto(f"{base}?amandemen={record.pk}")
+    assert page.locator("[data-testid=amend-form]").count() == 1
+    assert axe(page) == []
