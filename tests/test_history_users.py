@@ -23,7 +23,7 @@ def test_every_history_row_of_a_whole_cycle_names_its_user(klego_data):
             HistoryFilter(of_cycle, queryset=rows, cycles=Cycle.objects.all(), users=User.objects.all()).qs
         ),
         limit=100_000,
-    )
+    ).entries
     assert len(entries) > 50
     kinds = {e.model for e in entries}
     expected_kinds = (

@@ -228,3 +228,43 @@ def test_a_malformed_forwarded_address_falls_back_to_the_connections(client, kle
     client.post(reverse("login"), {"username": "sekcam", "password": "salah"}, REMOTE_ADDR="10.0.0.9",
                 HTTP_X_REAL_IP="192.0.2.44")  # fmt: skip
     assert LoginAttempt.objects.filter(username="sekcam").get().address == "192.0.2.44"
+
+
+def test_the_audit_trail_pages_through_every_change_once_even_when_many_share_one_instant(client, db):
+    """A kecamatan with 60 letters and 60 sections, all recorded in the same microsecond (as one
+    transaction can): walking "Lebih lama" from the newest page shows each of the 120 creations
+    exactly once, 50 a page, and a page address that is not one shows the newest page with a
+    sentence."""
+    import datetime
+    import re
+
+    from django.utils import timezone
+
+    from kinerja.models import Letter, Role, Section
+
+    from .factories import LetterFactory, OrganisationFactory, PositionFactory, SectionFactory
+
+    kecamatan = OrganisationFactory(name="Kecamatan Uji Audit")
+    admin = PositionFactory(organisation=kecamatan, role=Role.ADMIN).user
+    for n in range(60):
+        LetterFactory(organisation=kecamatan, number=f"AUDIT/{n:03d}", registered_by=admin)
+        SectionFactory(organisation=kecamatan, code=f"audit-{n:03d}", name=f"Seksi Audit {n:03d}")
+    instant = timezone.now() + datetime.timedelta(days=1)  # the newest changes of the trail
+    Letter.history.filter(organisation=kecamatan).update(history_date=instant)
+    Section.history.filter(organisation=kecamatan).update(history_date=instant)
+    client.force_login(admin)
+    url, seen, pages = reverse("kinerja:audit"), [], 0
+    query = ""
+    while True:
+        page = client.get(url + query).content.decode()
+        pages += 1
+        table = page.split('data-testid="audit"')[1].split("</table>")[0]
+        seen += re.findall(r"(AUDIT/\d{3}|audit-\d{3}) \(#", table)
+        older = re.search(r'href="\?(sebelum=[^"]+)">Lebih lama', page)
+        if older is None:
+            break
+        query = "?" + older.group(1).replace("&amp;", "&")
+    assert sorted(seen) == sorted([f"AUDIT/{n:03d}" for n in range(60)] + [f"audit-{n:03d}" for n in range(60)])
+    assert pages == 3  # 120 at one instant and the kecamatan's own few: 50, 50, the rest
+    junk = client.get(url + "?sebelum=kemarin~x~1", follow=True).content.decode()
+    assert "Alamat halaman jejak audit tidak sah" in junk and "Terbaru" not in junk

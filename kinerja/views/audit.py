@@ -12,6 +12,9 @@ from .. import permissions
 from ..filters import HistoryFilter
 from ..models import Cycle, User
 
+# Changes shown a page at a time, newest first; "Lebih lama" carries on from the last one shown.
+PAGE_SIZE = 50
+
 
 @require_GET
 def audit_trail(request):
@@ -32,8 +35,18 @@ def audit_trail(request):
 
     if HistoryFilter(request.GET, queryset=Cycle.history.none(), cycles=cycles, users=users).errors:
         messages.error(request, "Filter yang tidak sah diabaikan; pakai pilihan dan pemilih tanggal.")
+    before = audit.Place.parse(request.GET.get("sebelum")) if request.GET.get("sebelum") else None
+    if request.GET.get("sebelum") and before is None:
+        messages.error(request, "Alamat halaman jejak audit tidak sah; ditampilkan dari perubahan terbaru.")
+    page = audit.entries(organisation=organisation, narrow=narrow, limit=PAGE_SIZE, before=before)
+    filters = request.GET.copy()
+    filters.pop("sebelum", None)
     context = {
-        "entries": audit.entries(organisation=organisation, narrow=narrow),
+        "entries": page.entries,
+        "older": str(page.older) if page.older else "",
+        "is_first_page": before is None,
+        "page_query": f"{filters.urlencode()}&" if filters else "",
+        "newest_query": filters.urlencode(),
         "cycles": cycles,
         "users": users,
         "selected": request.GET,
