@@ -30,11 +30,11 @@ def audit_trail(request):
         .order_by("first_name")
     )
 
-    def narrow(rows):
-        return HistoryFilter(request.GET, queryset=rows, cycles=cycles, users=users).qs
-
-    if HistoryFilter(request.GET, queryset=Cycle.history.none(), cycles=cycles, users=users).errors:
+    # The filters are read once; each history table is then narrowed by the same cleaned values.
+    chosen = HistoryFilter(request.GET, queryset=Cycle.history.none(), cycles=cycles, users=users)
+    if chosen.errors:
         messages.error(request, "Filter yang tidak sah diabaikan; pakai pilihan dan pemilih tanggal.")
+    narrow = chosen.filter_queryset if chosen.is_bound else None
     before = audit.Place.parse(request.GET.get("sebelum")) if request.GET.get("sebelum") else None
     if request.GET.get("sebelum") and before is None:
         messages.error(request, "Alamat halaman jejak audit tidak sah; ditampilkan dari perubahan terbaru.")
