@@ -451,3 +451,72 @@ def rows_as_read(rows, *, year: int) -> list[ReadRow]:
         )
         for row in rows
     ]
+
+
+@dataclass(frozen=True)
+class AnalysisRow:
+    """One indicator's row of the analysis page, as shown (plain strings: the table is rendered
+    once per content, so a change elsewhere in the cycle does not draw it again)."""
+
+    code: str
+    is_iku: bool
+    summed: bool
+    name: str
+    unit: str
+    target: str
+    annual_note: str
+    quarters: tuple[tuple[str, str, str], ...]  # (realisation, the quarter's own where it differs, capaian)
+    to_date: str
+    to_date_note: str
+    capaian: str
+    capaian_reason: str
+    category: str
+    spark: str
+    trend_quarter: str
+    trend_year: str
+    flags: str
+
+
+def analysis_rows(data) -> list[AnalysisRow]:
+    """The analysis page's rows from `results.indicator_results`: numbers as the page has always
+    shown them (floatformat "-2" for figures, two decimals for capaian), no value as "—"."""
+    from django.template.defaultfilters import floatformat
+
+    from . import charts
+    from .measurement.results import QUARTERS
+
+    def figure(value) -> str:
+        return "—" if value is None else floatformat(value, "-2")
+
+    rows = []
+    for r in data:
+        quarters = tuple(
+            (
+                figure(value),
+                floatformat(own, "-2") if own is not None else "",
+                floatformat(capaian.value, 2) if capaian is not None and capaian.measurable else "",
+            )
+            for _q, _target, value, capaian, own in r.quarter_rows()
+        )
+        rows.append(
+            AnalysisRow(
+                code=r.indicator.code,
+                is_iku=r.indicator.is_iku,
+                summed=r.summed,
+                name=r.indicator.name,
+                unit=r.indicator.unit,
+                target=r.target_shown,
+                annual_note=r.annual_note,
+                quarters=quarters,
+                to_date=figure(r.year_to_date),
+                to_date_note=r.to_date_note,
+                capaian=floatformat(r.year_capaian.value, 2) if r.year_capaian.measurable else "",
+                capaian_reason=r.year_capaian.reason,
+                category=r.category,
+                spark=charts.sparkline([r.realisations.get(q) for q in QUARTERS]),
+                trend_quarter=r.trend_quarter.label,
+                trend_year=r.trend_year.label,
+                flags="; ".join(r.flags),
+            )
+        )
+    return rows

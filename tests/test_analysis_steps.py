@@ -407,3 +407,25 @@ def test_a_predicate_target_is_not_computed_and_says_why(klego_data, cycle):
     assert pem.target_shown == "BB" and not pem.year_capaian.measurable
     assert pem.year_capaian.reason == "target berupa predikat (BB): capaian tidak dihitung otomatis"
     assert pem.category == "Tidak dapat diukur" and pem.capaian[3].value == 100  # TW III's target is 100
+
+
+def test_the_analysis_table_shows_each_figure_as_written_by_hand(client, klego_data, cycle):
+    """PEL-02 (average, lower is better, target 2): 2, 2, 1,5 and 2, year to date 1,875 shown to two
+    decimals as 1,88, capaian (2 - 1,875/2) x 100 = 106,25 %. PMD-01 (summed): the s.d. figures
+    5, 11, 18, 22 with each quarter's own 5, 6, 7, 4 under them."""
+    import re
+
+    client.force_login(klego_data.kasubag)
+    page = client.get(reverse("kinerja:analysis", args=[cycle.pk])).content.decode()
+
+    def cells(code):
+        row = page[page.index(f'data-indicator="{code}"') :].split("</tr>")[0]
+        return [re.sub(r"<[^>]+>", " ", cell.split(">", 1)[1]).split() for cell in row.split("<td")[1:]]
+
+    pel = cells("PEL-02")
+    assert [cell[0] for cell in pel[4:8]] == ["2", "2", "1,50", "2"]
+    assert pel[8][0] == "1,88" and pel[9] == ["106,25%"]
+    pmd = cells("PMD-01")
+    assert [cell[:4] for cell in pmd[4:8]] == [
+        ["5", "TW", "itu:", "5"], ["11", "TW", "itu:", "6"], ["18", "TW", "itu:", "7"], ["22", "TW", "itu:", "4"],
+    ]  # fmt: skip

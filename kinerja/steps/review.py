@@ -35,11 +35,12 @@ def _target_text(target) -> str | None:
     return _text(target.value) if target.value is not None else (target.text or None)
 
 
-def snapshot(cycle: Cycle) -> dict:
-    """Every indicator's figures and narrative as they stand, as plain JSON."""
+def snapshot(cycle: Cycle, figures: list | None = None) -> dict:
+    """Every indicator's figures and narrative as they stand, as plain JSON (`figures`: the
+    cycle's `results.indicator_results` when the caller has just read them)."""
     narratives = {n.indicator_id: n for n in Narrative.objects.filter(cycle=cycle, indicator__isnull=False)}
     data = {}
-    for r in results.indicator_results(cycle):
+    for r in results.indicator_results(cycle) if figures is None else figures:
         narrative = narratives.get(r.indicator.pk)
         data[r.indicator.code] = {
             "name": r.indicator.name,
@@ -184,12 +185,12 @@ def last_return(cycle: Cycle) -> StepRun | None:
     return next((run for run in closed if workflow.needs_note(run.step, run.outcome)), None)
 
 
-def changes_since(cycle: Cycle, returned: StepRun | None) -> list[Change]:
+def changes_since(cycle: Cycle, returned: StepRun | None, figures: list | None = None) -> list[Change]:
     """What changed between the snapshot of the returned round and now, side by side."""
     if returned is None or not hasattr(returned, "snapshot"):
         return []
     before = returned.snapshot.data
-    now = snapshot(cycle)
+    now = snapshot(cycle, figures)
     found = []
     for code in sorted(set(before) | set(now)):
         old, new = before.get(code, {}), now.get(code, {})

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import charts, permissions
+from .. import charts, fragments, permissions, selectors
 from ..engine import workflow
 from ..forms import ExplainForm, NarrativeForm, OfficeFiguresForm, StepCloseForm
 from ..measurement import results
@@ -62,7 +62,9 @@ def analysis_page(request, pk):
     ]
     context = {
         "cycle": cycle,
-        "results": [(r, charts.sparkline([r.realisations.get(q) for q in results.QUARTERS])) for r in data],
+        "table": fragments.render_by_content(
+            "kinerja/partials/_analysis_table.html", {"rows": selectors.analysis_rows(data)}
+        ),
         "bars": charts.capaian_bars(data),
         "hundred": charts.HUNDRED_PERCENT,
         "differences": diffs,
@@ -71,6 +73,9 @@ def analysis_page(request, pk):
         "quarters": list(range(1, up_to + 1)),
         "objectives": [(o, by_objective.get(o.pk)) for o in objectives],
         "indicator_narratives": [(r.indicator, by_indicator.get(r.indicator.pk)) for r in data],
+        "written_indicator_narratives": [
+            (r.indicator, by_indicator[r.indicator.pk]) for r in data if r.indicator.pk in by_indicator
+        ],
         "run": run,
         "can_edit": can_edit,
         "narrative_open": narrative_open,

@@ -85,7 +85,7 @@ def review_page(request, pk):
         "differences": results.differences(cycle, data),
         "narratives": Narrative.objects.filter(cycle=cycle).select_related("indicator", "objective"),
         "returned": returned,
-        "changes": review.changes_since(cycle, returned),
+        "changes": review.changes_since(cycle, returned, data),
         "grouping": grouping,
         "past_runs": past_runs,
         "note_rows": range(NOTE_ROWS),

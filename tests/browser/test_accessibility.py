@@ -77,7 +77,7 @@ def test_the_analysis_cycle_and_indicator_pages_pass_axe(klego_data, login, live
         assert axe(page) == [], url
 
 
-def test_the_data_base_page_with_its_amendment_form_open_passes_axe(klego_data, filed, login, live_server, axe):  # noqa: F811
+def test_the_data_base_page_and_a_filed_cycles_analysis_pass_axe(klego_data, filed, login, live_server, axe):  # noqa: F811
     from kinerja.models import PerformanceRecord
 
     cycle, _archive, _expected = filed
@@ -89,4 +89,9 @@ def test_the_data_base_page_with_its_amendment_form_open_passes_axe(klego_data, 
     assert axe(page) == []
     page.goto(f"{base}?amandemen={record.pk}")
     assert page.locator("[data-testid=amend-form]").count() == 1
+    assert axe(page) == []
+    # The analysis page of the filed cycle: its narratives as text, no longer as disabled forms.
+    page.goto(f"{live_server.url}{reverse('kinerja:analysis', args=[cycle.pk])}")
+    assert page.locator("[data-testid=narrative]").count() == 0
+    assert page.locator("[data-testid=narrative-read]").count() >= 1
     assert axe(page) == []
