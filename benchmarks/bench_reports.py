@@ -13,32 +13,70 @@ script needs the test requirements (`make test` installs them).
 """
 
 import io
+import os
 import sys
 
 from _setup import ROOT, django_up, interleaved_medians, median_of
 
 RUNS = 5
-INDICATORS = 500
+# BENCH_REPORT_INDICATORS=50 measures a small report, where the layout's set-up weighs most.
+INDICATORS = int(os.environ.get("BENCH_REPORT_INDICATORS", "500"))
 SECTIONS = ("pem", "trantib", "pmd", "kesos", "pelum")
 
 
-def plain_reportlab(tables, size) -> bytes:
-    """The baseline: reportlab's own Table in its default style, the same cells and column
-    widths, each cell's text broken into lines with reportlab's own `simpleSplit` (so the same
-    lines are drawn: a long indicator name must not run over its neighbours)."""
+def plain_reportlab(tables, size, font_size: float = 7.5, leading: float = 9) -> bytes:
+    """The baseline: reportlab's own Table, the same cells and column widths in the report's
+    own type size, each cell's text broken into lines with reportlab's own `simpleSplit` (so the
+    same lines are drawn: a long indicator name must not run over its neighbours)."""
     from reportlab.lib.units import mm
     from reportlab.lib.utils import simpleSplit
-    from reportlab.platypus import SimpleDocTemplate, Table
+    from reportlab.platypus import SimpleDocTemplate, Table, TableStyle
 
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=size, leftMargin=12 * mm, rightMargin=12 * mm)
+    style = TableStyle([("FONTSIZE", (0, 0), (-1, -1), font_size), ("LEADING", (0, 0), (-1, -1), leading)])
     flowables = []
     for cells, widths in tables:
         inner = [w - 12 for w in widths]  # the default cell padding: 6 points each side
-        wrapped = [["\n".join(simpleSplit(c, "Helvetica", 10, inner[i])) for i, c in enumerate(row)] for row in cells]
-        flowables.append(Table(wrapped, colWidths=widths, repeatRows=1))
+        wrapped = [
+            ["\n".join(simpleSplit(c, "Helvetica", font_size, inner[i])) for i, c in enumerate(row)] for row in cells
+        ]
+        table = Table(wrapped, colWidths=widths, repeatRows=1)
+        table.setStyle(style)
+        flowables.append(table)
     doc.build(flowables)
     return buffer.getvalue()
+
+
+def plain_text(cell) -> str:
+    """What a cell of the lembar disposisi says, as plain text (paragraphs, nested checklists)."""
+    from reportlab.platypus import Paragraph, Table
+
+    if isinstance(cell, Paragraph):
+        return cell.getPlainText()
+    if isinstance(cell, Table):
+        return "  ".join(plain_text(c) for row in cell._cellvalues for c in row)
+    if isinstance(cell, list | tuple):
+        return "\n".join(plain_text(c) for c in cell)
+    return str(cell)
+
+
+def sheet_tables(letter, width):
+    """The lembar disposisi's tables (as first laid out, in its body type) as plain strings."""
+    from reportlab.platypus import Table
+
+    from kinerja.models import DispositionInstruction
+    from kinerja.reports import disposition_sheet
+
+    hops = list(letter.dispositions.select_related("sender", "recipient").order_by("created_at", "pk"))
+    instructions = DispositionInstruction.objects.filter(organisation=letter.organisation)
+    labels = list(instructions.values_list("label", flat=True))
+    story = disposition_sheet._story(letter, hops, labels, width, "body", None)
+    return [
+        ([[plain_text(c) for c in row] for row in flowable._cellvalues], flowable._colWidths)
+        for flowable in story
+        if isinstance(flowable, Table)
+    ]
 
 
 def captured_tables(func):
@@ -115,8 +153,10 @@ def build_cycle():
 
 def main():
     django_up()
+    from reportlab.lib.units import mm
+
     from kinerja.measurement import results
-    from kinerja.reports import analysis_report, layout
+    from kinerja.reports import analysis_report, disposition_sheet, layout
     from kinerja.steps import filing
 
     cycle, kasubag, moment = build_cycle()
@@ -134,9 +174,18 @@ def main():
     bundle_tables = captured_tables(bundle)
     cells = sum(len(rows) * len(rows[0]) for rows, _w in analysis_tables)
     bundle_cells = sum(len(rows) * len(rows[0]) for rows, _w in bundle_tables)
+    portrait = layout.page_size("a4")
+    letter_tables = sheet_tables(cycle.letter, portrait[0] - 24 * mm)
+    letter_cells = sum(len(rows) * len(rows[0]) for rows, _w in letter_tables)
     figures = [
-        ("analysis PDF, 500 indicators", analysis_pdf, lambda: plain_reportlab(analysis_tables, wide), cells),
+        (f"analysis PDF, {INDICATORS} indicators", analysis_pdf, lambda: plain_reportlab(analysis_tables, wide), cells),
         ("print bundle of the cycle", bundle, lambda: plain_reportlab(bundle_tables, wide), bundle_cells),
+        (
+            "lembar disposisi",
+            lambda: disposition_sheet.render(cycle.letter),
+            lambda: plain_reportlab(letter_tables, portrait, 8.5, 10.5),
+            letter_cells,
+        ),
     ]
     print(f"indicators: {len(data)}; machine timings are medians of {RUNS} runs")
     for label, ours, baseline, count in figures:

@@ -3,10 +3,7 @@ pengelompokan data kinerja": PDF with letterhead, page numbers, table of content
 
 from __future__ import annotations
 
-from reportlab.graphics.charts.barcharts import HorizontalBarChart
-from reportlab.graphics.charts.legends import Legend
-from reportlab.graphics.charts.lineplots import LinePlot
-from reportlab.graphics.shapes import Drawing, Line, String
+from reportlab.graphics.shapes import Drawing, Line, PolyLine, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Spacer
@@ -46,29 +43,45 @@ def capaian_charts(results, width: float) -> list:
     return ([text(note, "small")] if note else []) + flowables
 
 
+BLUE = colors.HexColor("#0d6efd")
+LABEL_SIZE = 6.5
+
+
+def _value_axis(drawing: Drawing, x0: float, y0: float, length: float, low: int, high: int, step: int) -> None:
+    """A horizontal axis from `low` to `high` with a tick and its number every `step`."""
+    drawing.add(Line(x0, y0, x0 + length, y0, strokeWidth=0.5))
+    for tick in range(low, high + 1, step):
+        x = x0 + length * (tick - low) / (high - low)
+        drawing.add(Line(x, y0, x, y0 - 3, strokeWidth=0.5))
+        drawing.add(String(x, y0 - 9, str(tick), fontSize=LABEL_SIZE, textAnchor="middle"))
+
+
 def capaian_chart(shown, width: float) -> Drawing:
-    """Capaian of the given (measured) indicators as horizontal bars, with the 100% line."""
+    """Capaian of the given (measured) indicators as horizontal bars from 0 to 200% (beyond is
+    drawn at 200), the first indicator at the top, with the 100% line. Drawn from plain shapes:
+    reportlab's chart widgets cost most of a small report's time."""
     height = max(60, 12 * len(shown) + 40)
     drawing = Drawing(width, height)
-    chart = HorizontalBarChart()
-    chart.x, chart.y = 60, 20
-    chart.width, chart.height = width - 90, height - 35
-    chart.data = [[max(0.0, min(float(r.year_capaian.value), 200.0)) for r in shown] or [0]]
-    chart.categoryAxis.categoryNames = [r.indicator.code for r in shown] or ["-"]
-    chart.categoryAxis.labels.fontSize = 6.5
-    chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, 200, 25
-    chart.valueAxis.labels.fontSize = 6.5
-    chart.bars[0].fillColor = colors.HexColor("#0d6efd")
-    drawing.add(chart)
-    x100 = chart.x + chart.width * 100 / 200
-    drawing.add(Line(x100, chart.y, x100, chart.y + chart.height, strokeColor=colors.red, strokeWidth=0.8))
-    drawing.add(String(x100 + 2, chart.y + chart.height + 3, "100%", fontSize=6.5, fillColor=colors.red))
+    x0, y0 = 60, 20
+    plot_width, plot_height = width - 90, height - 35
+    band = plot_height / max(1, len(shown))
+    bar = band * 0.7
+    drawing.add(Line(x0, y0, x0, y0 + plot_height, strokeWidth=0.5))
+    _value_axis(drawing, x0, y0, plot_width, 0, 200, 25)
+    for index, r in enumerate(shown):
+        value = max(0.0, min(float(r.year_capaian.value), 200.0))
+        y = y0 + plot_height - (index + 1) * band + (band - bar) / 2
+        drawing.add(Rect(x0, y, plot_width * value / 200, bar, fillColor=BLUE, strokeColor=None))
+        drawing.add(String(x0 - 3, y + bar / 2 - 2.2, r.indicator.code, fontSize=LABEL_SIZE, textAnchor="end"))
+    x100 = x0 + plot_width * 100 / 200
+    drawing.add(Line(x100, y0, x100, y0 + plot_height, strokeColor=colors.red, strokeWidth=0.8))
+    drawing.add(String(x100 + 2, y0 + plot_height + 3, "100%", fontSize=LABEL_SIZE, fillColor=colors.red))
     return drawing
 
 
 def trend_chart(results, width: float) -> Drawing:
-    """Capaian per quarter of each IKU as lines (the office-level trend). Indicators with fewer
-    than two measured quarters have no line (reportlab cannot draw one point as a line)."""
+    """Capaian per quarter of each IKU as lines (the office-level trend), from -50 to 200%.
+    Indicators with fewer than two measured quarters have no line; at most six lines."""
     palette = ["#0d6efd", "#198754", "#dc3545", "#fd7e14", "#6f42c1", "#20c997"]
     lines = []
     for r in results:
@@ -82,22 +95,29 @@ def trend_chart(results, width: float) -> Drawing:
     if not lines:
         drawing.add(String(10, 70, "Belum ada data tren (perlu sedikitnya dua triwulan terukur).", fontSize=8))
         return drawing
-    plot = LinePlot()
-    plot.x, plot.y, plot.width, plot.height = 40, 25, width - 200, 110
-    plot.data = [points for _code, points in lines]
-    plot.xValueAxis.valueMin, plot.xValueAxis.valueMax, plot.xValueAxis.valueSteps = 1, 4, [1, 2, 3, 4]
-    plot.xValueAxis.labelTextFormat = lambda v: f"TW {ROMAN.get(int(v), '')}"
-    plot.yValueAxis.valueMin, plot.yValueAxis.valueMax, plot.yValueAxis.valueStep = -50, 200, 50
-    plot.xValueAxis.labels.fontSize = plot.yValueAxis.labels.fontSize = 6.5
-    for index in range(len(lines)):
-        plot.lines[index].strokeColor = colors.HexColor(palette[index])
-        plot.lines[index].strokeWidth = 1.2
-    drawing.add(plot)
-    legend = Legend()
-    legend.x, legend.y = width - 150, 130
-    legend.fontSize = 6.5
-    legend.colorNamePairs = [(colors.HexColor(palette[i]), code) for i, (code, _points) in enumerate(lines)]
-    drawing.add(legend)
+    x0, y0, plot_width, plot_height = 40, 25, width - 200, 110
+
+    def at(quarter: float, value: float) -> tuple[float, float]:
+        return x0 + plot_width * (quarter - 1) / 3, y0 + plot_height * (value + 50) / 250
+
+    drawing.add(Line(x0, y0, x0 + plot_width, y0, strokeWidth=0.5))
+    drawing.add(Line(x0, y0, x0, y0 + plot_height, strokeWidth=0.5))
+    for quarter in QUARTERS:
+        x, _y = at(quarter, -50)
+        drawing.add(Line(x, y0, x, y0 - 3, strokeWidth=0.5))
+        drawing.add(String(x, y0 - 10, f"TW {ROMAN[quarter]}", fontSize=LABEL_SIZE, textAnchor="middle"))
+    for value in range(-50, 201, 50):
+        _x, y = at(1, value)
+        drawing.add(Line(x0 - 3, y, x0, y, strokeWidth=0.5))
+        drawing.add(String(x0 - 5, y - 2.2, str(value), fontSize=LABEL_SIZE, textAnchor="end"))
+    for index, (code, points) in enumerate(lines):
+        colour = colors.HexColor(palette[index])
+        drawing.add(
+            PolyLine([c for x, y in points for c in at(x, y)], strokeColor=colour, strokeWidth=1.2, fillColor=None)
+        )
+        legend_y = 130 - index * 10
+        drawing.add(Rect(width - 150, legend_y, 6, 6, fillColor=colour, strokeColor=None))
+        drawing.add(String(width - 140, legend_y + 0.5, code, fontSize=LABEL_SIZE))
     return drawing
 
 
