@@ -429,3 +429,37 @@ def test_the_analysis_table_shows_each_figure_as_written_by_hand(client, klego_d
     assert [cell[:4] for cell in pmd[4:8]] == [
         ["5", "TW", "itu:", "5"], ["11", "TW", "itu:", "6"], ["18", "TW", "itu:", "7"], ["22", "TW", "itu:", "4"],
     ]  # fmt: skip
+
+
+def test_the_charts_place_bars_and_lines_where_the_values_say():
+    """Capaian chart 390 points wide: the plot starts at x 60 and is 300 wide for 0–200 %, so
+    100 % is a bar 150 wide and 250 % is drawn at the 200 % end (300). Trend chart 400 wide: the
+    plot runs from x 40 over 200 points for TW I–IV and from y 25 over 110 points for -50…200 %,
+    so 80 % at TW I is (40, 82.2), 250 % is clipped to 200 % (y 135), -80 % to -50 % (y 25); an
+    indicator that is not an IKU, or has one measured quarter, has no line."""
+    from types import SimpleNamespace
+
+    from kinerja.measurement.analysis import Result
+    from kinerja.reports import analysis_report
+
+    def result(code, values, iku=True):
+        capaian = {q: Result(None if v is None else Decimal(v)) for q, v in enumerate(values, 1)}
+        year = Result(Decimal(values[-1]) if values[-1] is not None else None)
+        return SimpleNamespace(indicator=SimpleNamespace(code=code, is_iku=iku), capaian=capaian, year_capaian=year)
+
+    bars = analysis_report.capaian_chart([result("A", [100]), result("B", [250])], 390)
+    rects = [shape for shape in bars.shapes if shape[0] == "rect"]
+    assert [round(shape[3], 2) for shape in rects] == [150, 300] and rects[0][2] > rects[1][2]  # A above B
+    assert ("text", 60 + 150 + 2, 20 + (12 * 2 + 40 - 35) + 3, "100%") == bars.shapes[-1][:4]
+
+    trend = analysis_report.trend_chart(
+        [result("IKU-01", [80, 90, 100, 110]), result("IKU-02", [250, -80, None, None]),
+         result("IKU-03", [100, None, None, None]), result("PEM-01", [10, 20, 30, 40], iku=False)],
+        400,
+    )  # fmt: skip
+    lines = [shape[1] for shape in trend.shapes if shape[0] == "polyline"]
+    assert [[(round(x, 1), round(y, 1)) for x, y in line] for line in lines] == [
+        [(40.0, 82.2), (106.7, 86.6), (173.3, 91.0), (240.0, 95.4)],
+        [(40.0, 135.0), (106.7, 25.0)],
+    ]
+    assert [shape[3] for shape in trend.shapes if shape[0] == "text"][-2:] == ["IKU-01", "IKU-02"]

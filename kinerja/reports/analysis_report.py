@@ -3,7 +3,6 @@ pengelompokan data kinerja": PDF with letterhead, page numbers, table of content
 
 from __future__ import annotations
 
-from reportlab.graphics.shapes import Drawing, Line, PolyLine, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Spacer
@@ -11,7 +10,7 @@ from reportlab.platypus import KeepTogether, Spacer
 from ..measurement import results
 from ..measurement.results import QUARTERS, ROMAN
 from ..models import Narrative, StrategicObjective
-from .layout import Chart, build_with_contents, data_table, heading, page_size, text
+from .layout import Sketch, build_with_contents, data_table, heading, page_size, text
 
 # Bars per chart: one chart must fit the frame of a landscape A4 page (about 450 points high).
 BARS_PER_CHART = 30
@@ -39,7 +38,7 @@ def capaian_charts(results, width: float) -> list:
     fits on a page, with the note of `chart_selection` when not every indicator is shown."""
     shown, note = chart_selection(results)
     chunks = [shown[i : i + BARS_PER_CHART] for i in range(0, len(shown), BARS_PER_CHART)]
-    flowables = [Chart(capaian_chart(chunk, width)) for chunk in chunks or [[]]]
+    flowables = [capaian_chart(chunk, width) for chunk in chunks or [[]]]
     return ([text(note, "small")] if note else []) + flowables
 
 
@@ -47,39 +46,38 @@ BLUE = colors.HexColor("#0d6efd")
 LABEL_SIZE = 6.5
 
 
-def _value_axis(drawing: Drawing, x0: float, y0: float, length: float, low: int, high: int, step: int) -> None:
+def _value_axis(chart: Sketch, x0: float, y0: float, length: float, low: int, high: int, step: int) -> None:
     """A horizontal axis from `low` to `high` with a tick and its number every `step`."""
-    drawing.add(Line(x0, y0, x0 + length, y0, strokeWidth=0.5))
+    chart.line(x0, y0, x0 + length, y0)
     for tick in range(low, high + 1, step):
         x = x0 + length * (tick - low) / (high - low)
-        drawing.add(Line(x, y0, x, y0 - 3, strokeWidth=0.5))
-        drawing.add(String(x, y0 - 9, str(tick), fontSize=LABEL_SIZE, textAnchor="middle"))
+        chart.line(x, y0, x, y0 - 3)
+        chart.text(x, y0 - 9, str(tick), LABEL_SIZE, "middle")
 
 
-def capaian_chart(shown, width: float) -> Drawing:
+def capaian_chart(shown, width: float) -> Sketch:
     """Capaian of the given (measured) indicators as horizontal bars from 0 to 200% (beyond is
-    drawn at 200), the first indicator at the top, with the 100% line. Drawn from plain shapes:
-    reportlab's chart widgets cost most of a small report's time."""
+    drawn at 200), the first indicator at the top, with the 100% line."""
     height = max(60, 12 * len(shown) + 40)
-    drawing = Drawing(width, height)
+    chart = Sketch(width, height)
     x0, y0 = 60, 20
     plot_width, plot_height = width - 90, height - 35
     band = plot_height / max(1, len(shown))
     bar = band * 0.7
-    drawing.add(Line(x0, y0, x0, y0 + plot_height, strokeWidth=0.5))
-    _value_axis(drawing, x0, y0, plot_width, 0, 200, 25)
+    chart.line(x0, y0, x0, y0 + plot_height)
+    _value_axis(chart, x0, y0, plot_width, 0, 200, 25)
     for index, r in enumerate(shown):
         value = max(0.0, min(float(r.year_capaian.value), 200.0))
         y = y0 + plot_height - (index + 1) * band + (band - bar) / 2
-        drawing.add(Rect(x0, y, plot_width * value / 200, bar, fillColor=BLUE, strokeColor=None))
-        drawing.add(String(x0 - 3, y + bar / 2 - 2.2, r.indicator.code, fontSize=LABEL_SIZE, textAnchor="end"))
+        chart.rect(x0, y, plot_width * value / 200, bar, BLUE)
+        chart.text(x0 - 3, y + bar / 2 - 2.2, r.indicator.code, LABEL_SIZE, "end")
     x100 = x0 + plot_width * 100 / 200
-    drawing.add(Line(x100, y0, x100, y0 + plot_height, strokeColor=colors.red, strokeWidth=0.8))
-    drawing.add(String(x100 + 2, y0 + plot_height + 3, "100%", fontSize=LABEL_SIZE, fillColor=colors.red))
-    return drawing
+    chart.line(x100, y0, x100, y0 + plot_height, colors.red, 0.8)
+    chart.text(x100 + 2, y0 + plot_height + 3, "100%", LABEL_SIZE, colour=colors.red)
+    return chart
 
 
-def trend_chart(results, width: float) -> Drawing:
+def trend_chart(results, width: float) -> Sketch:
     """Capaian per quarter of each IKU as lines (the office-level trend), from -50 to 200%.
     Indicators with fewer than two measured quarters have no line; at most six lines."""
     palette = ["#0d6efd", "#198754", "#dc3545", "#fd7e14", "#6f42c1", "#20c997"]
@@ -91,34 +89,32 @@ def trend_chart(results, width: float) -> Drawing:
         if len(points) >= 2:
             lines.append((r.indicator.code, [(x, max(min(y, 200.0), -50.0)) for x, y in points]))
     lines = lines[:6]
-    drawing = Drawing(width, 150)
+    chart = Sketch(width, 150)
     if not lines:
-        drawing.add(String(10, 70, "Belum ada data tren (perlu sedikitnya dua triwulan terukur).", fontSize=8))
-        return drawing
+        chart.text(10, 70, "Belum ada data tren (perlu sedikitnya dua triwulan terukur).", 8)
+        return chart
     x0, y0, plot_width, plot_height = 40, 25, width - 200, 110
 
     def at(quarter: float, value: float) -> tuple[float, float]:
         return x0 + plot_width * (quarter - 1) / 3, y0 + plot_height * (value + 50) / 250
 
-    drawing.add(Line(x0, y0, x0 + plot_width, y0, strokeWidth=0.5))
-    drawing.add(Line(x0, y0, x0, y0 + plot_height, strokeWidth=0.5))
+    chart.line(x0, y0, x0 + plot_width, y0)
+    chart.line(x0, y0, x0, y0 + plot_height)
     for quarter in QUARTERS:
         x, _y = at(quarter, -50)
-        drawing.add(Line(x, y0, x, y0 - 3, strokeWidth=0.5))
-        drawing.add(String(x, y0 - 10, f"TW {ROMAN[quarter]}", fontSize=LABEL_SIZE, textAnchor="middle"))
+        chart.line(x, y0, x, y0 - 3)
+        chart.text(x, y0 - 10, f"TW {ROMAN[quarter]}", LABEL_SIZE, "middle")
     for value in range(-50, 201, 50):
         _x, y = at(1, value)
-        drawing.add(Line(x0 - 3, y, x0, y, strokeWidth=0.5))
-        drawing.add(String(x0 - 5, y - 2.2, str(value), fontSize=LABEL_SIZE, textAnchor="end"))
+        chart.line(x0 - 3, y, x0, y)
+        chart.text(x0 - 5, y - 2.2, str(value), LABEL_SIZE, "end")
     for index, (code, points) in enumerate(lines):
         colour = colors.HexColor(palette[index])
-        drawing.add(
-            PolyLine([c for x, y in points for c in at(x, y)], strokeColor=colour, strokeWidth=1.2, fillColor=None)
-        )
+        chart.polyline([at(x, y) for x, y in points], colour)
         legend_y = 130 - index * 10
-        drawing.add(Rect(width - 150, legend_y, 6, 6, fillColor=colour, strokeColor=None))
-        drawing.add(String(width - 140, legend_y + 0.5, code, fontSize=LABEL_SIZE))
-    return drawing
+        chart.rect(width - 150, legend_y, 6, 6, colour)
+        chart.text(width - 140, legend_y + 0.5, code, LABEL_SIZE)
+    return chart
 
 
 def render_analysis(cycle, results, differences, narratives, paper: str = "a4") -> bytes:
@@ -159,12 +155,12 @@ def render_analysis(cycle, results, differences, narratives, paper: str = "a4") 
         )
     charts = capaian_charts(results, width)
     # The heading (and the note) on the page of the first chart, not left alone above a page break.
-    first = next(i for i, flowable in enumerate(charts) if isinstance(flowable, Chart)) + 1
+    first = next(i for i, flowable in enumerate(charts) if isinstance(flowable, Sketch)) + 1
     story += [Spacer(1, 4 * mm), KeepTogether([heading("2. Grafik capaian terhadap 100%"), *charts[:first]])]
     story += charts[first:]
     story += [
         Spacer(1, 2 * mm),
-        KeepTogether([text("Tren capaian IKU per triwulan (%)", "bold"), Chart(trend_chart(results, width))]),
+        KeepTogether([text("Tren capaian IKU per triwulan (%)", "bold"), trend_chart(results, width)]),
     ]
     story += [Spacer(1, 4 * mm), heading("3. Rekonsiliasi angka kantor dan angka seksi")]
     if differences:

@@ -7,7 +7,6 @@ import contextvars
 import io
 from xml.sax.saxutils import escape
 
-from reportlab.graphics import renderPDF
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4, landscape
@@ -256,21 +255,58 @@ def data_table(headers, rows, widths):
     return table
 
 
-class Chart(Flowable):
-    """A reportlab drawing as a flowable that is not drawn in a layout-only pass."""
+class Sketch(Flowable):
+    """A chart drawn straight onto the page from plain shapes (rectangles, lines, polylines and
+    text, coordinates from its lower left corner), not drawn in a layout-only pass. reportlab's
+    graphics shapes check every attribute they are given and cost most of a small report."""
 
-    def __init__(self, drawing):
+    def __init__(self, width: float, height: float):
         super().__init__()
-        self.drawing = drawing
-        self.width, self.height = drawing.width, drawing.height
+        self.width, self.height = width, height
+        self.shapes: list[tuple] = []
+
+    def rect(self, x, y, width, height, fill) -> None:
+        self.shapes.append(("rect", x, y, width, height, fill))
+
+    def line(self, x1, y1, x2, y2, colour=colors.black, width: float = 0.5) -> None:
+        self.shapes.append(("line", x1, y1, x2, y2, colour, width))
+
+    def polyline(self, points, colour, width: float = 1.2) -> None:
+        self.shapes.append(("polyline", tuple(points), colour, width))
+
+    def text(self, x, y, value: str, size: float = 6.5, anchor: str = "start", colour=colors.black) -> None:
+        self.shapes.append(("text", x, y, value, size, anchor, colour))
 
     def wrap(self, available_width, available_height):
-        # The drawing may reach into the frame's padding; reportlab would refuse it otherwise.
+        # The chart may reach into the frame's padding; reportlab would refuse it otherwise.
         return min(self.width, available_width), self.height
 
     def draw(self):
-        if not _LAYOUT_ONLY.get():
-            renderPDF.draw(self.drawing, self.canv, 0, 0)
+        if _LAYOUT_ONLY.get():
+            return
+        canvas = self.canv
+        for kind, *args in self.shapes:
+            if kind == "rect":
+                x, y, width, height, fill = args
+                canvas.setFillColor(fill)
+                canvas.rect(x, y, width, height, stroke=0, fill=1)
+            elif kind == "line":
+                x1, y1, x2, y2, colour, width = args
+                canvas.setStrokeColor(colour)
+                canvas.setLineWidth(width)
+                canvas.line(x1, y1, x2, y2)
+            elif kind == "polyline":
+                points, colour, width = args
+                canvas.setStrokeColor(colour)
+                canvas.setLineWidth(width)
+                canvas.lines([(*a, *b) for a, b in zip(points, points[1:], strict=False)])
+            else:
+                x, y, value, size, anchor, colour = args
+                canvas.setFillColor(colour)
+                canvas.setFont("Helvetica", size)
+                {"start": canvas.drawString, "middle": canvas.drawCentredString, "end": canvas.drawRightString}[anchor](
+                    x, y, value
+                )
 
 
 def _document(cls, buffer, size, organisation, title: str):
