@@ -29,6 +29,12 @@ def django_up():
     demo.load_fixtures()
 
 
+def say_load(when: str) -> None:
+    """The machine's load (1, 5 and 15 minutes) beside a benchmark's figures: a busy machine
+    explains slow absolute times (the ratios, measured in turns, hold)."""
+    print(f"machine load (1, 5, 15 min) {when}: " + ", ".join(f"{v:.2f}" for v in os.getloadavg()))
+
+
 def median_of(func, runs: int = 5) -> tuple[float, list[float]]:
     times = []
     for _ in range(runs):

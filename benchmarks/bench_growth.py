@@ -18,7 +18,7 @@ import subprocess
 import sys
 import time
 
-from _setup import ROOT, django_up
+from _setup import ROOT, django_up, say_load
 
 SIZES = (40, 160)
 RUNS = 20
@@ -73,7 +73,7 @@ def main():
     if os.environ.get("BENCH_GROWTH_SIZE"):
         print(json.dumps(measure(int(os.environ["BENCH_GROWTH_SIZE"]))))
         return
-    print("machine load (1, 5, 15 min) at the start: " + ", ".join(f"{v:.2f}" for v in os.getloadavg()))
+    say_load("at the start")
     results = {}
     for size in SIZES:
         env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "MEDIA_ROOT")}
@@ -92,7 +92,7 @@ def main():
             cells.append(f"{figure['median'] * 1000:8.1f} ms {figure['median'] / base:5.1f}x {figure['queries']:3d} q")
         growth = (results[large][label]["median"] / large) / (results[small][label]["median"] / small)
         print(f"{label:22} " + " ".join(f"{c:>28}" for c in cells) + f"  {growth:5.2f}")
-    print("machine load (1, 5, 15 min) at the end: " + ", ".join(f"{v:.2f}" for v in os.getloadavg()))
+    say_load("at the end")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ their ratio (target: at most 2×) and the peak memory of one import.
 import io
 import tracemalloc
 
-from _setup import django_up, interleaved_medians
+from _setup import django_up, interleaved_medians, say_load
 
 ROWS = 10_000
 RUNS = 7
@@ -17,6 +17,7 @@ RUNS = 7
 
 def main():
     django_up()
+    say_load("at the start")
     from django.utils import timezone
     from openpyxl import Workbook, load_workbook
 
@@ -94,6 +95,8 @@ def main():
     print(f"screen + read + validate + store: median {imported:.3f} s  runs {[round(t, 3) for t in import_runs]}")
     print(f"ratio import / raw read: {imported / raw:.2f}x (target <= 2x)")
     print(f"peak traced memory of one import: {peak / 1048576:.0f} MiB")
+
+    say_load("at the end")
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _setup import ROOT, django_up
+from _setup import ROOT, django_up, say_load
 
 ROWS = 10_000
 RUNS = 7
@@ -97,7 +97,7 @@ def main():
         times["django check"].append(cpu_of(django, env))
     medians = {label: statistics.median(values) for label, values in times.items()}
     print(f"workbook: {len(indicators)} rows in the template layout, {len(data) / 1024:.0f} KiB")
-    print("machine load (1, 5, 15 min): " + ", ".join(f"{v:.2f}" for v in os.getloadavg()))
+    say_load("at the end")
     for label, values in times.items():
         print(f"{label:14} CPU median {medians[label]:.3f} s  runs {', '.join(f'{t:.3f}' for t in values)}")
     print(f"ratio import_kinerja --dry-run / openpyxl read-only process: {medians['ours'] / medians['raw']:.2f}x "

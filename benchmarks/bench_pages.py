@@ -22,6 +22,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _setup import say_load  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "klego_kinerja.settings")
 os.environ.setdefault("TWO_FACTOR_ENFORCED", "0")
 RUNS = 40
@@ -78,7 +81,7 @@ def main():
     print(
         f"database: {connection.vendor}; records: {PerformanceRecord.objects.count()}, cycles: {Cycle.objects.count()}"
     )
-    print("machine load (1, 5, 15 min) at the start: " + ", ".join(f"{v:.2f}" for v in os.getloadavg()))
+    say_load("at the start")
     for label, url in pages.items():
         assert clients[label].get(url).status_code == 200, url  # warm up
     # Interleaved: every round asks each page once, so a slow moment of the machine hits all alike.
@@ -136,7 +139,7 @@ def main():
             value = statistics.median(first[kind][label])
             cells.append(f"{value * 1000:12.1f} ms {value / base:5.1f}x")
         print(f"{label:24} " + " ".join(cells) + f"  {counts[label]:3d}, {first_counts[label]:3d}")
-    print("machine load (1, 5, 15 min) at the end: " + ", ".join(f"{v:.2f}" for v in os.getloadavg()))
+    say_load("at the end")
 
 
 if __name__ == "__main__":

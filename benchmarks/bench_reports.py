@@ -16,7 +16,7 @@ import io
 import os
 import sys
 
-from _setup import ROOT, django_up, interleaved_medians, median_of
+from _setup import ROOT, django_up, interleaved_medians, median_of, say_load
 
 RUNS = 5
 # BENCH_REPORT_INDICATORS=50 measures a small report, where the layout's set-up weighs most.
@@ -153,6 +153,7 @@ def build_cycle():
 
 def main():
     django_up()
+    say_load("at the start")
     from reportlab.lib.units import mm
 
     from kinerja.measurement import results
@@ -197,6 +198,8 @@ def main():
     whole, runs = median_of(lambda: filing.archive_contents(cycle, by=kasubag, at=moment), RUNS)
     print("whole archive (bundle + originals + database workbook + zip with manifest)")
     print(f"  median {whole:6.3f} s  runs {', '.join(f'{t:.3f}' for t in runs)}")
+
+    say_load("at the end")
 
 
 if __name__ == "__main__":

@@ -4,13 +4,14 @@
     python benchmarks/bench_template.py
 """
 
-from _setup import django_up, median_of
+from _setup import django_up, median_of, say_load
 
 COUNTS = (50, 1_000, 4_000)
 
 
 def main():
     django_up()
+    say_load("at the start")
     from kinerja.models import DataKind, Indicator, Organisation, Section
     from kinerja.spreadsheets.templates import build_template
 
@@ -35,6 +36,8 @@ def main():
               + ", ".join(f"{r:.3f}" for r in runs))  # fmt: skip
     print(f"time per indicator at {COUNTS[-1]} against {COUNTS[1]}: {per_indicator[-1] / per_indicator[1]:.2f}x "
           "(linear: about 1)")  # fmt: skip
+
+    say_load("at the end")
 
 
 if __name__ == "__main__":

@@ -18,6 +18,9 @@ import time
 import urllib.request
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _setup import say_load  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 PORT = 8123
 WORKERS = int(os.environ.get("WORKERS", "3"))
@@ -118,10 +121,12 @@ def main():
         check_page(base + "/", cookie)
         database = env.get("DATABASE_URL", "sqlite (default)").split(":", 1)[0]
         print(f"gunicorn {WORKERS} workers, wrk {CONNECTIONS} connections, {SECONDS} s per URL, database {database}")
+        say_load("at the start")
         # Both with the signed-in session's cookie, so both load the session and the user.
         for label, url in (("trivial (/healthz)", "/healthz"), ("inbox (/)", "/")):
             figures = run_wrk(base + url, cookie)
             print(f"{label:20} " + "  ".join(f"{name} {value}" for name, value in figures.items()))
+        say_load("at the end")
     finally:
         server.terminate()
         server.wait(timeout=10)
