@@ -308,3 +308,47 @@ def test_kept_parts_are_shared_through_a_redis_cache(client, klego, monkeypatch,
         client_ = caches["default"]._cache.get_client()
         for key in client_.keys(f"{config['KEY_PREFIX']}:*"):
             client_.delete(key)
+
+
+@pytest.mark.parametrize("page", ["analysis", "review", "grouping", "section_data"])
+def test_a_step_page_is_kept_until_data_of_its_kecamatan_changes(client, klego_data, page, monkeypatch):
+    """The step pages that cost most are kept like the inbox: a repeat view runs fewer queries
+    than the first, and a change (an indicator renamed) makes the page again, with the new name
+    where the page lists indicators. (The kept part's minute is held still: these pages are also
+    made again each minute.)"""
+    from types import SimpleNamespace
+
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from kinerja.models import Indicator
+
+    from .test_analysis_steps import to_step_6
+
+    cycle = to_step_6(klego_data)
+    args = [cycle.pk, "pem"] if page == "section_data" else [cycle.pk]
+    url = reverse(f"kinerja:{page}", args=args)
+    client.force_login(klego_data.kasubag)
+    client.get(url)  # the session takes its once-a-minute refresh
+
+    def view() -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(queries), response.content.decode()
+
+    moment = fragments.timezone.now()
+    monkeypatch.setattr(fragments, "timezone", SimpleNamespace(now=lambda: moment))
+    cache.clear()
+    built, _page = view()
+    kept, _page = view()
+    assert kept < built
+    indicator = Indicator.objects.get(code="PEM-01")
+    indicator.name = "Nama PEM-01 yang baru"
+    indicator.save()
+    again, shown = view()
+    assert again == built
+    if page in ("analysis", "section_data"):
+        assert "Nama PEM-01 yang baru" in shown

@@ -32,56 +32,63 @@ def _narratives(cycle):
 def analysis_page(request, pk):
     cycle = cycle_for(request, pk)
     office_only(request, cycle)
-    data = results.indicator_results(cycle)
-    diffs = results.differences(cycle, data)
-    by_indicator, by_objective = _narratives(cycle)
-    objectives = list(StrategicObjective.objects.filter(organisation=cycle.organisation))
     fmt = request.GET.get("format")
     period = f"{cycle.year}-{cycle.quarter or 'tahun'}"
     if fmt == "pdf":
         pdf = analysis_report.analysis_document(cycle, paper=request.GET.get("kertas", "a4"))
         return download(pdf, "application/pdf", f"laporan-analisa-{period}.pdf")
     if fmt == "xlsx":
-        tables = analysis_steps.grouping_tables(cycle, ["objective", "quarter"], data)
+        tables = analysis_steps.grouping_tables(cycle, ["objective", "quarter"], results.indicator_results(cycle))
         return download(
             workbook_from_tables(tables, title=f"Laporan analisa data kinerja {cycle.period_label}"),
             XLSX,
             f"laporan-analisa-{period}.xlsx",
         )
-    run = workflow.open_run(cycle, SopStep.Kind.ANALYSIS)
-    can_edit = bool(run) and permissions.can_act_on_run(request.user, run)
-    grouping_run = workflow.open_run(cycle, SopStep.Kind.GROUPING)
-    narrative_open = can_edit or bool(grouping_run and permissions.can_act_on_run(request.user, grouping_run))
-    up_to = cycle.quarter or 4
-    # The office's figures as the Kasubag wrote them (the indicator's way: per quarter or s.d.),
-    # in Indonesian notation without trailing zeros ("84,6", not "84,6000").
-    written = {(f.indicator_id, f.quarter): format_number(f.value) for f in OfficeFigure.objects.filter(cycle=cycle)}
-    quarters = range(1, up_to + 1)
-    office_rows = [
-        (r, [(q, written.get((r.indicator.pk, q), "")) for q in quarters]) for r in data if r.indicator.is_iku
-    ]
-    context = {
-        "cycle": cycle,
-        "table": fragments.render_by_content(
-            "kinerja/partials/_analysis_table.html", {"rows": selectors.analysis_rows(data)}
-        ),
-        "bars": charts.capaian_bars(data),
-        "hundred": charts.HUNDRED_PERCENT,
-        "differences": diffs,
-        "open_differences": [d for d in diffs if not d.resolved],
-        "office_rows": office_rows,
-        "quarters": list(range(1, up_to + 1)),
-        "objectives": [(o, by_objective.get(o.pk)) for o in objectives],
-        "indicator_narratives": [(r.indicator, by_indicator.get(r.indicator.pk)) for r in data],
-        "written_indicator_narratives": [
-            (r.indicator, by_indicator[r.indicator.pk]) for r in data if r.indicator.pk in by_indicator
-        ],
-        "run": run,
-        "can_edit": can_edit,
-        "narrative_open": narrative_open,
-        "overdue": bool(run and timezone.now() > run.due_at),
-    }
-    return render(request, "kinerja/steps/analysis.html", context)
+
+    def build():
+        data = results.indicator_results(cycle)
+        diffs = results.differences(cycle, data)
+        by_indicator, by_objective = _narratives(cycle)
+        objectives = list(StrategicObjective.objects.filter(organisation=cycle.organisation))
+        run = workflow.open_run(cycle, SopStep.Kind.ANALYSIS)
+        can_edit = bool(run) and permissions.can_act_on_run(request.user, run)
+        grouping_run = workflow.open_run(cycle, SopStep.Kind.GROUPING)
+        narrative_open = can_edit or bool(grouping_run and permissions.can_act_on_run(request.user, grouping_run))
+        up_to = cycle.quarter or 4
+        # The office's figures as the Kasubag wrote them (the indicator's way: per quarter or s.d.),
+        # in Indonesian notation without trailing zeros ("84,6", not "84,6000").
+        figures = OfficeFigure.objects.filter(cycle=cycle)
+        written = {(f.indicator_id, f.quarter): format_number(f.value) for f in figures}
+        quarters = range(1, up_to + 1)
+        office_rows = [
+            (r, [(q, written.get((r.indicator.pk, q), "")) for q in quarters]) for r in data if r.indicator.is_iku
+        ]
+        context = {
+            "cycle": cycle,
+            "table": fragments.render_by_content(
+                "kinerja/partials/_analysis_table.html", {"rows": selectors.analysis_rows(data)}
+            ),
+            "bars": charts.capaian_bars(data),
+            "hundred": charts.HUNDRED_PERCENT,
+            "differences": diffs,
+            "open_differences": [d for d in diffs if not d.resolved],
+            "office_rows": office_rows,
+            "quarters": list(range(1, up_to + 1)),
+            "objectives": [(o, by_objective.get(o.pk)) for o in objectives],
+            "indicator_narratives": [(r.indicator, by_indicator.get(r.indicator.pk)) for r in data],
+            "written_indicator_narratives": [
+                (r.indicator, by_indicator[r.indicator.pk]) for r in data if r.indicator.pk in by_indicator
+            ],
+            "run": run,
+            "can_edit": can_edit,
+            "narrative_open": narrative_open,
+            "overdue": bool(run and timezone.now() > run.due_at),
+        }
+        return fragments.render_part("kinerja/steps/_analysis_body.html", context)
+
+    # Kept until data of the organisation changes; made again each minute (it shows time left).
+    body = fragments.cached_part(request, "analysis", build, vary=(cycle.pk,), per_minute=True)
+    return render(request, "kinerja/steps/analysis.html", {"body": body})
 
 
 @require_POST

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import permissions, selectors, uploads
+from .. import fragments, permissions, selectors, uploads
 from ..engine import workflow
 from ..forms import ReasonForm, SectionIndicatorForm, StepCloseForm, UploadForm
 from ..models import DataKind, Evidence, NoDataMark, Submission, SubmissionRow
@@ -20,55 +20,62 @@ from .access import cycle_for, section_for
 def section_data(request, pk, code):
     cycle = cycle_for(request, pk)
     section = section_for(request, cycle, code)
-    kinds = submissions.owed(cycle, section)
-    history = list(
-        Submission.objects.filter(cycle=cycle, section=section)
-        .select_related("kind", "uploaded_by")
-        .order_by("kind__order", "-version")
-    )
-    accepted = {}
-    for submission in history:
-        if submission.status == Submission.Status.ACCEPTED and submission.kind_id not in accepted:
-            accepted[submission.kind_id] = submission
-    run = submissions.open_step_2(cycle, section)
-    can_submit = run is not None and permissions.can_submit_for(request.user, section)
-    rows = []
-    if accepted:
-        rows = selectors.rows_as_read(
-            SubmissionRow.objects.filter(submission__in=accepted.values())
-            .select_related("indicator", "submission__kind")
-            .order_by("submission__kind__order", "row_number"),
-            year=cycle.year,
+
+    def build():
+        kinds = submissions.owed(cycle, section)
+        history = list(
+            Submission.objects.filter(cycle=cycle, section=section)
+            .select_related("kind", "uploaded_by")
+            .order_by("kind__order", "-version")
         )
-    latest_versions = {}
-    for submission in history:
-        latest_versions.setdefault(submission.kind_id, submission)
-    confirmable = {s.pk for s in latest_versions.values() if can_submit and submissions.confirmable(s)}
-    lacking = submissions.lacking_realisations(cycle, section) if accepted else []
-    evidence = {}
-    for item in Evidence.objects.filter(cycle=cycle, section=section).select_related("file").order_by("uploaded_at"):
-        evidence.setdefault(item.indicator_id, []).append(item)
-    indicators = [(i, evidence.get(i.pk, [])) for i in submissions.section_indicators(section)]
-    context = {
-        "cycle": cycle,
-        "section": section,
-        "indicators": indicators,
-        "kinds": [(kind, accepted.get(kind.pk)) for kind in kinds],
-        "history": history,
-        "rows": rows,
-        "run": run,
-        "can_submit": can_submit,
-        "ready": can_submit and all(kind.pk in accepted for kind in kinds) and not lacking,
-        "lacking": lacking,
-        "marks": submissions.no_data_marks(cycle, section),
-        "period_quarter": submissions.period_quarter_label(cycle),
-        "confirmable": confirmable,
-        "overdue": bool(run and timezone.now() > run.due_at),
-        "returned": completeness.latest_reasons(cycle, section) if run else None,
-        "sent_back": submissions.sent_back_by(run),
-        "max_mb": MAX_FILE_BYTES // 1048576,
-    }
-    return render(request, "kinerja/steps/section_data.html", context)
+        accepted = {}
+        for submission in history:
+            if submission.status == Submission.Status.ACCEPTED and submission.kind_id not in accepted:
+                accepted[submission.kind_id] = submission
+        run = submissions.open_step_2(cycle, section)
+        can_submit = run is not None and permissions.can_submit_for(request.user, section)
+        rows = []
+        if accepted:
+            rows = selectors.rows_as_read(
+                SubmissionRow.objects.filter(submission__in=accepted.values())
+                .select_related("indicator", "submission__kind")
+                .order_by("submission__kind__order", "row_number"),
+                year=cycle.year,
+            )
+        latest_versions = {}
+        for submission in history:
+            latest_versions.setdefault(submission.kind_id, submission)
+        confirmable = {s.pk for s in latest_versions.values() if can_submit and submissions.confirmable(s)}
+        lacking = submissions.lacking_realisations(cycle, section) if accepted else []
+        evidence = {}
+        items = Evidence.objects.filter(cycle=cycle, section=section).select_related("file").order_by("uploaded_at")
+        for item in items:
+            evidence.setdefault(item.indicator_id, []).append(item)
+        indicators = [(i, evidence.get(i.pk, [])) for i in submissions.section_indicators(section)]
+        context = {
+            "cycle": cycle,
+            "section": section,
+            "indicators": indicators,
+            "kinds": [(kind, accepted.get(kind.pk)) for kind in kinds],
+            "history": history,
+            "rows": rows,
+            "run": run,
+            "can_submit": can_submit,
+            "ready": can_submit and all(kind.pk in accepted for kind in kinds) and not lacking,
+            "lacking": lacking,
+            "marks": submissions.no_data_marks(cycle, section),
+            "period_quarter": submissions.period_quarter_label(cycle),
+            "confirmable": confirmable,
+            "overdue": bool(run and timezone.now() > run.due_at),
+            "returned": completeness.latest_reasons(cycle, section) if run else None,
+            "sent_back": submissions.sent_back_by(run),
+            "max_mb": MAX_FILE_BYTES // 1048576,
+        }
+        return fragments.render_part("kinerja/steps/_section_data_body.html", context)
+
+    # Kept until data of the organisation changes; made again each minute (it shows time left).
+    body = fragments.cached_part(request, "section-data", build, vary=(cycle.pk, section.pk), per_minute=True)
+    return render(request, "kinerja/steps/section_data.html", {"body": body, "section": section})
 
 
 @require_GET

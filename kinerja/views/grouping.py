@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from .. import permissions
+from .. import fragments, permissions
 from ..engine import workflow
 from ..forms import GroupingForm
 from ..models import GroupingReport, SopStep
@@ -41,27 +41,35 @@ def grouping_page(request, pk):
         except workflow.WorkflowError as exc:
             messages.error(request, str(exc))
         return redirect("kinerja:grouping", pk=cycle.pk)
-    report = GroupingReport.objects.filter(run__cycle=cycle).select_related("created_by").first()
-    tables = analysis_steps.grouping_tables(cycle, report.groupings) if report else []
     fmt = request.GET.get("format")
     if fmt in ("pdf", "xlsx"):
+        report = GroupingReport.objects.filter(run__cycle=cycle).first()
         if report is None:
             raise PermissionDenied("Belum ada laporan pengelompokan.")
+        tables = analysis_steps.grouping_tables(cycle, report.groupings)
         period = f"{cycle.year}-{cycle.quarter or 'tahun'}"
         if fmt == "pdf":
             pdf = analysis_report.render_grouping(cycle, tables, paper=request.GET.get("kertas", "a4"))
             return download(pdf, "application/pdf", f"laporan-pengelompokan-{period}.pdf")
         title = f"Laporan hasil pengolahan dan pengelompokan data kinerja {cycle.period_label}"
         return download(workbook_from_tables(tables, title=title), XLSX, f"laporan-pengelompokan-{period}.xlsx")
-    context = {
-        "cycle": cycle,
-        "run": run,
-        "report": report,
-        "tables": [(t, [[analysis_steps.display(v) for v in row] for row in t.rows]) for t in tables],
-        "choices": GroupingReport.GROUPINGS,
-        "chosen": report.groupings if report else [code for code, _ in GroupingReport.GROUPINGS],
-        "can_edit": bool(run) and permissions.can_act_on_run(request.user, run),
-        "report_in_round": bool(report and run and report.run_id == run.pk),
-        "overdue": bool(run and timezone.now() > run.due_at),
-    }
-    return render(request, "kinerja/steps/grouping.html", context)
+
+    def build():
+        report = GroupingReport.objects.filter(run__cycle=cycle).select_related("created_by").first()
+        tables = analysis_steps.grouping_tables(cycle, report.groupings) if report else []
+        context = {
+            "cycle": cycle,
+            "run": run,
+            "report": report,
+            "tables": [(t, [[analysis_steps.display(v) for v in row] for row in t.rows]) for t in tables],
+            "choices": GroupingReport.GROUPINGS,
+            "chosen": report.groupings if report else [code for code, _ in GroupingReport.GROUPINGS],
+            "can_edit": bool(run) and permissions.can_act_on_run(request.user, run),
+            "report_in_round": bool(report and run and report.run_id == run.pk),
+            "overdue": bool(run and timezone.now() > run.due_at),
+        }
+        return fragments.render_part("kinerja/steps/_grouping_body.html", context)
+
+    # Kept until data of the organisation changes; made again each minute (it shows time left).
+    body = fragments.cached_part(request, "grouping", build, vary=(cycle.pk,), per_minute=True)
+    return render(request, "kinerja/steps/grouping.html", {"body": body})

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from .. import permissions
+from .. import fragments, permissions
 from ..engine import workflow
 from ..forms import ReviewForm, ReviewNoteForm
 from ..measurement import results
@@ -65,33 +65,39 @@ def review_page(request, pk):
         label = run.step.outcome_labels.get(outcome, outcome)
         messages.success(request, f"Pemeriksaan langkah {run.step.number}: {label}.")
         return redirect("kinerja:cycle_detail", pk=cycle.pk)
-    data = results.indicator_results(cycle)
-    returned = review.last_return(cycle)
-    grouping = GroupingReport.objects.filter(run__cycle=cycle).first()
-    past_runs = list(
-        StepRun.objects.filter(cycle=cycle, step__kind=SopStep.Kind.REVIEW, closed_at__isnull=False)
-        .select_related("step", "closed_by", "snapshot__document")
-        .prefetch_related("review_notes__indicator")
-        .order_by("closed_at")
-    )
-    final = review.final_review_step(cycle)
-    for past in past_runs:
-        past.final_approval = review.is_final_approval(past, final)  # its document is the one archived
-    context = {
-        "cycle": cycle,
-        "run": run,
-        "can_review": bool(run) and permissions.can_act_on_run(request.user, run),
-        "results": data,
-        "differences": results.differences(cycle, data),
-        "narratives": Narrative.objects.filter(cycle=cycle).select_related("indicator", "objective"),
-        "returned": returned,
-        "changes": review.changes_since(cycle, returned, data),
-        "grouping": grouping,
-        "past_runs": past_runs,
-        "note_rows": range(NOTE_ROWS),
-        "indicators": list(indicator_choices),
-        "topics": ReviewNote.Topic.choices,
-        "outcomes": [(o, run.step.outcome_labels.get(o, o)) for o in run.step.outcomes] if run else [],
-        "overdue": bool(run and timezone.now() > run.due_at),
-    }
-    return render(request, "kinerja/steps/review.html", context)
+
+    def build():
+        data = results.indicator_results(cycle)
+        returned = review.last_return(cycle)
+        grouping = GroupingReport.objects.filter(run__cycle=cycle).first()
+        past_runs = list(
+            StepRun.objects.filter(cycle=cycle, step__kind=SopStep.Kind.REVIEW, closed_at__isnull=False)
+            .select_related("step", "closed_by", "snapshot__document")
+            .prefetch_related("review_notes__indicator")
+            .order_by("closed_at")
+        )
+        final = review.final_review_step(cycle)
+        for past in past_runs:
+            past.final_approval = review.is_final_approval(past, final)  # its document is the one archived
+        context = {
+            "cycle": cycle,
+            "run": run,
+            "can_review": bool(run) and permissions.can_act_on_run(request.user, run),
+            "results": data,
+            "differences": results.differences(cycle, data),
+            "narratives": Narrative.objects.filter(cycle=cycle).select_related("indicator", "objective"),
+            "returned": returned,
+            "changes": review.changes_since(cycle, returned, data),
+            "grouping": grouping,
+            "past_runs": past_runs,
+            "note_rows": range(NOTE_ROWS),
+            "indicators": list(indicator_choices),
+            "topics": ReviewNote.Topic.choices,
+            "outcomes": [(o, run.step.outcome_labels.get(o, o)) for o in run.step.outcomes] if run else [],
+            "overdue": bool(run and timezone.now() > run.due_at),
+        }
+        return fragments.render_part("kinerja/steps/_review_body.html", context)
+
+    # Kept until data of the organisation changes; made again each minute (it shows time left).
+    body = fragments.cached_part(request, "review", build, vary=(cycle.pk,), per_minute=True)
+    return render(request, "kinerja/steps/review.html", {"body": body})
