@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from .. import permissions
+from .. import fragments, permissions
 from ..engine import workflow
 from ..forms import CompletenessForm
 from ..models import CompletenessCheck, SopStep
@@ -58,17 +58,23 @@ def completeness_check(request, pk):
         else:
             messages.success(request, f"Data lengkap. {workflow.opened_sentence(opened)}")
         return redirect("kinerja:cycle_detail", pk=cycle.pk)
-    results = [(section, completeness.automatic_checks(cycle, section)) for section in sections]
-    rows = [(section, checks, all(c.ok for c in checks)) for section, checks in results]
-    context = {
-        "cycle": cycle,
-        "run": run,
-        "rows": rows,
-        "manual_items": list(enumerate(completeness.MANUAL_ITEMS)),
-        "can_check": bool(run) and permissions.can_act_on_run(request.user, run),
-        "overdue": bool(run and timezone.now() > run.due_at),
-        "past": CompletenessCheck.objects.filter(run__cycle=cycle)
-        .select_related("section", "run")
-        .order_by("-run__round"),
-    }
-    return render(request, "kinerja/steps/completeness.html", context)
+
+    def build():
+        results = [(section, completeness.automatic_checks(cycle, section)) for section in sections]
+        rows = [(section, checks, all(c.ok for c in checks)) for section, checks in results]
+        context = {
+            "cycle": cycle,
+            "run": run,
+            "rows": rows,
+            "manual_items": list(enumerate(completeness.MANUAL_ITEMS)),
+            "can_check": bool(run) and permissions.can_act_on_run(request.user, run),
+            "overdue": bool(run and timezone.now() > run.due_at),
+            "past": CompletenessCheck.objects.filter(run__cycle=cycle)
+            .select_related("section", "run")
+            .order_by("-run__round"),
+        }
+        return fragments.render_part("kinerja/steps/_completeness_body.html", context)
+
+    # Kept until data of the organisation changes; made again each minute (it shows time left).
+    body = fragments.cached_part(request, "completeness", build, vary=(cycle.pk,), per_minute=True)
+    return render(request, "kinerja/steps/completeness.html", {"body": body})

@@ -55,15 +55,21 @@ def filing_page(request, pk):
             return redirect("kinerja:filing", pk=cycle.pk)
         messages.success(request, "Data base kinerja diarsipkan; siklus selesai.")
         return redirect("kinerja:filing", pk=cycle.pk)
-    context = {
-        "cycle": cycle,
-        "run": run,
-        "archive": archive,
-        "can_file": bool(run) and permissions.can_act_on_run(request.user, run),
-        "overdue": bool(run and timezone.now() > run.due_at),
-        "records": PerformanceRecord.objects.filter(cycle=cycle).order_by("code"),
-    }
-    return render(request, "kinerja/steps/filing.html", context)
+
+    def build():
+        context = {
+            "cycle": cycle,
+            "run": run,
+            "archive": archive,
+            "can_file": bool(run) and permissions.can_act_on_run(request.user, run),
+            "overdue": bool(run and timezone.now() > run.due_at),
+            "records": PerformanceRecord.objects.filter(cycle=cycle).order_by("code"),
+        }
+        return fragments.render_part("kinerja/steps/_filing_body.html", context)
+
+    # Kept until data of the organisation changes; made again each minute (it shows time left).
+    body = fragments.cached_part(request, "filing", build, vary=(cycle.pk,), per_minute=True)
+    return render(request, "kinerja/steps/filing.html", {"body": body, "cycle": cycle})
 
 
 @require_GET

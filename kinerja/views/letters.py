@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import permissions, uploads
+from .. import fragments, permissions, uploads
 from ..engine import workflow
 from ..forms import AcknowledgeForm, DispositionForm, LetterForm, WithdrawForm, disposition_choices
 from ..models import Disposition, Letter
@@ -33,27 +33,32 @@ PAGE_SIZE = 50
 
 @require_GET
 def letter_list(request):
-    letters = (
-        permissions.letters_visible_to(request.user)
-        .select_related("organisation")
-        .annotate(
-            hops=Count("dispositions", filter=Q(dispositions__withdrawn_at__isnull=True)),
-            unread=Count(
-                "dispositions",
-                filter=Q(
-                    dispositions__recipient=request.user,
-                    dispositions__read_at__isnull=True,
-                    dispositions__withdrawn_at__isnull=True,
+    def build():
+        letters = (
+            permissions.letters_visible_to(request.user)
+            .select_related("organisation")
+            .annotate(
+                hops=Count("dispositions", filter=Q(dispositions__withdrawn_at__isnull=True)),
+                unread=Count(
+                    "dispositions",
+                    filter=Q(
+                        dispositions__recipient=request.user,
+                        dispositions__read_at__isnull=True,
+                        dispositions__withdrawn_at__isnull=True,
+                    ),
                 ),
-            ),
+            )
+            .order_by("-received_date", "-pk")
         )
-        .order_by("-received_date", "-pk")
-    )
-    organisations = permissions.organisations_of(request.user)
-    can_register = any(permissions.can_register_letter(request.user, o) for o in organisations)
-    page = Paginator(letters, PAGE_SIZE).get_page(request.GET.get("halaman"))
-    context = {"letters": page.object_list, "page": page, "can_register": can_register}
-    return render(request, "kinerja/letter_list.html", context)
+        organisations = permissions.organisations_of(request.user)
+        can_register = any(permissions.can_register_letter(request.user, o) for o in organisations)
+        page = Paginator(letters, PAGE_SIZE).get_page(request.GET.get("halaman"))
+        context = {"letters": page.object_list, "page": page, "can_register": can_register}
+        return fragments.render_part("kinerja/partials/_letter_list.html", context)
+
+    # Kept until data of the organisation changes.
+    body = fragments.cached_part(request, "letters", build, vary=(request.GET.get("halaman", "")[:12],))
+    return render(request, "kinerja/letter_list.html", {"body": body})
 
 
 @require_http_methods(["GET", "POST"])

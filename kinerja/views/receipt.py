@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from .. import permissions
+from .. import fragments, permissions
 from ..engine import workflow
 from ..forms import ReceiptForm
 from ..models import SopStep
@@ -38,22 +38,29 @@ def receipt(request, pk):
                 messages.success(request, f"Ceklist penerimaan dikonfirmasi. {workflow.opened_sentence(opened)}")
                 return redirect("kinerja:cycle_detail", pk=cycle.pk)
         return redirect("kinerja:receipt", pk=cycle.pk)
-    kinds, rows = submissions.receipt_matrix(cycle)
     if request.GET.get("format") == "pdf":
+        kinds, rows = submissions.receipt_matrix(cycle)
         pdf = receipt_checklist.render(cycle, kinds, rows, paper=request.GET.get("kertas", "a4"))
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = (
             f'attachment; filename="ceklist-penerimaan-{submissions.period_code(cycle)}.pdf"'
         )
         return response
-    can_confirm = bool(run) and permissions.can_act_on_run(request.user, run)
-    context = {
-        "cycle": cycle,
-        "kinds": kinds,
-        "rows": rows,
-        "run": run,
-        "can_confirm": can_confirm,
-        "all_in": all(row.complete for row in rows),
-        "overdue": bool(run and timezone.now() > run.due_at),
-    }
-    return render(request, "kinerja/steps/receipt.html", context)
+
+    def build():
+        kinds, rows = submissions.receipt_matrix(cycle)
+        can_confirm = bool(run) and permissions.can_act_on_run(request.user, run)
+        context = {
+            "cycle": cycle,
+            "kinds": kinds,
+            "rows": rows,
+            "run": run,
+            "can_confirm": can_confirm,
+            "all_in": all(row.complete for row in rows),
+            "overdue": bool(run and timezone.now() > run.due_at),
+        }
+        return fragments.render_part("kinerja/steps/_receipt_body.html", context)
+
+    # Kept until data of the organisation changes; made again each minute (it shows time left).
+    body = fragments.cached_part(request, "receipt", build, vary=(cycle.pk,), per_minute=True)
+    return render(request, "kinerja/steps/receipt.html", {"body": body})
