@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from infra import audit
 
-from .. import permissions
+from .. import fragments, permissions
 from ..filters import HistoryFilter
 from ..models import Cycle, User
 
@@ -38,17 +38,24 @@ def audit_trail(request):
     before = audit.Place.parse(request.GET.get("sebelum")) if request.GET.get("sebelum") else None
     if request.GET.get("sebelum") and before is None:
         messages.error(request, "Alamat halaman jejak audit tidak sah; ditampilkan dari perubahan terbaru.")
-    page = audit.entries(organisation=organisation, narrow=narrow, limit=PAGE_SIZE, before=before)
     filters = request.GET.copy()
     filters.pop("sebelum", None)
-    context = {
-        "entries": page.entries,
-        "older": str(page.older) if page.older else "",
-        "is_first_page": before is None,
-        "page_query": f"{filters.urlencode()}&" if filters else "",
-        "newest_query": filters.urlencode(),
-        "cycles": cycles,
-        "users": users,
-        "selected": request.GET,
-    }
-    return render(request, "kinerja/audit.html", context)
+
+    def build():
+        page = audit.entries(organisation=organisation, narrow=narrow, limit=PAGE_SIZE, before=before)
+        context = {
+            "entries": page.entries,
+            "older": str(page.older) if page.older else "",
+            "is_first_page": before is None,
+            "page_query": f"{filters.urlencode()}&" if filters else "",
+            "newest_query": filters.urlencode(),
+            "cycles": cycles,
+            "users": users,
+            "selected": request.GET,
+        }
+        return fragments.render_part("kinerja/partials/_audit.html", context)
+
+    # Kept until data of the organisation changes, per the filters and the page asked for.
+    asked = tuple(sorted(request.GET.lists()))
+    body = fragments.cached_part(request, "audit", build, vary=(organisation.pk, asked))
+    return render(request, "kinerja/audit.html", {"body": body})

@@ -170,7 +170,7 @@ def database(request):
         return fragments.render_part("kinerja/partials/_database.html", context)
 
     # Kept until data of the organisation changes, per the filters, page and open form asked for.
-    asked = (tuple(sorted(filters.items())), request.GET.get("halaman", "")[:12], amend_pk, this_year)
+    asked = (tuple(sorted(filters.items())), request.GET.get("halaman", ""), amend_pk, this_year)
     body = fragments.cached_part(request, "database", build, vary=(organisation.pk, asked))
     return render(request, "kinerja/steps/database.html", {"body": body})
 

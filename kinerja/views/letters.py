@@ -57,7 +57,7 @@ def letter_list(request):
         return fragments.render_part("kinerja/partials/_letter_list.html", context)
 
     # Kept until data of the organisation changes.
-    body = fragments.cached_part(request, "letters", build, vary=(request.GET.get("halaman", "")[:12],))
+    body = fragments.cached_part(request, "letters", build, vary=(request.GET.get("halaman", ""),))
     return render(request, "kinerja/letter_list.html", {"body": body})
 
 
