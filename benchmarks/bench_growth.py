@@ -18,7 +18,7 @@ import subprocess
 import sys
 import time
 
-from _setup import ROOT, django_up, say_load
+from _setup import ROOT, cycle_pages, django_up, say_load
 
 SIZES = (40, 160)
 RUNS = 20
@@ -39,14 +39,7 @@ def measure(indicators: int) -> dict:
     client.force_login(kasubag)
     pages = {
         "trivial (/healthz)": "/healthz",
-        "cycle page": f"/siklus/{cycle.pk}/",
-        "section data": f"/siklus/{cycle.pk}/seksi/pem/",
-        "receipt": f"/siklus/{cycle.pk}/penerimaan/",
-        "completeness": f"/siklus/{cycle.pk}/kelengkapan/",
-        "analysis": f"/siklus/{cycle.pk}/analisis/",
-        "grouping": f"/siklus/{cycle.pk}/pengelompokan/",
-        "review": f"/siklus/{cycle.pk}/pemeriksaan/",
-        "filing": f"/siklus/{cycle.pk}/arsip/",
+        **cycle_pages(cycle.pk),
         "data base": "/data-base/",
         "dashboard": "/dasbor/",
     }

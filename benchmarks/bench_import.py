@@ -9,7 +9,7 @@ their ratio (target: at most 2×) and the peak memory of one import.
 import io
 import tracemalloc
 
-from _setup import django_up, interleaved_medians, say_load
+from _setup import django_up, interleaved_medians, say_load, step_2_open
 
 ROWS = 10_000
 RUNS = 7
@@ -18,11 +18,9 @@ RUNS = 7
 def main():
     django_up()
     say_load("at the start")
-    from django.utils import timezone
     from openpyxl import Workbook, load_workbook
 
-    from kinerja.engine import workflow
-    from kinerja.models import DataKind, Indicator, Letter, Organisation, Section
+    from kinerja.models import DataKind, Indicator, Organisation, Section
     from kinerja.steps import submissions
 
     org = Organisation.objects.get(code="klego")
@@ -50,34 +48,9 @@ def main():
                 pass
         wb.close()
 
-    from kinerja import demo
-
-    demo.ensure_schedule(org)
-    users = {u.username: u for u, _p, _pos in demo.ensure_users(org)}
-    letter = Letter.objects.create(
-        organisation=org, number="B/1", date=timezone.localdate(), sender="x", subject="x",
-        received_date=timezone.localdate(), registered_by=users["kasubag"],
-    )  # fmt: skip
-    cycle = workflow.start_cycle(
-        organisation=org, letter=letter, year=2026, quarter=4, by=users["kasubag"], sections=[section]
-    )
+    cycle, users = step_2_open(org, section, letter_number="B/1")
     kind = DataKind.objects.get(code="realisasi")
     from django.db import connection
-
-    from kinerja.models import StepRun
-
-    # Open step 2 for the section without the disposition chain (a benchmark, not a workflow test).
-    step2 = cycle.sop_version.steps.get(number=2)
-    StepRun.objects.filter(cycle=cycle).update(closed_at=timezone.now())
-    StepRun.objects.create(
-        cycle=cycle,
-        step=step2,
-        section=section,
-        round=1,
-        opened_at=timezone.now(),
-        due_at=timezone.now(),
-        target_minutes=450,
-    )
 
     def import_once():
         outcome = submissions.submit(

@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _setup import ROOT, django_up, say_load
+from _setup import ROOT, django_up, say_load, step_2_open
 
 ROWS = 10_000
 RUNS = 7
@@ -41,11 +41,8 @@ def cpu_of(command: list[str], env: dict) -> float:
 
 def main():
     django_up()
-    from django.utils import timezone
 
-    from kinerja import demo
-    from kinerja.engine import workflow
-    from kinerja.models import DataKind, Indicator, Letter, Organisation, Section, StepRun
+    from kinerja.models import DataKind, Indicator, Organisation, Section
     from kinerja.spreadsheets.templates import build_template, filled_in
 
     org = Organisation.objects.get(code="klego")
@@ -58,21 +55,7 @@ def main():
         ],
         ignore_conflicts=True,
     )
-    demo.ensure_schedule(org)
-    users = {u.username: u for u, _p, _pos in demo.ensure_users(org)}
-    letter = Letter.objects.create(
-        organisation=org, number="B/2", date=timezone.localdate(), sender="x", subject="x",
-        received_date=timezone.localdate(), registered_by=users["kasubag"],
-    )  # fmt: skip
-    cycle = workflow.start_cycle(
-        organisation=org, letter=letter, year=2026, quarter=4, by=users["kasubag"], sections=[section]
-    )
-    # Step 2 open for the section without the disposition chain (a benchmark, not a workflow test).
-    StepRun.objects.filter(cycle=cycle).update(closed_at=timezone.now())
-    StepRun.objects.create(
-        cycle=cycle, step=cycle.sop_version.steps.get(number=2), section=section, round=1,
-        opened_at=timezone.now(), due_at=timezone.now(), target_minutes=450,
-    )  # fmt: skip
+    step_2_open(org, section, letter_number="B/2")
     indicators = list(Indicator.objects.filter(organisation=org, section=section, active=True).order_by("code"))
     template = build_template(
         organisation=org, section=section, kind=kind, year=2026, quarter=4, indicators=indicators, targets={}

@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _setup import say_load  # noqa: E402
+from _setup import cycle_pages, say_load  # noqa: E402
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "klego_kinerja.settings")
 os.environ.setdefault("TWO_FACTOR_ENFORCED", "0")
@@ -61,14 +61,7 @@ def main():
         "trivial (/healthz)": "/healthz",
         "inbox (/)": "/",
         "cycle list": "/siklus/",
-        "cycle page": f"/siklus/{cycle.pk}/",
-        "section data": f"/siklus/{cycle.pk}/seksi/pem/",
-        "receipt": f"/siklus/{cycle.pk}/penerimaan/",
-        "completeness": f"/siklus/{cycle.pk}/kelengkapan/",
-        "analysis": f"/siklus/{cycle.pk}/analisis/",
-        "grouping": f"/siklus/{cycle.pk}/pengelompokan/",
-        "review": f"/siklus/{cycle.pk}/pemeriksaan/",
-        "filing": f"/siklus/{cycle.pk}/arsip/",
+        **cycle_pages(cycle.pk),
         "data base": "/data-base/",
         "data base, search": "/data-base/?indikator=K-001",
         "indicator list": "/indikator/",

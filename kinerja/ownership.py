@@ -4,80 +4,45 @@ only."""
 
 from __future__ import annotations
 
-from .models import (
-    Amendment,
-    CapaianCategory,
-    CompletenessCheck,
-    Cycle,
-    CycleArchive,
-    Disposition,
-    DispositionInstruction,
-    Evidence,
-    Explanation,
-    GroupingReport,
-    HolidayCorrection,
-    Indicator,
-    Letter,
-    Narrative,
-    NoDataMark,
-    Obligation,
-    OfficeFigure,
-    Organisation,
-    PerformanceRecord,
-    Position,
-    ReceiptConfirmation,
-    ReviewNote,
-    Section,
-    SopStep,
-    SopVersion,
-    StepRun,
-    StoredFile,
-    StrategicObjective,
-    Submission,
-    Target,
-    TransitionLog,
-    User,
-    WorkingHours,
-    WorkSchedule,
-)
+from . import models as m
 
 # How each model reaches the organisation that owns it ("" for the organisation itself). A model
 # missing here belongs to the whole installation: every administrator reads it, only the
 # superuser changes it.
 ORGANISATION_PATHS = {
-    Organisation: "",
-    Section: "organisation",
-    Position: "organisation",
-    SopVersion: "organisation",
-    SopStep: "version__organisation",
-    WorkSchedule: "organisation",
-    WorkingHours: "schedule__organisation",
-    HolidayCorrection: "organisation",
-    Letter: "organisation",
-    Cycle: "organisation",
-    StepRun: "cycle__organisation",
-    TransitionLog: "cycle__organisation",
-    DispositionInstruction: "organisation",
-    Disposition: "letter__organisation",
-    StoredFile: "organisation",
-    StrategicObjective: "organisation",
-    Indicator: "organisation",
-    Target: "indicator__organisation",
-    Obligation: "cycle__organisation",
-    Submission: "cycle__organisation",
-    Evidence: "cycle__organisation",
-    NoDataMark: "cycle__organisation",
-    ReceiptConfirmation: "run__cycle__organisation",
-    CompletenessCheck: "run__cycle__organisation",
-    CapaianCategory: "organisation",
-    OfficeFigure: "cycle__organisation",
-    Explanation: "cycle__organisation",
-    Narrative: "cycle__organisation",
-    GroupingReport: "run__cycle__organisation",
-    ReviewNote: "run__cycle__organisation",
-    PerformanceRecord: "organisation",
-    Amendment: "record__organisation",
-    CycleArchive: "cycle__organisation",
+    m.Organisation: "",
+    m.Section: "organisation",
+    m.Position: "organisation",
+    m.SopVersion: "organisation",
+    m.SopStep: "version__organisation",
+    m.WorkSchedule: "organisation",
+    m.WorkingHours: "schedule__organisation",
+    m.HolidayCorrection: "organisation",
+    m.Letter: "organisation",
+    m.Cycle: "organisation",
+    m.StepRun: "cycle__organisation",
+    m.TransitionLog: "cycle__organisation",
+    m.DispositionInstruction: "organisation",
+    m.Disposition: "letter__organisation",
+    m.StoredFile: "organisation",
+    m.StrategicObjective: "organisation",
+    m.Indicator: "organisation",
+    m.Target: "indicator__organisation",
+    m.Obligation: "cycle__organisation",
+    m.Submission: "cycle__organisation",
+    m.Evidence: "cycle__organisation",
+    m.NoDataMark: "cycle__organisation",
+    m.ReceiptConfirmation: "run__cycle__organisation",
+    m.CompletenessCheck: "run__cycle__organisation",
+    m.CapaianCategory: "organisation",
+    m.OfficeFigure: "cycle__organisation",
+    m.Explanation: "cycle__organisation",
+    m.Narrative: "cycle__organisation",
+    m.GroupingReport: "run__cycle__organisation",
+    m.ReviewNote: "run__cycle__organisation",
+    m.PerformanceRecord: "organisation",
+    m.Amendment: "record__organisation",
+    m.CycleArchive: "cycle__organisation",
 }
 
 
@@ -100,7 +65,7 @@ def owning_organisation(obj) -> int | None:
 def organisations_owning(obj) -> set[int]:
     """Every organisation whose pages can show `obj`: its owner, or for a user the organisations
     where they hold (or held) a position. Empty when the row belongs to the whole installation."""
-    if isinstance(obj, User):
-        return set(Position.objects.filter(user_id=obj.pk).values_list("organisation_id", flat=True))
+    if isinstance(obj, m.User):
+        return set(m.Position.objects.filter(user_id=obj.pk).values_list("organisation_id", flat=True))
     owner = owning_organisation(obj)
     return set() if owner is None else {owner}
