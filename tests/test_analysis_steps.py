@@ -236,6 +236,7 @@ def test_step_7_groups_the_data_as_chosen_and_closes_only_with_a_report(client, 
     assert report.groupings == ["objective", "cascade", "section"]
     page = client.get(url).content.decode()
     assert page.count('data-testid="grouping-table"') == 3
+    assert "oleh Agus Setiawan, S.E.</p>" in page  # the name's own full stop ends the sentence
     workbook = load_workbook(io.BytesIO(client.get(url + "?format=xlsx").content))
     assert workbook.sheetnames == ["Per sasaran strategis", "Per IKU dan cascade-nya", "Per seksi"]
     reader = PdfReader(io.BytesIO(client.get(url + "?format=pdf").content))

@@ -94,7 +94,8 @@ def test_the_whole_step_1_chain_as_each_role(client, klego):
         },
         follow=True,
     )
-    assert "Disposisi dikirim kepada Sri Lestari, S.Sos." in response.content.decode()
+    sent = response.content.decode()
+    assert "Disposisi dikirim kepada Sri Lestari, S.Sos." in sent and "S.Sos.." not in sent  # one full stop
     first = Disposition.objects.get()
     assert (first.sender_role, first.recipient_role, first.sender_title) == ("kepala", "sekretaris", "Camat Klego")
 

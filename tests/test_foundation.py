@@ -297,3 +297,12 @@ def test_every_static_asset_is_local():
         assert "cdn" not in content.lower(), template
         assert not re.search(r"""(src|href)=["']https?://""", content), template
     assert (ROOT / "static/vendor/bootstrap/LICENSE").exists()
+
+
+def test_a_sentence_ending_in_a_title_or_a_full_stop_gets_no_second_one():
+    from kinerja.wording import sentence
+
+    assert sentence("Sri Lestari, S.Sos.") == "Sri Lestari, S.Sos."
+    assert sentence("Dwi Rahmawati") == "Dwi Rahmawati."
+    assert sentence("Agus Setiawan, S.E.  ") == "Agus Setiawan, S.E."
+    assert sentence("Sudah?") == "Sudah?"

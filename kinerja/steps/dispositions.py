@@ -12,7 +12,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
-from .. import permissions
+from .. import permissions, wording
 from ..engine import registry, workflow
 from ..engine.workflow import AlreadyDone, NotAllowed, WorkflowError
 from ..models import (
@@ -161,7 +161,7 @@ def dispose(
         for recipient in recipients:
             position = _position_in(recipient, organisation, day)
             if position is None or not recipient.is_active:
-                raise WorkflowError(f"{recipient} tidak memegang jabatan aktif di {organisation}.")
+                raise WorkflowError(f"{recipient} tidak memegang jabatan aktif di {wording.sentence(organisation)}")
             if Disposition.objects.filter(
                 letter=letter, parent=parent, recipient=recipient, withdrawn_at__isnull=True, sender=by
             ).exists():

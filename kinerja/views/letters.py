@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import fragments, permissions, uploads
+from .. import fragments, permissions, uploads, wording
 from ..engine import workflow
 from ..forms import AcknowledgeForm, DispositionForm, LetterForm, WithdrawForm, disposition_choices
 from ..models import Disposition, Letter
@@ -195,7 +195,7 @@ def letter_dispose(request, pk):
         messages.error(request, str(exc))
     else:
         names = ", ".join(str(d.recipient) for d in sent)
-        messages.success(request, f"Disposisi dikirim kepada {names}.")
+        messages.success(request, f"Disposisi dikirim kepada {wording.sentence(names)}")
     return redirect("kinerja:letter_detail", pk=letter.pk)
 
 
