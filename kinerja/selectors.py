@@ -12,6 +12,7 @@ from django.utils import timezone
 from . import permissions
 from .engine.calendar import WorkCalendar, format_minutes
 from .models import Cycle, Disposition, Letter, Role, SopStep, StepRun, Target, TransitionLog, User
+from .models.cycle import ENGINE_OUTCOME_LABELS
 from .spreadsheets.numbers import display_number
 from .steps.dispositions import chain_stage, chain_stages
 
@@ -309,9 +310,17 @@ def timeline(cycle: Cycle, now: datetime.datetime | None = None) -> list[Timelin
 
 
 def transition_log(cycle: Cycle) -> list[LogLine]:
-    """The cycle's transitions as shown (the cycle as `cycle_page` loads it)."""
+    """The cycle's transitions as shown (the cycle as `cycle_page` loads it): each outcome by the
+    label its step gives it ("Data belum lengkap", not "tidak_lengkap"), as the timeline shows it."""
+    labels = {step.number: step.outcome_labels for step in cycle.sop_version.steps.all()}
+
+    def outcome(t) -> str:
+        if not t.outcome:
+            return ""
+        return labels.get(t.from_step, {}).get(t.outcome) or ENGINE_OUTCOME_LABELS.get(t.outcome, t.outcome)
+
     return [
-        LogLine(_moment(t.at), str(t.actor), t.action, str(t.from_step or "—"), t.to_steps or "—", t.outcome, t.note)
+        LogLine(_moment(t.at), str(t.actor), t.action, str(t.from_step or "—"), t.to_steps or "—", outcome(t), t.note)
         for t in cycle.transitions.all()
     ]
 

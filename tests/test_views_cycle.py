@@ -225,3 +225,17 @@ def test_the_kasubags_inbox_says_step_1_waits_for_the_camat_until_the_dispositio
     dispositions.acknowledge(first, by=klego.sekcam)
     dispositions.dispose(cycle.letter, by=klego.sekcam, recipients=[klego.kasubag], parent=first, note="Siapkan")
     assert note() == "Sekretaris sudah meneruskan disposisi; menunggu Kasubag menerimanya di halaman surat."
+
+
+def test_the_transition_log_names_each_outcome_as_its_step_labels_it(client, klego_data):
+    """Step 5 returns Seksi Pemerintahan ("tidak_lengkap" in the SOP's data): the log on the
+    cycle page says "Tidak lengkap, kembalikan ke seksi", as the SOP sheet labels it."""
+    from .conftest import check_completeness
+
+    cycle = advance(klego_data, start(klego_data), 5)
+    (run,) = open_runs(cycle)
+    check_completeness(klego_data, run, incomplete=("pem",))
+    client.force_login(klego_data.kasubag)
+    page = client.get(reverse("kinerja:cycle_detail", args=[cycle.pk])).content.decode()
+    log = page.split('data-testid="transition-log"')[1].split("</table>")[0]
+    assert "<td>Tidak lengkap, kembalikan ke seksi</td>" in log and "tidak_lengkap" not in log
