@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from infra import throttle
 
+from . import wording
 from .measurement import targets
 from .models import (
     Cycle,
@@ -232,7 +233,9 @@ class OfficeFiguresForm(forms.Form):
             if indicator is None or quarter not in quarters:
                 continue
             self.cells[key] = (indicator, quarter)
-            self.fields[key] = forms.CharField(required=False, max_length=40, label=f"{indicator.code} TW {quarter}")
+            self.fields[key] = forms.CharField(
+                required=False, max_length=40, label=f"{indicator.code} {wording.quarter(quarter)}"
+            )
 
     def clean(self):
         values = {}
@@ -241,7 +244,7 @@ class OfficeFiguresForm(forms.Form):
             try:
                 values[(indicator, quarter)] = parse_number(raw)
             except NotANumber:
-                self.add_error(key, f"{indicator.code} TW {quarter}: '{raw}' bukan angka.")
+                self.add_error(key, f"{indicator.code} {wording.quarter(quarter)}: '{raw}' bukan angka.")
         self.cleaned_data["values"] = values
         return self.cleaned_data
 

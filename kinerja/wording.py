@@ -7,3 +7,11 @@ def sentence(text) -> str:
     S.Sos.") or a text that already ends a sentence is not given a second one."""
     text = str(text).rstrip()
     return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+
+def quarter(number) -> str:
+    """A quarter as the office writes it everywhere: "TW I" … "TW IV" (never "TW 1")."""
+    return f"TW {ROMAN[int(number)]}"

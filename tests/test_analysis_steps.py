@@ -112,7 +112,7 @@ def test_office_figures_posted_with_one_bad_cell_save_none_and_say_which(client,
     url = reverse("kinerja:analysis_office", args=[cycle.pk])
     response = client.post(url, {f"office-{iku.pk}-1": "8", f"office-{iku.pk}-2": "delapan"}, follow=True)
     html = response.content.decode()
-    assert "IKU-04 TW 2: &#x27;delapan&#x27; bukan angka." in html and "Tidak ada angka yang disimpan" in html
+    assert "IKU-04 TW II: &#x27;delapan&#x27; bukan angka." in html and "Tidak ada angka yang disimpan" in html
     assert not OfficeFigure.objects.filter(cycle=cycle).exists()
     client.post(url, {f"office-{iku.pk}-1": "8", f"office-{iku.pk}-2": "9,5"})
     saved = dict(OfficeFigure.objects.filter(cycle=cycle).values_list("quarter", "value"))

@@ -402,7 +402,7 @@ def test_the_database_export_names_its_selection_and_each_records_period(client,
     assert headers[:3] == ("Periode", "Kode", "Indikator")
     assert sorted(row[0] for row in pem) == ["TW IV 2026", "Tahun 2026"]
     title, _headers, pem = export(tahun="2026", triwulan="4")
-    assert title == "Data base kinerja Kecamatan Klego · tahun 2026 · TW 4"
+    assert title == "Data base kinerja Kecamatan Klego · tahun 2026 · TW IV"
     assert [row[0] for row in pem] == ["TW IV 2026"]
     title, _headers, pem = export(tahun="2026", triwulan="tahunan")
     assert title.endswith("· tahun 2026 · tahunan") and [row[0] for row in pem] == ["Tahun 2026"]
@@ -545,10 +545,11 @@ def test_an_amendment_is_asked_for_one_row_at_a_time_and_only_by_those_who_may(c
     client.force_login(klego_data.kasubag)
     page = client.get(url, {"indikator": "PEM-01"}).content.decode()
     assert f'href="?indikator=PEM-01&amp;halaman=1&amp;amandemen={record.pk}#amandemen"' in page
+    assert "<td>2026 TW IV</td>" in page and "TW 4" not in page  # quarters as the office writes them
     assert 'data-testid="amend-form"' not in page
     page = client.get(url, {"indikator": "PEM-01", "amandemen": record.pk}).content.decode()
     form = page.split('data-testid="amend-form"')[1].split("</section>")[0]
-    assert "Amandemen PEM-01 · 2026 TW 4" in form and "target 13, realisasi 13" in form
+    assert "Amandemen PEM-01 · 2026 TW IV" in form and "target 13, realisasi 13" in form
     assert f'action="{reverse("kinerja:amend_record", args=[record.pk])}"' in form
     for junk in ("abc", "0", "99999999"):
         assert 'data-testid="amend-form"' not in client.get(url, {"amandemen": junk}).content.decode()

@@ -86,7 +86,7 @@ def test_the_uploader_confirms_implausible_values_with_a_reason_and_the_kasubag_
     assert confirmed.rows.get(indicator__code="PEM-01").real_q4 == 140
     checks = {c.code: c for c in completeness.automatic_checks(cycle, klego_data.sections["pem"])}
     assert checks["wajar"].details == [
-        "PEM-01 TW 4: realisasi 140 lebih dari 10× target 13",
+        "PEM-01 TW IV: realisasi 140 lebih dari 10× target 13",
         "dipastikan benar oleh seksi pada versi 2: Pemekaran: 140 desa binaan kabupaten",
     ]
     with pytest.raises(workflow.WorkflowError, match="Sudah ada versi yang lebih baru"):

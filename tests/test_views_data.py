@@ -308,7 +308,7 @@ def test_the_completeness_rules_one_by_one(klego_data, cycle, client):
     assert checks["triwulan"].details == ["PEM-01: realisasi TW III kosong (sel E2)"]
     assert "satuan 'orang' (sel B2), data induk 'desa'" in checks["satuan"].details[0]
     assert checks["wajar"].details == [
-        "PEM-01 TW 2: realisasi negatif (-1)",
+        "PEM-01 TW II: realisasi negatif (-1)",
         "dipastikan benar oleh seksi pada versi 2: LPPDes tercatat ganda di TW I",
     ]
     assert not checks["bukti"].ok and checks["target"].ok
@@ -324,7 +324,7 @@ def test_the_completeness_rules_one_by_one(klego_data, cycle, client):
     checks = results()
     assert checks["indikator"].ok and checks["triwulan"].ok and checks["satuan"].ok
     assert checks["wajar"].details == [
-        "PEM-01 TW 4: realisasi 13.000 lebih dari 10× target 13",
+        "PEM-01 TW IV: realisasi 13.000 lebih dari 10× target 13",
         "dipastikan benar oleh seksi pada versi 3: Angka sesuai register",
     ]
     submissions.add_evidence(

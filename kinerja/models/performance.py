@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from .. import wording
 from ..measurement.analysis import quarter_series
 from ..measurement.targets import of
 from .cycle import Cycle, StepRun
@@ -189,7 +190,7 @@ class Target(models.Model):
         ]
 
     def __str__(self) -> str:
-        when = f"TW {self.quarter}" if self.quarter else "tahunan"
+        when = wording.quarter(self.quarter) if self.quarter else "tahunan"
         return f"{self.indicator.code} {self.year} {when}"
 
     @property

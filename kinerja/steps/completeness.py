@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, field
 from django.urls import reverse
 from django.utils import timezone
 
+from .. import wording
 from ..engine import registry, workflow
 from ..engine.workflow import WorkflowError
 from ..models import (
@@ -108,13 +109,13 @@ def automatic_checks(cycle: Cycle, section: Section) -> list[CheckItem]:
                 if value is None:
                     continue
                 if value < 0:
-                    odd.append(f"{indicator.code} TW {q}: realisasi negatif ({format_number(value)})")
+                    odd.append(f"{indicator.code} {wording.quarter(q)}: realisasi negatif ({format_number(value)})")
                 target = row.target(q) or (
                     targets.get((indicator.pk, q)).value if targets.get((indicator.pk, q)) else None
                 )
                 if target and target > 0 and value > target * IMPLAUSIBLE_FACTOR:
                     odd.append(
-                        f"{indicator.code} TW {q}: realisasi {format_number(value)} "
+                        f"{indicator.code} {wording.quarter(q)}: realisasi {format_number(value)} "
                         f"lebih dari 10× target {format_number(target)}"
                     )
     confirmed = [

@@ -1,4 +1,5 @@
-"""Template filters for kinerja.wording: `{{ name|sentence }}` ends a sentence with a name."""
+"""Template filters for kinerja.wording: `{{ name|sentence }}` ends a sentence with a name,
+`{{ 3|quarter }}` writes "TW III"."""
 
 from django import template
 
@@ -6,3 +7,4 @@ from .. import wording
 
 register = template.Library()
 register.filter("sentence", wording.sentence)
+register.filter("quarter", wording.quarter)

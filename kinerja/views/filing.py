@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import fragments, permissions
+from .. import fragments, permissions, wording
 from ..engine import workflow
 from ..filters import RecordFilter
 from ..forms import AmendmentForm, FilingForm
@@ -113,7 +113,11 @@ def database(request):
         year = int(filters["tahun"]) if filters["tahun"] else None
         quarter = int(filters["triwulan"]) if filters["triwulan"].isdigit() else None
         period = (f"tahun {year}" if year is not None else "semua tahun") + (
-            " · tahunan" if filters["triwulan"] == "tahunan" else f" · TW {quarter}" if quarter is not None else ""
+            " · tahunan"
+            if filters["triwulan"] == "tahunan"
+            else f" · {wording.quarter(quarter)}"
+            if quarter is not None
+            else ""
         )
         everything = filing.with_amendments(selection, Amendment.objects.select_related("created_by"))
         return HttpResponse(
