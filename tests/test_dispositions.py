@@ -533,3 +533,23 @@ def test_the_letter_list_shows_its_letters_a_page_at_a_time_newest_first(client,
     assert "Halaman 1 dari 2 (3 baris)" in first and 'href="?halaman=2"' in first
     second = client.get(reverse("kinerja:letter_list"), {"halaman": "2"}).content.decode()
     assert "050/3/2026" in second and "050/5/2026" not in second and "Sebelumnya" in second
+
+
+def test_starting_a_second_cycle_for_a_running_period_links_to_the_running_one(client, klego):
+    """TW IV 2026 is running (started on 2 November 2026): a second letter ticked "start a
+    cycle" for the same period is refused with the period, the start date and a link to that
+    cycle, and nothing is recorded (neither the letter nor a cycle)."""
+    running = start(klego, quarter=4)
+    client.force_login(klego.kasubag)
+    data = letter_form(
+        number="050/999/BAPPEDA/2026",
+        start_cycle="on",
+        sections=[s.pk for s in klego.sections.values() if s.kind == "seksi"],
+        kinds=[DataKind.objects.get(code="realisasi").pk],
+    )
+    page = client.post(reverse("kinerja:letter_create"), data).content.decode()
+    assert "Sudah ada siklus yang berjalan untuk TW IV 2026 (dimulai 02-11-2026)" in page
+    link = reverse("kinerja:cycle_detail", args=[running.pk])
+    assert f'href="{link}" data-testid="running-cycle">Buka siklus TW IV 2026</a>' in page
+    assert not Letter.objects.filter(number="050/999/BAPPEDA/2026").exists()
+    assert Cycle.objects.filter(organisation=klego.org).count() == 1

@@ -36,6 +36,24 @@ class AlreadyDone(WorkflowError):
     pass
 
 
+class PeriodTaken(WorkflowError):
+    """A cycle for the period is already running: `cycle` is that one (pages link to it)."""
+
+    def __init__(self, cycle: Cycle):
+        self.cycle = cycle
+        super().__init__(
+            f"Sudah ada siklus yang berjalan untuk {cycle.period_label} "
+            f"(dimulai {timezone.localtime(cycle.started_at):%d-%m-%Y}); buka siklus itu, atau batalkan dahulu "
+            "bila memang harus dimulai ulang."
+        )
+
+
+def _running_for(organisation, year, quarter) -> Cycle | None:
+    return Cycle.objects.filter(
+        organisation=organisation, year=year, quarter=quarter, status=Cycle.Status.RUNNING
+    ).first()
+
+
 # A wrong section figure found in the analysis or a review goes back to the section: the SOP's
 # collection step reopens for the named sections, with the reason, and the SOP runs on from there
 # as after an incomplete completeness check. An outcome of the engine, offered at the steps whose
@@ -195,10 +213,8 @@ def start_cycle(
     if any(s.organisation_id != organisation.pk for s in section_list):
         raise WorkflowError("Seksi yang dipilih harus milik organisasi yang sama.")
     with transaction.atomic():
-        if Cycle.objects.filter(
-            organisation=organisation, year=year, quarter=quarter, status=Cycle.Status.RUNNING
-        ).exists():
-            raise WorkflowError("Sudah ada siklus yang berjalan untuk periode ini.")
+        if running := _running_for(organisation, year, quarter):
+            raise PeriodTaken(running)
         cycle = Cycle(
             organisation=organisation,
             sop_version=version,
@@ -213,7 +229,10 @@ def start_cycle(
             with transaction.atomic():
                 cycle.save()
         except IntegrityError as exc:  # a concurrent start won the race (one_running_cycle_per_period)
-            raise WorkflowError("Sudah ada siklus yang berjalan untuk periode ini.") from exc
+            running = _running_for(organisation, year, quarter)
+            if running is None:
+                raise
+            raise PeriodTaken(running) from exc
         cycle.sections.set(section_list)
         for kind in sorted(set(version.steps.values_list("kind", flat=True))):
             handler = registry.handler_for(kind)

@@ -76,6 +76,7 @@ def letter_create(request):
     form = LetterForm(
         request.POST or None, request.FILES or None, organisation=organisation, can_start=can_start, initial=initial
     )
+    running = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -107,6 +108,9 @@ def letter_create(request):
                     )
         except uploads.UploadRejected as exc:
             form.add_error("attachment", str(exc))
+        except workflow.PeriodTaken as exc:
+            form.add_error(None, str(exc))
+            running = exc.cycle
         except workflow.WorkflowError as exc:
             form.add_error(None, str(exc))
         else:
@@ -119,7 +123,7 @@ def letter_create(request):
             else:
                 messages.success(request, f"Surat dicatat dengan nomor agenda {letter.agenda_label}.")
             return redirect("kinerja:letter_detail", pk=letter.pk)
-    return render(request, "kinerja/letter_form.html", {"form": form, "organisation": organisation})
+    return render(request, "kinerja/letter_form.html", {"form": form, "organisation": organisation, "running": running})
 
 
 @require_GET
