@@ -15,3 +15,22 @@ ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 def quarter(number) -> str:
     """A quarter as the office writes it everywhere: "TW I" … "TW IV" (never "TW 1")."""
     return f"TW {ROMAN[int(number)]}"
+
+
+def moment(value) -> str:
+    """A moment as office staff read it, "02-11-2026 08:00" (Asia/Jakarta), from a datetime or
+    an ISO 8601 text (manifests keep ISO); anything else is shown as it is."""
+    import datetime
+
+    from django.utils import timezone
+
+    if isinstance(value, str):
+        try:
+            value = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if not isinstance(value, datetime.datetime):
+        return "" if value is None else str(value)
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    return f"{timezone.localtime(value):%d-%m-%Y %H:%M}"

@@ -496,7 +496,10 @@ def test_the_archive_holds_byte_for_byte_the_analysis_report_the_camat_approved(
     assert ReviewSnapshot.objects.filter(run__cycle=cycle, document__isnull=False).count() == 2  # steps 8 and 9
     client.force_login(klego_data.camat)
     page = client.get(reverse("kinerja:review", args=[cycle.pk])).content.decode()
-    assert f"<code>{approved.document.sha256}</code> (diarsipkan apa adanya)" in page
+    digest = approved.document.sha256
+    # The short form, the whole digest on demand, and which document was archived as it is.
+    assert f'<summary>SHA-256 <code>{digest[:12]}…</code></summary><code class="text-break">{digest}</code>' in page
+    assert f"{digest}</code></details> (diarsipkan apa adanya)" in page
 
 
 def test_the_comparison_between_years_takes_each_years_latest_period_after_amendments(client, klego_data, filed):
@@ -556,3 +559,20 @@ def test_an_amendment_is_asked_for_one_row_at_a_time_and_only_by_those_who_may(c
     client.force_login(klego_data.staf_pem)
     page = client.get(url, {"amandemen": record.pk}).content.decode()
     assert "Ajukan amandemen" not in page and 'data-testid="amend-form"' not in page
+
+
+def test_the_archive_manifest_shows_times_and_digests_as_office_staff_read_them(client, klego_data, filed):
+    """The manifest keeps ISO 8601 times and whole SHA-256 digests; the filing page shows each time
+    as dd-mm-yyyy hh:mm in Asia/Jakarta and each digest short, with the whole value on demand."""
+    from kinerja.wording import moment
+
+    cycle, archive, _expected = filed
+    client.force_login(klego_data.kasubag)
+    page = client.get(reverse("kinerja:filing", args=[cycle.pk])).content.decode()
+    manifest = page.split("<summary>Manifes</summary>")[1].split("</table>")[0]
+    item = archive.manifest[0]
+    assert "T" in item["made_at"] and item["made_at"] not in manifest  # ISO in the manifest, not on the page
+    assert f"<td>{moment(item['made_at'])}</td>" in manifest
+    assert f"<code>{item['sha256'][:12]}…</code>" in manifest and f">{item['sha256']}</code>" in manifest
+    assert moment("2026-11-02T01:00:00+00:00") == "02-11-2026 08:00"  # UTC into Asia/Jakarta, by hand
+    assert moment("bukan waktu") == "bukan waktu" and moment(None) == ""

@@ -8,3 +8,4 @@ from .. import wording
 register = template.Library()
 register.filter("sentence", wording.sentence)
 register.filter("quarter", wording.quarter)
+register.filter("moment", wording.moment)

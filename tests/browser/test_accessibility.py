@@ -90,6 +90,13 @@ def test_the_data_base_page_and_a_filed_cycles_analysis_pass_axe(klego_data, fil
     page.goto(f"{base}?amandemen={record.pk}")
     assert page.locator("[data-testid=amend-form]").count() == 1
     assert axe(page) == []
+    # The filing page with its manifest (short digests, the whole on demand), the review page of
+    # the decided rounds and the letter: as office staff read them.
+    for name, args in (("kinerja:filing", [cycle.pk]), ("kinerja:review", [cycle.pk]),
+                       ("kinerja:letter_detail", [cycle.letter_id])):  # fmt: skip
+        page.goto(f"{live_server.url}{reverse(name, args=args)}")
+        page.evaluate("document.querySelectorAll('details').forEach(element => { element.open = true; })")
+        assert axe(page) == [], name
     # The analysis page of the filed cycle: its narratives as text, no longer as disabled forms.
     page.goto(f"{live_server.url}{reverse('kinerja:analysis', args=[cycle.pk])}")
     assert page.locator("[data-testid=narrative]").count() == 0
