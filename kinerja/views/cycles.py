@@ -51,6 +51,11 @@ def cycle_detail(request, pk):
             "waiting": selectors.whose_move(cycle),
             "elapsed": selectors.total_elapsed(cycle),
             "cancel_form": CancelCycleForm(),
+            # Only the links this reader may open: section staff see their own section's page.
+            "section_links": [
+                section for section in cycle.sections.all() if permissions.can_see_section_data(request.user, section)
+            ],
+            "office": permissions.is_office(request.user, cycle.organisation),
         }
         return {
             "title": f"Siklus {cycle.period_label}",
