@@ -129,6 +129,14 @@ def _acts_as(role: str) -> set[str]:
     return {role, *ALSO_ACTS_AS.get(role, set())}
 
 
+def acts_as(user: User, organisation_id: int, role: str, on: datetime.date | None = None) -> bool:
+    """Does this user act in `role` (an office role) in the organisation on that day?"""
+    return any(
+        position.organisation_id == organisation_id and role in _acts_as(position.role)
+        for position in positions_of(user, on)
+    )
+
+
 def can_act_on_run(user: User, run: StepRun, on: datetime.date | None = None) -> bool:
     """May this user close this step run: they hold the step's role on that day, in the cycle's
     organisation, and for a per-section run, in that section."""

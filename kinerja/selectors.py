@@ -6,15 +6,16 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from . import permissions
 from .engine.calendar import WorkCalendar, format_minutes
 from .models import Cycle, Disposition, Letter, Role, SopStep, StepRun, Target, TransitionLog, User
 from .models.cycle import ENGINE_OUTCOME_LABELS
+from .models.organisation import SECTION_ROLES
 from .spreadsheets.numbers import display_number
-from .steps.dispositions import chain_stage, chain_stages
+from .steps.dispositions import chain_state, chain_states
 
 
 @dataclass
@@ -66,24 +67,35 @@ INBOX_FIELDS = (
 
 
 def inbox(user: User, now: datetime.datetime | None = None) -> list[InboxItem]:
-    """The open step runs this user may act on ("Tugas saya"), most urgent first."""
+    """The open step runs this user may act on ("Tugas saya"), most urgent first. Step 1 moves
+    down the disposition chain: it is the task of whoever's move it is (the Camat, then the
+    Sekretaris, then the Kasubag), and of nobody else meanwhile."""
     now = now or timezone.now()
+    day = timezone.localdate(now)
+    office = [p.organisation_id for p in permissions.positions_of(user, day) if p.role not in SECTION_ROLES]
     runs = list(
         StepRun.objects.open()
-        .filter(permissions.runs_for(user, timezone.localdate(now)), cycle__status=Cycle.Status.RUNNING)
+        .filter(
+            permissions.runs_for(user, day) | Q(step__kind=SopStep.Kind.DISPOSITION, cycle__organisation_id__in=office),
+            cycle__status=Cycle.Status.RUNNING,
+        )
         .select_related("cycle__sop_version", "step", "section")
         .only(*INBOX_FIELDS)
         .order_by("due_at", "pk")
     )
     calendars: dict[int, WorkCalendar] = {}
     letters = {run.cycle.letter_id for run in runs if run.step.kind == SopStep.Kind.DISPOSITION}
-    stages = chain_stages(letters) if letters else {}  # one query, only while a step 1 is open
+    states = chain_states(letters) if letters else {}  # one query, only while a step 1 is open
     items = []
     for run in runs:
         organisation_id = run.cycle.organisation_id
+        note = ""
+        if run.step.kind == SopStep.Kind.DISPOSITION:
+            note, holder = states[run.cycle.letter_id]
+            if not holder or not permissions.acts_as(user, organisation_id, holder, day):
+                continue
         if organisation_id not in calendars:
             calendars[organisation_id] = WorkCalendar.cached_for(organisation_id)
-        note = stages.get(run.cycle.letter_id, "") if run.step.kind == SopStep.Kind.DISPOSITION else ""
         items.append(InboxItem(run, deadline(run, calendars[organisation_id], now), note))
     return items
 
@@ -335,6 +347,7 @@ def total_elapsed(cycle: Cycle, now: datetime.datetime | None = None) -> str:
 class Waiting:
     step: object
     sections: list
+    actor: str = ""  # whose move it is: the step's actor, or for step 1 who holds the letter now
     stage: str = ""  # for step 1: where the letter stands on the disposition chain
 
 
@@ -344,11 +357,13 @@ def whose_move(cycle: Cycle) -> list[Waiting]:
     waiting: dict[int, Waiting] = {}
     for run in cycle.runs.all():
         if run.closed_at is None:
-            entry = waiting.setdefault(run.step_id, Waiting(run.step, []))
+            entry = waiting.setdefault(run.step_id, Waiting(run.step, [], run.step.get_actor_role_display()))
             if run.section_id:
                 entry.sections.append(run.section)
             if run.step.kind == SopStep.Kind.DISPOSITION:
-                entry.stage = chain_stage(cycle.letter_id)
+                entry.stage, holder = chain_state(cycle.letter_id)
+                if holder:
+                    entry.actor = Role(holder).label
     return list(waiting.values())
 
 

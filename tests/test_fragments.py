@@ -47,9 +47,9 @@ def test_a_page_part_is_made_again_as_soon_as_any_data_changes(client, klego):
 
     from .conftest import start
 
-    client.force_login(klego.kasubag)
+    client.force_login(klego.camat)
     assert 'data-testid="inbox-empty"' in client.get(reverse("kinerja:home")).content.decode()
-    cycle = start(klego)  # opens step 1, the Kasubag's (closed by the receipt of the disposition)
+    cycle = start(klego)  # opens step 1, whose first move is the Camat's disposition
     page = client.get(reverse("kinerja:home")).content.decode()
     assert page.count('data-testid="inbox-item"') == 1 and cycle.period_label in page
 

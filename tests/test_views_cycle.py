@@ -208,23 +208,55 @@ def test_while_step_1_is_open_the_cycle_page_says_who_holds_the_letter(client, k
     assert stage() == "Sekretaris sudah meneruskan disposisi; menunggu Kasubag menerimanya di halaman surat."
 
 
-def test_the_kasubags_inbox_says_step_1_waits_for_the_camat_until_the_disposition_reaches_them(client, klego):
+def test_step_1_is_the_task_of_whoever_holds_the_letter_on_the_disposition_chain(client, klego):
+    """Issue 18: step 1 said "giliran Kasubag" and "Menunggu disposisi Camat" at once, offered the
+    Kasubag a disposition to receive when there was none, and the Camat's Tugas saya was empty.
+    Now, at each point of the chain, exactly one role has step 1 in Tugas saya, the cycle page
+    names that role, and only that role is offered the letter page (with what to do there)."""
     from kinerja.steps import dispositions
 
     cycle = start(klego)
-    client.force_login(klego.kasubag)
+    users = {"camat": klego.camat, "sekcam": klego.sekcam, "kasubag": klego.kasubag}
 
-    def note():
+    def inbox_notes(name) -> list[str]:
+        client.force_login(users[name])
         page = client.get(reverse("kinerja:home")).content.decode()
-        return page.split('data-testid="inbox-note">')[1].split("</div>")[0]
+        return [part.split("</div>")[0] for part in page.split('data-testid="inbox-note">')[1:]]
 
-    assert note() == "Menunggu disposisi Camat atas surat ini."
+    def cycle_page(name) -> str:
+        client.force_login(users[name])
+        return client.get(reverse("kinerja:cycle_detail", args=[cycle.pk])).content.decode()
+
+    def whose_turn(page) -> str:
+        return page.split('data-testid="whose-move"')[1].split("</strong>")[1].split("<")[0].strip()
+
+    # The letter waits for the Camat.
+    assert inbox_notes("camat") == ["Menunggu disposisi Camat atas surat ini."]
+    assert inbox_notes("sekcam") == [] and inbox_notes("kasubag") == []
+    page = cycle_page("kasubag")
+    assert whose_turn(page) == "— giliran Camat (Kepala)" and "Buka surat dan terima disposisi" not in page
+    assert "Buka surat dan disposisikan kepada Sekretaris" in cycle_page("camat")
+
+    # Disposed to the Sekretaris: hers until she passes it on.
     (first,) = dispositions.dispose(
         cycle.letter, by=klego.camat, recipients=[klego.sekcam], instructions=["Tindak lanjuti"]
     )
+    assert inbox_notes("sekcam") == ["Camat sudah mendisposisi; menunggu Sekretaris menerimanya."]
+    assert inbox_notes("camat") == [] and inbox_notes("kasubag") == []
+    assert whose_turn(cycle_page("camat")) == "— giliran Sekretaris Kecamatan"
+    assert "Buka surat: terima dan teruskan disposisi kepada Kasubag" in cycle_page("sekcam")
     dispositions.acknowledge(first, by=klego.sekcam)
+
+    # Passed on to the Kasubag: his, to receive.
     dispositions.dispose(cycle.letter, by=klego.sekcam, recipients=[klego.kasubag], parent=first, note="Siapkan")
-    assert note() == "Sekretaris sudah meneruskan disposisi; menunggu Kasubag menerimanya di halaman surat."
+    assert inbox_notes("kasubag") == [
+        "Sekretaris sudah meneruskan disposisi; menunggu Kasubag menerimanya di halaman surat."
+    ]
+    assert inbox_notes("camat") == [] and inbox_notes("sekcam") == []
+    page = cycle_page("kasubag")
+    assert whose_turn(page) == "— giliran Kasubag Perencanaan dan Pelaporan"
+    assert "Buka surat dan terima disposisi" in page
+    assert 'data-testid="actions"' not in cycle_page("sekcam")  # nothing left for her to do here
 
 
 def test_the_transition_log_names_each_outcome_as_its_step_labels_it(client, klego_data):

@@ -27,6 +27,11 @@ class StepHandler:
     input_checks: tuple[InputCheck, ...] = ()
     on_cycle_start: Callable | None = None  # on_cycle_start(cycle, *, by, kinds)
     returns_to_sections: bool = False  # offers the engine's "kembali ke seksi" outcome
+    # For a step that moves between roles before it closes (step 1 down the disposition chain):
+    # holders(runs) -> {run pk: the role whose move it is now}, and the page link's label for
+    # each such role. Without it, the move is always the step's own actor's.
+    holders: Callable | None = None
+    holder_labels: dict | None = None
 
 
 _handlers: dict[str, StepHandler] = {}

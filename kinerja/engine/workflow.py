@@ -131,9 +131,17 @@ def allowed_actions(cycle: Cycle, user: User, at: datetime.datetime | None = Non
     actions = []
     open_runs = [r for r in cycle.runs.all() if r.closed_at is None]
     for run in open_runs:
+        handler = registry.handler_for(run.step.kind)
+        if handler is not None and handler.holders is not None:
+            # A step that moves between roles (step 1 down the disposition chain): its page is
+            # offered to whoever's move it is now, and to nobody else.
+            holder = handler.holders([run]).get(run.pk)
+            if holder and permissions.acts_as(user, cycle.organisation_id, holder, day):
+                label = (handler.holder_labels or {}).get(holder, handler.label)
+                actions.append(Action(code="page", label=label, url=handler.page(run), run=run))
+            continue
         if not permissions.can_act_on_run(user, run, day):
             continue
-        handler = registry.handler_for(run.step.kind)
         if handler is not None:
             actions.append(Action(code="page", label=handler.label, url=handler.page(run), run=run))
             continue

@@ -222,14 +222,50 @@ def chain_stage(letter_id: int) -> str:
     return stage_of(Disposition.objects.filter(letter_id=letter_id, withdrawn_at__isnull=True).values_list(*HOP_FIELDS))
 
 
-def chain_stages(letter_ids) -> dict[int, str]:
-    """chain_stage of several letters in one query (the inbox)."""
+def chain_state(letter_id: int) -> tuple[str, str | None]:
+    """`chain_stage` and `holder_of` of one letter, from one query (the cycle page)."""
+    hops = list(Disposition.objects.filter(letter_id=letter_id, withdrawn_at__isnull=True).values_list(*HOP_FIELDS))
+    return stage_of(hops), holder_of(hops)
+
+
+def chain_states(letter_ids) -> dict[int, tuple[str, str | None]]:
+    """`chain_state` of several letters in one query (the inbox, step 1's holders)."""
     hops: dict[int, list] = {letter_id: [] for letter_id in letter_ids}
     for letter_id, *hop in Disposition.objects.filter(letter_id__in=hops, withdrawn_at__isnull=True).values_list(
         "letter_id", *HOP_FIELDS
     ):
         hops[letter_id].append(hop)
-    return {letter_id: stage_of(letter_hops) for letter_id, letter_hops in hops.items()}
+    return {letter_id: (stage_of(letter_hops), holder_of(letter_hops)) for letter_id, letter_hops in hops.items()}
+
+
+def holder_of(hops) -> str | None:
+    """Whose move it is on the SOP's chain, from a letter's live dispositions (as `stage_of`
+    takes them): the Camat's until he disposes to the Sekretaris, the Sekretaris's until she
+    passes it on to the Kasubag, the Kasubag's until he receives it; None once he has."""
+    hops = list(hops)
+    first = {pk for pk, parent, sender, recipient, _ in hops if parent is None and sender == Role.KEPALA
+             and recipient == Role.SEKRETARIS}  # fmt: skip
+    passed = [done for _pk, parent, _s, recipient, done in hops if parent in first and recipient == Role.KASUBAG]
+    if any(passed):
+        return None
+    if passed:
+        return Role.KASUBAG
+    return Role.SEKRETARIS if first else Role.KEPALA
+
+
+def _run_holders(runs) -> dict[int, str | None]:
+    """Step 1's runs, each with the role whose move it is on its letter's chain (one query)."""
+    runs = list(runs)
+    letters = chain_states({run.cycle.letter_id for run in runs})
+    return {run.pk: letters[run.cycle.letter_id][1] for run in runs}
+
+
+# What the holder of the letter does next, as the link to the letter page says it.
+HOLDER_LABELS = {
+    Role.KEPALA: "Buka surat dan disposisikan kepada Sekretaris",
+    Role.SEKRETARIS: "Buka surat: terima dan teruskan disposisi kepada Kasubag",
+    Role.KASUBAG: "Buka surat dan terima disposisi",
+}
 
 
 def stage_of(hops) -> str:
@@ -363,5 +399,8 @@ registry.register(
         label="Buka surat dan terima disposisi",
         page=lambda run: reverse("kinerja:letter_detail", args=[run.cycle.letter_id]),
         input_checks=(_letter_recorded, chain_input_check),
+        # Step 1 moves down the disposition chain: whose move it is comes from the letter.
+        holders=lambda runs: _run_holders(runs),
+        holder_labels=HOLDER_LABELS,
     )
 )
