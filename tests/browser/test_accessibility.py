@@ -102,3 +102,19 @@ def test_the_data_base_page_and_a_filed_cycles_analysis_pass_axe(klego_data, fil
     assert page.locator("[data-testid=narrative]").count() == 0
     assert page.locator("[data-testid=narrative-read]").count() >= 1
     assert axe(page) == []
+
+
+def test_the_review_forms_note_rows_are_labelled_on_a_phone_and_pass_axe(klego_data, login, live_server, axe):
+    """Issue 18: on a phone the review page's note rows were 16 controls without a visible label.
+    Each row is now a fieldset "Catatan n" with a visible label on each of its four controls."""
+    cycle = advance(klego_data, to_step_6(klego_data), 8)  # the Sekretaris's review is open
+    page = login("sekcam")
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(f"{live_server.url}{reverse('kinerja:review', args=[cycle.pk])}")
+    rows = page.locator("[data-testid=note-row]")
+    assert rows.count() == 4
+    assert rows.nth(1).locator("legend").inner_text() == "Catatan 2"
+    for label in ("Indikator", "Tentang", "Triwulan", "Catatan revisi"):
+        assert rows.nth(1).locator("label", has_text=label).first.is_visible(), label
+    assert rows.nth(1).get_by_label("Catatan revisi").count() == 1  # each label names its control
+    assert axe(page) == []
