@@ -119,6 +119,7 @@ class TimelineRun:
     outcome: str
     note: str
     overdue_reason: str
+    turn: str = ""  # for an open run, whose move it is when that is not the step's actor (step 1)
 
 
 @dataclass(frozen=True)
@@ -274,9 +275,11 @@ def cycle_page(cycles, pk) -> Cycle | None:
     return cycle
 
 
-def timeline(cycle: Cycle, now: datetime.datetime | None = None) -> list[TimelineRow]:
+def timeline(cycle: Cycle, now: datetime.datetime | None = None, turns: dict | None = None) -> list[TimelineRow]:
     """The SOP's steps in order, each with every round it ran in this cycle (the cycle as
-    `cycle_page` loads it: no further queries)."""
+    `cycle_page` loads it: no further queries). `turns`: step id → whose move it is on that
+    step's open run, as `whose_move` found it (step 1 moves down the disposition chain)."""
+    turns = turns or {}
     now = now or timezone.now()
     calendar = WorkCalendar.cached_for(cycle.organisation_id)
     day_minutes = calendar.day_minutes() or 450
@@ -302,6 +305,7 @@ def timeline(cycle: Cycle, now: datetime.datetime | None = None) -> list[Timelin
                 outcome=run.outcome_label if run.outcome else "",
                 note=run.note,
                 overdue_reason=run.overdue_reason,
+                turn=turns.get(run.step_id, "") if run.closed_at is None else "",
             )
         )
     rows = []

@@ -235,6 +235,8 @@ def test_step_1_is_the_task_of_whoever_holds_the_letter_on_the_disposition_chain
     assert inbox_notes("sekcam") == [] and inbox_notes("kasubag") == []
     page = cycle_page("kasubag")
     assert whose_turn(page) == "— giliran Camat (Kepala)" and "Buka surat dan terima disposisi" not in page
+    timeline = page.split('data-testid="timeline"')[1].split("</table>")[0]
+    assert "giliran Camat (Kepala)" in timeline and "giliran Kasubag" not in timeline  # one answer per page
     assert "Buka surat dan disposisikan kepada Sekretaris" in cycle_page("camat")
 
     # Disposed to the Sekretaris: hers until she passes it on.
@@ -255,6 +257,7 @@ def test_step_1_is_the_task_of_whoever_holds_the_letter_on_the_disposition_chain
     assert inbox_notes("camat") == [] and inbox_notes("sekcam") == []
     page = cycle_page("kasubag")
     assert whose_turn(page) == "— giliran Kasubag Perencanaan dan Pelaporan"
+    assert "giliran Kasubag Perencanaan dan Pelaporan" in page.split('data-testid="timeline"')[1]
     assert "Buka surat dan terima disposisi" in page
     assert 'data-testid="actions"' not in cycle_page("sekcam")  # nothing left for her to do here
 

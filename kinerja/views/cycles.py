@@ -38,17 +38,19 @@ def cycle_detail(request, pk):
         if cycle is None:
             raise Http404("Siklus tidak ditemukan.")
         actions = workflow.allowed_actions(cycle, request.user)
+        waiting = selectors.whose_move(cycle)
+        turns = {wait.step.pk: wait.actor for wait in waiting}
         context = {
             "cycle": cycle,
             "history": fragments.render_by_content(
                 "kinerja/partials/_step_timeline.html",
-                {"timeline": selectors.timeline(cycle), "log": selectors.transition_log(cycle)},
+                {"timeline": selectors.timeline(cycle, turns=turns), "log": selectors.transition_log(cycle)},
             ),
             "actions": [a for a in actions if a.code == "complete"],
             "elsewhere": [a for a in actions if a.code == "page"],
             "letter_visible": permissions.can_see_letter(request.user, cycle.letter),
             "cancel_action": next((a for a in actions if a.code == "cancel"), None),
-            "waiting": selectors.whose_move(cycle),
+            "waiting": waiting,
             "elapsed": selectors.total_elapsed(cycle),
             "cancel_form": CancelCycleForm(),
             # Only the links this reader may open: section staff see their own section's page.
