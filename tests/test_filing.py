@@ -570,9 +570,10 @@ def test_the_archive_manifest_shows_times_and_digests_as_office_staff_read_them(
     client.force_login(klego_data.kasubag)
     page = client.get(reverse("kinerja:filing", args=[cycle.pk])).content.decode()
     manifest = page.split("<summary>Manifes</summary>")[1].split("</table>")[0]
-    item = archive.manifest[0]
-    assert "T" in item["made_at"] and item["made_at"] not in manifest  # ISO in the manifest, not on the page
-    assert f"<td>{moment(item['made_at'])}</td>" in manifest
+    (item,) = [i for i in archive.manifest if i["path"] == "laporan/07-tabel-data-base-kinerja.xlsx"]
+    assert item["made_at"] == "2026-11-02T08:00:00+07:00" and item["made_at"] not in manifest  # filed on MONDAY
+    row = manifest.split("laporan/07-tabel-data-base-kinerja.xlsx")[1].split("</tr>")[0]
+    assert "<td>02-11-2026 08:00</td>" in row
     assert f"<code>{item['sha256'][:12]}…</code>" in manifest and f">{item['sha256']}</code>" in manifest
     assert moment("2026-11-02T01:00:00+00:00") == "02-11-2026 08:00"  # UTC into Asia/Jakarta, by hand
     assert moment("bukan waktu") == "bukan waktu" and moment(None) == ""

@@ -10,12 +10,13 @@ from decimal import Decimal
 
 from django.db.models import F, Q
 
+from .. import wording
 from ..models import CapaianCategory, Cycle, Explanation, Indicator, OfficeFigure, Submission, SubmissionRow, Target
 from ..spreadsheets.numbers import format_number
 from . import analysis
 
 QUARTERS = (1, 2, 3, 4)
-ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+ROMAN = wording.ROMAN  # quarters as the office writes them (kinerja.wording)
 FAR_ABOVE = Decimal(150)  # capaian above this is flagged as suspicious
 FAR_BELOW = Decimal(50)  # and below this as a warning
 

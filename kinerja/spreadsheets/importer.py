@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from openpyxl.styles.numbers import BUILTIN_FORMATS
 from openpyxl.utils import get_column_letter
 
+from .. import wording
 from ..measurement.analysis import quarter_series
 from .numbers import NotANumber, format_number, parse_number
 from .screening import screen
@@ -295,7 +296,7 @@ def column_label(meaning) -> str:
     return f"{'Target' if kind == 'target' else 'Realisasi'} TW {ROMAN_LABELS[quarter]}"
 
 
-ROMAN_LABELS = {1: "I", 2: "II", 3: "III", 4: "IV"}
+ROMAN_LABELS = wording.ROMAN  # quarters as the office writes them (kinerja.wording)
 
 
 # What openpyxl's read-only mode does not tell: hidden rows, cells shown as percentages, formulas
