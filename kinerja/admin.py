@@ -35,6 +35,7 @@ from .models import (
     Letter,
     Narrative,
     NoDataMark,
+    Notice,
     Obligation,
     OfficeFigure,
     Organisation,
@@ -314,6 +315,14 @@ class StepRunAdmin(ReadOnlyAdmin):
 class TransitionLogAdmin(ReadOnlyMixin, ScopedMixin, admin.ModelAdmin):
     list_display = ("at", "cycle", "actor", "action", "from_step", "to_steps", "outcome")
     list_filter = (("cycle", ONLY_RELATED),)
+
+
+@admin.register(Notice)
+class NoticeAdmin(ReadOnlyMixin, ScopedMixin, admin.ModelAdmin):
+    """Read only: a notice whose e-mail failed MAX_ATTEMPTS times stays here with its error."""
+
+    list_display = ("created_at", "user", "title", "kind", "read_at", "mail", "mail_attempts")
+    list_filter = ("mail", "kind")
 
 
 @admin.register(DispositionInstruction)

@@ -5,7 +5,7 @@ from django.core.cache import cache
 
 from . import permissions
 from .fragments import data_mark
-from .models import Disposition, Organisation
+from .models import Disposition, Notice, Organisation
 
 
 def current_roles(request):
@@ -15,10 +15,14 @@ def current_roles(request):
         only = list(Organisation.objects.order_by("pk")[:2])
         return {"site_organisation": only[0] if len(only) == 1 else None}
     position = permissions.primary_position(user)
-    # The badge is counted again only when some data changed (see fragments.data_mark).
-    unread = cache.get_or_set(
-        f"unread:{user.pk}:{data_mark(request)}",
-        lambda: Disposition.objects.filter(recipient=user, read_at__isnull=True, withdrawn_at__isnull=True).count(),
+    # The badges are counted again only when some data changed (see fragments.data_mark) or the
+    # user's notices did (User.notice_stamp moves with them).
+    unread, notices = cache.get_or_set(
+        f"unread:{user.pk}:{data_mark(request)}:{user.notice_stamp}",
+        lambda: (
+            Disposition.objects.filter(recipient=user, read_at__isnull=True, withdrawn_at__isnull=True).count(),
+            Notice.objects.filter(user=user, read_at__isnull=True).count(),
+        ),
         3600,
     )
     return {
@@ -26,4 +30,5 @@ def current_roles(request):
         "site_organisation": position.organisation if position else None,
         "is_admin": permissions.is_admin(user),
         "unread_dispositions": unread,
+        "unread_notices": notices,
     }

@@ -60,7 +60,7 @@ class LetterForm(forms.Form):
         required=False,
     )
     sections = forms.ModelMultipleChoiceField(
-        label="Seksi yang menyerahkan data",
+        label="Seksi dan subbagian yang menyerahkan data",
         queryset=Section.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
@@ -77,9 +77,10 @@ class LetterForm(forms.Form):
         # Requests for performance reports usually come from the region's planning agency.
         region = organisation.government.removeprefix("Pemerintah ").strip()
         self.fields["sender"].initial = f"Bappeda {region}" if region else ""
-        seksi = Section.objects.filter(organisation=organisation, kind=Section.Kind.SEKSI, active=True)
-        self.fields["sections"].queryset = seksi
-        self.fields["sections"].initial = list(seksi)
+        units = Section.objects.owing_data(organisation).order_by("order", "name")
+        self.fields["sections"].queryset = units
+        # Every Seksi by default, as the SOP's step 2 has it; a Subbagian is ticked when it owes data.
+        self.fields["sections"].initial = [unit for unit in units if unit.kind == Section.Kind.SEKSI]
         self.fields["kinds"].initial = list(DataKind.objects.filter(code="realisasi"))
         self.fields["year"].initial = timezone.localdate().year
         self.can_start = can_start
@@ -404,6 +405,15 @@ class ReasonForm(forms.Form):
 class UploadForm(forms.Form):
     kind = forms.ModelChoiceField(queryset=DataKind.objects.all(), to_field_name="code")
     file = forms.FileField()
+    on_behalf = _text("Alasan mengunggah atas nama seksi", 2000)
+
+
+class HandInForm(StepCloseForm):
+    """A section's hand-in: the lateness reason, the reason it is handed in on the section's
+    behalf, and after a return, the reason nothing needed changing."""
+
+    on_behalf = _text("Alasan menyerahkan atas nama seksi", 2000)
+    unchanged = _text("Alasan tidak ada perubahan", 2000)
 
 
 class AmendmentForm(forms.Form):

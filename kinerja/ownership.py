@@ -22,6 +22,7 @@ ORGANISATION_PATHS = {
     m.Cycle: "organisation",
     m.StepRun: "cycle__organisation",
     m.TransitionLog: "cycle__organisation",
+    m.Notice: "organisation",
     m.DispositionInstruction: "organisation",
     m.Disposition: "letter__organisation",
     m.StoredFile: "organisation",

@@ -34,6 +34,9 @@ CYCLE_CANCELLERS = {Role.KEPALA}
 OFFICE_ROLES = {Role.KEPALA, Role.SEKRETARIS, Role.KASUBAG, Role.ADMIN}
 RECORD_AMENDERS = {Role.KASUBAG, Role.KEPALA}
 MASTER_DATA_EDITORS = {Role.KASUBAG, Role.ADMIN}
+# Who may upload a section's data and hand it in on the section's behalf, with a reason (the SOP
+# puts the Kasubag in step 2's performer columns; sections send files by WhatsApp, staff go on leave).
+ON_BEHALF_ROLES = {Role.KASUBAG, Role.SEKRETARIS}
 
 # Positions read during one request, by (user, day): set by PositionsPerRequest middleware for
 # the request's duration. Outside a request (commands, services called directly) every check
@@ -129,6 +132,23 @@ def _acts_as(role: str) -> set[str]:
     return {role, *ALSO_ACTS_AS.get(role, set())}
 
 
+def _heads_unit(position: Position) -> bool:
+    """The Kasubag heads the sub-division their position sits in (Subbagian Perencanaan dan
+    Pelaporan): for that unit's own data they act as its Kepala and staff, without a reason."""
+    return (
+        position.role == Role.KASUBAG
+        and position.section_id is not None
+        and position.section.kind == Section.Kind.SUBBAGIAN
+    )
+
+
+def _position_roles(position: Position) -> set[str]:
+    roles = _acts_as(position.role)
+    if _heads_unit(position):
+        roles |= {Role.KASI, Role.STAF}
+    return roles
+
+
 def acts_as(user: User, organisation_id: int, role: str, on: datetime.date | None = None) -> bool:
     """Does this user act in `role` (an office role) in the organisation on that day?"""
     return any(
@@ -142,7 +162,7 @@ def can_act_on_run(user: User, run: StepRun, on: datetime.date | None = None) ->
     organisation, and for a per-section run, in that section."""
     required = run.step.actor_role
     for position in positions_of(user, on):
-        if position.organisation_id != run.cycle.organisation_id or required not in _acts_as(position.role):
+        if position.organisation_id != run.cycle.organisation_id or required not in _position_roles(position):
             continue
         if required in SECTION_ROLES and position.section_id != run.section_id:
             continue
@@ -184,6 +204,12 @@ def runs_for(user: User, on: datetime.date | None = None) -> Q:
         q = Q(cycle__organisation_id=position.organisation_id, step__actor_role__in=roles)
         if position.role in SECTION_ROLES:
             q &= Q(section_id=position.section_id)
+        if _heads_unit(position):
+            q |= Q(
+                cycle__organisation_id=position.organisation_id,
+                step__actor_role__in=SECTION_ROLES,
+                section_id=position.section_id,
+            )
         condition |= q
     return condition
 
@@ -201,7 +227,12 @@ def holders(
     """The users holding a role (in a section, for section roles) on a day."""
     positions = Position.objects.active_on(_today(on)).filter(organisation=organisation, role__in=_holders_roles(role))
     if role in SECTION_ROLES and section is not None:
-        positions = positions.filter(section=section)
+        # The unit's own staff, or the Kasubag who heads it (_heads_unit).
+        positions = Position.objects.active_on(_today(on)).filter(
+            Q(role__in=_holders_roles(role)) | Q(role=Role.KASUBAG, section__kind=Section.Kind.SUBBAGIAN),
+            organisation=organisation,
+            section=section,
+        )
     return [p.user for p in positions.select_related("user") if p.user.is_active]
 
 
@@ -265,8 +296,20 @@ def can_see_letter(user: User, letter) -> bool:
 
 
 def can_submit_for(user: User, section: Section, on: datetime.date | None = None) -> bool:
-    """Section staff (and the Kepala Seksi) submit for their own section only."""
+    """Section staff (and the Kepala Seksi) submit for their own section only; the Kasubag for
+    the sub-division they head."""
     return any(
-        p.section_id == section.pk and p.role in SECTION_ROLES and p.organisation_id == section.organisation_id
+        p.section_id == section.pk
+        and (p.role in SECTION_ROLES or _heads_unit(p))
+        and p.organisation_id == section.organisation_id
         for p in positions_of(user, on)
     )
+
+
+def can_act_for_section(user: User, section: Section, on: datetime.date | None = None) -> bool:
+    """The Kasubag and the Sekretaris may upload a section's data and hand it in on its behalf,
+    always with a reason (ON_BEHALF_ROLES); not for a section they belong to (they act as
+    themselves there)."""
+    if can_submit_for(user, section, on):
+        return False
+    return bool(roles_in(user, section.organisation, on) & ON_BEHALF_ROLES)

@@ -94,7 +94,9 @@ def close(run: StepRun, *, at: datetime.datetime, outcome=None, workbook=default
         return []
     by = actor(run, day)
     if kind == Kind.COLLECTION:
-        upload_section_data(cycle, run.section, at=at, workbook=workbook)
+        # Data sent back is corrected: every kind is uploaded again (a hand-in after a return
+        # needs something new, submissions.hand_in).
+        upload_section_data(cycle, run.section, at=at, workbook=workbook, again=submissions.returned(run))
         if on_collection:
             on_collection(run, by)
         return submissions.hand_in(run, by=by, overdue_reason=reason, at=at)
@@ -128,12 +130,13 @@ def close(run: StepRun, *, at: datetime.datetime, outcome=None, workbook=default
     return workflow.close_step(run, by=by, outcome=outcome, note=note, overdue_reason=reason, at=at)
 
 
-def upload_section_data(cycle: Cycle, section: Section, *, at=None, workbook=default_workbook) -> None:
-    """Every kind of data the section still owes, uploaded by its staff as a real workbook and
-    read by the importer; refused uploads stop the scenario with the importer's problems."""
+def upload_section_data(cycle: Cycle, section: Section, *, at=None, workbook=default_workbook, again=False) -> None:
+    """Every kind of data the section still owes (`again`: every kind it owes), uploaded by its
+    staff as a real workbook and read by the importer; refused uploads stop the scenario with the
+    importer's problems."""
     at = at or timezone.now()
     staff = holder(cycle.organisation, Role.STAF, section, timezone.localdate(at))
-    for data_kind in submissions.missing_kinds(cycle, section):
+    for data_kind in submissions.owed(cycle, section) if again else submissions.missing_kinds(cycle, section):
         outcome = submissions.submit(
             cycle=cycle, section=section, kind=data_kind, data=workbook(cycle, section, data_kind),
             filename=f"{section.code}-{data_kind.code}.xlsx", by=staff, at=at,

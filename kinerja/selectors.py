@@ -45,12 +45,13 @@ def deadline(run: StepRun, calendar: WorkCalendar, now: datetime.datetime) -> De
 class InboxItem:
     run: StepRun
     deadline: Deadline
-    note: str = ""  # for step 1: where the letter stands on the disposition chain
+    note: str = ""  # for step 1: where the letter stands on the disposition chain; else why it came back
 
 
 # What the inbox shows of a run (a narrower SELECT is markedly cheaper for the ORM to build).
 INBOX_FIELDS = (
     "round",
+    "returned_from",
     "due_at",
     "opened_at",
     "closed_at",
@@ -60,6 +61,7 @@ INBOX_FIELDS = (
     "cycle__letter_id",
     "cycle__sop_version__name",
     "step__number",
+    "step__order",
     "step__kind",
     "step__short_name",
     "section__name",
@@ -86,10 +88,11 @@ def inbox(user: User, now: datetime.datetime | None = None) -> list[InboxItem]:
     calendars: dict[int, WorkCalendar] = {}
     letters = {run.cycle.letter_id for run in runs if run.step.kind == SopStep.Kind.DISPOSITION}
     states = chain_states(letters) if letters else {}  # one query, only while a step 1 is open
+    returns = _returns_behind(runs)  # one query, only while a later round is open
     items = []
     for run in runs:
         organisation_id = run.cycle.organisation_id
-        note = ""
+        note = returns.get(run.pk, "")
         if run.step.kind == SopStep.Kind.DISPOSITION:
             note, holder = states[run.cycle.letter_id]
             if not holder or not permissions.acts_as(user, organisation_id, holder, day):
@@ -98,6 +101,26 @@ def inbox(user: User, now: datetime.datetime | None = None) -> list[InboxItem]:
             calendars[organisation_id] = WorkCalendar.cached_for(organisation_id)
         items.append(InboxItem(run, deadline(run, calendars[organisation_id], now), note))
     return items
+
+
+def _returns_behind(runs) -> dict[int, str]:
+    """For open runs sent back by a later step (a review's notes, "tidak lengkap", a return to
+    the sections): who sent it back and why, in a line for Tugas saya."""
+    later = {run.pk: run.returned_from_id for run in runs if run.round > 1 and run.returned_from_id}
+    if not later:
+        return {}
+    sources = {
+        source.pk: source
+        for source in StepRun.objects.filter(pk__in=set(later.values())).select_related("step", "closed_by")
+    }
+    said = {}
+    for run in runs:
+        source = sources.get(later.get(run.pk))
+        if source is None or source.step.order <= run.step.order:
+            continue
+        note = f": {source.note[:300]}{'…' if len(source.note) > 300 else ''}" if source.note else ""
+        said[run.pk] = f"Dikembalikan oleh {source.closed_by} (langkah {source.step.number}){note}"
+    return said
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,20 @@ def sentence(text) -> str:
     return text if text.endswith((".", "!", "?")) else f"{text}."
 
 
+def sentences(*parts) -> str:
+    """Non-empty parts as sentences joined by one space, each ending in one full stop."""
+    return " ".join(sentence(part) for part in parts if part and str(part).strip())
+
+
+def office_heading(organisation) -> str:
+    """The office's name as it heads its SOP sheet: "PEMERINTAH KECAMATAN KLEGO KABUPATEN
+    BOYOLALI" from "Kecamatan Klego" of "Pemerintah Kabupaten Boyolali"."""
+    region = str(organisation.government).strip()
+    if region.lower().startswith("pemerintah "):
+        region = region[len("pemerintah ") :].strip()
+    return " ".join(f"PEMERINTAH {organisation.name} {region}".upper().split())
+
+
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 

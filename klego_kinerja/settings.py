@@ -242,6 +242,12 @@ EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kinerja@klego.boyolali.go.id")
 # Links in e-mails (overdue notices) point here.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# How a notice's e-mail leaves (kinerja.notices): "thread" after the commit, beside the request
+# (default); "inline" after the commit, in the request; "cron" only by `manage.py send_notices`.
+# Whatever the mode, send_notices (cron) retries what failed.
+NOTICE_MAIL = os.environ.get("NOTICE_MAIL", "thread")
+if NOTICE_MAIL not in ("thread", "inline", "cron"):
+    raise ImproperlyConfigured("NOTICE_MAIL harus thread, inline atau cron.")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

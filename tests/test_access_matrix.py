@@ -11,6 +11,7 @@ from kinerja.models import (
     Evidence,
     Indicator,
     NoDataMark,
+    Notice,
     PerformanceRecord,
     Role,
     SopVersion,
@@ -104,6 +105,8 @@ MATRIX = {
     "kinerja:letter_sheet": row(**ALL_IN),
     "kinerja:disposition_acknowledge": {**POST_ONLY, "anonymous": 302},
     "kinerja:disposition_withdraw": {**POST_ONLY, "anonymous": 302},
+    "kinerja:notices": row(outsider=200, **ALL_IN),
+    "kinerja:notice_open": {**POST_ONLY, "anonymous": 302},
 }
 
 
@@ -187,12 +190,13 @@ def url_for(name, world):
         "kinerja:letter_sheet": [cycle.letter_id],
         "kinerja:disposition_acknowledge": [world["disposition"].pk],
         "kinerja:disposition_withdraw": [world["disposition"].pk],
+        "kinerja:notice_open": [Notice.objects.order_by("pk").first().pk],
     }.get(name)
     if args is None and name.startswith("kinerja:") and name not in (
         "kinerja:home", "kinerja:sop_list", "kinerja:cycle_list", "kinerja:cycle_start", "kinerja:statistics",
         "kinerja:database", "kinerja:dashboard", "kinerja:audit", "kinerja:indicator_list", "kinerja:indicator_create",
         "kinerja:indicator_import", "kinerja:indicator_export", "kinerja:objective_save", "kinerja:letter_list",
-        "kinerja:letter_create",
+        "kinerja:letter_create", "kinerja:notices",
     ):  # fmt: skip
         args = [cycle.pk]
     return reverse(name, args=args or [])

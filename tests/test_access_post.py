@@ -45,7 +45,11 @@ from .test_masterdata import HEADER as MASTER_HEADER
 ROLES = ["anonymous", "outsider", "staf_other", "staf_own", "admin", "sekcam", "camat", "kasubag"]
 # Covered by their own tests (test_security, test_two_factor): signing in and out, the password and
 # the second factor act on the visitor's own account, not on anybody's data.
-OWN_ACCOUNT = {"login", "logout", "password_change", "two_factor_setup", "two_factor_verify", "two_factor_recovery"}
+# The visitor's own account and own notices (tests/test_notices.py: another user's notice is 404).
+OWN_ACCOUNT = {
+    "login", "logout", "password_change", "two_factor_setup", "two_factor_verify", "two_factor_recovery",
+    "kinerja:notices", "kinerja:notice_open",
+}  # fmt: skip
 
 
 @dataclass
@@ -72,6 +76,17 @@ def _upload(world, role):
     cycle, pem = world["cycle"], _pem(world)
     kind = DataKind.objects.get(code="realisasi")
     return {"kind": "realisasi", "file": SimpleUploadedFile("pem.xlsx", filled_template(cycle, pem, kind))}
+
+
+def _mark_standing(world) -> dict:
+    """Put the stage's mark back (same id, the URL names it) if an earlier visitor removed it."""
+    mark = world["mark"]
+    if not NoDataMark.objects.filter(pk=mark.pk).exists():
+        NoDataMark.objects.create(
+            pk=mark.pk, cycle=mark.cycle, section=mark.section, indicator=mark.indicator, reason=mark.reason,
+            marked_by=mark.marked_by, marked_at=mark.marked_at,
+        )  # fmt: skip
+    return {}
 
 
 def _master_row(role):
@@ -103,6 +118,9 @@ def _counts(*models):
     return lambda world: tuple(model.objects.count() for model in models)
 
 
+# Marks and evidence: the section's staff, or the Kasubag and the Sekretaris working on its behalf.
+ON_BEHALF = {"staf_own", "sekcam", "kasubag"}
+
 CASES = {
     "kinerja:cycle_act": Case(  # every step of this SOP closes on its own page: refused to all
         "step6",
@@ -117,20 +135,27 @@ CASES = {
         "step6", lambda w, r: {"sections": ["pem"], "reason": "Angka PEM-01 salah", "overdue_reason": "uji"},
         _open_runs, {"kasubag"},
     ),
+    # Without a reason ("on_behalf") an upload or hand-in by the Kasubag or the Sekretaris is
+    # refused like anybody else's (tests/test_on_behalf.py has it with one).
     "kinerja:section_upload": Case("step2", _upload, _counts(Submission), {"staf_own"}),
     "kinerja:section_hand_in": Case("step2_accepted", lambda w, r: {"overdue_reason": "uji"}, _open_runs, {"staf_own"}),
     "kinerja:section_confirm": Case(
         "step2_implausible", lambda w, r: {"reason": "Memang ada 12 kejadian triwulan ini"}, _counts(Submission),
         {"staf_own"},
     ),
+    # Several roles may mark and unmark: each allowed visitor's mark writes a history row (a second mark
+    # of the indicator replaces the first), and each finds a mark standing to remove (_mark_standing).
     "kinerja:section_no_data": Case(
-        "step2", lambda w, r: {"indicator": "PEM-02", "reason": "Survei belum selesai"}, _counts(NoDataMark),
-        {"staf_own"},
+        "step2", lambda w, r: {"indicator": "PEM-02", "reason": f"Survei belum selesai ({r})"},
+        lambda w: NoDataMark.history.count(), ON_BEHALF,
     ),
-    "kinerja:section_no_data_remove": Case("step2_marked", lambda w, r: {}, _counts(NoDataMark), {"staf_own"}),
+    "kinerja:section_no_data_remove": Case(
+        "step2_marked", lambda w, r: _mark_standing(w), lambda w: NoDataMark.history.filter(history_type="-").count(),
+        ON_BEHALF,
+    ),
     "kinerja:section_evidence": Case(
         "step2", lambda w, r: {"indicator": "PEM-01", "url": f"https://klego.boyolali.go.id/bukti/{r}"},
-        _counts(Evidence), {"staf_own"},
+        _counts(Evidence), ON_BEHALF,
     ),
     "kinerja:receipt": Case(
         "step4", lambda w, r: {"note": "Diterima", "overdue_reason": "uji"}, _counts(ReceiptConfirmation), {"kasubag"}

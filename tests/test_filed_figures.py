@@ -108,3 +108,13 @@ def test_every_capaian_of_a_filed_cycle_is_the_hand_computed_one_wherever_it_is_
         for code, value in HAND.items():
             line = text[text.index(code) :][:400]
             assert written(value) in line, (name, code, written(value), line[:200])
+
+
+def test_a_renstra_share_rounds_half_up_like_every_capaian():
+    """19,449 of a Renstra target of 20 is 97,245 %: shown as 97,25 everywhere (half-up), never
+    97,24 (the banker's rounding Decimal.quantize uses by default)."""
+    from decimal import Decimal
+
+    from kinerja.steps import filing
+
+    assert filing._renstra_share(Decimal("19.449"), Decimal("20")) == Decimal("97.25")

@@ -9,12 +9,15 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from kinerja.engine import overdue, statistics, workflow
-from kinerja.steps import analysis_steps
+from kinerja.models import Notice
+from kinerja.steps import analysis_steps, dispositions
 
 from .conftest import MONDAY, advance, at, dispose_down_the_chain, open_runs, start
 
 
-def test_overdue_command_mails_assignee_and_superior_once(klego, monkeypatch):
+def test_a_late_step_1_tells_whoever_holds_the_letter_on_the_chain_once(klego, monkeypatch):
+    """The letter waits for the Camat's disposition: the Camat is told (nobody is above him), not
+    the Kasubag, whose move it is not yet. Once the Sekretaris holds it: she and the Camat."""
     cycle = start(klego)
     (run,) = open_runs(cycle)
     late = at("2026-11-02", "09:00")
@@ -22,10 +25,17 @@ def test_overdue_command_mails_assignee_and_superior_once(klego, monkeypatch):
     assert [r.pk for r in marked] == [run.pk]
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
-    assert set(message.to) == {klego.kasubag.email, klego.sekcam.email}
+    assert set(message.to) == {klego.camat.email}
     assert "Terlambat: langkah 1" in message.subject
+    assert [n.user for n in Notice.objects.filter(kind="terlambat")] == [klego.camat]
     assert overdue.notify_overdue(at("2026-11-02", "10:00")) == []
     assert len(mail.outbox) == 1
+
+    second = start(klego, quarter=3)
+    dispositions.dispose(second.letter, by=klego.camat, recipients=[klego.sekcam], instructions=["Tindak lanjuti"],
+                         at=MONDAY)  # fmt: skip
+    overdue.notify_overdue(at("2026-11-02", "09:00"))
+    assert set(mail.outbox[1].to) == {klego.sekcam.email, klego.camat.email}
 
 
 def test_overdue_command_runs_from_the_shell_and_is_idempotent(klego):

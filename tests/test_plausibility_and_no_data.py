@@ -155,7 +155,7 @@ def test_a_mark_with_a_reason_lets_the_section_hand_in_and_step_5_shows_it(klego
     with pytest.raises(workflow.WorkflowError, match="Tuliskan alasan"):
         submissions.mark_no_data(cycle=cycle, section=section, indicator=pem02, reason=" ", by=klego_data.staf_pem)
     with pytest.raises(workflow.NotAllowed):
-        submissions.mark_no_data(cycle=cycle, section=section, indicator=pem02, reason="x", by=klego_data.kasubag)
+        submissions.mark_no_data(cycle=cycle, section=section, indicator=pem02, reason="x", by=klego_data.camat)
     submissions.mark_no_data(
         cycle=cycle, section=section, indicator=pem02, reason="APBDes 2027 belum dibahas", by=klego_data.staf_pem,
         at=MONDAY,

@@ -101,12 +101,24 @@ def test_a_section_cannot_see_or_upload_another_sections_data(client, klego_data
     assert not Submission.objects.exists()
 
 
-@pytest.mark.parametrize("username", ["camat", "sekcam", "kasubag", "admin"])
-def test_the_office_may_read_every_sections_data_but_not_upload(client, klego_data, cycle, username):
+@pytest.mark.parametrize("username", ["camat", "admin"])
+def test_the_camat_and_the_administrator_may_read_every_sections_data_but_not_upload(
+    client, klego_data, cycle, username
+):
     client.force_login(klego_data.users[username])
     page = client.get(reverse("kinerja:section_data", args=[cycle.pk, "pem"])).content.decode()
     assert "Data kinerja Seksi Pemerintahan" in page and 'data-testid="upload-realisasi"' not in page
     upload(client, cycle, "pem", GOOD["pem"])
+    assert not Submission.objects.exists()
+
+
+@pytest.mark.parametrize("username", ["sekcam", "kasubag"])
+def test_the_kasubag_and_the_sekretaris_upload_for_a_section_only_with_a_reason(client, klego_data, cycle, username):
+    client.force_login(klego_data.users[username])
+    page = client.get(reverse("kinerja:section_data", args=[cycle.pk, "pem"])).content.decode()
+    assert 'data-testid="on-behalf"' in page and 'name="on_behalf"' in page
+    page = upload(client, cycle, "pem", GOOD["pem"]).content.decode()
+    assert "atas nama Seksi Pemerintahan: tuliskan alasannya" in page
     assert not Submission.objects.exists()
 
 

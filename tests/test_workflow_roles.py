@@ -22,6 +22,9 @@ ALLOWED = {
     9: {"kepala"},
     10: {"kasubag"},
 }
+# Step 2: the Kasubag and the Sekretaris may hand a section's data in on its behalf, only with a
+# reason (tests/test_on_behalf.py); without one they are refused like the others.
+ON_BEHALF = {2: {"kasubag", "sekretaris"}}
 
 
 def user_for(cast, role):
@@ -88,6 +91,11 @@ def test_only_the_steps_role_may_close_it(klego, step, role):
         act()
         assert StepRun.objects.get(pk=run.pk).closed_by == user
         assert TransitionLog.objects.count() == logs + 1
+    elif role in ON_BEHALF.get(step, ()):
+        with pytest.raises(workflow.WorkflowError, match="atas nama Seksi Pemerintahan: tuliskan alasannya"):
+            act()
+        assert StepRun.objects.get(pk=run.pk).closed_at is None
+        assert TransitionLog.objects.count() == logs
     else:
         with pytest.raises(workflow.NotAllowed) as refused:
             act()

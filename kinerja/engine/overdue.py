@@ -11,7 +11,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from .. import permissions
+from .. import notices, permissions
 from ..models import Cycle, StepRun
 
 logger = logging.getLogger(__name__)
@@ -38,11 +38,15 @@ def notify_overdue(now: datetime.datetime | None = None) -> list[StepRun]:
                 if run.overdue_notified_at is not None or run.closed_at is not None:
                     continue
                 organisation = run.cycle.organisation
-                assignees = permissions.holders(organisation, run.step.actor_role, run.section)
-                bosses = permissions.superiors(organisation, run.step.actor_role, run.section)
-                recipients = sorted({u.email for u in [*assignees, *bosses] if u.email})
+                # Whose move it is now (step 1: the holder on the disposition chain), and above them.
+                role = notices.role_now(run)
+                assignees = permissions.holders(organisation, role, run.section) if role else []
+                bosses = permissions.superiors(organisation, role or run.step.actor_role, run.section)
+                people = {u.pk: u for u in [*assignees, *bosses]}
+                recipients = sorted({u.email for u in people.values() if u.email})
                 run.overdue_notified_at = now
                 run.save(update_fields=["overdue_notified_at"])
+                notices.step_late(run, people.values(), at=now)
                 if recipients:  # a failure here undoes the mark above
                     local_due = timezone.localtime(run.due_at)
                     where = f" ({one_line(str(run.section))})" if run.section_id else ""

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .. import permissions
+from .. import notices, permissions, wording
 from ..models import Cycle, Letter, Organisation, Section, SopStep, SopVersion, StepRun, TransitionLog, User
 from ..models.organisation import SECTION_ROLES
 from . import registry
@@ -266,6 +266,7 @@ def close_step(
     sections: Iterable[Section] = (),
     record: Callable[[StepRun], object] | None = None,
     at: datetime.datetime | None = None,
+    on_behalf: str = "",
 ) -> list[StepRun]:
     """The one way a step closes: lock the cycle, check once that the run is open and the user
     may close it with this outcome, let the step record its artefact (`record(run)`, in the same
@@ -277,11 +278,15 @@ def close_step(
     (kind None) closes only plain steps. Returns the runs it opened (none while other
     sections' runs of the same step are still open, or when the cycle ends). Raises
     WorkflowError, with nothing changed, on any refusal.
+
+    A section's run may be closed by the Kasubag or the Sekretaris on the section's behalf
+    (permissions.can_act_for_section) only with `on_behalf`, the reason, which stays on the run.
     """
     now = _now(at)
     day = timezone.localdate(now)
     note = (note or "").strip()
     overdue_reason = (overdue_reason or "").strip()
+    on_behalf = (on_behalf or "").strip()
     with transaction.atomic():
         cycle = Cycle.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=run.cycle_id)
         run = StepRun.objects.select_related("step", "section", "closed_by").get(pk=run.pk)
@@ -297,8 +302,16 @@ def close_step(
                 f"Langkah {step.number} sudah diselesaikan oleh {run.closed_by} pada "
                 f"{timezone.localtime(run.closed_at):%d-%m-%Y %H:%M}. Tidak ada yang diubah."
             )
+        behalf = ""
         if not permissions.can_act_on_run(by, run, day):
-            raise NotAllowed(_not_allowed_message(run))
+            if run.section_id is None or not permissions.can_act_for_section(by, run.section, day):
+                raise NotAllowed(_not_allowed_message(run))
+            if not on_behalf:
+                raise WorkflowError(
+                    f"Anda menyerahkan atas nama {run.section}: tuliskan alasannya (mis. berkas dikirim seksi "
+                    "lewat WhatsApp, staf seksi sedang cuti). Tidak ada yang diubah."
+                )
+            behalf = on_behalf[:2000]
         if kind != (step.kind if handler is not None else None):
             if handler is not None:
                 raise WorkflowError(
@@ -341,6 +354,7 @@ def close_step(
         run.outcome = outcome
         run.note = note
         run.overdue_reason = overdue_reason if now > run.due_at else ""
+        run.on_behalf_reason = behalf
         run.actual_minutes = calendar.working_minutes_between(run.opened_at, now)
         run._history_user = by
         run.save()
@@ -359,7 +373,10 @@ def close_step(
                 opened = _open_step(
                     cycle, next_step, now, calendar, by=by, sections=section_list or None, returned_from=run
                 )
-        _log(cycle, run, by, now, "selesai", step.number, opened, outcome, note or overdue_reason)
+        said = note or overdue_reason
+        if behalf:
+            said = wording.sentences(f"Atas nama {run.section}: {behalf}", said)
+        _log(cycle, run, by, now, "selesai", step.number, opened, outcome, said)
     return opened
 
 
@@ -482,6 +499,7 @@ def _open_step(
         except IntegrityError as exc:
             raise AlreadyDone("Langkah ini sudah dibuka oleh tindakan lain. Muat ulang halaman.") from exc
         opened.append(run)
+    notices.step_opened(opened, by=by, at=now)
     return opened
 
 

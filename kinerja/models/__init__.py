@@ -4,6 +4,7 @@ from .analysis import CapaianCategory, Explanation, GroupingReport, Narrative, O
 from .cycle import Cycle, StepRun, TransitionLog
 from .letters import Disposition, DispositionInstruction, Letter, StoredFile
 from .marks import DataMark
+from .notices import Notice
 from .organisation import LoginAttempt, Organisation, Position, Role, Section, User
 from .performance import (
     CompletenessCheck,
@@ -51,6 +52,7 @@ __all__ = [
     "HolidayCorrection",
     "Letter",
     "LoginAttempt",
+    "Notice",
     "Organisation",
     "Position",
     "Role",

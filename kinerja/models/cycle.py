@@ -89,6 +89,14 @@ class StepRun(models.Model):
     outcome = models.CharField("hasil", max_length=40, blank=True)
     note = models.TextField("catatan", blank=True)
     overdue_reason = models.TextField("alasan terlambat", blank=True)
+    on_behalf_reason = models.TextField(
+        "alasan diserahkan atas nama seksi", blank=True,
+        help_text="Langkah seksi yang diselesaikan Kasubag atau Sekretaris atas nama seksi itu.",
+    )  # fmt: skip
+    unchanged_reason = models.TextField(
+        "alasan diserahkan tanpa perubahan", blank=True,
+        help_text="Data yang dikembalikan lalu diserahkan lagi tanpa unggahan baru.",
+    )  # fmt: skip
     overdue_notified_at = models.DateTimeField("pemberitahuan terlambat", null=True, blank=True)
     returned_from = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="dikembalikan dari"

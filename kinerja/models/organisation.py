@@ -25,7 +25,14 @@ class User(AbstractUser):
     # Kept equal to "has a confirmed authenticator or recovery codes" by the device signals
     # (infra.twofactor.sync_second_factor), so no page request has to query the devices.
     second_factor = models.BooleanField("verifikasi dua langkah aktif", default=False, editable=False)
-    history = HistoricalRecords()
+    notice_mail = models.BooleanField(
+        "kirim pemberitahuan lewat surel", default=True,
+        help_text="Pemberitahuan selalu tampil di aplikasi; bila aktif juga dikirim ke alamat surel akun.",
+    )  # fmt: skip
+    # Moves (QuerySet.update, no history) whenever the user's notices change, so the menu's count
+    # of unread notices is counted again (context_processors.current_roles).
+    notice_stamp = models.PositiveIntegerField(default=0, editable=False)
+    history = HistoricalRecords(excluded_fields=["notice_stamp"])
 
     class Meta:
         verbose_name = "pengguna"
@@ -71,6 +78,12 @@ class Organisation(models.Model):
 class SectionManager(models.Manager):
     def get_by_natural_key(self, organisation_code, code):
         return self.get(organisation__code=organisation_code, code=code)
+
+    def owing_data(self, organisation=None):
+        """The units that may owe performance data in a cycle: every active Subbagian and Seksi
+        (the office's own IKU belong to the Subbagian Perencanaan dan Pelaporan)."""
+        units = self.filter(kind__in=("subbagian", "seksi"), active=True)
+        return units if organisation is None else units.filter(organisation=organisation)
 
 
 class Section(models.Model):

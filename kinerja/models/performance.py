@@ -256,6 +256,10 @@ class Submission(models.Model):
         "alasan nilai dipastikan benar", blank=True,
         help_text="Diisi pengunggah ketika angka yang tampak tidak wajar (mis. lebih dari 10× target) memang benar.",
     )  # fmt: skip
+    on_behalf_reason = models.TextField(
+        "alasan diunggah atas nama seksi", blank=True,
+        help_text="Diisi ketika Kasubag atau Sekretaris mengunggah berkas seksi atas namanya.",
+    )  # fmt: skip
     history = HistoricalRecords()
 
     class Meta:
@@ -268,6 +272,14 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.section} — {self.kind} v{self.version} ({self.get_status_display()})"
+
+    @property
+    def uploader(self) -> str:
+        """Who uploaded this version, as every page, checklist and the archive say it:
+        "Agus Setiawan, S.E. atas nama Seksi Pemerintahan" when it was uploaded on the
+        section's behalf."""
+        who = str(self.uploaded_by) if self.uploaded_by_id else "impor baris perintah"
+        return f"{who} atas nama {self.section}" if self.on_behalf_reason else who
 
 
 class SubmissionRow(models.Model):

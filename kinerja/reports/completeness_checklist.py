@@ -24,7 +24,8 @@ def render(cycle, checks, paper: str = "a4") -> bytes:
         rows = [[text(f"Putaran {check.run.round} · {check.section.name}", "bold"), "", ""]]
         for item in check.automatic:
             details = "; ".join(item.get("details", [])[:8])
-            rows.append([TickBox(item["ok"]), text(item["label"]), text(details or "-", "small")])
+            mark = text("info", "small") if item.get("info") else TickBox(item["ok"])
+            rows.append([mark, text(item["label"]), text(details or "-", "small")])
         for item in check.manual:
             rows.append(
                 [TickBox(item.get("ok", False)), text(item["label"]), text("butir pemeriksaan Kasubag", "small")]

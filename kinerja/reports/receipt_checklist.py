@@ -27,7 +27,7 @@ def render(cycle, kinds, rows, paper: str = "a4") -> bytes:
                 )
             else:
                 s = cell.submission
-                who = s.uploaded_by or "impor baris perintah"
+                who = s.uploader + (f" (alasan: {s.on_behalf_reason})" if s.on_behalf_reason else "")
                 when = timezone.localtime(s.uploaded_at).strftime("%d-%m-%Y %H:%M")
                 cells.append(text(f"Diterima, versi {s.version}\n{who}\n{when}\nSHA-256 {s.sha256[:16]}…", "small"))
         data.append(cells)

@@ -43,6 +43,7 @@ class CheckItem:
     label: str
     ok: bool
     details: list[str] = field(default_factory=list)
+    info: bool = False  # a fact the Kasubag should see, not a finding (never makes a section incomplete)
 
 
 def _quarters(cycle: Cycle) -> list[int]:
@@ -139,6 +140,41 @@ def automatic_checks(cycle: Cycle, section: Section) -> list[CheckItem]:
     evidence = set(Evidence.objects.filter(cycle=cycle, section=section).values_list("indicator_id", flat=True))
     lacking = [f"{i.code} {i.name}" for i in indicators if i.evidence_required and i.pk not in evidence]
     items.append(CheckItem("bukti", "Bukti dukung ada untuk indikator yang mewajibkannya", not lacking, lacking))
+    items.extend(hand_in_items(cycle, section, submissions.values()))
+    return items
+
+
+def hand_in_items(cycle: Cycle, section: Section, accepted) -> list[CheckItem]:
+    """How the section's data came in: handed in again unchanged after a return (with the
+    section's reason), and what the Kasubag or the Sekretaris uploaded or handed in on its behalf."""
+    run = (
+        StepRun.objects.filter(
+            cycle=cycle, section=section, step__kind=SopStep.Kind.COLLECTION, closed_at__isnull=False
+        )
+        .select_related("closed_by")
+        .order_by("-round")
+        .first()
+    )
+    items = []
+    unchanged = []
+    if run is not None and run.unchanged_reason:
+        unchanged.append(
+            f"putaran {run.round} diserahkan lagi tanpa perubahan oleh {run.closed_by}, "
+            f"{timezone.localtime(run.closed_at):%d-%m-%Y %H:%M}: {run.unchanged_reason}"
+        )
+    behalf = [
+        f"versi {s.version} diunggah oleh {s.uploader}: {s.on_behalf_reason}"
+        for s in accepted
+        if s is not None and s.on_behalf_reason
+    ]
+    if run is not None and run.on_behalf_reason:
+        behalf.append(f"diserahkan oleh {run.closed_by} atas nama {section}: {run.on_behalf_reason}")
+    if run is not None and run.round > 1:
+        items.append(
+            CheckItem("perubahan", "Data yang dikembalikan diserahkan dengan perbaikan", not unchanged, unchanged)
+        )
+    if behalf:
+        items.append(CheckItem("atas_nama", "Diunggah atau diserahkan atas nama seksi", True, behalf, info=True))
     return items
 
 

@@ -12,7 +12,7 @@ import json
 import tempfile
 import zipfile
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 from django.db.models import Prefetch
@@ -51,7 +51,8 @@ ZIP = "application/zip"
 
 
 def _decimal2(value):
-    return value.quantize(Decimal("0.01")) if value is not None else None
+    # Half-up, as every capaian is kept (measurement.analysis.KEPT): never a banker's 97,24 for 97,245.
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if value is not None else None
 
 
 def file_database(
@@ -150,9 +151,9 @@ class Entry:
         return io.BytesIO(self.data) if self.data is not None else self.source.file.open("rb")
 
 
-def _stored(stored, path, kind="asli", rahasia=False) -> Entry:
-    return Entry(path, str(stored.uploaded_by or "impor baris perintah"), stored.uploaded_at, kind, source=stored,
-                 rahasia=rahasia)  # fmt: skip
+def _stored(stored, path, kind="asli", rahasia=False, made_by: str | None = None) -> Entry:
+    made_by = made_by or str(stored.uploaded_by or "impor baris perintah")
+    return Entry(path, made_by, stored.uploaded_at, kind, source=stored, rahasia=rahasia)
 
 
 def report_entries(cycle: Cycle, *, by: User, at: datetime.datetime) -> list[Entry]:
@@ -230,9 +231,11 @@ def original_entries(cycle: Cycle) -> list[Entry]:
         stored = cycle.letter.attachment
         entries.append(_stored(stored, f"asli/surat/{uploads.download_name(stored, 'surat')}", rahasia=_rahasia(cycle)))
     for s in Submission.objects.filter(cycle=cycle, file__isnull=False).select_related(
-        "file__uploaded_by", "section", "kind"
+        "file__uploaded_by", "uploaded_by", "section", "kind"
     ):
-        entries.append(_stored(s.file, f"asli/seksi/{s.section.code}/{s.kind.code}-v{s.version}-{s.status}.xlsx"))
+        path = f"asli/seksi/{s.section.code}/{s.kind.code}-v{s.version}-{s.status}.xlsx"
+        # Uploaded on the section's behalf: the manifest names both ("… atas nama Seksi …").
+        entries.append(_stored(s.file, path, made_by=s.uploader if s.on_behalf_reason else None))
     for e in Evidence.objects.filter(cycle=cycle, file__isnull=False).select_related(
         "file__uploaded_by", "section", "indicator"
     ):
@@ -751,7 +754,7 @@ def _objective_narratives(organisation, year: int, narrative_model) -> dict:
 def _renstra_share(realisation, renstra_target):
     if realisation is None or not renstra_target:
         return None
-    return (realisation / renstra_target * 100).quantize(Decimal("0.01"))
+    return _decimal2(realisation / renstra_target * 100)
 
 
 def pk_draft(organisation, year: int) -> bytes:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils import timezone
 
-from .. import uploads
+from .. import uploads, wording
 from ..engine import registry, workflow
 from ..engine.workflow import WorkflowError
 from ..measurement import results
@@ -109,7 +109,8 @@ def review(
             note.save()
 
     summary = "; ".join(
-        (f"{n.indicator.code}{f' TW {n.quarter}' if n.quarter else ''}: " if n.indicator else "") + n.text.strip()
+        (f"{n.indicator.code}{f' {wording.quarter(n.quarter)}' if n.quarter else ''}: " if n.indicator else "")
+        + n.text.strip()
         for n in notes
     )
     return workflow.close_step(
@@ -173,6 +174,35 @@ FIELD_LABELS = {
     "category": "Kategori",
     "narrative": "Narasi",
 }
+
+
+@dataclass(frozen=True)
+class ReturnNotes:
+    """A review's return behind a round of the analysis or the grouping, as the page shows it."""
+
+    run: StepRun  # the review round that sent the work back
+    notes: list
+
+
+def return_behind(run: StepRun | None) -> ReturnNotes | None:
+    """The review that sent the work back to the round `run` belongs to, with its notes: the
+    run's own source if a review returned it, or, for a step that followed in the same round
+    (the grouping after a revised analysis), the review behind the step it followed. None in a
+    first round or one caused by anything but a review. Reads nothing in a first round."""
+    if run is None or run.round == 1:
+        return None
+    current = run
+    for _ in range(12):  # a round is a handful of steps long
+        if current.returned_from_id is None:
+            return None
+        source = StepRun.objects.select_related("step", "closed_by").get(pk=current.returned_from_id)
+        if source.step.order > current.step.order:  # a step later in the SOP sent it back
+            if source.step.kind != REVIEW:
+                return None
+            notes = list(source.review_notes.select_related("indicator").order_by("pk"))
+            return ReturnNotes(source, notes)
+        current = source
+    return None
 
 
 def last_return(cycle: Cycle) -> StepRun | None:

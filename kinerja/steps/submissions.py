@@ -123,6 +123,11 @@ def confirm_values(submission: Submission, *, reason: str, by: User | None) -> O
     """The uploader confirms that the values a version was refused for are right: the same file
     is read again with the reason, as the next version (the refused one stays on record)."""
     reason = (reason or "").strip()
+    section = submission.section
+    own = by is None or permissions.can_submit_for(by, section)
+    if not own and not (submission.on_behalf_reason and permissions.can_act_for_section(by, section)):
+        # The Kasubag or Sekretaris confirms only a version they uploaded on the section's behalf.
+        raise NotAllowed(f"Hanya staf {section} yang dapat memastikan angka yang diunggah seksi ini.")
     if not reason:
         raise WorkflowError("Tuliskan alasan mengapa angka tersebut memang benar.")
     newer = Submission.objects.filter(
@@ -148,6 +153,7 @@ def confirm_values(submission: Submission, *, reason: str, by: User | None) -> O
         by=by,
         source=submission.source,
         confirmation=reason,
+        on_behalf=submission.on_behalf_reason,
     )
 
 
@@ -199,16 +205,18 @@ def submit(
     dry_run: bool = False,
     confirmation: str = "",
     at: datetime.datetime | None = None,
+    on_behalf: str = "",
 ) -> Outcome:
     """Read a section's workbook and, unless `dry_run`, keep it as the next version with its rows
     (in one transaction: a failure leaves nothing half-written). The file is kept even when it
     has problems, so every version is on record; only an accepted version counts. Values that
     look wrong (importer.check_plausibility) refuse the file unless `confirmation` gives the
-    uploader's reason for them."""
+    uploader's reason for them. The Kasubag or the Sekretaris uploads on the section's behalf
+    only with `on_behalf`, the reason (kept with the version and shown wherever it is named)."""
     now = at or timezone.now()
+    on_behalf = (on_behalf or "").strip()[:2000] if by is not None else ""
     if by is not None:
-        if not permissions.can_submit_for(by, section):
-            raise NotAllowed(f"Hanya staf {section} yang dapat mengunggah data seksi ini.")
+        on_behalf = _behalf(by, section, on_behalf, "mengunggah")
     if section.organisation_id != cycle.organisation_id or not cycle.sections.filter(pk=section.pk).exists():
         raise WorkflowError(f"{section} tidak termasuk dalam siklus {cycle.period_label}.")
     if not Obligation.objects.filter(cycle=cycle, section=section, kind=kind).exists():
@@ -262,12 +270,36 @@ def submit(
             uploaded_at=now,
             source=source,
             confirmation=confirmation.strip() if confirmed and result.ok else "",
+            on_behalf_reason=on_behalf,
         )
         submission._history_user = by
         submission.save()
         if result.ok:
             _insert_rows(submission, result.rows)
     return Outcome(submission, result)
+
+
+def _behalf(by: User, section: Section, reason: str, doing: str) -> str:
+    """The reason to keep for an act on `section`'s data by `by`: none for the section's own
+    staff; for the Kasubag or the Sekretaris acting on its behalf, the reason they must give.
+    Anyone else is refused."""
+    if permissions.can_submit_for(by, section):
+        return ""
+    if not permissions.can_act_for_section(by, section):
+        raise NotAllowed(f"Hanya staf {section} yang dapat {doing} data seksi ini.")
+    if not reason:
+        raise WorkflowError(
+            f"Anda {doing} atas nama {section}: tuliskan alasannya (mis. berkas dikirim seksi lewat WhatsApp, "
+            "staf seksi sedang cuti)."
+        )
+    return reason
+
+
+def _may_work_for(by: User, section: Section, doing: str) -> None:
+    """Marks and evidence: the section's staff, or the Kasubag or Sekretaris working on its behalf
+    (their name is kept on what they add)."""
+    if not (permissions.can_submit_for(by, section) or permissions.can_act_for_section(by, section)):
+        raise NotAllowed(f"Hanya staf {section} yang dapat {doing} seksi ini.")
 
 
 def _require_open_step_2(cycle: Cycle, section: Section) -> None:
@@ -313,9 +345,54 @@ def missing_kinds(cycle: Cycle, section: Section) -> list[DataKind]:
     return [kind for kind in owed(cycle, section) if latest(cycle, section, kind) is None]
 
 
-def hand_in(run: StepRun, *, by: User, overdue_reason: str = "", at: datetime.datetime | None = None):
-    """Step 2 for one section: hand the accepted data in (closes the section's step 2 run)."""
-    return workflow.close_step(run, by=by, kind=SopStep.Kind.COLLECTION, overdue_reason=overdue_reason, at=at)
+def hand_in(
+    run: StepRun,
+    *,
+    by: User,
+    overdue_reason: str = "",
+    on_behalf: str = "",
+    unchanged: str = "",
+    at: datetime.datetime | None = None,
+):
+    """Step 2 for one section: hand the accepted data in (closes the section's step 2 run).
+
+    Data sent back (a later round) is handed in again only with something new in this round (an
+    accepted upload, a 'tidak ada data' mark, evidence), or with `unchanged`, the reason nothing
+    needed changing (shown at the next completeness round). `on_behalf`: the Kasubag's or
+    Sekretaris's reason for handing in for the section (workflow.close_step)."""
+    unchanged = (unchanged or "").strip()[:2000]
+
+    def record(run: StepRun) -> None:
+        if not returned(run) or changed_in(run):
+            run.unchanged_reason = ""
+            return
+        if not unchanged:
+            raise WorkflowError(
+                f"Data {run.section} dikembalikan untuk diperbaiki, tetapi belum ada unggahan baru sejak itu. "
+                "Unggah berkas yang diperbaiki, atau pilih 'tidak ada perubahan' dan tuliskan alasannya."
+            )
+        run.unchanged_reason = unchanged
+
+    return workflow.close_step(
+        run, by=by, kind=SopStep.Kind.COLLECTION, overdue_reason=overdue_reason, on_behalf=on_behalf,
+        record=record, at=at,
+    )  # fmt: skip
+
+
+def returned(run: StepRun | None) -> bool:
+    """Is this section's step 2 run a round the data was sent back to (not its first)?"""
+    return run is not None and run.round > 1
+
+
+def changed_in(run: StepRun) -> bool:
+    """Has the section changed its data since this run opened: an accepted version uploaded, a
+    'tidak ada data' mark given, or evidence attached?"""
+    mine = {"cycle_id": run.cycle_id, "section_id": run.section_id}
+    return (
+        Submission.objects.filter(**mine, status=Submission.Status.ACCEPTED, uploaded_at__gte=run.opened_at).exists()
+        or NoDataMark.objects.filter(**mine, marked_at__gte=run.opened_at).exists()
+        or Evidence.objects.filter(**mine, uploaded_at__gte=run.opened_at).exists()
+    )
 
 
 def _section_data_accepted(run: StepRun, outcome: str) -> str | None:
@@ -374,8 +451,7 @@ def no_data_marks(cycle: Cycle, section: Section) -> list[NoDataMark]:
 
 
 def _check_can_mark(cycle: Cycle, section: Section, by: User) -> None:
-    if not permissions.can_submit_for(by, section):
-        raise NotAllowed(f"Hanya staf {section} yang dapat menandai data seksi ini.")
+    _may_work_for(by, section, "menandai data")
     if open_step_2(cycle, section) is None:
         raise WorkflowError("Tanda 'tidak ada data' diberikan selama langkah 2 seksi ini terbuka.")
 
@@ -433,7 +509,7 @@ def receipt_matrix(cycle: Cycle) -> tuple[list[DataKind], list[ReceiptRow]]:
     automatically as uploads arrive. A fixed number of queries."""
     obligations = list(Obligation.objects.filter(cycle=cycle).select_related("section", "kind"))
     kinds = sorted({o.kind for o in obligations}, key=lambda k: (k.order, k.code))
-    submissions = Submission.objects.filter(cycle=cycle).select_related("uploaded_by").order_by("version")
+    submissions = Submission.objects.filter(cycle=cycle).select_related("uploaded_by", "section").order_by("version")
     latest_accepted: dict[tuple[int, int], Submission] = {}
     counts: dict[tuple[int, int], int] = {}
     for submission in submissions:
@@ -470,7 +546,8 @@ def confirm_receipt(run: StepRun, *, by: User, note: str = "", overdue_reason: s
                     {
                         "kind": cell.kind.name,
                         "version": cell.submission.version,
-                        "by": str(cell.submission.uploaded_by or "impor baris perintah"),
+                        "by": cell.submission.uploader,
+                        "on_behalf": cell.submission.on_behalf_reason,
                         "at": timezone.localtime(cell.submission.uploaded_at).strftime("%d-%m-%Y %H:%M"),
                         "sha256": cell.submission.sha256,
                     }
@@ -524,8 +601,7 @@ def add_evidence(
     *, cycle: Cycle, section: Section, indicator: Indicator, by: User, upload=None, url: str = "", note: str = ""
 ):
     """Attach a file (PDF, image, spreadsheet) or a link behind an indicator's realisation."""
-    if not permissions.can_submit_for(by, section):
-        raise NotAllowed(f"Hanya staf {section} yang dapat melampirkan bukti dukung seksi ini.")
+    _may_work_for(by, section, "melampirkan bukti dukung")
     if indicator.section_id != section.pk:
         raise WorkflowError(f"Indikator {indicator.code} bukan milik {section}.")
     if open_step_2(cycle, section) is None:

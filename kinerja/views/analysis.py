@@ -16,7 +16,7 @@ from ..models.letters import XLSX
 from ..reports import analysis_report
 from ..spreadsheets.exporter import workbook_from_tables
 from ..spreadsheets.numbers import format_number
-from ..steps import analysis_steps
+from ..steps import analysis_steps, review
 from . import download
 from .access import cycle_for, office_only
 
@@ -65,6 +65,7 @@ def analysis_page(request, pk):
         ]
         context = {
             "cycle": cycle,
+            "behind": review.return_behind(run),
             "table": fragments.render_by_content(
                 "kinerja/partials/_analysis_table.html", {"rows": selectors.analysis_rows(data)}
             ),

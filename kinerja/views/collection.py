@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .. import fragments, permissions, selectors, uploads
 from ..engine import workflow
-from ..forms import ReasonForm, SectionIndicatorForm, StepCloseForm, UploadForm
+from ..forms import HandInForm, ReasonForm, SectionIndicatorForm, UploadForm
 from ..models import DataKind, Evidence, NoDataMark, Submission, SubmissionRow
 from ..spreadsheets.screening import MAX_FILE_BYTES
 from ..steps import completeness, submissions
@@ -25,7 +25,7 @@ def section_data(request, pk, code):
         kinds = submissions.owed(cycle, section)
         history = list(
             Submission.objects.filter(cycle=cycle, section=section)
-            .select_related("kind", "uploaded_by")
+            .select_related("kind", "uploaded_by", "section")
             .order_by("kind__order", "-version")
         )
         accepted = {}
@@ -33,7 +33,8 @@ def section_data(request, pk, code):
             if submission.status == Submission.Status.ACCEPTED and submission.kind_id not in accepted:
                 accepted[submission.kind_id] = submission
         run = submissions.open_step_2(cycle, section)
-        can_submit = run is not None and permissions.can_submit_for(request.user, section)
+        on_behalf = run is not None and permissions.can_act_for_section(request.user, section)
+        can_submit = run is not None and (on_behalf or permissions.can_submit_for(request.user, section))
         rows = []
         if accepted:
             rows = selectors.rows_as_read(
@@ -45,7 +46,11 @@ def section_data(request, pk, code):
         latest_versions = {}
         for submission in history:
             latest_versions.setdefault(submission.kind_id, submission)
-        confirmable = {s.pk for s in latest_versions.values() if can_submit and submissions.confirmable(s)}
+        confirmable = {
+            s.pk
+            for s in latest_versions.values()
+            if can_submit and submissions.confirmable(s) and (s.on_behalf_reason or not on_behalf)
+        }
         lacking = submissions.lacking_realisations(cycle, section) if accepted else []
         evidence = {}
         items = Evidence.objects.filter(cycle=cycle, section=section).select_related("file").order_by("uploaded_at")
@@ -61,6 +66,9 @@ def section_data(request, pk, code):
             "rows": rows,
             "run": run,
             "can_submit": can_submit,
+            "on_behalf": on_behalf,
+            "returned_round": submissions.returned(run),
+            "changed": submissions.changed_in(run) if submissions.returned(run) else False,
             "ready": can_submit and all(kind.pk in accepted for kind in kinds) and not lacking,
             "lacking": lacking,
             "marks": submissions.no_data_marks(cycle, section),
@@ -104,8 +112,9 @@ def section_upload(request, pk, code):
         return redirect("kinerja:section_data", pk=cycle.pk, code=section.code)
     try:
         outcome = submissions.submit(
-            cycle=cycle, section=section, kind=kind, data=upload.read(), filename=upload.name, by=request.user
-        )
+            cycle=cycle, section=section, kind=kind, data=upload.read(), filename=upload.name, by=request.user,
+            on_behalf=form.cleaned_data["on_behalf"],
+        )  # fmt: skip
     except workflow.WorkflowError as exc:
         messages.error(request, str(exc))
     else:
@@ -238,11 +247,15 @@ def section_hand_in(request, pk, code):
     if run is None:
         messages.error(request, "Langkah 2 untuk seksi ini tidak sedang terbuka.")
         return redirect("kinerja:section_data", pk=cycle.pk, code=section.code)
-    form = StepCloseForm(request.POST)
+    form = HandInForm(request.POST)
     try:
         if not form.is_valid():
-            raise workflow.WorkflowError("Alasan keterlambatan terlalu panjang (paling banyak 2.000 huruf).")
-        submissions.hand_in(run, by=request.user, overdue_reason=form.cleaned_data["overdue_reason"])
+            raise workflow.WorkflowError("Alasan terlalu panjang (paling banyak 2.000 huruf).")
+        data = form.cleaned_data
+        submissions.hand_in(
+            run, by=request.user, overdue_reason=data["overdue_reason"], on_behalf=data["on_behalf"],
+            unchanged=data["unchanged"],
+        )  # fmt: skip
     except workflow.WorkflowError as exc:
         messages.error(request, str(exc))
     else:

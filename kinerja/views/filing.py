@@ -162,7 +162,7 @@ def database(request):
             "years": comparison.years,
             "comparison": comparison.rows,
             "objectives": StrategicObjective.objects.filter(organisation=organisation),
-            "sections": Section.objects.filter(organisation=organisation, kind=Section.Kind.SEKSI),
+            "sections": Section.objects.owing_data(organisation),
             "can_amend": can_amend,
             "amending": amending,
             "amending_values": {f: display_number(filing.current_value(amending, f)) for f in ("target", "realisation")}

@@ -13,7 +13,7 @@ from ..models import GroupingReport, SopStep
 from ..models.letters import XLSX
 from ..reports import analysis_report
 from ..spreadsheets.exporter import workbook_from_tables
-from ..steps import analysis_steps
+from ..steps import analysis_steps, review
 from . import download
 from .access import cycle_for, office_only
 
@@ -60,6 +60,7 @@ def grouping_page(request, pk):
         context = {
             "cycle": cycle,
             "run": run,
+            "behind": review.return_behind(run),
             "report": report,
             "tables": [(t, [[analysis_steps.display(v) for v in row] for row in t.rows]) for t in tables],
             "choices": GroupingReport.GROUPINGS,

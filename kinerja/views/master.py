@@ -38,11 +38,7 @@ def indicator_list(request):
         context = {
             "table": fragments.render_by_content("kinerja/partials/_indicator_table.html", table),
             "year": year,
-            "sections": list(
-                Section.objects.filter(organisation=organisation, kind=Section.Kind.SEKSI)
-                .order_by("order")
-                .values("code", "name")
-            ),
+            "sections": list(Section.objects.owing_data(organisation).order_by("order").values("code", "name")),
             "objectives": list(StrategicObjective.objects.filter(organisation=organisation).values("code", "name")),
             "can_edit": table["can_edit"],
             "selected_section": section,

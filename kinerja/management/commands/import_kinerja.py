@@ -122,7 +122,7 @@ class Command(BaseCommand):
         sys.exit(1)
 
     def _list(self, organisation_code):
-        sections = Section.objects.filter(kind=Section.Kind.SEKSI, active=True).select_related("organisation")
+        sections = Section.objects.owing_data().select_related("organisation")
         if organisation_code:
             sections = sections.filter(organisation__code=organisation_code)
         for section in sections.order_by("organisation__code", "order"):
