@@ -66,9 +66,17 @@ class SopVersion(models.Model):
     natural_key.dependencies = ["kinerja.organisation"]
 
     def performer_labels(self) -> list[str]:
-        labels = dict(Role.choices)
-        labels[Role.STAF] = "Bidang/Seksi"
+        """The performer columns as the SOP sheet prints them."""
+        labels = dict(Role.choices) | PRINTED_PERFORMERS
         return [labels.get(code, code) for code in self.performers]
+
+
+PRINTED_PERFORMERS = {
+    Role.KEPALA: "Kepala",
+    Role.SEKRETARIS: "Sekretaris",
+    Role.KASUBAG: "Kasubag Perencanaan dan Pelaporan",
+    Role.STAF: "Bidang/Seksi",
+}
 
 
 class SopStepManager(models.Manager):

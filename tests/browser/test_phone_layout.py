@@ -36,6 +36,7 @@ def pages_for(username, cycle, letter, record):
         reverse("kinerja:section_data", args=[cycle.pk, "pem"]),
         reverse("kinerja:receipt", args=[cycle.pk]),
         reverse("kinerja:completeness", args=[cycle.pk]),
+        reverse("kinerja:notices"),
     ]
     if username == "kasubag":
         every += [
@@ -64,3 +65,34 @@ def test_every_page_fits_a_phone_screen(filed, login, live_server, username):  #
             too_wide.append(f"{path}: {width} px")
             screenshot(page, "terlalu-lebar-" + path.strip("/").replace("/", "-"))
     assert not too_wide, too_wide
+
+
+@pytest.mark.parametrize(
+    ("name", "table", "expected"),
+    [
+        ("analysis", "analysis", "Capaian"),
+        ("database", "records", "capaian"),
+        ("letter_list", "letter-list", ""),
+    ],
+)
+def test_the_key_column_and_figure_stay_in_view_when_a_wide_table_scrolls(
+    filed,  # noqa: F811
+    login,
+    live_server,
+    name,
+    table,
+    expected,  # noqa: F811
+):
+    cycle, _archive, _expected = filed
+    page = login("kasubag", mobile=True)
+    path = reverse(f"kinerja:{name}", args=[cycle.pk]) if name == "analysis" else reverse(f"kinerja:{name}")
+    page.goto(f"{live_server.url}{path}")
+    box = page.locator(f'[data-testid="{table}"]').locator("xpath=..")
+    first = page.locator(f'[data-testid="{table}"] tbody tr:first-child td:first-child')
+    key = first.locator('[data-testid="key-figure"]')
+    assert key.is_visible() and expected in key.inner_text()
+    box.evaluate("element => { element.scrollLeft = element.scrollWidth; }")
+    assert box.evaluate("element => element.scrollLeft") > 0, "the table does not scroll on a phone"
+    left = box.bounding_box()["x"]
+    assert abs(first.bounding_box()["x"] - left) < 2, "the key column scrolled out of view"
+    assert key.is_visible()
