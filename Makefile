@@ -4,6 +4,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Test processes (pytest-xdist): each has its own test database and browser.
+TEST_WORKERS ?= 2
 
 .PHONY: run test setup lint format clean
 
@@ -32,7 +34,7 @@ test: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(TEST_WORKERS)
 
 lint:
 	$(VENV)/bin/ruff check --fix .

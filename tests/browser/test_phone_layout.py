@@ -96,3 +96,14 @@ def test_the_key_column_and_figure_stay_in_view_when_a_wide_table_scrolls(
     left = box.bounding_box()["x"]
     assert abs(first.bounding_box()["x"] - left) < 2, "the key column scrolled out of view"
     assert key.is_visible()
+
+
+@pytest.mark.parametrize("width", [1200, 1280, 1400])
+def test_the_menu_fits_a_laptop_screen_for_the_administrator(klego_data, login, live_server, width):
+    """The administrator has the longest menu (Audit, Administrasi) and the menu's notices count:
+    on the widths where the whole menu shows in one line, nothing runs off the screen."""
+    page = login("admin")
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(f"{live_server.url}{reverse('kinerja:notices')}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert page.locator("[data-testid=notices-link]").is_visible()
