@@ -185,7 +185,9 @@ class PositionInline(ScopedInline):
 
 @admin.register(User)
 class UserAdmin(ScopedMixin, NoRevertMixin, BaseUserAdmin, SimpleHistoryAdmin):
-    fieldsets = BaseUserAdmin.fieldsets + (("Kepegawaian", {"fields": ("nip", "second_factor")}),)
+    fieldsets = BaseUserAdmin.fieldsets + (
+        ("Kepegawaian", {"fields": ("nip", "pangkat", "notice_mail", "second_factor")}),
+    )
     list_display = ("username", "first_name", "nip", "email", "is_active", "second_factor")
     list_filter = ("is_active", "second_factor", "is_superuser")
     readonly_fields = ("second_factor",)

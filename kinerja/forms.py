@@ -402,6 +402,18 @@ class ReasonForm(forms.Form):
     reason = _text("Alasan", 4000)
 
 
+class ProfileForm(forms.ModelForm):
+    """What a user keeps of their own record: printed under their signature on every document."""
+
+    class Meta:
+        model = User
+        fields = ["nip", "pangkat"]
+        help_texts = {"nip": "18 angka, tanpa spasi atau titik; dicetak di bawah tanda tangan Anda."}
+
+    def clean_nip(self):
+        return "".join(self.cleaned_data["nip"].split())
+
+
 class UploadForm(forms.Form):
     kind = forms.ModelChoiceField(queryset=DataKind.objects.all(), to_field_name="code")
     file = forms.FileField()

@@ -105,7 +105,9 @@ def close(run: StepRun, *, at: datetime.datetime, outcome=None, workbook=default
     if kind == Kind.COMPLETENESS:
         sent_back = set(outcome or ())  # the codes of the sections found incomplete
         verdicts = {
-            s.pk: completeness.Verdict(complete=s.code not in sent_back, reasons="Data belum lengkap")
+            s.pk: completeness.Verdict(
+                complete=s.code not in sent_back, reasons="Data belum lengkap" if s.code in sent_back else ""
+            )
             for s in completeness.sections_to_check(run)
         }
         return completeness.record(run, by=by, verdicts=verdicts, overdue_reason=reason, at=at)

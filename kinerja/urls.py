@@ -77,6 +77,7 @@ urlpatterns = [
     path("indikator/ekspor/", master.indicator_export, name="indicator_export"),
     path("indikator/sasaran/", master.objective_save, name="objective_save"),
     path("pemberitahuan/", notices.notice_list, name="notices"),
+    path("profil/", notices.profile, name="profile"),
     path("pemberitahuan/<int:pk>/buka/", notices.notice_open, name="notice_open"),
     path("surat/", letters.letter_list, name="letter_list"),
     path("surat/baru/", letters.letter_create, name="letter_create"),

@@ -23,6 +23,17 @@ def office_heading(organisation) -> str:
     return " ".join(f"PEMERINTAH {organisation.name} {region}".upper().split())
 
 
+MONTHS = (
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
+    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+)  # fmt: skip
+
+
+def long_date(day) -> str:
+    """A date as a signature block writes it: "2 November 2026"."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 

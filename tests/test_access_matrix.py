@@ -106,6 +106,7 @@ MATRIX = {
     "kinerja:disposition_acknowledge": {**POST_ONLY, "anonymous": 302},
     "kinerja:disposition_withdraw": {**POST_ONLY, "anonymous": 302},
     "kinerja:notices": row(outsider=200, **ALL_IN),
+    "kinerja:profile": row(outsider=200, **ALL_IN),
     "kinerja:notice_open": {**POST_ONLY, "anonymous": 302},
 }
 
@@ -196,7 +197,7 @@ def url_for(name, world):
         "kinerja:home", "kinerja:sop_list", "kinerja:cycle_list", "kinerja:cycle_start", "kinerja:statistics",
         "kinerja:database", "kinerja:dashboard", "kinerja:audit", "kinerja:indicator_list", "kinerja:indicator_create",
         "kinerja:indicator_import", "kinerja:indicator_export", "kinerja:objective_save", "kinerja:letter_list",
-        "kinerja:letter_create", "kinerja:notices",
+        "kinerja:letter_create", "kinerja:notices", "kinerja:profile",
     ):  # fmt: skip
         args = [cycle.pk]
     return reverse(name, args=args or [])

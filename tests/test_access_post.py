@@ -48,7 +48,7 @@ ROLES = ["anonymous", "outsider", "staf_other", "staf_own", "admin", "sekcam", "
 # The visitor's own account and own notices (tests/test_notices.py: another user's notice is 404).
 OWN_ACCOUNT = {
     "login", "logout", "password_change", "two_factor_setup", "two_factor_verify", "two_factor_recovery",
-    "kinerja:notices", "kinerja:notice_open",
+    "kinerja:notices", "kinerja:notice_open", "kinerja:profile",
 }  # fmt: skip
 
 

@@ -4,6 +4,7 @@ import datetime
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -18,10 +19,18 @@ def single_line(value: str) -> None:
         raise ValidationError("Tulis dalam satu baris, tanpa baris baru.")
 
 
+# A civil servant's NIP: 18 digits (birth date, appointment month, sex, serial number).
+NIP = RegexValidator(r"^\d{18}$", "NIP terdiri atas 18 angka, tanpa spasi atau titik (mis. 198011172006041012).")
+
+
 class User(AbstractUser):
     """A person who signs in. Roles come from Position rows, never from this table."""
 
-    nip = models.CharField("NIP", max_length=30, blank=True)
+    nip = models.CharField("NIP", max_length=30, blank=True, validators=[NIP])
+    pangkat = models.CharField(
+        "pangkat/golongan", max_length=80, blank=True, validators=[single_line],
+        help_text="Seperti dicetak di bawah tanda tangan, mis. Penata Tk. I, III/d.",
+    )  # fmt: skip
     # Kept equal to "has a confirmed authenticator or recovery codes" by the device signals
     # (infra.twofactor.sync_second_factor), so no page request has to query the devices.
     second_factor = models.BooleanField("verifikasi dua langkah aktif", default=False, editable=False)

@@ -7,10 +7,11 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Spacer
 
+from .. import signatures
 from ..measurement import results
 from ..measurement.results import QUARTERS, ROMAN
-from ..models import Narrative, StrategicObjective
-from .layout import Sketch, build_with_contents, data_table, heading, page_size, text
+from ..models import Narrative, Role, SopStep, StepRun, StrategicObjective
+from .layout import Sketch, build_with_contents, data_table, heading, page_size, signature_blocks, text
 
 # Bars per chart: one chart must fit the frame of a landscape A4 page (about 450 points high).
 BARS_PER_CHART = 30
@@ -117,7 +118,20 @@ def trend_chart(results, width: float) -> Sketch:
     return chart
 
 
-def render_analysis(cycle, results, differences, narratives, paper: str = "a4") -> bytes:
+def _signed(cycle, moment, width):
+    """The Kasubag makes the analysis and grouping reports; the Sekretaris knows them (Mengetahui)."""
+    day = signatures.local_day(moment)
+    chosen = signatures.signers(cycle.organisation, day, (Role.SEKRETARIS, signatures.MENGETAHUI), (Role.KASUBAG, ""))
+    return signature_blocks(chosen, place=signatures.town(cycle.organisation), day=day, width=width)
+
+
+def _closed(cycle, kind):
+    """When the step of `kind` last closed in the cycle (None while it is open or never ran)."""
+    run = StepRun.objects.filter(cycle=cycle, step__kind=kind, closed_at__isnull=False).order_by("-closed_at").first()
+    return run.closed_at if run else None
+
+
+def render_analysis(cycle, results, differences, narratives, paper: str = "a4", signed_at=None) -> bytes:
     width = page_size(paper, wide=True)[0] - 24 * mm
     story = [heading("1. Capaian per indikator"), Spacer(1, 2 * mm)]
     headers = ["Kode", "Indikator", "Satuan", "Target s.d. periode"] + [f"Real. TW {ROMAN[q]}" for q in QUARTERS] + [
@@ -193,6 +207,7 @@ def render_analysis(cycle, results, differences, narratives, paper: str = "a4") 
                 parts += [text(label, "bold"), text(value)]
         story.append(KeepTogether(parts))
         story.append(Spacer(1, 3 * mm))
+    story.append(_signed(cycle, signed_at, width))
     return build_with_contents(
         story,
         organisation=cycle.organisation,
@@ -217,6 +232,7 @@ def render_grouping(cycle, tables, paper: str = "a4") -> bytes:
             data_table(table.headers, table.rows, widths),
             Spacer(1, 5 * mm),
         ]
+    story.append(_signed(cycle, _closed(cycle, SopStep.Kind.GROUPING), width))
     return build_with_contents(
         story,
         organisation=cycle.organisation,
@@ -240,4 +256,7 @@ def analysis_document(cycle, paper: str = "a4") -> bytes:
     narratives += [
         (f"Indikator {r.indicator}", by_indicator[r.indicator.pk]) for r in data if r.indicator.pk in by_indicator
     ]
-    return render_analysis(cycle, data, results.differences(cycle, data), narratives, paper=paper)
+    return render_analysis(
+        cycle, data, results.differences(cycle, data), narratives, paper=paper,
+        signed_at=_closed(cycle, SopStep.Kind.ANALYSIS),
+    )  # fmt: skip

@@ -7,7 +7,9 @@ from django.utils import timezone
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
-from .layout import GRID, HEADER_FILL, TickBox, build, markup, page_size, text
+from .. import signatures
+from ..models import Role
+from .layout import GRID, HEADER_FILL, TickBox, build, markup, page_size, signature_blocks, text
 
 
 def render(cycle, checks, paper: str = "a4") -> bytes:
@@ -51,6 +53,13 @@ def render(cycle, checks, paper: str = "a4") -> bytes:
             )
         )
         story += [KeepTogether(table), Spacer(1, 4 * mm)]
+    day = signatures.local_day(max((check.checked_at for check in checks), default=None))
+    story.append(
+        signature_blocks(
+            signatures.signers(cycle.organisation, day, (Role.SEKRETARIS, signatures.MENGETAHUI), (Role.KASUBAG, "")),
+            place=signatures.town(cycle.organisation), day=day, width=width,
+        )
+    )  # fmt: skip
     return build(
         story, organisation=cycle.organisation, title=f"Cek list kelengkapan {cycle.period_label}", paper=paper
     )

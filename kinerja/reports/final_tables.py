@@ -9,7 +9,18 @@ from django.utils import timezone
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
-from .layout import build, data_table, markup, page_size, text
+from .. import signatures, wording
+from ..models import Role
+from .layout import build, data_table, markup, page_size, signature_blocks, text
+
+
+def _signed(organisation, moment, width, *roles):
+    """The signature blocks of a document dated by `moment` (today when it has none yet)."""
+    day = signatures.local_day(moment)
+    return signature_blocks(
+        signatures.signers(organisation, day, *roles), place=signatures.town(organisation), day=day, width=width
+    )
+
 
 RECORD_HEADERS = [
     "Kode", "Indikator", "Satuan", "Seksi", "Target", "TW I", "TW II", "TW III", "TW IV",
@@ -37,7 +48,9 @@ def render_records(cycle, records, paper: str = "a4") -> bytes:
         text(f"{cycle.organisation} · {cycle.period_label} · {filed}"),
         Spacer(1, 3 * mm),
         data_table(headers, rows, widths),
-    ]
+        _signed(cycle.organisation, records[0].filed_at if records else None, width,
+                (Role.KEPALA, signatures.MENGETAHUI), (Role.KASUBAG, "")),
+    ]  # fmt: skip
     return build(
         story, organisation=cycle.organisation, title=f"Data base kinerja {cycle.period_label}", paper=paper, wide=True
     )
@@ -55,7 +68,7 @@ def render_review_notes(cycle, runs, paper: str = "a4") -> bytes:
             item = (
                 note.get_topic_display()
                 + (f" {note.indicator.code}" if note.indicator else "")
-                + (f" TW {note.quarter}" if note.quarter else "")
+                + (f" {wording.quarter(note.quarter)}" if note.quarter else "")
             )
             rows.append([f"Langkah {run.step.number} putaran {run.round}", decision, f"{item}: {note.text}"])
     story = [
@@ -67,7 +80,9 @@ def render_review_notes(cycle, runs, paper: str = "a4") -> bytes:
             rows or [["-", "Belum ada pemeriksaan", "-"]],
             [35 * mm, 60 * mm, width - 95 * mm],
         ),
-    ]
+        _signed(cycle.organisation, max((run.closed_at for run in runs), default=None), width,
+                (Role.SEKRETARIS, ""), (Role.KEPALA, "")),
+    ]  # fmt: skip
     return build(story, organisation=cycle.organisation, title=f"Catatan pemeriksaan {cycle.period_label}", paper=paper)
 
 
@@ -95,4 +110,5 @@ def render_lkjip(organisation, year, tables, paper: str = "a4") -> bytes:
         for label, note in table.notes:
             story.append(markup(f"<b>{escape(label)}.</b> {escape(note).replace(chr(10), '<br/>')}", "small"))
         story.append(Spacer(1, 4 * mm))
+    story.append(_signed(organisation, None, width, (Role.KEPALA, "")))
     return build(story, organisation=organisation, title=f"Tabel bab III LKjIP {year}", paper=paper, wide=True)

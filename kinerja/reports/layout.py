@@ -425,3 +425,36 @@ def build_with_contents(story, *, organisation, title: str, paper: str = "a4", w
     if len(pages) != len(entries):  # a heading split or repeated: fall back to the order seen
         pages = (pages + ["—"] * len(entries))[: len(entries)]
     return make(pages)
+
+
+SIGN_SPACE = 18 * mm  # room to sign (and stamp)
+
+
+def signature_blocks(signers, *, place: str, day, width: float):
+    """Signature blocks side by side, the last one (the document's maker) under "Place, date":
+    the function (with "Mengetahui," where it applies), room to sign, the name underlined, the
+    pangkat/golongan and the NIP. A vacant position leaves a dotted line for the name."""
+    from reportlab.platypus import KeepTogether, Spacer
+
+    from ..wording import long_date
+
+    signers = list(signers)
+    columns = []
+    for index, signer in enumerate(signers):
+        last = index == len(signers) - 1
+        name = markup(f"<b><u>{escape(signer.name)}</u></b>", "body") if signer.name else text("(" + "." * 40 + ")")
+        blank = "\u00a0"  # an empty line keeps its height, so the blocks' lines stay level
+        cell = [
+            text(f"{place}, {long_date(day)}" if last else blank),
+            text(signer.lead or blank),
+            text(signer.function),
+            Spacer(1, SIGN_SPACE),
+            name,
+            text(signer.pangkat or blank),
+            text(f"NIP. {signer.nip}" if signer.nip else "NIP. " + "." * 24),
+        ]
+        columns.append(cell)
+    column = width / max(len(signers), 1)
+    table = Table([columns], colWidths=[column] * len(signers))
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 4)]))
+    return KeepTogether([Spacer(1, 6 * mm), table])

@@ -7,8 +7,9 @@ from django.utils import timezone
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer, Table, TableStyle
 
-from ..models import SopStep, StepRun
-from .layout import GRID, HEADER_FILL, build, markup, page_size, text
+from .. import signatures
+from ..models import Role, SopStep, StepRun
+from .layout import GRID, HEADER_FILL, build, markup, page_size, signature_blocks, text
 
 
 def render(cycle, kinds, rows, paper: str = "a4") -> bytes:
@@ -56,6 +57,15 @@ def render(cycle, kinds, rows, paper: str = "a4") -> bytes:
         Spacer(1, 4 * mm),
         text(footer),
     ]
+    if confirmation and confirmation.note:
+        story.append(text(f"Catatan penerimaan: {confirmation.note}"))
+    day = signatures.local_day(confirmation.confirmed_at if confirmation else None)
+    story.append(
+        signature_blocks(
+            signatures.signers(cycle.organisation, day, (Role.KASUBAG, "")),
+            place=signatures.town(cycle.organisation), day=day, width=width,
+        )
+    )  # fmt: skip
     return build(
         story, organisation=cycle.organisation, title=f"Ceklist penerimaan {cycle.period_label}", paper=paper, wide=True
     )

@@ -1,5 +1,6 @@
-"""The signed-in user's notices: when a step opened for them, came back with notes, or is late;
-read state, and the choice of e-mail (kinerja.notices)."""
+"""The signed-in user's own pages: their notices (when a step opened for them, came back with
+notes, or is late; read state, and the choice of e-mail: kinerja.notices) and their profile (NIP
+and pangkat/golongan, printed under their signature)."""
 
 from django import forms
 from django.contrib import messages
@@ -9,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import notices
+from ..forms import ProfileForm
 from ..models import Notice
 
 PER_PAGE = 50
@@ -66,3 +68,13 @@ def notice_open(request, pk):
     if not target or not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return redirect("kinerja:notices")
     return redirect(target)
+
+
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Profil disimpan: NIP dan pangkat/golongan dicetak di bawah tanda tangan Anda.")
+        return redirect("kinerja:profile")
+    return render(request, "kinerja/profile.html", {"form": form})

@@ -138,6 +138,7 @@ def test_the_pages_of_acting_for_a_section_notices_and_return_notes_pass_axe(kle
         reverse("kinerja:section_data", args=[other.pk, "pem"]),
         reverse("kinerja:notices"),
         reverse("kinerja:analysis", args=[cycle.pk]),
+        reverse("kinerja:profile"),
     ]
     for width in (1280, 375):
         page.set_viewport_size({"width": width, "height": 900})

@@ -1,0 +1,73 @@
+"""Who signs a printed document: the official who held the position on the document's date (an
+acting holder as "Plt."), with the function as the office writes it, their pangkat/golongan and NIP.
+One place for the rule; kinerja/reports/layout.signature_blocks draws it."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from .models import Organisation, Position, Role
+
+
+@dataclass(frozen=True)
+class Signer:
+    function: str  # "Kepala Subbagian Perencanaan dan Pelaporan", with "Plt. " for an acting holder
+    name: str  # empty when nobody held the position that day: a line to write the name on
+    pangkat: str = ""
+    nip: str = ""
+    lead: str = ""  # "Mengetahui," above the function
+
+
+def functions(organisation: Organisation) -> dict[str, str]:
+    """Each signing role's function as printed under the signature."""
+    place = town(organisation)
+    return {
+        Role.KEPALA: f"Camat {place}".strip(),
+        Role.SEKRETARIS: "Sekretaris Kecamatan",
+        Role.KASUBAG: "Kepala Subbagian Perencanaan dan Pelaporan",
+    }
+
+
+def town(organisation: Organisation) -> str:
+    """The place a document is signed at: "Klego" for "Kecamatan Klego"."""
+    name = organisation.name.strip()
+    return name[len("kecamatan ") :].strip() if name.lower().startswith("kecamatan ") else name
+
+
+def signer(organisation: Organisation, role: str, on: datetime.date, *, lead: str = "") -> Signer:
+    """The holder of `role` in the organisation on `on` (the latest-started position if two
+    overlap), or an empty name when the position was vacant that day."""
+    position = (
+        Position.objects.active_on(on)
+        .filter(organisation=organisation, role=role, user__is_active=True)
+        .select_related("user")
+        .order_by("-start_date", "-pk")
+        .first()
+    )
+    function = functions(organisation).get(role, dict(Role.choices).get(role, role))
+    if position is None:
+        return Signer(function=function, name="", lead=lead)
+    user = position.user
+    return Signer(
+        function=f"Plt. {function}" if position.acting else function,
+        name=user.get_full_name() or user.username,
+        pangkat=user.pangkat,
+        nip=user.nip,
+        lead=lead,
+    )
+
+
+MENGETAHUI = "Mengetahui,"
+
+
+def signers(organisation: Organisation, on: datetime.date, *roles: tuple[str, str]) -> list[Signer]:
+    """The signers of a document, left to right: (role, lead) pairs, the maker last."""
+    return [signer(organisation, role, on, lead=lead) for role, lead in roles]
+
+
+def local_day(moment) -> datetime.date:
+    """A document's date from the moment it records (or today when it records none yet)."""
+    from django.utils import timezone
+
+    return timezone.localdate(moment) if moment else timezone.localdate()
