@@ -11,13 +11,14 @@ Every page of it obeys two rules the application's pages obey too:
   runs on is read-only too: a change is a new version.
 """
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import permissions
+from . import permissions, uploads
 from .models import (
     Amendment,
     CapaianCategory,
@@ -204,10 +205,52 @@ class SectionInline(ScopedInline):
     model = Section
 
 
+CREST_MAX_BYTES = 2 * 1024 * 1024
+
+
+class OrganisationForm(forms.ModelForm):
+    """The organisation with its crest (lambang daerah) for the kop surat: a PNG or JPEG screened
+    like every upload (checked by its bytes, decoded and written again)."""
+
+    crest_upload = forms.FileField(
+        label="Lambang daerah (kop surat)", required=False,
+        help_text="PNG atau JPEG, paling besar 2 MB; dicetak di kiri kop surat setiap dokumen.",
+    )  # fmt: skip
+    crest_remove = forms.BooleanField(label="Hapus lambang dari kop surat", required=False)
+
+    class Meta:
+        model = Organisation
+        fields = ["code", "name", "government", "address", "phone", "email", "postal_code"]
+
+    def clean_crest_upload(self):
+        uploaded = self.cleaned_data.get("crest_upload")
+        if not uploaded:
+            return None
+        try:
+            return uploads.checked_upload(uploaded, allowed=("png", "jpeg"), max_bytes=CREST_MAX_BYTES) + (
+                uploaded.name,
+            )
+        except uploads.UploadRejected as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(KinerjaAdmin):
+    form = OrganisationForm
     list_display = ("name", "code", "government")
     inlines = [SectionInline]
+
+    def save_model(self, request, obj, form, change):
+        checked = form.cleaned_data.get("crest_upload")
+        if checked:
+            data, content_type, name = checked
+            super().save_model(request, obj, form, change)  # a new organisation needs its id first
+            obj.crest = uploads.store_bytes(
+                data, organisation=obj, by=request.user, original_name=name, content_type=content_type
+            )
+        elif form.cleaned_data.get("crest_remove"):
+            obj.crest = None
+        super().save_model(request, obj, form, change)
 
     def has_add_permission(self, request, obj=None):
         return request.user.is_superuser  # a new kecamatan is the installation's business

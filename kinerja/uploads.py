@@ -147,6 +147,17 @@ def store_upload(
     max_bytes: int = MAX_ATTACHMENT_BYTES,
 ) -> StoredFile:
     """Check an uploaded file and keep it. Raises UploadRejected with a sentence for the user."""
+    data, content_type = checked_upload(uploaded, allowed=allowed, max_bytes=max_bytes)
+    return store_bytes(
+        data, organisation=organisation, by=by, original_name=getattr(uploaded, "name", ""), content_type=content_type
+    )
+
+
+def checked_upload(
+    uploaded, *, allowed: tuple[str, ...] = ("pdf", "jpeg", "png"), max_bytes: int = MAX_ATTACHMENT_BYTES
+) -> tuple[bytes, str]:
+    """An uploaded file's bytes as they may be kept (a picture decoded and written again) and its
+    content type, by what the bytes are, never by the name; UploadRejected with a sentence."""
     size = getattr(uploaded, "size", None)
     if size is not None and size > max_bytes:
         raise UploadRejected(f"Berkas terlalu besar ({size / 1048576:.1f} MB); batasnya {max_bytes // 1048576} MB.")
@@ -171,9 +182,7 @@ def store_upload(
         _check_pdf(data)
     elif kind in ("png", "jpeg"):
         data = _check_image(data, kind)  # kept as decoded and written again, nothing riding along
-    return store_bytes(
-        data, organisation=organisation, by=by, original_name=getattr(uploaded, "name", ""), content_type=content_type
-    )
+    return data, content_type
 
 
 def download_name(stored: StoredFile, fallback: str) -> str:

@@ -68,6 +68,10 @@ class Organisation(models.Model):
     phone = models.CharField("telepon", max_length=60, blank=True)
     email = models.EmailField("surel", blank=True)
     postal_code = models.CharField("kode pos", max_length=10, blank=True)
+    crest = models.ForeignKey(
+        "kinerja.StoredFile", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="lambang daerah (kop surat)", editable=False,
+    )  # fmt: skip
     history = HistoricalRecords()
 
     objects = OrganisationManager()

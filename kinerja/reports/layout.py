@@ -60,12 +60,33 @@ def page_size(paper: str = "a4", *, wide: bool = False):
     return landscape(size) if wide else size
 
 
-def letterhead(canvas, doc, organisation) -> None:
-    """The kop surat at the top of a page: the regional government, the organisation, its
-    address, and a double rule beneath."""
+CREST_HEIGHT = 20 * mm
+
+
+def crest_image(organisation):
+    """The organisation's crest (lambang daerah) for the kop surat, read once per document; None
+    without one, or when its file cannot be read (the document is made without it, never refused)."""
+    if not getattr(organisation, "crest_id", None):
+        return None
+    from reportlab.lib.utils import ImageReader
+
+    try:
+        with organisation.crest.file.open("rb") as handle:
+            return ImageReader(io.BytesIO(handle.read()))
+    except Exception:  # a missing or unreadable file: the letterhead without the crest
+        return None
+
+
+def letterhead(canvas, doc, organisation, crest=None) -> None:
+    """The kop surat at the top of a page: the crest on the left (if the organisation has one),
+    the regional government, the organisation, its address, and a double rule beneath."""
     width, height = doc.pagesize
     top = height - 12 * mm
     canvas.saveState()
+    if crest is not None:
+        image_width, image_height = crest.getSize()
+        drawn = CREST_HEIGHT * image_width / max(image_height, 1)
+        canvas.drawImage(crest, doc.leftMargin, top - 12 * mm, width=drawn, height=CREST_HEIGHT, mask="auto")
     canvas.setFont("Helvetica-Bold", 12)
     canvas.drawCentredString(width / 2, top, organisation.government.upper())
     canvas.setFont("Helvetica-Bold", 14)
@@ -326,10 +347,12 @@ def _document(cls, buffer, size, organisation, title: str):
 
 
 def _page_decorator(organisation, size, footer):
+    crest = crest_image(organisation)
+
     def decorate(canvas, doc):
         if _LAYOUT_ONLY.get():
             return
-        letterhead(canvas, doc, organisation)
+        letterhead(canvas, doc, organisation, crest)
         canvas.saveState()
         canvas.setFont("Helvetica", 7.5)
         canvas.drawString(doc.leftMargin, 8 * mm, footer)
