@@ -4,9 +4,9 @@ chose so, an e-mail; a late step tells its people and their superior (engine.ove
 
 Notices are written in the transaction that moved the cycle, so a refusal leaves none behind.
 Their e-mail waits on the notice itself (`Notice.mail`) and is sent after the commit, never
-inside the request that moved the cycle: by a thread (NOTICE_MAIL=thread, the default), at
-once (inline, for tests and `make run` without a mail server that hangs), or only by
-`manage.py send_notices` (cron). A failed send is logged and tried again by the next
+inside the transaction that moved the cycle: by a thread beside the request (NOTICE_MAIL=thread,
+the default), in the request itself after the commit (inline), or only by `manage.py
+send_notices` (cron). A failed send is logged and tried again by the next
 `send_notices`, up to MAX_ATTEMPTS times; a notice that still fails is marked "gagal", logged as
 an error, and stays listed in the administration, never lost silently.
 """
