@@ -72,6 +72,14 @@ DEMO_USERS = [
 ]
 
 
+# Printed under the demo officials' signatures (made up, as their names and NIPs are).
+DEMO_PANGKAT = {
+    "camat": "Pembina Tk. I, IV/b",
+    "sekcam": "Pembina, IV/a",
+    "kasubag": "Penata Tk. I, III/d",
+}
+
+
 def demo_password(username: str) -> str:
     return f"klego-{username.replace('.', '-')}-2026"
 
@@ -111,7 +119,10 @@ def ensure_users(organisation: Organisation) -> list[tuple[User, str, Position]]
     for username, full_name, nip, role, section_code, title in DEMO_USERS:
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = User(username=username, first_name=full_name, nip=nip, email=f"{username}@klego.example.id")
+            user = User(
+                username=username, first_name=full_name, nip=nip, email=f"{username}@klego.example.id",
+                pangkat=DEMO_PANGKAT.get(username, ""),
+            )  # fmt: skip
             user.set_password(demo_password(username))
             user.is_staff = role == Role.ADMIN  # Klego's administrator: the admin site, for Klego only
             user.save()

@@ -41,7 +41,6 @@ def new_kasubag(klego):
 
 
 def test_the_holder_on_the_documents_date_signs_it(klego, new_kasubag):
-    User.objects.filter(pk=klego.kasubag.pk).update(pangkat="Penata Tk. I, III/d")
     before = signatures.signer(klego.org, Role.KASUBAG, OCTOBER_31)
     assert before == signatures.Signer(
         function="Kepala Subbagian Perencanaan dan Pelaporan", name="Agus Setiawan, S.E.",
@@ -80,7 +79,7 @@ def test_the_completeness_checklist_has_the_sekretaris_knowing_and_the_kasubag_m
     text = pdf_text(completeness_checklist.render(cycle, checks))
     assert "Mengetahui, Sekretaris Kecamatan" in text
     assert "Klego, 2 November 2026" in text and "Kepala Subbagian Perencanaan dan Pelaporan" in text
-    assert "Sri Lestari, S.Sos." in text and "NIP. 197203081998032004" in text
+    assert "Sri Lestari, S.Sos." in text and "NIP. 197203081998032004" in text and "Pembina, IV/a" in text
     assert "Agus Setiawan, S.E." in text and "NIP. 198011172006041012" in text
 
 
