@@ -199,3 +199,12 @@ def count_queries(client, url) -> int:
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     return len(queries)
+
+
+def text_of_pdf(data: bytes) -> str:
+    """A PDF's text, every page, with white space folded to single spaces (as a reader sees it)."""
+    import io
+
+    from pypdf import PdfReader
+
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).split())

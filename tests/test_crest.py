@@ -87,10 +87,11 @@ def test_what_rides_along_a_crest_picture_is_not_kept(client, klego):
     assert kept.startswith(b"\x89PNG") and b"<script>" not in kept
 
 
-def test_a_crest_whose_file_is_gone_leaves_the_documents_without_it(client, klego):
+def test_a_crest_whose_file_is_gone_leaves_the_documents_without_it_and_says_so_in_the_log(client, klego, caplog):
     client.force_login(klego.admin)
     post_crest(client, klego.org, SimpleUploadedFile("lambang.png", png()))
     crest = Organisation.objects.get(pk=klego.org.pk).crest
     crest.file.storage.delete(crest.file.name)
     pdf = sop_pdf(client, klego)
     assert pdf.startswith(b"%PDF") and images_on_first_page(pdf) == 0
+    assert "Lambang Kecamatan Klego tidak dapat dibaca" in caplog.text

@@ -4,24 +4,21 @@ writes it, pangkat/golongan and NIP; users keep their NIP (18 digits) and pangka
 Names, NIPs and dates written by hand."""
 
 import datetime
-import io
 
 import pytest
 from django.urls import reverse
-from pypdf import PdfReader
 
 from kinerja import signatures
 from kinerja.models import Position, Role, User
 from kinerja.reports import completeness_checklist, final_tables, receipt_checklist
 from kinerja.steps import submissions
 
-from .conftest import MONDAY, advance, open_runs, start
+from .conftest import MONDAY, advance, open_runs, start, text_of_pdf
 
 OCTOBER_31 = datetime.date(2026, 10, 31)
 
 
-def pdf_text(data: bytes) -> str:
-    return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).split())
+pdf_text = text_of_pdf
 
 
 @pytest.fixture

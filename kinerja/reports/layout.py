@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextvars
 import io
+import logging
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -17,6 +18,8 @@ from reportlab.platypus import Flowable, PageBreak, Paragraph, SimpleDocTemplate
 from reportlab.platypus.tables import CellStyle
 
 from ..spreadsheets.numbers import format_number
+
+logger = logging.getLogger(__name__)
 
 # F4 (folio), the paper Indonesian offices print on besides A4.
 F4 = (215 * mm, 330 * mm)
@@ -73,7 +76,8 @@ def crest_image(organisation):
     try:
         with organisation.crest.file.open("rb") as handle:
             return ImageReader(io.BytesIO(handle.read()))
-    except Exception:  # a missing or unreadable file: the letterhead without the crest
+    except Exception:  # a missing or unreadable file: the letterhead without the crest, said in the log
+        logger.warning("Lambang %s tidak dapat dibaca; dokumen dicetak tanpa lambang.", organisation, exc_info=True)
         return None
 
 

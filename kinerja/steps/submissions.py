@@ -123,11 +123,8 @@ def confirm_values(submission: Submission, *, reason: str, by: User | None) -> O
     """The uploader confirms that the values a version was refused for are right: the same file
     is read again with the reason, as the next version (the refused one stays on record)."""
     reason = (reason or "").strip()
-    section = submission.section
-    own = by is None or permissions.can_submit_for(by, section)
-    if not own and not (submission.on_behalf_reason and permissions.can_act_for_section(by, section)):
-        # The Kasubag or Sekretaris confirms only a version they uploaded on the section's behalf.
-        raise NotAllowed(f"Hanya staf {section} yang dapat memastikan angka yang diunggah seksi ini.")
+    if by is not None and not may_confirm(by, submission):
+        raise NotAllowed(f"Hanya staf {submission.section} yang dapat memastikan angka yang diunggah seksi ini.")
     if not reason:
         raise WorkflowError("Tuliskan alasan mengapa angka tersebut memang benar.")
     newer = Submission.objects.filter(
@@ -155,6 +152,15 @@ def confirm_values(submission: Submission, *, reason: str, by: User | None) -> O
         confirmation=reason,
         on_behalf=submission.on_behalf_reason,
     )
+
+
+def may_confirm(user: User, submission: Submission) -> bool:
+    """The section's own staff confirm its figures; the Kasubag or the Sekretaris only a version
+    they uploaded on the section's behalf."""
+    section = submission.section
+    if permissions.can_submit_for(user, section):
+        return True
+    return bool(submission.on_behalf_reason) and permissions.can_act_for_section(user, section)
 
 
 def confirmable(submission: Submission) -> bool:

@@ -49,7 +49,7 @@ def section_data(request, pk, code):
         confirmable = {
             s.pk
             for s in latest_versions.values()
-            if can_submit and submissions.confirmable(s) and (s.on_behalf_reason or not on_behalf)
+            if can_submit and submissions.confirmable(s) and submissions.may_confirm(request.user, s)
         }
         lacking = submissions.lacking_realisations(cycle, section) if accepted else []
         evidence = {}
