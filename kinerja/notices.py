@@ -28,7 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import permissions, wording
-from .engine import registry
+from .engine import registry, workflow
 from .models import Notice, StepRun, User
 from .models.notices import MAX_ATTEMPTS
 
@@ -217,7 +217,7 @@ def _page(run: StepRun) -> str:
 def _returned_from(run: StepRun) -> StepRun | None:
     """The run that sent this one back (a later step closing with notes to an earlier one)."""
     source = run.returned_from
-    if source is None or source.step.order <= run.step.order:
+    if not workflow.sent_back(source, run):
         return None
     return source
 

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from . import permissions
+from .engine import workflow
 from .engine.calendar import WorkCalendar, format_minutes
 from .models import Cycle, Disposition, Letter, Role, SopStep, StepRun, Target, TransitionLog, User
 from .models.cycle import ENGINE_OUTCOME_LABELS
@@ -116,7 +117,7 @@ def _returns_behind(runs) -> dict[int, str]:
     said = {}
     for run in runs:
         source = sources.get(later.get(run.pk))
-        if source is None or source.step.order <= run.step.order:
+        if not workflow.sent_back(source, run):
             continue
         note = f": {source.note[:300]}{'…' if len(source.note) > 300 else ''}" if source.note else ""
         said[run.pk] = f"Dikembalikan oleh {source.closed_by} (langkah {source.step.number}){note}"

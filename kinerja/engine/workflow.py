@@ -390,6 +390,12 @@ def _next_step(cycle: Cycle, step: SopStep, outcome: str) -> SopStep | None:
     return None if number is None else cycle.sop_version.steps.get(number=number)
 
 
+def sent_back(source: StepRun | None, run: StepRun) -> bool:
+    """Did `source` (a run's `returned_from`) send the work back to `run`: a step later in the
+    SOP opening an earlier one (a review's return, "tidak lengkap", a return to the sections)?"""
+    return source is not None and source.step.order > run.step.order
+
+
 def opened_sentence(opened: Iterable[StepRun]) -> str:
     """What a closing opened, for the page's message: "Langkah 7 (mengelompokkan data) dibuka."
     Empty when it opened nothing."""

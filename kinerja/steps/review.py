@@ -196,7 +196,7 @@ def return_behind(run: StepRun | None) -> ReturnNotes | None:
         if current.returned_from_id is None:
             return None
         source = StepRun.objects.select_related("step", "closed_by").get(pk=current.returned_from_id)
-        if source.step.order > current.step.order:  # a step later in the SOP sent it back
+        if workflow.sent_back(source, current):
             if source.step.kind != REVIEW:
                 return None
             notes = list(source.review_notes.select_related("indicator").order_by("pk"))
