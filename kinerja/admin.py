@@ -33,6 +33,7 @@ from .models import (
     GroupingReport,
     HolidayCorrection,
     Indicator,
+    IssuedDocument,
     Letter,
     Narrative,
     NoDataMark,
@@ -368,6 +369,15 @@ class NoticeAdmin(ReadOnlyMixin, ScopedMixin, admin.ModelAdmin):
 
     list_display = ("created_at", "user", "title", "kind", "read_at", "mail", "mail_attempts")
     list_filter = ("mail", "kind")
+
+
+@admin.register(IssuedDocument)
+class IssuedDocumentAdmin(ReadOnlyMixin, ScopedMixin, admin.ModelAdmin):
+    """Read only: the register of issued PDFs behind the public verification page."""
+
+    list_display = ("code", "title", "kind", "period", "made_at", "made_by", "size")
+    list_filter = ("kind",)
+    search_fields = ("code", "title", "sha256")
 
 
 @admin.register(DispositionInstruction)

@@ -44,6 +44,7 @@ ORGANISATION_PATHS = {
     m.PerformanceRecord: "organisation",
     m.Amendment: "record__organisation",
     m.CycleArchive: "cycle__organisation",
+    m.IssuedDocument: "organisation",
 }
 
 

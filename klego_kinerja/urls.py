@@ -4,10 +4,12 @@ from django.urls import include, path
 
 from kinerja.forms import LoginForm
 from kinerja.views import twofactor
+from kinerja.views.verify import verify
 from kinerja.views.home import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("verifikasi/<str:code>/", verify, name="verify"),
     path(
         "akun/masuk/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),

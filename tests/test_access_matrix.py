@@ -10,6 +10,7 @@ from kinerja.models import (
     Disposition,
     Evidence,
     Indicator,
+    IssuedDocument,
     NoDataMark,
     Notice,
     PerformanceRecord,
@@ -37,6 +38,7 @@ def row(anonymous=302, outsider=404, **roles):
 # name -> expected status of a GET for each role
 MATRIX = {
     "healthz": {role: 200 for role in ROLES},
+    "verify": {role: 200 for role in ROLES},  # public: a known code, for anybody holding the paper
     "login": row(anonymous=200, outsider=302, **{r: 302 for r in ALL_IN}),
     "logout": {**POST_ONLY, "anonymous": 302},
     "password_change": row(outsider=200, **ALL_IN),
@@ -192,6 +194,7 @@ def url_for(name, world):
         "kinerja:disposition_acknowledge": [world["disposition"].pk],
         "kinerja:disposition_withdraw": [world["disposition"].pk],
         "kinerja:notice_open": [Notice.objects.order_by("pk").first().pk],
+        "verify": [IssuedDocument.objects.filter(cycle=cycle).first().code],
     }.get(name)
     if args is None and name.startswith("kinerja:") and name not in (
         "kinerja:home", "kinerja:sop_list", "kinerja:cycle_list", "kinerja:cycle_start", "kinerja:statistics",

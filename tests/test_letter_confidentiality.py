@@ -76,7 +76,7 @@ def test_the_print_bundle_leaves_the_disposition_sheet_out_for_an_office_member_
     client.force_login(klego_data.kasubag)
     _response, whole = download(client, secret_filed, "pdf")
     full = [page.extract_text() for page in PdfReader(io.BytesIO(whole)).pages]
-    assert "LEMBAR DISPOSISI" in full[0]
+    assert "LEMBAR DISPOSISI" in full[2]  # after the cover and the contents
     client.force_login(new_sekretaris)
     response, data = download(client, secret_filed, "pdf")
     assert response.status_code == 200

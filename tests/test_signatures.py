@@ -123,3 +123,25 @@ def test_the_analysis_report_is_dated_by_the_analysis_closing_and_signed(klego_d
     assert "Mengetahui, Sekretaris Kecamatan" in text
     assert "Klego, 2 November 2026 Kepala Subbagian Perencanaan dan Pelaporan" in text
     assert "Agus Setiawan, S.E." in text and "NIP. 198011172006041012" in text
+
+
+def test_the_disposition_sheet_is_signed_by_the_camat_of_the_first_dispositions_day(klego_data):
+    from kinerja.reports import disposition_sheet
+
+    cycle = start(klego_data)
+    advance(klego_data, cycle, 2)  # the Camat disposed on Monday 2 November 2026
+    text = pdf_text(disposition_sheet.render(cycle.letter))
+    assert "Paraf" in text
+    assert "Klego, 2 November 2026 Camat Klego" in text
+    assert "Drs. Haryanto Wibowo, M.Si. Pembina Tk. I, IV/b NIP. 196805121994031007" in text
+    assert "Sri Lestari" not in text.split("Klego, 2 November 2026")[1]  # she is on the sheet, not signing it
+
+
+def test_a_sheet_of_a_day_the_camats_post_was_vacant_leaves_a_line_for_the_name(klego_data):
+    from kinerja.reports import disposition_sheet
+
+    cycle = start(klego_data)
+    advance(klego_data, cycle, 2)
+    Position.objects.filter(user=klego_data.camat).update(start_date=datetime.date(2026, 11, 3))
+    text = pdf_text(disposition_sheet.render(cycle.letter))
+    assert "Klego, 2 November 2026 Camat Klego" in text and "Haryanto" not in text.split("Klego, 2 November")[1]

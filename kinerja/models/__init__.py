@@ -2,6 +2,7 @@
 
 from .analysis import CapaianCategory, Explanation, GroupingReport, Narrative, OfficeFigure
 from .cycle import Cycle, StepRun, TransitionLog
+from .documents import IssuedDocument
 from .letters import Disposition, DispositionInstruction, Letter, StoredFile
 from .marks import DataMark
 from .notices import Notice
@@ -50,6 +51,7 @@ __all__ = [
     "Disposition",
     "DispositionInstruction",
     "HolidayCorrection",
+    "IssuedDocument",
     "Letter",
     "LoginAttempt",
     "Notice",

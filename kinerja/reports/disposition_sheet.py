@@ -8,7 +8,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Spacer, Table, TableStyle
 
 from ..models import DispositionInstruction, Letter
-from .layout import GRID, HEADER_FILL, build, checklist, markup, page_size, text
+from .layout import GRID, HEADER_FILL, build, checklist, markup, page_size, signature_blocks, text
 
 NATURES = [("sangat_segera", "Sangat segera"), ("segera", "Segera"), ("rahasia", "Rahasia"), ("biasa", "Biasa")]
 # Shrink the type, then shorten long notes, until the sheet fits on one page.
@@ -78,12 +78,12 @@ def _story(letter: Letter, hops, labels, width: float, style: str, limit: int | 
             ]
         )
     )
-    widths = [9 * mm, 34 * mm, 34 * mm, 0, 20 * mm, 30 * mm]
+    widths = [9 * mm, 34 * mm, 34 * mm, 0, 20 * mm, 30 * mm, 13 * mm]
     widths[3] = width - sum(widths)
     rows = [
         [
             text(h, "bold")
-            for h in ("No", "Dari", "Kepada", "Instruksi dan catatan", "Batas waktu", "Dikirim / diterima")
+            for h in ("No", "Dari", "Kepada", "Instruksi dan catatan", "Batas waktu", "Dikirim / diterima", "Paraf")
         ]
     ]
     for i, hop in enumerate(hops, 1):
@@ -100,10 +100,11 @@ def _story(letter: Letter, hops, labels, width: float, style: str, limit: int | 
                 text(lines or "-", style),
                 text(_date(hop.deadline), style),
                 text(f"kirim {_moment(hop.created_at)}\nterima {_moment(hop.acknowledged_at)}", style),
+                "",  # the sender's initials, by hand
             ]
         )
     if len(rows) == 1:
-        rows.append([text("-", style), text("Belum ada disposisi.", style), "", "", "", ""])
+        rows.append([text("-", style), text("Belum ada disposisi.", style), "", "", "", "", ""])
     hop_table = Table(rows, colWidths=widths, repeatRows=1)
     hop_table.setStyle(
         TableStyle(
@@ -125,9 +126,44 @@ def _story(letter: Letter, hops, labels, width: float, style: str, limit: int | 
         text("Catatan disposisi", "bold"),
         Spacer(1, 1 * mm),
         hop_table,
-        Spacer(1, 3 * mm),
+        _signature(letter, hops, width),
+        Spacer(1, 2 * mm),
         text(f"Dicetak dari Sistem Kinerja Kecamatan pada {printed} WIB.", "small"),
     ]
+
+
+def _signature(letter: Letter, hops, width: float):
+    """The head of the office signs the sheet he disposed: the holder of the post on the day of
+    the first disposition (or of receipt, before any), Plt. where it applies."""
+    from .. import signatures
+    from ..models import Role
+
+    first = next((hop.created_at for hop in hops), None)
+    day = signatures.local_day(first) if first else (letter.received_date or signatures.local_day(None))
+    organisation = letter.organisation
+    return signature_blocks(
+        signatures.signers(organisation, day, (Role.KEPALA, "")), place=signatures.town(organisation), day=day,
+        width=width,
+    )  # fmt: skip
+
+
+def issued(letter: Letter, *, by, paper: str = "a4", cycle=None, at=None) -> bytes:
+    """The sheet as an issued document (verification code and QR). Its register names the
+    agenda number and year, never the subject: a rahasia letter's subject stays on paper."""
+    from .. import verification
+    from ..models import IssuedDocument
+
+    year = (letter.received_date or letter.date).year
+    return verification.issued(
+        lambda: render(letter, paper=paper),
+        organisation=letter.organisation,
+        kind=IssuedDocument.Kind.DISPOSITION_SHEET,
+        title=f"Lembar disposisi surat nomor agenda {letter.agenda_label}",
+        period=cycle.period_label if cycle else f"Tahun {year}",
+        by=by,
+        cycle=cycle,
+        at=at,
+    )
 
 
 def render(letter: Letter, paper: str = "a4") -> bytes:

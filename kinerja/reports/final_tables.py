@@ -112,3 +112,71 @@ def render_lkjip(organisation, year, tables, paper: str = "a4") -> bytes:
         story.append(Spacer(1, 4 * mm))
     story.append(_signed(organisation, None, width, (Role.KEPALA, "")))
     return build(story, organisation=organisation, title=f"Tabel bab III LKjIP {year}", paper=paper, wide=True)
+
+
+EVIDENCE_HEADERS = ["No", "Seksi", "Indikator", "Jenis", "Berkas di arsip / tautan", "Keterangan", "Ditambahkan"]
+
+
+def render_evidence(cycle, rows, paper: str = "a4") -> bytes:
+    """The list of bukti dukung: each file (with its place in the archive and SHA-256) and each
+    link (a link is evidence too, and has no file in the archive to stand for it)."""
+    width = page_size(paper, wide=True)[0] - 24 * mm
+    fixed = [9, 38, 60, 14, 0, 45, 40]
+    fixed[4] = width / mm - sum(fixed)
+    story = [
+        markup("DAFTAR BUKTI DUKUNG", "title"),
+        text(f"{cycle.organisation} · {cycle.period_label}"),
+        Spacer(1, 3 * mm),
+        data_table(
+            EVIDENCE_HEADERS,
+            [[i, *row] for i, row in enumerate(rows, 1)] or [["-", "Tidak ada bukti dukung.", "", "", "", "", ""]],
+            [w * mm for w in fixed],
+        ),
+    ]
+    return build(
+        story, organisation=cycle.organisation, title=f"Daftar bukti dukung {cycle.period_label}", paper=paper,
+        wide=True,
+    )  # fmt: skip
+
+
+def render_front_matter(
+    cycle, *, filed_at, filed_by: str, contents, pages: int, paper: str = "a4", stats: dict | None = None
+) -> bytes:
+    """The print bundle's cover (title, office, period, date of filing, how to verify) and its
+    table of contents (each report's pages in the bundle, counted from the cover)."""
+    from reportlab.platypus import PageBreak
+
+    from .. import verification
+
+    seal = verification.current()
+    width = page_size(paper)[0] - 24 * mm
+    story = [
+        Spacer(1, 35 * mm),
+        markup("BUNDEL DATA BASE KINERJA PERANGKAT DAERAH", "title"),
+        Spacer(1, 6 * mm),
+        markup(f"<b>{escape(str(cycle.organisation).upper())}</b>", "title"),
+        markup(escape(cycle.period_label), "title"),
+        Spacer(1, 12 * mm),
+        text(f"Diarsipkan pada {wording.long_date(timezone.localdate(filed_at))} oleh {filed_by}."),
+        text(f"Bundel ini terdiri dari {pages} halaman, bernomor berurutan dari halaman sampul."),
+        Spacer(1, 4 * mm),
+    ]
+    if seal is not None:
+        story += [
+            text(f"Kode verifikasi: {seal.printed}"),
+            text(
+                f"Keaslian bundel dapat diperiksa di {seal.url} (atau pindai kode QR di kanan atas). "
+                "Setiap laporan di dalamnya juga memiliki kode verifikasinya sendiri di kaki halamannya."
+            ),
+        ]
+    story += [
+        PageBreak(),
+        markup("DAFTAR ISI", "title"),
+        Spacer(1, 4 * mm),
+        data_table(["No", "Dokumen", "Halaman"], [[i, t, p] for i, (t, p) in enumerate(contents, 1)],
+                   [10 * mm, width - 40 * mm, 30 * mm]),
+    ]  # fmt: skip
+    return build(
+        story, organisation=cycle.organisation, title=f"Bundel data base kinerja {cycle.period_label}", paper=paper,
+        stats=stats, numbered=False,
+    )  # fmt: skip

@@ -17,6 +17,7 @@ from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.platypus import Flowable, PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
 from reportlab.platypus.tables import CellStyle
 
+from .. import verification
 from ..spreadsheets.numbers import format_number
 
 logger = logging.getLogger(__name__)
@@ -63,7 +64,7 @@ def page_size(paper: str = "a4", *, wide: bool = False):
     return landscape(size) if wide else size
 
 
-CREST_HEIGHT = 20 * mm
+CREST_HEIGHT = 16 * mm  # the height of the letterhead's three lines
 
 
 def crest_image(organisation):
@@ -81,9 +82,10 @@ def crest_image(organisation):
         return None
 
 
-def letterhead(canvas, doc, organisation, crest=None) -> None:
+def letterhead(canvas, doc, organisation, crest=None, seal=None) -> None:
     """The kop surat at the top of a page: the crest on the left (if the organisation has one),
-    the regional government, the organisation, its address, and a double rule beneath."""
+    the regional government, the organisation, its address, and a double rule beneath; on the
+    first page of an issued document, its QR code on the right."""
     width, height = doc.pagesize
     top = height - 12 * mm
     canvas.saveState()
@@ -91,11 +93,12 @@ def letterhead(canvas, doc, organisation, crest=None) -> None:
         image_width, image_height = crest.getSize()
         drawn = CREST_HEIGHT * image_width / max(image_height, 1)
         canvas.drawImage(crest, doc.leftMargin, top - 12 * mm, width=drawn, height=CREST_HEIGHT, mask="auto")
+    if seal is not None and doc.page == 1:
+        qr_code(canvas, seal.url, width - doc.rightMargin - QR_SIZE, top - 11.5 * mm, QR_SIZE)
     canvas.setFont("Helvetica-Bold", 12)
     canvas.drawCentredString(width / 2, top, organisation.government.upper())
     canvas.setFont("Helvetica-Bold", 14)
     canvas.drawCentredString(width / 2, top - 6 * mm, organisation.name.upper())
-    canvas.setFont("Helvetica", 8)
     contact = " · ".join(
         part
         for part in (
@@ -106,11 +109,44 @@ def letterhead(canvas, doc, organisation, crest=None) -> None:
         )
         if part
     )
+    # Between the crest and the QR code: a long address is set smaller rather than over them.
+    room = width - 2 * (doc.leftMargin + CREST_HEIGHT + 3 * mm)
+    size = 8.0
+    while size > 6 and canvas.stringWidth(contact, "Helvetica", size) > room:
+        size -= 0.5
+    canvas.setFont("Helvetica", size)
     canvas.drawCentredString(width / 2, top - 11 * mm, contact)
     canvas.setLineWidth(1.5)
     canvas.line(doc.leftMargin, top - 13.5 * mm, width - doc.rightMargin, top - 13.5 * mm)
     canvas.setLineWidth(0.5)
     canvas.line(doc.leftMargin, top - 14.5 * mm, width - doc.rightMargin, top - 14.5 * mm)
+    canvas.restoreState()
+
+
+QR_SIZE = 14 * mm  # 0.4-0.5 mm a module for an address of 45-70 characters: a phone reads it
+
+
+def qr_code(canvas, value: str, x: float, y: float, size: float) -> None:
+    """A QR code of `value` drawn as one filled path (a row's run of dark modules is one
+    rectangle), lower left corner at (x, y), with no quiet zone: the page's margin is one."""
+    import segno
+
+    matrix = segno.make(value, error="m", micro=False).matrix
+    count = len(matrix)
+    module = size / count
+    path = canvas.beginPath()
+    for row_index, row in enumerate(matrix):
+        bottom = y + size - (row_index + 1) * module
+        start = None
+        for column, dark in enumerate([*row, 0]):
+            if dark and start is None:
+                start = column
+            elif not dark and start is not None:
+                path.rect(x + start * module, bottom, (column - start) * module, module)
+                start = None
+    canvas.saveState()
+    canvas.setFillColor(colors.black)
+    canvas.drawPath(path, stroke=0, fill=1)
     canvas.restoreState()
 
 
@@ -126,15 +162,18 @@ def build(
     wide: bool = False,
     footer: str = "",
     stats: dict | None = None,
+    numbered: bool = True,
 ) -> bytes:
-    """Lay out a story on pages with the letterhead and "Halaman n" and return the PDF bytes.
-    `stats`, when given, receives the number of pages."""
+    """Lay out a story on pages with the letterhead and the footer (the title, the verification
+    code of an issued document, "Halaman n dari N") and return the PDF bytes.
+    `stats`, when given, receives the number of pages; `numbered=False` leaves the page numbers
+    to a whole the document is part of (the print bundle's cover)."""
     buffer = io.BytesIO()
     size = page_size(paper, wide=wide)
     doc = _document(SimpleDocTemplate, buffer, size, organisation, title)
 
-    decorate = _page_decorator(organisation, size, footer or title)
-    doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
+    decorate = _page_decorator(organisation, size)
+    doc.build(story, onFirstPage=decorate, onLaterPages=decorate, canvasmaker=footed_canvas(footer or title, numbered))
     if stats is not None:
         stats["pages"] = doc.page
     return buffer.getvalue()
@@ -350,20 +389,69 @@ def _document(cls, buffer, size, organisation, title: str):
     )
 
 
-def _page_decorator(organisation, size, footer):
+def _page_decorator(organisation, size):
     crest = crest_image(organisation)
+    seal = verification.current()
 
     def decorate(canvas, doc):
         if _LAYOUT_ONLY.get():
             return
-        letterhead(canvas, doc, organisation, crest)
-        canvas.saveState()
-        canvas.setFont("Helvetica", 7.5)
-        canvas.drawString(doc.leftMargin, 8 * mm, footer)
-        canvas.drawRightString(size[0] - doc.rightMargin, 8 * mm, f"Halaman {doc.page}")
-        canvas.restoreState()
+        letterhead(canvas, doc, organisation, crest, seal)
 
     return decorate
+
+
+FOOTER_BASELINE = 8 * mm
+FOOTER_SIZE = 7.5
+
+
+def footer_line(canvas, page_width: float, left: str, page: int, pages: int, code: str = "") -> None:
+    """The footer of a page: the title on the left, the verification code in the middle, "Halaman
+    n dari N" on the right (nothing there when `pages` is 0)."""
+    canvas.saveState()
+    canvas.setFont("Helvetica", FOOTER_SIZE)
+    right = f"Halaman {page} dari {pages}" if pages else ""
+    margin = 12 * mm
+    middle = f"Kode verifikasi {code}" if code else ""
+    room = page_width - 2 * margin - canvas.stringWidth(right, "Helvetica", FOOTER_SIZE) - 6 * mm
+    if middle:
+        room -= canvas.stringWidth(middle, "Helvetica", FOOTER_SIZE) + 6 * mm
+    canvas.drawString(margin, FOOTER_BASELINE, wrap_text(left, "Helvetica", FOOTER_SIZE, room).split("\n")[0])
+    if middle:
+        canvas.drawRightString(
+            page_width - margin - canvas.stringWidth(right, "Helvetica", FOOTER_SIZE) - 6 * mm, FOOTER_BASELINE, middle
+        )
+    canvas.drawRightString(page_width - margin, FOOTER_BASELINE, right)
+    canvas.restoreState()
+
+
+def footed_canvas(footer: str, numbered: bool = True):
+    """A canvas class that holds its pages until the document ends, then gives each its footer
+    with the number of pages ("Halaman 2 dari 5") and the issued document's code."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    seal = verification.current()
+    code = seal.printed if seal else ""
+
+    class FootedCanvas(Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._held: list[dict] = []
+
+        def showPage(self):
+            self._held.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            total = len(self._held)
+            for number, state in enumerate(self._held, start=1):
+                self.__dict__.update(state)
+                if not _LAYOUT_ONLY.get():
+                    footer_line(self, self._pagesize[0], footer, number, total if numbered else 0, code)
+                Canvas.showPage(self)
+            Canvas.save(self)
+
+    return FootedCanvas
 
 
 def heading(title: str, level: int = 0):
@@ -433,12 +521,12 @@ def build_with_contents(story, *, organisation, title: str, paper: str = "a4", w
             PageBreak(),
             *story,
         ]
-        decorate = _page_decorator(organisation, size, title)
+        decorate = _page_decorator(organisation, size)
         # Layout marks flowables it moves on (`_postponed`, keep-with-next); as reportlab's own
         # multiBuild does, the marks are collected and undone so the next pass starts clean.
         edits: list[tuple] = []
         doc._multiBuildEdits = edits.append
-        doc.build(full, onFirstPage=decorate, onLaterPages=decorate)
+        doc.build(full, onFirstPage=decorate, onLaterPages=decorate, canvasmaker=footed_canvas(title))
         for undo, *arguments in edits:
             undo(*arguments)
         return buffer.getvalue()
@@ -481,7 +569,42 @@ def signature_blocks(signers, *, place: str, day, width: float):
             text(f"NIP. {signer.nip}" if signer.nip else "NIP. " + "." * 24),
         ]
         columns.append(cell)
-    column = width / max(len(signers), 1)
-    table = Table([columns], colWidths=[column] * len(signers))
+    if len(columns) == 1:  # one signer signs on the right half, as letters are signed
+        columns.insert(0, "")
+    column = width / max(len(columns), 1)
+    table = Table([columns], colWidths=[column] * len(columns))
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 4)]))
     return KeepTogether([Spacer(1, 6 * mm), table])
+
+
+def renumbered(parts: list[bytes], label: str) -> bytes:
+    """PDFs joined into one whose every page gets a line above its letterhead: `label`, the
+    current issued document's code, and "Halaman n dari N" counted across the whole (the print
+    bundle). Each part keeps its own footer (its title, its own code, its own pages): nothing
+    printed on a part is hidden or changed."""
+    from pypdf import PdfReader, PdfWriter
+    from reportlab.pdfgen.canvas import Canvas
+
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(PdfReader(io.BytesIO(part)))
+    seal = verification.current()
+    sizes = [(float(page.mediabox.width), float(page.mediabox.height)) for page in writer.pages]
+    overlay = io.BytesIO()
+    canvas = Canvas(overlay)
+    code = f" · Kode verifikasi {seal.printed}" if seal else ""
+    for number, (width, height) in enumerate(sizes, start=1):
+        canvas.setPageSize((width, height))
+        # Above the letterhead's crest and QR code (which reach 8 mm and 9.5 mm below the edge).
+        canvas.setFont("Helvetica", 7)
+        canvas.drawString(12 * mm, height - 6.5 * mm, f"{label}{code}")
+        canvas.setFont("Helvetica-Bold", 7.5)
+        canvas.drawRightString(width - 12 * mm, height - 6.5 * mm, f"Halaman {number} dari {len(sizes)}")
+        canvas.showPage()
+    canvas.save()
+    stamps = PdfReader(io.BytesIO(overlay.getvalue()))
+    for page, stamp in zip(writer.pages, stamps.pages, strict=True):
+        page.merge_page(stamp)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()

@@ -19,7 +19,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
-from .. import permissions, uploads
+from .. import permissions, uploads, verification
 from ..engine import registry, workflow
 from ..engine.workflow import NotAllowed, WorkflowError
 from ..measurement import analysis, results, targets
@@ -31,6 +31,7 @@ from ..models import (
     Evidence,
     GroupingReport,
     Indicator,
+    IssuedDocument,
     Letter,
     Narrative,
     PerformanceRecord,
@@ -146,6 +147,7 @@ class Entry:
     data: bytes | None = None
     source: object = None  # a StoredFile, streamed
     rahasia: bool = False  # a part of a rahasia letter: only for those who may read the letter
+    title: str = ""  # a report's name in the print bundle's table of contents
 
     def open(self):
         return io.BytesIO(self.data) if self.data is not None else self.source.file.open("rb")
@@ -157,46 +159,83 @@ def _stored(stored, path, kind="asli", rahasia=False, made_by: str | None = None
 
 
 def report_entries(cycle: Cycle, *, by: User, at: datetime.datetime) -> list[Entry]:
-    """Every report of the cycle as PDF, in the order of the SOP (also the bundle's order)."""
+    """Every report of the cycle as PDF, in the order of the SOP (also the bundle's order), each
+    issued with its own verification code."""
     # Imported here, not at the top: reportlab and pypdf add 0.17 s of CPU to every process that
     # loads this module (each manage.py command, import_kinerja included); only PDF work needs them.
     from ..reports import analysis_report, completeness_checklist, disposition_sheet, final_tables, receipt_checklist
 
     maker = str(by)
+    Kind = IssuedDocument.Kind
 
-    def report(path, data):
-        return Entry(path, maker, at, "laporan", data=data, rahasia=path == DISPOSITION_SHEET and _rahasia(cycle))
+    def report(path, kind, render=None, data=None):
+        if data is None:
+            data = verification.issued_for_cycle(cycle, kind, render, by=by, at=at)
+        rahasia = path == DISPOSITION_SHEET and _rahasia(cycle)
+        return Entry(path, maker, at, "laporan", data=data, rahasia=rahasia, title=Kind(kind).label)
 
-    entries = [report(DISPOSITION_SHEET, disposition_sheet.render(cycle.letter))]
+    sheet = disposition_sheet.issued(cycle.letter, by=by, cycle=cycle, at=at)
+    entries = [report(DISPOSITION_SHEET, Kind.DISPOSITION_SHEET, data=sheet)]
     kinds, rows = receipt_matrix(cycle)
-    entries.append(report("laporan/02-ceklist-penerimaan.pdf", receipt_checklist.render(cycle, kinds, rows)))
+    entries.append(
+        report("laporan/02-ceklist-penerimaan.pdf", Kind.RECEIPT, lambda: receipt_checklist.render(cycle, kinds, rows))
+    )
     checks = list(
         CompletenessCheck.objects.filter(run__cycle=cycle)
         .select_related("section", "run", "checked_by")
         .order_by("run__round", "section__order")
     )
-    entries.append(report("laporan/03-ceklist-kelengkapan.pdf", completeness_checklist.render(cycle, checks)))
+    entries.append(
+        report(
+            "laporan/03-ceklist-kelengkapan.pdf",
+            Kind.COMPLETENESS,
+            lambda: completeness_checklist.render(cycle, checks),
+        )
+    )
     data = results.indicator_results(cycle)
     approved = approved_document(cycle)  # the very document the Camat approved, byte for byte
     if approved is not None:
         with approved.document.file.open("rb") as handle:
-            analysis = handle.read()
+            entries.append(report("laporan/04-laporan-analisa.pdf", Kind.ANALYSIS, data=handle.read()))
     else:  # a cycle approved before documents were kept
-        analysis = analysis_report.analysis_document(cycle)
-    entries.append(report("laporan/04-laporan-analisa.pdf", analysis))
+        entries.append(
+            report("laporan/04-laporan-analisa.pdf", Kind.ANALYSIS, lambda: analysis_report.analysis_document(cycle))
+        )
     grouping = GroupingReport.objects.filter(run__cycle=cycle).first()
     if grouping:
         tables = grouping_tables(cycle, grouping.groupings, data)
-        entries.append(report("laporan/05-laporan-pengelompokan.pdf", analysis_report.render_grouping(cycle, tables)))
+        entries.append(
+            report(
+                "laporan/05-laporan-pengelompokan.pdf",
+                Kind.GROUPING,
+                lambda: analysis_report.render_grouping(cycle, tables),
+            )
+        )
     reviews = list(
         StepRun.objects.filter(cycle=cycle, step__kind=SopStep.Kind.REVIEW, closed_at__isnull=False)
         .select_related("step", "closed_by")
         .prefetch_related("review_notes__indicator")
         .order_by("closed_at")
     )
-    entries.append(report("laporan/06-catatan-pemeriksaan.pdf", final_tables.render_review_notes(cycle, reviews)))
+    entries.append(
+        report(
+            "laporan/06-catatan-pemeriksaan.pdf",
+            Kind.REVIEW_NOTES,
+            lambda: final_tables.render_review_notes(cycle, reviews),
+        )
+    )
     records = list(PerformanceRecord.objects.filter(cycle=cycle).order_by("code"))
-    entries.append(report("laporan/07-tabel-data-base-kinerja.pdf", final_tables.render_records(cycle, records)))
+    entries.append(
+        report(
+            "laporan/07-tabel-data-base-kinerja.pdf", Kind.RECORDS, lambda: final_tables.render_records(cycle, records)
+        )
+    )
+    evidence = evidence_rows(cycle)
+    entries.append(
+        report(
+            "laporan/08-daftar-bukti-dukung.pdf", Kind.EVIDENCE, lambda: final_tables.render_evidence(cycle, evidence)
+        )
+    )
     return entries
 
 
@@ -204,25 +243,76 @@ def _rahasia(cycle: Cycle) -> bool:
     return cycle.letter.nature == Letter.Nature.RAHASIA
 
 
-def print_bundle(reports: list[Entry]) -> bytes:
-    """The report PDFs merged into one, in the order given (the SOP's)."""
-    return _bundle(reports)[0]
+def print_bundle(cycle: Cycle, reports: list[Entry], *, by: User, at: datetime.datetime) -> bytes:
+    """The print bundle of the reports (`_bundle`), issued."""
+    return _bundle(cycle, reports, by=by, at=at)[0]
 
 
-def _bundle(reports: list[Entry]) -> tuple[bytes, dict[str, list[int]]]:
-    """The merged PDF, and the pages (first, last; from 1) each report takes in it."""
-    from pypdf import PdfWriter  # lazy: see report_entries
+def _bundle(
+    cycle: Cycle, reports: list[Entry], *, by: User, at: datetime.datetime
+) -> tuple[bytes, dict[str, list[int]]]:
+    """The print bundle, issued with its own code: a cover, a table of contents, and the report
+    PDFs in the order given (the SOP's), every page numbered across the whole ("Halaman 7 dari
+    18"); and the pages (first, last; counted from the cover) each report takes in it."""
+    from pypdf import PdfReader  # lazy: see report_entries
 
-    writer = PdfWriter()
+    from ..reports import final_tables, layout
+
+    parts = [entry for entry in reports if entry.path.endswith(".pdf")]
+    counts = [len(PdfReader(io.BytesIO(entry.data)).pages) for entry in parts]
     pages: dict[str, list[int]] = {}
-    for entry in reports:
-        if entry.path.endswith(".pdf"):
-            first = len(writer.pages) + 1
-            writer.append(io.BytesIO(entry.data))
-            pages[entry.path] = [first, len(writer.pages)]
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue(), pages
+    title = f"Bundel data base kinerja {cycle.period_label}"
+
+    def render() -> bytes:
+        front, front_pages = b"", 2  # the cover and one page of contents, checked below
+        for _attempt in range(3):
+            first, contents = front_pages + 1, []
+            for entry, count in zip(parts, counts, strict=True):
+                pages[entry.path] = [first, first + count - 1]
+                contents.append(
+                    (entry.title or entry.path, f"{first}" if count == 1 else f"{first}–{first + count - 1}")
+                )
+                first += count
+            stats: dict = {}
+            front = final_tables.render_front_matter(
+                cycle, filed_at=at, filed_by=str(by), contents=contents, pages=first - 1, stats=stats
+            )
+            if stats["pages"] == front_pages:
+                break
+            front_pages = stats["pages"]
+        return layout.renumbered([front, *(entry.data for entry in parts)], title)
+
+    bundle = verification.issued(
+        render,
+        organisation=cycle.organisation,
+        kind=IssuedDocument.Kind.BUNDLE,
+        title=title,
+        period=cycle.period_label,
+        by=by,
+        cycle=cycle,
+        at=at,
+    )
+    return bundle, pages
+
+
+def _evidence_path(e: Evidence) -> str:
+    return f"asli/bukti/{e.section.code}/{e.indicator.code}-{e.pk}-{uploads.download_name(e.file, 'bukti')}"
+
+
+def evidence_rows(cycle: Cycle) -> list[list[str]]:
+    """The bukti dukung of a cycle as the archive lists them: a file by its place in the archive
+    and its SHA-256, a link by its address."""
+    rows = []
+    for e in (
+        Evidence.objects.filter(cycle=cycle)
+        .select_related("file", "section", "indicator", "uploaded_by")
+        .order_by("section__order", "indicator__code", "uploaded_at", "pk")
+    ):
+        where = f"{_evidence_path(e)}\nSHA-256 {e.file.sha256}" if e.file_id else e.url
+        added = f"{e.uploaded_by}\n{timezone.localtime(e.uploaded_at):%d-%m-%Y %H:%M}"
+        kind = "berkas" if e.file_id else "tautan"
+        rows.append([e.section.name, f"{e.indicator.code} {e.indicator.name}", kind, where, e.note, added])
+    return rows
 
 
 def original_entries(cycle: Cycle) -> list[Entry]:
@@ -239,12 +329,7 @@ def original_entries(cycle: Cycle) -> list[Entry]:
     for e in Evidence.objects.filter(cycle=cycle, file__isnull=False).select_related(
         "file__uploaded_by", "section", "indicator"
     ):
-        entries.append(
-            _stored(
-                e.file,
-                f"asli/bukti/{e.section.code}/{e.indicator.code}-{e.pk}-{uploads.download_name(e.file, 'bukti')}",
-            )
-        )
+        entries.append(_stored(e.file, _evidence_path(e)))
     return entries
 
 
@@ -313,7 +398,7 @@ def archive_contents(cycle: Cycle, *, by: User, at: datetime.datetime) -> Archiv
     records = list(PerformanceRecord.objects.filter(cycle=cycle).order_by("code"))
     table = records_workbook(records, title=f"Data base kinerja {cycle.period_label}")
     workbook = Entry("laporan/07-tabel-data-base-kinerja.xlsx", str(by), at, "laporan", data=table)
-    bundle, pages = _bundle(reports)
+    bundle, pages = _bundle(cycle, reports, by=by, at=at)
     entries = original_entries(cycle) + reports + [workbook]
     handle = tempfile.TemporaryFile()
     manifest = write_zip(entries, handle, extra={path: {"halaman_bundel": span} for path, span in pages.items()})

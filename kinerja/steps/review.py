@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils import timezone
 
-from .. import uploads, wording
+from .. import uploads, verification, wording
 from ..engine import registry, workflow
 from ..engine.workflow import WorkflowError
 from ..measurement import results
-from ..models import Cycle, Indicator, Narrative, ReviewNote, ReviewSnapshot, SopStep, StepRun, User
+from ..models import Cycle, Indicator, IssuedDocument, Narrative, ReviewNote, ReviewSnapshot, SopStep, StepRun, User
 
 REVIEW = SopStep.Kind.REVIEW
 
@@ -125,8 +125,11 @@ def _decided_document(run: StepRun, by: User):
     from ..reports.analysis_report import analysis_document  # lazy: reportlab costs every process 0.1 s
 
     cycle = run.cycle
+    document = verification.issued_for_cycle(
+        cycle, IssuedDocument.Kind.ANALYSIS, lambda: analysis_document(cycle), by=by
+    )
     return uploads.store_bytes(
-        analysis_document(cycle),
+        document,
         organisation=cycle.organisation,
         by=by,
         original_name=f"laporan-analisa-{cycle.year}-{cycle.quarter or 'tahun'}-langkah-{run.step.number}"

@@ -7,11 +7,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import charts, fragments, permissions, selectors
+from .. import charts, fragments, permissions, selectors, verification
 from ..engine import workflow
 from ..forms import ExplainForm, NarrativeForm, OfficeFiguresForm, StepCloseForm
 from ..measurement import results
-from ..models import Indicator, Narrative, OfficeFigure, SopStep, StrategicObjective
+from ..models import Indicator, IssuedDocument, Narrative, OfficeFigure, SopStep, StrategicObjective
 from ..models.letters import XLSX
 from ..reports import analysis_report
 from ..spreadsheets.exporter import workbook_from_tables
@@ -35,7 +35,12 @@ def analysis_page(request, pk):
     fmt = request.GET.get("format")
     period = f"{cycle.year}-{cycle.quarter or 'tahun'}"
     if fmt == "pdf":
-        pdf = analysis_report.analysis_document(cycle, paper=request.GET.get("kertas", "a4"))
+        pdf = verification.issued_for_cycle(
+            cycle,
+            IssuedDocument.Kind.ANALYSIS,
+            lambda: analysis_report.analysis_document(cycle, paper=request.GET.get("kertas", "a4")),
+            by=request.user,
+        )
         return download(pdf, "application/pdf", f"laporan-analisa-{period}.pdf")
     if fmt == "xlsx":
         tables = analysis_steps.grouping_tables(cycle, ["objective", "quarter"], results.indicator_results(cycle))

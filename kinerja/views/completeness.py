@@ -6,10 +6,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from .. import fragments, permissions
+from .. import fragments, permissions, verification
 from ..engine import workflow
 from ..forms import CompletenessForm
-from ..models import CompletenessCheck, SopStep
+from ..models import CompletenessCheck, IssuedDocument, SopStep
 from ..reports import completeness_checklist
 from ..steps import completeness, submissions
 from .access import cycle_for, office_only
@@ -26,7 +26,12 @@ def completeness_check(request, pk):
             .select_related("section", "run", "checked_by")
             .order_by("run__round", "section__order")
         )
-        pdf = completeness_checklist.render(cycle, checks, paper=request.GET.get("kertas", "a4"))
+        pdf = verification.issued_for_cycle(
+            cycle,
+            IssuedDocument.Kind.COMPLETENESS,
+            lambda: completeness_checklist.render(cycle, checks, paper=request.GET.get("kertas", "a4")),
+            by=request.user,
+        )
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = (
             f'attachment; filename="ceklist-kelengkapan-{submissions.period_code(cycle)}.pdf"'

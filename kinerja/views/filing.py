@@ -12,11 +12,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import fragments, permissions, wording
+from .. import fragments, permissions, verification, wording
 from ..engine import workflow
 from ..filters import RecordFilter
 from ..forms import AmendmentForm, FilingForm
-from ..models import Amendment, CycleArchive, PerformanceRecord, Section, SopStep, StrategicObjective
+from ..models import Amendment, CycleArchive, IssuedDocument, PerformanceRecord, Section, SopStep, StrategicObjective
 from ..models.letters import XLSX
 from ..reports import final_tables
 from ..spreadsheets.exporter import workbook_from_tables
@@ -213,7 +213,14 @@ def exports(request, what):
             data, content_type=XLSX, headers={"Content-Disposition": f'attachment; filename="lkjip-bab3-{year}.xlsx"'}
         )
     if what == "lkjip.pdf":
-        pdf = final_tables.render_lkjip(organisation, year, filing.lkjip_tables(organisation, year))
+        pdf = verification.issued(
+            lambda: final_tables.render_lkjip(organisation, year, filing.lkjip_tables(organisation, year)),
+            organisation=organisation,
+            kind=IssuedDocument.Kind.LKJIP,
+            title=f"Tabel bab III LKjIP tahun {year}",
+            period=f"Tahun {year}",
+            by=request.user,
+        )
         return HttpResponse(
             pdf,
             content_type="application/pdf",

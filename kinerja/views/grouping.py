@@ -6,10 +6,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from .. import fragments, permissions
+from .. import fragments, permissions, verification
 from ..engine import workflow
 from ..forms import GroupingForm
-from ..models import GroupingReport, SopStep
+from ..models import GroupingReport, IssuedDocument, SopStep
 from ..models.letters import XLSX
 from ..reports import analysis_report
 from ..spreadsheets.exporter import workbook_from_tables
@@ -49,7 +49,12 @@ def grouping_page(request, pk):
         tables = analysis_steps.grouping_tables(cycle, report.groupings)
         period = f"{cycle.year}-{cycle.quarter or 'tahun'}"
         if fmt == "pdf":
-            pdf = analysis_report.render_grouping(cycle, tables, paper=request.GET.get("kertas", "a4"))
+            pdf = verification.issued_for_cycle(
+                cycle,
+                IssuedDocument.Kind.GROUPING,
+                lambda: analysis_report.render_grouping(cycle, tables, paper=request.GET.get("kertas", "a4")),
+                by=request.user,
+            )
             return download(pdf, "application/pdf", f"laporan-pengelompokan-{period}.pdf")
         title = f"Laporan hasil pengolahan dan pengelompokan data kinerja {cycle.period_label}"
         return download(workbook_from_tables(tables, title=title), XLSX, f"laporan-pengelompokan-{period}.xlsx")

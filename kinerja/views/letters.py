@@ -252,7 +252,7 @@ def letter_sheet(request, pk):
     paper = request.GET.get("kertas", "a4").lower()
     if paper not in ("a4", "f4"):
         paper = "a4"
-    pdf = disposition_sheet.render(letter, paper=paper)
+    pdf = disposition_sheet.issued(letter, by=request.user, paper=paper)
     response = HttpResponse(pdf, content_type="application/pdf")
     safe_number = "".join(ch if ch.isalnum() else "-" for ch in letter.number)[:60]
     response["Content-Disposition"] = f'attachment; filename="lembar-disposisi-{safe_number}-{paper}.pdf"'

@@ -6,10 +6,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from .. import fragments, permissions
+from .. import fragments, permissions, verification
 from ..engine import workflow
 from ..forms import ReceiptForm
-from ..models import SopStep
+from ..models import IssuedDocument, SopStep
 from ..reports import receipt_checklist
 from ..steps import submissions
 from .access import cycle_for, office_only
@@ -40,7 +40,12 @@ def receipt(request, pk):
         return redirect("kinerja:receipt", pk=cycle.pk)
     if request.GET.get("format") == "pdf":
         kinds, rows = submissions.receipt_matrix(cycle)
-        pdf = receipt_checklist.render(cycle, kinds, rows, paper=request.GET.get("kertas", "a4"))
+        pdf = verification.issued_for_cycle(
+            cycle,
+            IssuedDocument.Kind.RECEIPT,
+            lambda: receipt_checklist.render(cycle, kinds, rows, paper=request.GET.get("kertas", "a4")),
+            by=request.user,
+        )
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = (
             f'attachment; filename="ceklist-penerimaan-{submissions.period_code(cycle)}.pdf"'

@@ -4,8 +4,8 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from .. import permissions
-from ..models import SopVersion
+from .. import permissions, verification
+from ..models import IssuedDocument, SopVersion
 from ..reports import sop_document
 from ..sopflow import flow_rows
 
@@ -39,7 +39,14 @@ def sop_detail(request, pk):
 @require_GET
 def sop_pdf(request, pk):
     version = get_object_or_404(_versions_for(request.user).select_related("organisation"), pk=pk)
-    pdf = sop_document.render(version)
+    pdf = verification.issued(
+        lambda: sop_document.render(version),
+        organisation=version.organisation,
+        kind=IssuedDocument.Kind.SOP,
+        title=f"SOP {version.number} {version.name}",
+        period=f"Berlaku {version.effective_date:%d-%m-%Y}",
+        by=request.user,
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     filename = f"SOP-{version.number.replace('/', '-')}-{version.effective_date:%Y%m%d}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -1,0 +1,49 @@
+"""Documents the application issued: every generated PDF is registered with a short
+verification code (printed on it, with a QR code to the public verification page) and the
+SHA-256 of its bytes, so a paper or file copy can be checked for being genuine
+(kinerja.verification). A register, not tracked data: a row is written once and never changed,
+so it has no history of its own and moves no data mark (a download writes one and empties
+nobody's kept pages)."""
+
+from django.conf import settings
+from django.db import models
+
+from .cycle import Cycle
+from .organisation import Organisation
+
+
+class IssuedDocument(models.Model):
+    class Kind(models.TextChoices):
+        DISPOSITION_SHEET = "lembar_disposisi", "Lembar disposisi"
+        RECEIPT = "ceklist_penerimaan", "Ceklist penerimaan data"
+        COMPLETENESS = "ceklist_kelengkapan", "Ceklist kelengkapan data"
+        ANALYSIS = "laporan_analisa", "Laporan analisa data kinerja"
+        GROUPING = "laporan_pengelompokan", "Laporan pengelompokan data kinerja"
+        REVIEW_NOTES = "catatan_pemeriksaan", "Catatan pemeriksaan"
+        RECORDS = "tabel_data_base", "Tabel data base kinerja"
+        EVIDENCE = "daftar_bukti", "Daftar bukti dukung"
+        BUNDLE = "bundel", "Bundel cetak data base kinerja"
+        LKJIP = "lkjip", "Laporan Kinerja Instansi Pemerintah (LKjIP)"
+        PK = "perjanjian_kinerja", "Perjanjian Kinerja"
+        SOP = "sop", "Standar Operasional Prosedur"
+
+    code = models.CharField("kode verifikasi", max_length=12, unique=True)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    kind = models.CharField("jenis", max_length=30, choices=Kind.choices)
+    title = models.CharField("judul", max_length=300)
+    period = models.CharField("periode", max_length=100, blank=True)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    made_at = models.DateTimeField("dibuat")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    size = models.PositiveBigIntegerField("ukuran (bita)")
+
+    class Meta:
+        verbose_name = "dokumen terbit"
+        verbose_name_plural = "dokumen terbit"
+        ordering = ["-made_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.title}"
