@@ -28,10 +28,14 @@ class Entry:
 
 
 def tracked_history_models():
+    """The history of each tracked model. A many-to-many field's own history rows (the budget's
+    linked indicators) belong to a history row of their model, which is listed."""
     return [
         m
         for m in apps.get_app_config("kinerja").get_models()
-        if issubclass(m, HistoricalChanges) and m.__name__.startswith("Historical")
+        if issubclass(m, HistoricalChanges)
+        and m.__name__.startswith("Historical")
+        and any(f.name == "history_date" for f in m._meta.fields)
     ]
 
 

@@ -1,6 +1,7 @@
 """Forms of the pages. Validation of business rules stays in kinerja.engine.workflow."""
 
 import datetime
+from decimal import Decimal
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
@@ -9,9 +10,10 @@ from django.utils import timezone
 
 from infra import throttle
 
-from . import wording
+from . import budget, wording
 from .measurement import targets
 from .models import (
+    BudgetItem,
     Cycle,
     DataKind,
     DispositionInstruction,
@@ -22,7 +24,7 @@ from .models import (
     StrategicObjective,
     User,
 )
-from .spreadsheets.numbers import NotANumber, parse_number
+from .spreadsheets.numbers import NotANumber, format_number, parse_number
 
 
 class DateInput(forms.DateInput):
@@ -532,3 +534,79 @@ class ObjectiveForm(forms.ModelForm):
         code = (data.get("code") or "").strip().upper()
         instance = StrategicObjective.objects.filter(organisation=organisation, code=code).first()
         return cls({**data.dict(), "code": code}, instance=instance or StrategicObjective(organisation=organisation))
+
+
+# Budget ------------------------------------------------------------------------------------------
+
+
+class MoneyField(forms.CharField):
+    """Rupiah as people write it: 1.250.000 or 1.250.000,50 (never negative, at most sen)."""
+
+    def __init__(self, label, *, required=False):
+        super().__init__(label=label, required=required, max_length=40)
+
+    def prepare_value(self, value):
+        return format_number(value) if isinstance(value, Decimal) else value
+
+    def clean(self, value):
+        value = super().clean(value)
+        try:
+            number = parse_number(value)
+        except NotANumber as exc:
+            raise forms.ValidationError(f"'{value}' bukan angka rupiah (tulis mis. 1.250.000).") from exc
+        if number is not None and (number < 0 or number != number.quantize(Decimal("0.01"))):
+            raise forms.ValidationError("Rupiah tidak boleh negatif dan paling banyak dua angka di belakang koma.")
+        if number is None and self.required:
+            raise forms.ValidationError("Wajib diisi (tulis 0 bila tidak ada).")
+        return number
+
+
+class BudgetItemForm(forms.ModelForm):
+    """A programme, kegiatan or sub kegiatan entered by hand: its level and parent come from the
+    code, as in an import (kinerja.budget)."""
+
+    pagu = MoneyField("Pagu (Rp)", required=True)
+    real_q1 = MoneyField("Realisasi TW I (Rp)")
+    real_q2 = MoneyField("Realisasi TW II (Rp)")
+    real_q3 = MoneyField("Realisasi TW III (Rp)")
+    real_q4 = MoneyField("Realisasi TW IV (Rp)")
+
+    class Meta:
+        model = BudgetItem
+        fields = ["code", "name", "pagu", "real_q1", "real_q2", "real_q3", "real_q4", "indicators"]
+        widgets = {"indicators": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, organisation, year, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation, self.year = organisation, year
+        self.fields["code"].help_text = budget.CODE_HELP
+        self.fields["indicators"].queryset = Indicator.objects.filter(organisation=organisation, active=True)
+        self.fields["indicators"].required = False
+
+    def clean_code(self):
+        code = "".join(self.cleaned_data["code"].split()).rstrip(".")
+        if budget.level_of(code) is None:
+            raise forms.ValidationError(f"Kode '{code}' bukan kode {budget.CODE_HELP}.")
+        items = BudgetItem.objects.filter(organisation=self.organisation, year=self.year)
+        if items.filter(code=code).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(f"Kode {code} sudah ada di anggaran {self.year}.")
+        if self.instance.pk and code != self.instance.code and self.instance.children.exists():
+            raise forms.ValidationError("Kode ini punya kegiatan di bawahnya; kodenya tidak dapat diubah.")
+        parent = budget.parent_code(code)
+        if parent:
+            self.parent_item = items.filter(code=parent).first()
+            if self.parent_item is None:
+                raise forms.ValidationError(f"Isi dahulu induknya, {parent}, di anggaran {self.year}.")
+        else:
+            self.parent_item = None
+        return code
+
+    def save(self, commit=True):
+        item = super().save(commit=False)
+        item.organisation, item.year = self.organisation, self.year
+        item.level, item.parent = budget.level_of(item.code), self.parent_item
+        item.source = BudgetItem.Source.MANUAL
+        if commit:
+            item.save()
+            self.save_m2m()
+        return item

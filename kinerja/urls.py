@@ -3,6 +3,7 @@ from django.urls import path
 from .views import (
     analysis,
     audit,
+    budget,
     collection,
     completeness,
     cycles,
@@ -74,6 +75,10 @@ urlpatterns = [
     path("indikator/baru/", master.indicator_edit, name="indicator_create"),
     path("indikator/<int:pk>/ubah/", master.indicator_edit, name="indicator_edit"),
     path("indikator/impor/", master.indicator_import, name="indicator_import"),
+    path("anggaran/", budget.budget_list, name="budget"),
+    path("anggaran/tambah/", budget.budget_edit, name="budget_create"),
+    path("anggaran/<int:pk>/", budget.budget_edit, name="budget_edit"),
+    path("anggaran/<int:pk>/hapus/", budget.budget_delete, name="budget_delete"),
     path("indikator/ekspor/", master.indicator_export, name="indicator_export"),
     path("indikator/sasaran/", master.objective_save, name="objective_save"),
     path("pemberitahuan/", notices.notice_list, name="notices"),

@@ -6,6 +6,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from kinerja.models import (
+    BudgetItem,
     DataKind,
     Disposition,
     Evidence,
@@ -110,6 +111,12 @@ MATRIX = {
     "kinerja:notices": row(outsider=200, **ALL_IN),
     "kinerja:profile": row(outsider=200, **ALL_IN),
     "kinerja:notice_open": {**POST_ONLY, "anonymous": 302},
+    "kinerja:budget": row(outsider=200, staf_own=403, staf_other=403, camat=200, sekcam=200, kasubag=200, admin=200),
+    "kinerja:budget_create": row(
+        outsider=200, camat=403, sekcam=200, kasubag=200, staf_own=403, staf_other=403, admin=200
+    ),
+    "kinerja:budget_edit": row(camat=403, sekcam=200, kasubag=200, staf_own=403, staf_other=403, admin=200),
+    "kinerja:budget_delete": {**POST_ONLY, "anonymous": 302},
 }
 
 
@@ -157,7 +164,11 @@ def world(klego_data):
         cycle=cycle, section=klego_data.sections["pem"], indicator=Indicator.objects.get(code="PEM-02"),
         reason="uji", marked_by=klego_data.staf_pem, marked_at=MONDAY,
     )  # fmt: skip
+    budget_item = BudgetItem.objects.create(
+        organisation=klego_data.org, year=2026, code="7.01.01", level="program", name="Program uji", pagu=1000
+    )
     return {
+        "budget_item": budget_item,
         "mark": mark,
         "cycle": cycle,
         "disposition": disposition,
@@ -195,12 +206,14 @@ def url_for(name, world):
         "kinerja:disposition_withdraw": [world["disposition"].pk],
         "kinerja:notice_open": [Notice.objects.order_by("pk").first().pk],
         "verify": [IssuedDocument.objects.filter(cycle=cycle).first().code],
+        "kinerja:budget_edit": [world["budget_item"].pk],
+        "kinerja:budget_delete": [world["budget_item"].pk],
     }.get(name)
     if args is None and name.startswith("kinerja:") and name not in (
         "kinerja:home", "kinerja:sop_list", "kinerja:cycle_list", "kinerja:cycle_start", "kinerja:statistics",
         "kinerja:database", "kinerja:dashboard", "kinerja:audit", "kinerja:indicator_list", "kinerja:indicator_create",
         "kinerja:indicator_import", "kinerja:indicator_export", "kinerja:objective_save", "kinerja:letter_list",
-        "kinerja:letter_create", "kinerja:notices", "kinerja:profile",
+        "kinerja:letter_create", "kinerja:notices", "kinerja:profile", "kinerja:budget", "kinerja:budget_create",
     ):  # fmt: skip
         args = [cycle.pk]
     return reverse(name, args=args or [])

@@ -14,6 +14,7 @@ from django.urls import reverse
 from kinerja.measurement import results
 from kinerja.models import (
     Amendment,
+    BudgetItem,
     CompletenessCheck,
     Cycle,
     DataKind,
@@ -121,6 +122,24 @@ def _counts(*models):
     return lambda world: tuple(model.objects.count() for model in models)
 
 
+def _budget_codes(world):
+    return sorted(BudgetItem.objects.filter(organisation=world["cast"].org).values_list("code", "name", "pagu"))
+
+
+def _budget_item(world):
+    """The stage's programme (same id: the URL names it), put back if an earlier visitor removed it."""
+    item = BudgetItem.objects.filter(pk=world["budget_item"].pk).first()
+    if item is None:
+        old = world["budget_item"]
+        item = BudgetItem.objects.create(
+            pk=old.pk, organisation=old.organisation, year=old.year, code=old.code, level=old.level, name=old.name,
+            pagu=old.pagu,
+        )  # fmt: skip
+    return item
+
+
+BUDGET_MANAGERS = {"kasubag", "sekcam", "admin"}
+
 # Marks and evidence: the section's staff, or the Kasubag and the Sekretaris working on its behalf.
 ON_BEHALF = {"staf_own", "sekcam", "kasubag"}
 
@@ -214,6 +233,26 @@ CASES = {
         lambda w: sorted(Indicator.objects.filter(organisation=w["cast"].org).values_list("code", flat=True)),
         {"kasubag", "admin"},
     ),  # fmt: skip
+    "kinerja:budget": Case(
+        "budget",
+        lambda w, r: {"year": "2026", "file": SimpleUploadedFile("anggaran.xlsx", workbook_bytes(
+            [["Kode", "Nomenklatur", "Pagu"], [f"7.03.0{ROLES.index(r)}", f"Program {r}", 500]]))},
+        _budget_codes, BUDGET_MANAGERS,
+    ),
+    "kinerja:budget_create": Case(
+        "budget", lambda w, r: {"code": f"7.02.0{ROLES.index(r)}", "name": f"Program {r}", "pagu": "1.000"},
+        _budget_codes, BUDGET_MANAGERS,
+    ),
+    "kinerja:budget_edit": Case(
+        "budget", lambda w, r: {"code": "7.01.01", "name": f"Program (disunting {r})", "pagu": "2.000"},
+        _budget_codes, BUDGET_MANAGERS, args=lambda w: [w["budget_item"].pk],
+    ),
+    "kinerja:budget_delete": Case(
+        # Each allowed visitor deletes the programme (put back first): one more deletion in its history.
+        "budget", lambda w, r: _budget_item(w) and {}, lambda w: BudgetItem.history.filter(history_type="-").count(),
+        BUDGET_MANAGERS,
+        args=lambda w: [w["budget_item"].pk],
+    ),
     "kinerja:letter_create": Case(
         "master",
         lambda w, r: {"number": f"050/{r}/2026", "date": "2026-11-20", "sender": "Bappeda", "subject": "Laporan",
@@ -240,6 +279,11 @@ def build(cast, stage: str) -> dict:
     """The world a case posts into: a cycle taken to the stage through the shared helpers."""
     world = {"cast": cast}
     if stage in ("master",):
+        return world
+    if stage == "budget":
+        world["budget_item"] = BudgetItem.objects.create(
+            organisation=cast.org, year=2026, code="7.01.01", level="program", name="Program uji", pagu=1000
+        )
         return world
     if stage in ("letter", "disposed"):
         letter = Letter.objects.create(
@@ -310,7 +354,7 @@ def url_of(name, world):
     if args:
         return reverse(name, args=args())
     if name in ("kinerja:objective_save", "kinerja:indicator_create", "kinerja:indicator_import",
-                "kinerja:letter_create"):  # fmt: skip
+                "kinerja:letter_create", "kinerja:budget", "kinerja:budget_create"):  # fmt: skip
         return reverse(name)
     if name.startswith("kinerja:section_"):
         return reverse(name, args=[cycle.pk, "pem"])

@@ -1,6 +1,7 @@
 """Models of Sistem Kinerja Kecamatan, one module per area."""
 
 from .analysis import CapaianCategory, Explanation, GroupingReport, Narrative, OfficeFigure
+from .budget import BudgetItem
 from .cycle import Cycle, StepRun, TransitionLog
 from .documents import IssuedDocument
 from .letters import Disposition, DispositionInstruction, Letter, StoredFile
@@ -26,6 +27,7 @@ from .worktime import HolidayCorrection, WorkingHours, WorkSchedule
 
 __all__ = [
     "Amendment",
+    "BudgetItem",
     "CycleArchive",
     "PerformanceRecord",
     "ReviewNote",

@@ -41,6 +41,7 @@ def indicator_list(request):
             "sections": list(Section.objects.owing_data(organisation).order_by("order").values("code", "name")),
             "objectives": list(StrategicObjective.objects.filter(organisation=organisation).values("code", "name")),
             "can_edit": table["can_edit"],
+            "can_see_budget": permissions.is_office(request.user, organisation),
             "selected_section": section,
             "iku_only": iku_only,
         }

@@ -1,0 +1,123 @@
+"""The budget pages: a year's programmes, kegiatan and sub kegiatan with pagu, realisation per
+quarter and the indicators each supports; import from the financial system's export; entry and
+correction by hand. Rules in kinerja.budget."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from .. import budget, permissions
+from ..engine import workflow
+from ..forms import BudgetItemForm, MasterImportForm
+from ..models import BudgetItem
+from ..spreadsheets.screening import MAX_FILE_BYTES
+from .master import _year
+
+
+def _office(request):
+    organisation = permissions.current_organisation(request)
+    if not permissions.is_office(request.user, organisation) and not permissions.is_admin(request.user, organisation):
+        raise PermissionDenied("Anggaran dibuka oleh pimpinan, Kasubag Perencanaan dan Pelaporan dan administrator.")
+    return organisation
+
+
+def _manager(request):
+    organisation = _office(request)
+    if not budget.may_manage(request.user, organisation):
+        raise PermissionDenied(f"Anggaran diubah oleh {budget.MANAGERS}.")
+    return organisation
+
+
+def _list_url(year: int) -> str:
+    return reverse("kinerja:budget") + f"?tahun={year}"
+
+
+@require_http_methods(["GET", "POST"])
+def budget_list(request):
+    organisation = _office(request)
+    year = _year(request)
+    outcome = None
+    if request.method == "POST":
+        organisation = _manager(request)
+        form = MasterImportForm(request.POST, request.FILES)
+        upload = form.cleaned_data.get("file") if form.is_valid() else None
+        if not form.is_valid():
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        elif upload is None:
+            messages.error(request, "Pilih berkas Excel (.xlsx) anggaran.")
+        elif upload.size > MAX_FILE_BYTES:
+            messages.error(request, f"Berkas terlalu besar; batasnya {MAX_FILE_BYTES // 1048576} MB.")
+        else:
+            year = form.cleaned_data["year"] or year
+            try:
+                outcome = budget.import_budget(
+                    upload.read(), organisation=organisation, year=year, by=request.user,
+                    filename=upload.name, dry_run=form.cleaned_data["dry_run"],
+                )  # fmt: skip
+            except workflow.WorkflowError as exc:
+                messages.error(request, str(exc))
+            else:
+                if outcome.ok and not form.cleaned_data["dry_run"]:
+                    messages.success(
+                        request,
+                        f"Anggaran {year} diimpor: {len(outcome.created)} baru, {len(outcome.updated)} diperbarui.",
+                    )
+                    return redirect(_list_url(year))
+    items = list(
+        BudgetItem.objects.filter(organisation=organisation, year=year).prefetch_related("indicators").order_by("code")
+    )
+    context = {
+        "year": year,
+        "rows": budget.table_rows(items),
+        "outcome": outcome,
+        "problems": budget.inconsistencies(organisation, year),
+        "can_edit": budget.may_manage(request.user, organisation),
+        "years": sorted(
+            set(BudgetItem.objects.filter(organisation=organisation).values_list("year", flat=True)) | {year}
+        ),
+    }
+    return render(request, "kinerja/budget.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def budget_edit(request, pk=None):
+    organisation = _manager(request)
+    item = get_object_or_404(BudgetItem, pk=pk, organisation=organisation) if pk else None
+    year = item.year if item else _year(request)
+    form = BudgetItemForm(request.POST or None, instance=item, organisation=organisation, year=year)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            saved = form.save(commit=False)
+            saved._history_user = request.user
+            try:
+                saved.full_clean(exclude=["indicators"])
+            except Exception as exc:  # the model's own rules (realisation above the pagu)
+                for message in getattr(exc, "messages", [str(exc)]):
+                    form.add_error(None, message)
+            else:
+                saved.save()
+                form.save_m2m()
+                messages.success(request, f"{saved.get_level_display()} {saved.code} disimpan (anggaran {year}).")
+                return redirect(_list_url(year))
+    return render(request, "kinerja/budget_form.html", {"form": form, "item": item, "year": year})
+
+
+@require_POST
+def budget_delete(request, pk):
+    organisation = _manager(request)
+    item = get_object_or_404(BudgetItem, pk=pk, organisation=organisation)
+    year = item.year
+    try:
+        with transaction.atomic():
+            item._history_user = request.user
+            item.indicators.clear()
+            item.delete()
+    except ProtectedError:
+        messages.error(request, f"{item.code} masih punya kegiatan di bawahnya; hapus itu dahulu.")
+    else:
+        messages.success(request, f"{item.code} {item.name} dihapus dari anggaran {year}.")
+    return redirect(_list_url(year))
