@@ -21,6 +21,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from . import permissions, uploads
 from .models import (
     Amendment,
+    BudgetItem,
     CapaianCategory,
     CompletenessCheck,
     Cycle,
@@ -369,6 +370,15 @@ class NoticeAdmin(ReadOnlyMixin, ScopedMixin, admin.ModelAdmin):
 
     list_display = ("created_at", "user", "title", "kind", "read_at", "mail", "mail_attempts")
     list_filter = ("mail", "kind")
+
+
+@admin.register(BudgetItem)
+class BudgetItemAdmin(ReadOnlyAdmin):
+    """Read only: the budget is imported or entered on the Anggaran page, where its rules hold."""
+
+    list_display = ("code", "name", "level", "year", "pagu", "source")
+    list_filter = ("year", "level", "source")
+    search_fields = ("code", "name")
 
 
 @admin.register(IssuedDocument)

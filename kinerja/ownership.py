@@ -45,6 +45,7 @@ ORGANISATION_PATHS = {
     m.Amendment: "record__organisation",
     m.CycleArchive: "cycle__organisation",
     m.IssuedDocument: "organisation",
+    m.BudgetItem: "organisation",
 }
 
 
