@@ -222,7 +222,17 @@ class OrganisationForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = ["code", "name", "government", "address", "phone", "email", "postal_code"]
+        fields = [
+            "code",
+            "name",
+            "government",
+            "regent_title",
+            "regent_name",
+            "address",
+            "phone",
+            "email",
+            "postal_code",
+        ]
 
     def clean_crest_upload(self):
         uploaded = self.cleaned_data.get("crest_upload")

@@ -17,6 +17,7 @@ class Signer:
     pangkat: str = ""
     nip: str = ""
     lead: str = ""  # "Mengetahui," above the function
+    elected: bool = False  # a Bupati: no NIP line under the name
 
 
 def functions(organisation: Organisation) -> dict[str, str]:
@@ -71,3 +72,42 @@ def local_day(moment) -> datetime.date:
     from django.utils import timezone
 
     return timezone.localdate(moment) if moment else timezone.localdate()
+
+
+def regent(organisation: Organisation) -> Signer:
+    """The head of the regional government (pihak kedua of the kecamatan's Perjanjian Kinerja):
+    "Bupati Boyolali" read from "Pemerintah Kabupaten Boyolali" unless the office wrote its own
+    title. Elected, so no NIP or pangkat; an empty name leaves a dotted line."""
+    title = organisation.regent_title.strip()
+    if not title:
+        government = organisation.government.strip()
+        for prefix, head in (("pemerintah kabupaten ", "Bupati "), ("pemerintah kota ", "Wali Kota ")):
+            if government.lower().startswith(prefix):
+                title = head + government[len(prefix) :].strip()
+                break
+        else:
+            title = "Kepala Daerah"
+    return Signer(function=title, name=organisation.regent_name.strip(), elected=True)
+
+
+def section_head(organisation: Organisation, section, on: datetime.date, *, lead: str = "") -> Signer:
+    """The head of a seksi or subbagian on `on` (a Kepala Seksi, or the Kasubag of his unit;
+    "Plt." for an acting holder), or an empty name when the post was vacant that day."""
+    position = (
+        Position.objects.active_on(on)
+        .filter(organisation=organisation, section=section, role__in=(Role.KASI, Role.KASUBAG), user__is_active=True)
+        .select_related("user")
+        .order_by("-start_date", "-pk")
+        .first()
+    )
+    function = f"Kepala {section.name}"
+    if position is None:
+        return Signer(function=function, name="", lead=lead)
+    user = position.user
+    return Signer(
+        function=f"Plt. {function}" if position.acting else function,
+        name=user.get_full_name() or user.username,
+        pangkat=user.pangkat,
+        nip=user.nip,
+        lead=lead,
+    )

@@ -117,6 +117,9 @@ MATRIX = {
     ),
     "kinerja:budget_edit": row(camat=403, sekcam=200, kasubag=200, staf_own=403, staf_other=403, admin=200),
     "kinerja:budget_delete": {**POST_ONLY, "anonymous": 302},
+    "kinerja:documents": row(outsider=200, **ALL_IN),
+    # Open to every member, as the exports; the outsider's kecamatan has no IKU: refused, back to the documents page.
+    "kinerja:agreement": row(outsider=302, **ALL_IN),
 }
 
 
@@ -208,12 +211,14 @@ def url_for(name, world):
         "verify": [IssuedDocument.objects.filter(cycle=cycle).first().code],
         "kinerja:budget_edit": [world["budget_item"].pk],
         "kinerja:budget_delete": [world["budget_item"].pk],
+        "kinerja:agreement": ["docx"],
     }.get(name)
     if args is None and name.startswith("kinerja:") and name not in (
         "kinerja:home", "kinerja:sop_list", "kinerja:cycle_list", "kinerja:cycle_start", "kinerja:statistics",
         "kinerja:database", "kinerja:dashboard", "kinerja:audit", "kinerja:indicator_list", "kinerja:indicator_create",
         "kinerja:indicator_import", "kinerja:indicator_export", "kinerja:objective_save", "kinerja:letter_list",
         "kinerja:letter_create", "kinerja:notices", "kinerja:profile", "kinerja:budget", "kinerja:budget_create",
+        "kinerja:documents",
     ):  # fmt: skip
         args = [cycle.pk]
     return reverse(name, args=args or [])

@@ -64,6 +64,14 @@ class Organisation(models.Model):
     government = models.CharField(
         "pemerintah daerah", max_length=200, help_text="mis. Pemerintah Kabupaten Boyolali", validators=[single_line]
     )
+    regent_title = models.CharField(
+        "jabatan kepala daerah", max_length=100, blank=True, validators=[single_line],
+        help_text="mis. Bupati Boyolali; kosong: dibaca dari nama pemerintah daerah",
+    )  # fmt: skip
+    regent_name = models.CharField(
+        "nama kepala daerah", max_length=200, blank=True, validators=[single_line],
+        help_text="Pihak kedua Perjanjian Kinerja kecamatan, mis. M. Said Hidayat, S.Sos., M.H.",
+    )  # fmt: skip
     address = models.CharField("alamat", max_length=300, blank=True)
     phone = models.CharField("telepon", max_length=60, blank=True)
     email = models.EmailField("surel", blank=True)

@@ -545,10 +545,11 @@ def build_with_contents(story, *, organisation, title: str, paper: str = "a4", w
 SIGN_SPACE = 18 * mm  # room to sign (and stamp)
 
 
-def signature_blocks(signers, *, place: str, day, width: float):
+def signature_blocks(signers, *, place: str, day, width: float, date_text: str = ""):
     """Signature blocks side by side, the last one (the document's maker) under "Place, date":
     the function (with "Mengetahui," where it applies), room to sign, the name underlined, the
-    pangkat/golongan and the NIP. A vacant position leaves a dotted line for the name."""
+    pangkat/golongan and the NIP (none for an elected Bupati). A vacant position leaves a dotted line
+    for the name; `date_text` replaces the date (a draft's "........ 2027")."""
     from reportlab.platypus import KeepTogether, Spacer
 
     from ..wording import long_date
@@ -560,13 +561,13 @@ def signature_blocks(signers, *, place: str, day, width: float):
         name = markup(f"<b><u>{escape(signer.name)}</u></b>", "body") if signer.name else text("(" + "." * 40 + ")")
         blank = "\u00a0"  # an empty line keeps its height, so the blocks' lines stay level
         cell = [
-            text(f"{place}, {long_date(day)}" if last else blank),
+            text(f"{place}, {date_text or long_date(day)}" if last else blank),
             text(signer.lead or blank),
             text(signer.function),
             Spacer(1, SIGN_SPACE),
             name,
             text(signer.pangkat or blank),
-            text(f"NIP. {signer.nip}" if signer.nip else "NIP. " + "." * 24),
+            text(blank if signer.elected else f"NIP. {signer.nip}" if signer.nip else "NIP. " + "." * 24),
         ]
         columns.append(cell)
     if len(columns) == 1:  # one signer signs on the right half, as letters are signed
