@@ -8,21 +8,18 @@ and realisation must equal the sum of the rows under it when those are in the fi
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
 
 from . import permissions, uploads
 from .engine.workflow import NotAllowed
 from .models import BudgetItem, Indicator, Organisation, User
-from .spreadsheets.importer import normalise, percent_styles, sheet_facts, values_not_calculated
+from .spreadsheets.importer import normalise
 from .spreadsheets.numbers import NotANumber, format_number, parse_number
-from .spreadsheets.screening import screen
+from .spreadsheets.tables import read_table
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LEVEL_BY_SEGMENTS = {3: BudgetItem.Level.PROGRAM, 5: BudgetItem.Level.KEGIATAN, 6: BudgetItem.Level.SUB_KEGIATAN}
@@ -30,9 +27,6 @@ LEVEL_BY_SEGMENTS = {3: BudgetItem.Level.PROGRAM, 5: BudgetItem.Level.KEGIATAN, 
 # 7.01.01.2.01, sub kegiatan 7.01.01.2.01.0001; an account code (5.1.02.01.01.0024) fails it.
 SEGMENT_WIDTHS = [1, 2, 2, 1, 2, 4]
 PARENT_SEGMENTS = {BudgetItem.Level.KEGIATAN: 3, BudgetItem.Level.SUB_KEGIATAN: 5}
-HEADER_SCAN_ROWS = 15
-MAX_ROWS = 5000
-MAX_COLUMNS = 30
 QUARTER_WORDS = {"i": 1, "1": 1, "ii": 2, "2": 2, "iii": 3, "3": 3, "iv": 4, "4": 4}
 REALISATION = re.compile(r"^realisasi\s*(?:anggaran\s*)?(?:tw|triwulan)\s*(iv|iii|ii|i|[1-4])$")
 CODE_SHAPE = re.compile(r"^[0-9A-Za-z]+(\.[0-9A-Za-z]+)*$")
@@ -142,105 +136,33 @@ def _column(label) -> str | None:
     return None
 
 
-def _header(rows: list[list]) -> tuple[int, dict[int, str]] | None:
-    for index, values in enumerate(rows[:HEADER_SCAN_ROWS]):
-        mapping = {}
-        for col, label in enumerate(values):
-            meaning = _column(label)
-            if meaning and meaning not in mapping.values():
-                mapping[col] = meaning
-        if {"code", "name", "pagu"} <= set(mapping.values()):
-            return index, mapping
-    return None
-
-
 def read_budget(data: bytes, *, organisation: Organisation) -> BudgetRead:
     """Screen and read a budget workbook. Never raises for a bad file: problems say why."""
     result = BudgetRead()
-    screening = screen(data)
-    if not screening.ok:
-        result.problems = list(screening.problems)
+    table = read_table(data, meaning=_column, required={"code", "name", "pagu"}, expected=EXPECTED, what="anggaran")
+    result.sheet, result.problems, result.notes = table.sheet, table.problems, table.notes
+    if table.problems:
         return result
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_vba=False, keep_links=False)
-    except Exception:  # openpyxl raises many kinds for damaged files
-        result.problems.append("Workbook tidak dapat dibuka (rusak). Simpan ulang dari Excel sebagai .xlsx.")
+    if "realisation?" in table.mapping.values():
+        col = table.column_of("realisation?")
+        label = table.header[next(c for c, m in table.mapping.items() if m == "realisation?")]
+        result.problems.append(
+            f"Kolom {col} ('{label}') tidak menyebut triwulan. Realisasi disimpan per triwulan: beri judul "
+            "Realisasi TW I, Realisasi TW II, Realisasi TW III, Realisasi TW IV (realisasi triwulan itu saja, "
+            "bukan s.d. triwulan)."
+        )
         return result
-    try:
-        _read(workbook, data, organisation, result)
-    except Exception:  # a damaged sheet can fail while its rows are read
-        result.rows = []
-        result.problems.append("Isi workbook rusak dan tidak dapat dibaca. Simpan ulang dari Excel sebagai .xlsx.")
-    finally:
-        workbook.close()
-    if not result.problems:
-        _check_sums(result)
-    return result
-
-
-def _read(workbook, data: bytes, organisation: Organisation, result: BudgetRead) -> None:
-    percent = percent_styles(workbook)
-    uncalculated = values_not_calculated(data)
-    found = []
-    for sheet in workbook.worksheets:
-        if getattr(sheet, "sheet_state", "visible") != "visible":
-            result.notes.append(f"Lembar tersembunyi '{sheet.title}' tidak dibaca.")
-            continue
-        sheet.reset_dimensions()
-        rows = [
-            list(r)
-            for _, r in zip(range(MAX_ROWS + 1), sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), strict=False)
-        ]
-        header = _header(rows)
-        if header is not None:
-            found.append((sheet, rows, header))
-    if not found:
-        result.problems.append(f"Tidak ditemukan baris judul kolom anggaran. Beri judul kolom: {EXPECTED}.")
-        return
-    if len(found) > 1:
-        names = " dan ".join(f"'{sheet.title}'" for sheet, _r, _h in found)
-        result.problems.append(
-            f"Lembar {names} sama-sama berisi tabel anggaran, jadi tidak jelas mana yang datanya. "
-            "Hapus atau sembunyikan lembar yang bukan data, lalu unggah lagi."
-        )
-        return
-    sheet, rows, (start, mapping) = found[0]
-    result.sheet = sheet.title
-    if len(rows) > MAX_ROWS:
-        result.problems.append(f"Lembar '{sheet.title}' lebih dari {MAX_ROWS} baris; pisahkan datanya.")
-        return
-    if "realisation?" in mapping.values():
-        col = next(c for c, m in mapping.items() if m == "realisation?")
-        result.problems.append(
-            f"Kolom {get_column_letter(col + 1)} ('{rows[start][col]}') tidak menyebut triwulan. Realisasi disimpan "
-            "per triwulan: beri judul Realisasi TW I, Realisasi TW II, Realisasi TW III, Realisasi TW IV "
-            "(realisasi triwulan itu saja, bukan s.d. triwulan)."
-        )
-        return
-    path = getattr(sheet, "_worksheet_path", None)
-    facts = sheet_facts(_sheet_xml(data, path), percent, uncalculated=uncalculated) if path else None
-    known = {
-        code.upper(): code
-        for code in Indicator.objects.filter(organisation=organisation).values_list("code", flat=True)
-    }
+    codes = Indicator.objects.filter(organisation=organisation).values_list("code", flat=True)
+    known = {code.upper(): code for code in codes}
     seen: dict[str, int] = {}
-    hidden = skipped = 0
-    for number, values in enumerate(rows[start + 1 :], start=start + 2):
-        record = {meaning: (values[col] if col < len(values) else None) for col, meaning in mapping.items()}
-        if all(v in (None, "") for v in record.values()):
-            continue
-        if facts and number in facts.hidden_rows:
-            hidden += 1
-            continue
-        where = f"'{sheet.title}' baris {number}"
-
-        def ref(meaning, number=number):
-            return f"{get_column_letter(next(c for c, m in mapping.items() if m == meaning) + 1)}{number}"
-
-        code = re.sub(r"\s+", "", str(record.get("code") or "")).rstrip(".")
-        name = " ".join(str(record.get("name") or "").split())
+    skipped = 0
+    for number, record in table.rows:
+        where = f"'{table.sheet}' baris {number}"
+        value = {meaning: cell.value for meaning, cell in record.items()}
+        code = re.sub(r"\s+", "", str(value.get("code") or "")).rstrip(".")
+        name = " ".join(str(value.get("name") or "").split())
         if not code:
-            amounts_given = any(record.get(m) not in (None, "") for m in ("pagu", "q1", "q2", "q3", "q4"))
+            amounts_given = any(value.get(m) not in (None, "") for m in ("pagu", "q1", "q2", "q3", "q4"))
             if normalise(name).startswith(("jumlah", "total")) or not amounts_given:
                 skipped += 1  # a total or a heading without a code: the sums are checked from the rows
                 continue
@@ -268,47 +190,13 @@ def _read(workbook, data: bytes, organisation: Organisation, result: BudgetRead)
         seen[code] = number
         if not name:
             result.problems.append(f"{where}: nomenklatur {code} kosong.")
-        amounts = {}
-        for meaning in ("pagu", "q1", "q2", "q3", "q4"):
-            if meaning not in mapping.values():
-                amounts[meaning] = None
-                continue
-            raw, cell = record.get(meaning), ref(meaning)
-            if facts and cell in facts.uncached:
-                result.problems.append(
-                    f"{where}, sel {cell}: rumus tanpa hasil tersimpan. "
-                    "Buka dan simpan ulang di Excel, lalu unggah lagi."
-                )
-                continue
-            if facts and cell in facts.percent and isinstance(raw, (int, float)):
-                result.problems.append(
-                    f"{where}, sel {cell}: berformat persen, padahal kolom ini rupiah. Ubah formatnya."
-                )
-                continue
-            try:
-                value = parse_number(raw)
-            except NotANumber:
-                result.problems.append(f"{where}, sel {cell}: '{raw}' bukan angka rupiah.")
-                continue
-            if value is not None and value < 0:
-                result.problems.append(f"{where}, sel {cell}: nilai negatif ({format_number(value)}).")
-                continue
-            if value is not None and value != value.quantize(Decimal("0.01")):
-                result.problems.append(
-                    f"{where}, sel {cell}: {format_number(value)} lebih dari dua angka desimal (sen)."
-                )
-                continue
-            amounts[meaning] = value
-        if (
-            amounts.get("pagu") is None
-            and "pagu" in mapping.values()
-            and not any(p.startswith(f"{where},") for p in result.problems)
-        ):
+        amounts = {meaning: _money(record.get(meaning), where, result) for meaning in ("pagu", "q1", "q2", "q3", "q4")}
+        if amounts["pagu"] is None and "pagu" in record and record["pagu"].value in (None, ""):
             result.problems.append(f"{where}: pagu {code} kosong. Tulis 0 bila memang tidak ada pagu.")
         indicators = None
-        if "indicators" in mapping.values():
+        if "indicators" in record:
             indicators = []
-            for written in re.split(r"[,;\s]+", str(record.get("indicators") or "")):
+            for written in re.split(r"[,;\s]+", str(value.get("indicators") or "")):
                 if not written:
                     continue
                 if written.upper() not in known:
@@ -316,8 +204,8 @@ def _read(workbook, data: bytes, organisation: Organisation, result: BudgetRead)
                     continue
                 indicators.append(known[written.upper()])
         row = BudgetRow(
-            number, code, level, name, amounts.get("pagu") or Decimal(0),
-            [amounts.get(f"q{q}") for q in range(1, 5)], indicators,
+            number, code, level, name, amounts["pagu"] or Decimal(0), [amounts[f"q{q}"] for q in range(1, 5)],
+            indicators,
         )  # fmt: skip
         if row.realisation is not None and row.realisation > row.pagu:
             result.problems.append(
@@ -325,19 +213,39 @@ def _read(workbook, data: bytes, organisation: Organisation, result: BudgetRead)
                 f"(Rp {format_number(row.pagu)})."
             )
         result.rows.append(row)
-    if hidden:
-        result.notes.append(f"{hidden} baris tersembunyi tidak dibaca.")
     if skipped:
         result.notes.append(f"{skipped} baris judul (urusan, bidang) atau jumlah dilewati.")
     if not result.rows and not result.problems:
         result.problems.append("Tidak ada baris program, kegiatan atau sub kegiatan di bawah judul kolom.")
+    if not result.problems:
+        _check_sums(result)
+    return result
 
 
-def _sheet_xml(data: bytes, path: str) -> bytes:
-    import zipfile
-
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return archive.read(path.lstrip("/"))
+def _money(cell, where: str, result: BudgetRead) -> Decimal | None:
+    """A rupiah amount from a cell, or None (empty, or refused with a sentence in `result`)."""
+    if cell is None:
+        return None
+    if cell.uncalculated:
+        result.problems.append(
+            f"{where}, sel {cell.ref}: rumus tanpa hasil tersimpan. Buka dan simpan ulang di Excel, lalu unggah lagi."
+        )
+        return None
+    if cell.percent and isinstance(cell.value, (int, float)):
+        result.problems.append(f"{where}, sel {cell.ref}: berformat persen, padahal kolom ini rupiah. Ubah formatnya.")
+        return None
+    try:
+        value = parse_number(cell.value)
+    except NotANumber:
+        result.problems.append(f"{where}, sel {cell.ref}: '{cell.value}' bukan angka rupiah.")
+        return None
+    if value is not None and value < 0:
+        result.problems.append(f"{where}, sel {cell.ref}: nilai negatif ({format_number(value)}).")
+        return None
+    if value is not None and value != value.quantize(Decimal("0.01")):
+        result.problems.append(f"{where}, sel {cell.ref}: {format_number(value)} lebih dari dua angka desimal (sen).")
+        return None
+    return value
 
 
 def _check_sums(result: BudgetRead) -> None:

@@ -46,6 +46,7 @@ ORGANISATION_PATHS = {
     m.CycleArchive: "cycle__organisation",
     m.IssuedDocument: "organisation",
     m.BudgetItem: "organisation",
+    m.BaselineFigure: "organisation",
 }
 
 

@@ -3,6 +3,7 @@ from django.urls import path
 from .views import (
     analysis,
     audit,
+    baseline,
     budget,
     collection,
     completeness,
@@ -77,6 +78,8 @@ urlpatterns = [
     path("indikator/<int:pk>/ubah/", master.indicator_edit, name="indicator_edit"),
     path("indikator/impor/", master.indicator_import, name="indicator_import"),
     path("anggaran/", budget.budget_list, name="budget"),
+    path("data-awal/", baseline.baseline_list, name="baseline"),
+    path("data-awal/<int:pk>/hapus/", baseline.baseline_delete, name="baseline_delete"),
     path("dokumen/", documents.documents, name="documents"),
     path("dokumen/perjanjian-kinerja.<str:fmt>", documents.agreement_download, name="agreement"),
     path("anggaran/tambah/", budget.budget_edit, name="budget_create"),

@@ -6,6 +6,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from kinerja.models import (
+    BaselineFigure,
     BudgetItem,
     DataKind,
     Disposition,
@@ -118,6 +119,8 @@ MATRIX = {
     "kinerja:budget_edit": row(camat=403, sekcam=200, kasubag=200, staf_own=403, staf_other=403, admin=200),
     "kinerja:budget_delete": {**POST_ONLY, "anonymous": 302},
     "kinerja:documents": row(outsider=200, **ALL_IN),
+    "kinerja:baseline": row(outsider=200, staf_own=403, staf_other=403, camat=200, sekcam=200, kasubag=200, admin=200),
+    "kinerja:baseline_delete": {**POST_ONLY, "anonymous": 302},
     # Open to every member, as the exports; the outsider's kecamatan has no IKU: refused, back to the documents page.
     "kinerja:agreement": row(outsider=302, **ALL_IN),
 }
@@ -170,7 +173,12 @@ def world(klego_data):
     budget_item = BudgetItem.objects.create(
         organisation=klego_data.org, year=2026, code="7.01.01", level="program", name="Program uji", pagu=1000
     )
+    figure = BaselineFigure.objects.create(
+        organisation=klego_data.org, indicator=Indicator.objects.get(code="IKU-01"), year=2024, realisation=70,
+        source_file=stored, imported_by=klego_data.kasubag, imported_at=MONDAY,
+    )  # fmt: skip
     return {
+        "baseline": figure,
         "budget_item": budget_item,
         "mark": mark,
         "cycle": cycle,
@@ -212,13 +220,14 @@ def url_for(name, world):
         "kinerja:budget_edit": [world["budget_item"].pk],
         "kinerja:budget_delete": [world["budget_item"].pk],
         "kinerja:agreement": ["docx"],
+        "kinerja:baseline_delete": [world["baseline"].pk],
     }.get(name)
     if args is None and name.startswith("kinerja:") and name not in (
         "kinerja:home", "kinerja:sop_list", "kinerja:cycle_list", "kinerja:cycle_start", "kinerja:statistics",
         "kinerja:database", "kinerja:dashboard", "kinerja:audit", "kinerja:indicator_list", "kinerja:indicator_create",
         "kinerja:indicator_import", "kinerja:indicator_export", "kinerja:objective_save", "kinerja:letter_list",
         "kinerja:letter_create", "kinerja:notices", "kinerja:profile", "kinerja:budget", "kinerja:budget_create",
-        "kinerja:documents",
+        "kinerja:documents", "kinerja:baseline",
     ):  # fmt: skip
         args = [cycle.pk]
     return reverse(name, args=args or [])

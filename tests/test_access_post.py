@@ -11,9 +11,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from kinerja import uploads
 from kinerja.measurement import results
 from kinerja.models import (
     Amendment,
+    BaselineFigure,
     BudgetItem,
     CompletenessCheck,
     Cycle,
@@ -140,6 +142,19 @@ def _budget_item(world):
 
 BUDGET_MANAGERS = {"kasubag", "sekcam", "admin"}
 
+
+def _baseline_figure(world):
+    """The stage's baseline figure (same id), put back if an earlier visitor removed it."""
+    old = world["baseline"]
+    if not BaselineFigure.objects.filter(pk=old.pk).exists():
+        BaselineFigure.objects.create(
+            pk=old.pk, organisation=old.organisation, indicator=old.indicator, year=old.year,
+            realisation=old.realisation, source_file=old.source_file, imported_by=old.imported_by,
+            imported_at=old.imported_at,
+        )  # fmt: skip
+    return {}
+
+
 # Marks and evidence: the section's staff, or the Kasubag and the Sekretaris working on its behalf.
 ON_BEHALF = {"staf_own", "sekcam", "kasubag"}
 
@@ -253,6 +268,17 @@ CASES = {
         BUDGET_MANAGERS,
         args=lambda w: [w["budget_item"].pk],
     ),
+    "kinerja:baseline": Case(
+        "budget",
+        lambda w, r: {"file": SimpleUploadedFile("awal.xlsx", workbook_bytes(
+            [["Kode", "Tahun", "Realisasi"], ["IKU-02", 2016 + ROLES.index(r), 80]]))},
+        lambda w: sorted(BaselineFigure.objects.filter(organisation=w["cast"].org).values_list("year", flat=True)),
+        BUDGET_MANAGERS,
+    ),
+    "kinerja:baseline_delete": Case(
+        "budget", lambda w, r: _baseline_figure(w), lambda w: BaselineFigure.history.filter(history_type="-").count(),
+        BUDGET_MANAGERS, args=lambda w: [w["baseline"].pk],
+    ),
     "kinerja:letter_create": Case(
         "master",
         lambda w, r: {"number": f"050/{r}/2026", "date": "2026-11-20", "sender": "Bappeda", "subject": "Laporan",
@@ -284,6 +310,12 @@ def build(cast, stage: str) -> dict:
         world["budget_item"] = BudgetItem.objects.create(
             organisation=cast.org, year=2026, code="7.01.01", level="program", name="Program uji", pagu=1000
         )
+        source = uploads.store_bytes(b"x", organisation=cast.org, by=cast.kasubag, original_name="awal.xlsx",
+                                     content_type="application/octet-stream")  # fmt: skip
+        world["baseline"] = BaselineFigure.objects.create(
+            organisation=cast.org, indicator=Indicator.objects.get(code="IKU-01"), year=2024, realisation=70,
+            source_file=source, imported_by=cast.kasubag, imported_at=MONDAY,
+        )  # fmt: skip
         return world
     if stage in ("letter", "disposed"):
         letter = Letter.objects.create(
@@ -354,7 +386,7 @@ def url_of(name, world):
     if args:
         return reverse(name, args=args())
     if name in ("kinerja:objective_save", "kinerja:indicator_create", "kinerja:indicator_import",
-                "kinerja:letter_create", "kinerja:budget", "kinerja:budget_create"):  # fmt: skip
+                "kinerja:letter_create", "kinerja:budget", "kinerja:budget_create", "kinerja:baseline"):  # fmt: skip
         return reverse(name)
     if name.startswith("kinerja:section_"):
         return reverse(name, args=[cycle.pk, "pem"])

@@ -1,6 +1,7 @@
 """Models of Sistem Kinerja Kecamatan, one module per area."""
 
 from .analysis import CapaianCategory, Explanation, GroupingReport, Narrative, OfficeFigure
+from .baseline import BaselineFigure
 from .budget import BudgetItem
 from .cycle import Cycle, StepRun, TransitionLog
 from .documents import IssuedDocument
@@ -27,6 +28,7 @@ from .worktime import HolidayCorrection, WorkingHours, WorkSchedule
 
 __all__ = [
     "Amendment",
+    "BaselineFigure",
     "BudgetItem",
     "CycleArchive",
     "PerformanceRecord",

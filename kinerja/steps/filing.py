@@ -25,6 +25,7 @@ from ..engine.workflow import NotAllowed, WorkflowError
 from ..measurement import analysis, results, targets
 from ..models import (
     Amendment,
+    BaselineFigure,
     CompletenessCheck,
     Cycle,
     CycleArchive,
@@ -777,6 +778,13 @@ def lkjip_tables(organisation, year: int):
         )
     )
     objectives = list(StrategicObjective.objects.filter(organisation=organisation))
+    # Years before the application was used: the imported baseline fills the comparison, marked.
+    baseline = {
+        (f.indicator.code, f.year): f
+        for f in BaselineFigure.objects.filter(organisation=organisation, year__in=[year - 1, year - 2]).select_related(
+            "indicator"
+        )
+    }
     by_objective: dict[str, list] = {}
     for (_code, record_year), record in sorted(latest.items()):
         if record_year == year:
@@ -785,10 +793,21 @@ def lkjip_tables(organisation, year: int):
     tables = []
     for objective in [*objectives, None]:
         name = str(objective) if objective else "Tanpa sasaran"
-        rows = []
+        rows, imported = [], []
         for record in by_objective.get(name, []):
             before = latest.get((record.code, year - 1))
             earlier = latest.get((record.code, year - 2))
+            previous = []
+            for filed, then in ((before, year - 1), (earlier, year - 2)):
+                figure = baseline.get((record.code, then)) if filed is None else None
+                if figure is not None:
+                    imported.append(f"{record.code} {then}")
+                    previous += [figure.realisation, figure.capaian]
+                else:
+                    previous += [
+                        current_value(filed, "realisation") if filed else None,
+                        current_value(filed, "capaian") if filed else None,
+                    ]
             rows.append(
                 [
                     record.code,
@@ -798,10 +817,7 @@ def lkjip_tables(organisation, year: int):
                     current_value(record, "target"),
                     current_value(record, "realisation"),
                     current_value(record, "capaian"),
-                    current_value(before, "realisation") if before else None,
-                    current_value(before, "capaian") if before else None,
-                    current_value(earlier, "realisation") if earlier else None,
-                    current_value(earlier, "capaian") if earlier else None,
+                    *previous,
                     renstra.get(record.code),
                     _renstra_share(current_value(record, "realisation"), renstra.get(record.code)),
                 ]
@@ -813,10 +829,13 @@ def lkjip_tables(organisation, year: int):
                 for label, field in NARRATIVE_PARTS
                 if narrative is not None and getattr(narrative, field).strip()
             ]
+            if imported:
+                notes.append((IMPORTED_NOTE, ", ".join(imported)))
             tables.append(Table(name, headers, rows, notes))
     return tables
 
 
+IMPORTED_NOTE = "Data awal (diimpor, bukan hasil siklus SOP)"
 NARRATIVE_PARTS = [
     ("Analisis capaian", "analysis"), ("Penyebab", "causes"), ("Kendala", "obstacles"), ("Tindak lanjut", "follow_up"),
 ]  # fmt: skip

@@ -1,0 +1,72 @@
+"""The baseline page: the figures of the years before the application was used, as imported
+(marked as such everywhere they are shown), their import and their removal. Rules in
+kinerja.baseline."""
+
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from .. import baseline
+from ..engine import workflow
+from ..forms import MasterImportForm
+from ..models import BaselineFigure
+from ..spreadsheets.numbers import display_number
+from ..spreadsheets.screening import MAX_FILE_BYTES
+from .budget import _manager, _office
+
+
+@require_http_methods(["GET", "POST"])
+def baseline_list(request):
+    organisation = _office(request)
+    outcome = None
+    if request.method == "POST":
+        organisation = _manager(request)
+        form = MasterImportForm(request.POST, request.FILES)
+        upload = form.cleaned_data.get("file") if form.is_valid() else None
+        if upload is None:
+            messages.error(request, "Pilih berkas Excel (.xlsx) data awal.")
+        elif upload.size > MAX_FILE_BYTES:
+            messages.error(request, f"Berkas terlalu besar; batasnya {MAX_FILE_BYTES // 1048576} MB.")
+        else:
+            try:
+                outcome = baseline.import_baseline(
+                    upload.read(), organisation=organisation, by=request.user, filename=upload.name,
+                    dry_run=form.cleaned_data["dry_run"],
+                )  # fmt: skip
+            except workflow.WorkflowError as exc:
+                messages.error(request, str(exc))
+            else:
+                if outcome.ok and not form.cleaned_data["dry_run"]:
+                    messages.success(request, f"Data awal diimpor: {len(outcome.rows)} angka.")
+                    return redirect("kinerja:baseline")
+    figures = (
+        BaselineFigure.objects.filter(organisation=organisation)
+        .select_related("indicator", "imported_by", "source_file")
+        .order_by("indicator__code", "year")
+    )
+    rows = [
+        {
+            "pk": f.pk, "code": f.indicator.code, "name": f.indicator.name, "unit": f.indicator.unit, "year": f.year,
+            "target": display_number(f.target), "realisation": display_number(f.realisation),
+            "capaian": display_number(f.capaian), "file": f.source_file.original_name,
+            "by": str(f.imported_by), "at": f.imported_at,
+        }
+        for f in figures
+    ]  # fmt: skip
+    return render(
+        request,
+        "kinerja/baseline.html",
+        {"rows": rows, "outcome": outcome, "can_edit": baseline.budget.may_manage(request.user, organisation)},
+    )
+
+
+@require_POST
+def baseline_delete(request, pk):
+    organisation = _manager(request)
+    figure = get_object_or_404(BaselineFigure, pk=pk, organisation=organisation)
+    with transaction.atomic():
+        figure._history_user = request.user
+        figure.delete()
+    messages.success(request, f"Data awal {figure.indicator.code} tahun {figure.year} dihapus.")
+    return redirect("kinerja:baseline")
