@@ -610,3 +610,26 @@ class BudgetItemForm(forms.ModelForm):
             item.save()
             self.save_m2m()
         return item
+
+
+class ReportTextForm(forms.Form):
+    """The office's own words in the LKjIP of a year (kinerja.lkjip)."""
+
+    profil = forms.CharField(
+        label="Gambaran umum organisasi", required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    tugas_fungsi = forms.CharField(
+        label="Tugas pokok dan fungsi", required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    isu_strategis = forms.CharField(
+        label="Isu strategis", required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    ikhtisar = forms.CharField(
+        label="Ikhtisar eksekutif (tambahan di bawah ringkasan angka)",
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    penutup = forms.CharField(
+        label="Penutup", required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 4})
+    )

@@ -47,6 +47,7 @@ ORGANISATION_PATHS = {
     m.IssuedDocument: "organisation",
     m.BudgetItem: "organisation",
     m.BaselineFigure: "organisation",
+    m.ReportText: "organisation",
 }
 
 

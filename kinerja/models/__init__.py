@@ -22,12 +22,14 @@ from .performance import (
     SubmissionRow,
     Target,
 )
+from .report_text import ReportText
 from .review import Amendment, CycleArchive, PerformanceRecord, ReviewNote, ReviewSnapshot
 from .sop import SopStep, SopVersion
 from .worktime import HolidayCorrection, WorkingHours, WorkSchedule
 
 __all__ = [
     "Amendment",
+    "ReportText",
     "BaselineFigure",
     "BudgetItem",
     "CycleArchive",

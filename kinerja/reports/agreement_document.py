@@ -51,7 +51,7 @@ def _date_text(agreement: Agreement) -> str:
     return f"{'.' * 25} {agreement.year}" if agreement.draft else ""
 
 
-def _target_rows(agreement: Agreement) -> list[list]:
+def target_rows(agreement: Agreement) -> list[list]:
     return [[i, row.objective, f"{row.code} {row.indicator}", row.target] for i, row in enumerate(agreement.targets, 1)]
 
 
@@ -69,7 +69,7 @@ def _budget_rows(agreement: Agreement) -> list[list]:
     return rows or [["—", "", agreement.budget_note, "", ""]]
 
 
-def _pdf_story(agreement: Agreement, width: float) -> list:
+def pdf_story(agreement: Agreement, width: float) -> list:
     place = agreement.place
     story = [
         markup(f"<u>{escape(agreement.title.upper())}</u>", "title"),
@@ -91,7 +91,7 @@ def _pdf_story(agreement: Agreement, width: float) -> list:
         markup(f"LAMPIRAN {escape(agreement.title.upper())}", "title"),
         markup(escape(agreement.unit.upper()), "title"),
         Spacer(1, 4 * mm),
-        data_table(TARGET_HEADERS, _target_rows(agreement), [10 * mm, 55 * mm, width - 100 * mm, 35 * mm]),
+        data_table(TARGET_HEADERS, target_rows(agreement), [10 * mm, 55 * mm, width - 100 * mm, 35 * mm]),
         Spacer(1, 5 * mm),
         data_table(
             _budget_headers(agreement), _budget_rows(agreement),
@@ -110,7 +110,7 @@ def render_pdf(agreements: list[Agreement], paper: str = "a4") -> bytes:
     for index, agreement in enumerate(agreements):
         if index:
             story.append(PageBreak())
-        story += _pdf_story(agreement, width)
+        story += pdf_story(agreement, width)
     first = agreements[0]
     title = first.title if len(agreements) == 1 else f"{first.title} berjenjang ({len(agreements)} unit)"
     return build(story, organisation=first.organisation, title=f"{title} {first.unit}", paper=paper)
@@ -123,24 +123,29 @@ def render_docx(agreements: list[Agreement]) -> bytes:
         if index:
             word.page_break(document)
         word.letterhead(document, agreement.organisation)
-        word.heading(document, agreement.title.upper(), underline=True)
-        word.heading(document, agreement.unit.upper())
-        word.paragraph(document, OPENING)
-        for name, function, role in _parties(agreement):
-            word.pairs(document, [("Nama", name), ("Jabatan", function)])
-            word.paragraph(document, role)
-        word.paragraph(document, PROMISE)
-        word.paragraph(document, DUTY)
-        word.signatures(
-            document, _signers(agreement), place=agreement.place, day=agreement.day, date_text=_date_text(agreement)
-        )
-        word.page_break(document)
-        word.heading(document, f"LAMPIRAN {agreement.title.upper()}")
-        word.heading(document, agreement.unit.upper())
-        word.data_table(document, TARGET_HEADERS, _target_rows(agreement), widths_mm=[10, 50, 75, 35])
-        document.add_paragraph()
-        word.data_table(document, _budget_headers(agreement), _budget_rows(agreement), widths_mm=[10, 30, 75, 35, 20])
-        word.signatures(
-            document, _signers(agreement), place=agreement.place, day=agreement.day, date_text=_date_text(agreement)
-        )
+        docx_pages(document, agreement)
     return word.save(document)
+
+
+def docx_pages(document, agreement: Agreement) -> None:
+    """The agreement page and its lampiran, added to a Word document (also the LKjIP's lampiran)."""
+    word.heading(document, agreement.title.upper(), underline=True)
+    word.heading(document, agreement.unit.upper())
+    word.paragraph(document, OPENING)
+    for name, function, role in _parties(agreement):
+        word.pairs(document, [("Nama", name), ("Jabatan", function)])
+        word.paragraph(document, role)
+    word.paragraph(document, PROMISE)
+    word.paragraph(document, DUTY)
+    word.signatures(
+        document, _signers(agreement), place=agreement.place, day=agreement.day, date_text=_date_text(agreement)
+    )
+    word.page_break(document)
+    word.heading(document, f"LAMPIRAN {agreement.title.upper()}")
+    word.heading(document, agreement.unit.upper())
+    word.data_table(document, TARGET_HEADERS, target_rows(agreement), widths_mm=[10, 50, 75, 35])
+    document.add_paragraph()
+    word.data_table(document, _budget_headers(agreement), _budget_rows(agreement), widths_mm=[10, 30, 75, 35, 20])
+    word.signatures(
+        document, _signers(agreement), place=agreement.place, day=agreement.day, date_text=_date_text(agreement)
+    )

@@ -5,13 +5,16 @@ kinerja.agreements, rendering in kinerja.reports."""
 import datetime
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
-from .. import agreements, permissions, signatures, verification
-from ..models import IssuedDocument
+from .. import agreements, budget, lkjip, permissions, signatures, verification
+from ..forms import ReportTextForm
+from ..models import IssuedDocument, ReportText
 from . import download, int_param
 
 
@@ -33,8 +36,11 @@ def documents(request):
     return render(
         request,
         "kinerja/documents.html",
-        {"units": units, "this_year": this_year, "today": timezone.localdate().isoformat()},
-    )
+        {
+            "units": units, "this_year": this_year, "today": timezone.localdate().isoformat(),
+            "can_write": budget.may_manage(request.user, organisation),
+        },
+    )  # fmt: skip
 
 
 @require_GET
@@ -66,3 +72,50 @@ def agreement_download(request, fmt):
         by=request.user,
     )
     return download(pdf, "application/pdf", f"{name}.pdf")
+
+
+@require_GET
+def lkjip_download(request, fmt):
+    if fmt not in ("docx", "pdf"):
+        raise Http404("Format tidak dikenal.")
+    organisation = permissions.current_organisation(request)
+    year = int_param(request.GET.get("tahun"), low=2000, high=2100) or timezone.localdate().year
+    day = _day(request.GET.get("tanggal"))
+    try:
+        report = lkjip.build(organisation, year, on=day)
+    except lkjip.LkjipRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("kinerja:documents")
+    from ..reports import lkjip_document, word  # lazy: reportlab and python-docx cost every process
+
+    name = f"lkjip-{organisation.code}-{year}"
+    if fmt == "docx":
+        return download(lkjip_document.render_docx(report), word.DOCX, f"{name}.docx")
+    pdf = verification.issued(
+        lambda: lkjip_document.render_pdf(report),
+        organisation=organisation,
+        kind=IssuedDocument.Kind.LKJIP,
+        title=f"LKjIP {organisation.name} tahun {year}",
+        period=f"Tahun {year}",
+        by=request.user,
+    )
+    return download(pdf, "application/pdf", f"{name}.pdf")
+
+
+@require_http_methods(["GET", "POST"])
+def lkjip_texts(request):
+    organisation = permissions.current_organisation(request)
+    if not budget.may_manage(request.user, organisation):
+        raise PermissionDenied(f"Teks LKjIP ditulis oleh {budget.MANAGERS}.")
+    year = int_param(request.GET.get("tahun") or request.POST.get("tahun"), low=2000, high=2100)
+    year = year or timezone.localdate().year
+    form = ReportTextForm(request.POST or None, initial=_kept_texts(organisation, year))
+    if request.method == "POST" and form.is_valid():
+        lkjip.save_texts(organisation, year, form.cleaned_data, by=request.user)
+        messages.success(request, f"Teks LKjIP tahun {year} disimpan.")
+        return redirect(reverse("kinerja:lkjip_texts") + f"?tahun={year}")
+    return render(request, "kinerja/lkjip_texts.html", {"form": form, "year": year})
+
+
+def _kept_texts(organisation, year) -> dict:
+    return dict(ReportText.objects.filter(organisation=organisation, year=year).values_list("part", "text"))
