@@ -74,13 +74,14 @@ def _sections(report: Lkjip):
     ]  # fmt: skip
     yield 0, CHAPTERS["three"], [("text", report.period_note)] if report.period_note else []
     for index, table in enumerate(report.chapter3, 1):
-        rows = [[r[0], r[1], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12]] for r in table.rows]
-        headers = [table.headers[i] for i in (0, 1, 4, 5, 6, 7, 8, 9, 10, 11, 12)]
+        shown = (0, 1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12)  # the period is said once, above the tables
+        rows = [[r[i] for i in shown] for r in table.rows]
+        headers = [table.headers[i] for i in shown]
         yield (
             1,
             f"A.{index} Sasaran {table.title}",
             [
-                ("table", headers, rows, [13, 37, 13, 14, 14, 14, 14, 14, 14, 14, 14]),
+                ("table", headers, rows, [13, 33, 13, 12, 13, 13, 13, 13, 13, 13, 13, 14]),
                 ("notes", table.notes),
             ],
         )
