@@ -2,15 +2,18 @@
 (Camat, Sekretaris, Kasubag), uploads by every section (one with an error that is fixed), receipt,
 an incomplete completeness check sending one section back, its fix, analysis with one
 reconciliation difference explained, grouping, a return by the Sekretaris, approval by both
-reviewers, filing, and the archive download whose manifest verifies. A screenshot of each role's
+reviewers, filing, the archive download whose manifest verifies, the printed bundle checked on
+the public verification page, the year's budget imported, and the LKjIP and the Perjanjian
+Kinerja of the filed year downloaded in Word. A screenshot of each role's
 main page is saved under test-artifacts/."""
 
 import pytest
 
-from kinerja.models import Cycle, CycleArchive, Indicator
+from kinerja.models import Cycle, CycleArchive, Indicator, IssuedDocument
 from kinerja.steps import filing
 
-from ..conftest import workbook_bytes
+from ..conftest import text_of_pdf, workbook_bytes
+from ..test_agreements import docx_text
 from ..test_analysis_steps import DATA, HEADER
 from .conftest import screenshot
 
@@ -181,6 +184,45 @@ def test_a_whole_cycle_through_the_user_interface(klego_data, login, live_server
     archive = CycleArchive.objects.get(cycle=cycle)
     assert filing.verify(archive, data=downloaded) == []
     assert Cycle.objects.get(pk=cycle.pk).status == Cycle.Status.DONE
+
+    # The printed bundle is checked on the public verification page, signed out, by its QR address.
+    with kasubag.expect_download() as download_info:
+        kasubag.click("text=Unduh bundel cetak (hard copy, PDF)")
+    bundle_path = download_info.value.path()
+    code = IssuedDocument.objects.get(cycle=cycle, kind=IssuedDocument.Kind.BUNDLE).code
+    assert f"Kode verifikasi {code[:4]}-{code[4:8]}-{code[8:]}" in text_of_pdf(bundle_path.read_bytes())
+    evaluator = kasubag.context.browser.new_page()
+    evaluator.goto(f"{url}/verifikasi/{code}/")
+    evaluator.set_input_files("#berkas", str(bundle_path))
+    evaluator.click("button:has-text('Periksa')")
+    assert "Cocok." in evaluator.inner_text("[data-testid=result]")
+    evaluator.close()
+
+    # The year's budget through the Anggaran page, then the LKjIP and the PK of the filed year in Word.
+    budget_file = tmp_path / "anggaran-2026.xlsx"
+    budget_file.write_bytes(workbook_bytes([
+        ["Kode", "Nomenklatur", "Pagu", "Realisasi TW I", "Realisasi TW II", "Realisasi TW III", "Realisasi TW IV",
+         "Indikator"],
+        ["7.01.01", "PROGRAM PENUNJANG URUSAN PEMERINTAHAN DAERAH", 1000000, 200000, 250000, 300000, 200000, ""],
+        ["7.01.01.2.01", "Koordinasi Pemerintahan Desa", 1000000, 200000, 250000, 300000, 200000, "PEM-01, IKU-01"],
+    ]))  # fmt: skip
+    kasubag.goto(f"{url}/anggaran/?tahun=2026")
+    kasubag.set_input_files("#file", str(budget_file))
+    kasubag.click("button:has-text('Impor')")
+    kasubag.wait_for_selector("text=Anggaran 2026 diimpor: 2 baru, 0 diperbarui.")
+    kasubag.goto(f"{url}/dokumen/")
+    kasubag.fill("#lkjip-tahun", "2026")
+    with kasubag.expect_download() as download_info:
+        kasubag.click("[data-testid=lkjip-form] button:has-text('Word')")
+    lkjip_text = docx_text(download_info.value.path().read_bytes())
+    assert "Bab III Akuntabilitas Kinerja" in lkjip_text and "PEM-01" in lkjip_text
+    assert "Realisasi anggaran Rp 950.000 dari pagu Rp 1.000.000 (95%)." in lkjip_text
+    kasubag.fill("#pk-tahun", "2026")
+    with kasubag.expect_download() as download_info:
+        kasubag.click("[data-testid=pk-form] button:has-text('Word')")
+    pk_text = docx_text(download_info.value.path().read_bytes())
+    assert "PERJANJIAN KINERJA TAHUN 2026" in pk_text and "Bupati Boyolali" in pk_text
+    assert "PROGRAM PENUNJANG URUSAN PEMERINTAHAN DAERAH 1.000.000" in pk_text
     admin = login("admin")
     screenshot(admin, "utama-admin")
     camat.goto(f"{url}/dasbor/")
