@@ -149,3 +149,35 @@ def test_the_pages_of_acting_for_a_section_notices_and_return_notes_pass_axe(kle
     assert page.locator("[data-testid=return-notes]").count() == 1
     page.goto(f"{live_server.url}{reverse('kinerja:notices')}")
     assert page.locator("[data-testid=notice-list] li").count() >= 1
+
+
+def test_the_budget_baseline_documents_and_verification_pages_pass_axe(klego_data, filed, login, live_server, axe):  # noqa: F811
+    from kinerja import baseline, budget
+    from kinerja.models import IssuedDocument
+
+    from ..test_budget import budget_file
+
+    cycle, _archive, _expected = filed
+    budget.import_budget(budget_file(), organisation=klego_data.org, year=2026, by=klego_data.kasubag)
+    baseline.import_baseline(
+        workbook_bytes([["Kode", "Tahun", "Target", "Realisasi"], ["IKU-01", 2025, 80, 76]]),
+        organisation=klego_data.org, by=klego_data.kasubag,
+    )  # fmt: skip
+    page = login("kasubag")
+    pages = [("kinerja:budget", "?tahun=2026"), ("kinerja:budget_create", "?tahun=2026"), ("kinerja:baseline", ""),
+             ("kinerja:documents", ""), ("kinerja:lkjip_texts", "?tahun=2026")]  # fmt: skip
+    for name, query in pages:
+        page.goto(f"{live_server.url}{reverse(name)}{query}")
+        assert axe(page) == [], name
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(f"{live_server.url}{reverse('kinerja:budget')}?tahun=2026")
+    assert axe(page) == [], "budget at 375 px"
+    code = IssuedDocument.objects.filter(cycle=cycle).first().code
+    evaluator = page.context.browser.new_page()
+    evaluator.goto(f"{live_server.url}/verifikasi/{code}/")
+    assert axe(evaluator) == [], "verification page"
+    evaluator.set_input_files("#berkas", {"name": "x.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 x"})
+    evaluator.click("button:has-text('Periksa')")
+    assert "Tidak cocok." in evaluator.inner_text("[data-testid=result]")
+    assert axe(evaluator) == [], "verification result"
+    evaluator.close()
