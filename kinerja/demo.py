@@ -18,6 +18,7 @@ from .engine import workflow
 from .engine.calendar import DEFAULT_HOURS, WorkCalendar
 from .measurement import results
 from .models import (
+    BudgetItem,
     Cycle,
     DataKind,
     Indicator,
@@ -592,6 +593,54 @@ def ensure_filed_cycle(organisation: Organisation) -> Cycle:
     return cycle
 
 
+# The demo's budget (made up): one programme, two kegiatan, their sub kegiatan, each linked to the
+# indicators it supports; realisation per quarter up to the filed quarter.
+DEMO_BUDGET = [
+    ("7.01.01", "PROGRAM PENUNJANG URUSAN PEMERINTAHAN DAERAH KABUPATEN/KOTA", 850_000_000, ""),
+    ("7.01.01.2.01", "Perencanaan, Penganggaran, dan Evaluasi Kinerja Perangkat Daerah", 150_000_000, "IKU-01"),
+    ("7.01.01.2.01.0001", "Penyusunan Dokumen Perencanaan Perangkat Daerah", 90_000_000, "IKU-01, PEM-01, PEM-02"),
+    ("7.01.01.2.01.0007", "Evaluasi Kinerja Perangkat Daerah", 60_000_000, "IKU-02, PEL-01, PEL-02"),
+    ("7.01.01.2.02", "Administrasi Umum Perangkat Daerah", 700_000_000, ""),
+    ("7.01.01.2.02.0001", "Penyediaan Bahan Logistik Kantor", 700_000_000, ""),
+    ("7.01.02", "PROGRAM PENYELENGGARAAN PEMERINTAHAN DAN PELAYANAN PUBLIK", 400_000_000, ""),
+    ("7.01.02.2.01", "Koordinasi Penyelenggaraan Kegiatan Pemerintahan di Tingkat Kecamatan", 400_000_000, "IKU-03"),
+    ("7.01.02.2.01.0002", "Koordinasi Ketenteraman dan Ketertiban Umum", 150_000_000, "IKU-03, TRA-01, TRA-02"),
+    ("7.01.02.2.01.0005", "Pemberdayaan Masyarakat Desa dan Kesejahteraan Sosial", 250_000_000,
+     "IKU-04, PMD-01, PMD-02, KES-01, KES-02"),
+]  # fmt: skip
+# The share of each sub kegiatan's pagu spent in TW I, II and III.
+DEMO_SPENT = (Decimal("0.2"), Decimal("0.25"), Decimal("0.25"))
+
+
+def ensure_budget(organisation: Organisation, year: int, by: User) -> None:
+    """The demo's budget of a year, imported as the Kasubag would (a workbook through kinerja.budget)."""
+    from . import budget
+
+    if BudgetItem.objects.filter(organisation=organisation, year=year).exists():
+        return
+    leaves = {code for code, *_ in DEMO_BUDGET if len(code.split(".")) == 6}
+    spent: dict[str, list] = {}
+    for code, _name, pagu, _links in DEMO_BUDGET:
+        if code in leaves:
+            spent[code] = [(Decimal(pagu) * share).quantize(Decimal(1)) for share in DEMO_SPENT]
+    for code, *_ in DEMO_BUDGET:  # a kegiatan's or programme's figures are the sums of those under it
+        if code not in leaves:
+            under = [spent[leaf] for leaf in leaves if leaf.startswith(code + ".")]
+            spent[code] = [sum(q[i] for q in under) for i in range(3)]
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Kode", "Nomenklatur", "Pagu", "Realisasi TW I", "Realisasi TW II", "Realisasi TW III", "Indikator"])
+    for code, name, pagu, links in DEMO_BUDGET:
+        sheet.append([code, name, pagu, *spent[code], links])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    outcome = budget.import_budget(
+        buffer.getvalue(), organisation=organisation, year=year, by=by, filename=f"anggaran-{year}.xlsx"
+    )
+    if not outcome.ok:
+        raise RuntimeError("; ".join(outcome.read.problems))
+
+
 @transaction.atomic
 def seed() -> tuple[Organisation, list[tuple[User, str, Position]], Cycle, Cycle]:
     """Everything the demo needs; returns the organisation, the users (with their passwords and
@@ -607,4 +656,6 @@ def seed() -> tuple[Organisation, list[tuple[User, str, Position]], Cycle, Cycle
     with notices.without_mail():
         filed = ensure_filed_cycle(organisation)
         cycle = ensure_open_cycle(organisation)
+    kasubag = next(user for user, _password, position in users if position.role == Role.KASUBAG)
+    ensure_budget(organisation, today.year, kasubag)
     return organisation, users, cycle, filed
