@@ -228,6 +228,7 @@ class OrganisationForm(forms.ModelForm):
             "government",
             "regent_title",
             "regent_name",
+            "letterhead",
             "address",
             "phone",
             "email",

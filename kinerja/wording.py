@@ -23,6 +23,14 @@ def office_heading(organisation) -> str:
     return " ".join(f"PEMERINTAH {organisation.name} {region}".upper().split())
 
 
+def letterhead_lines(organisation) -> list[str]:
+    """The heading lines of the kop surat as the office writes them (Organisation.letterhead), or
+    the regional government over the office's name: "PEMERINTAH KABUPATEN BOYOLALI", "KECAMATAN
+    KLEGO"."""
+    written = [line.strip().upper() for line in (organisation.letterhead or "").splitlines() if line.strip()]
+    return written[:2] or [organisation.government.upper(), organisation.name.upper()]
+
+
 MONTHS = (
     "Januari", "Februari", "Maret", "April", "Mei", "Juni",
     "Juli", "Agustus", "September", "Oktober", "November", "Desember",

@@ -119,6 +119,10 @@ MATRIX = {
     "kinerja:budget_edit": row(camat=403, sekcam=200, kasubag=200, staf_own=403, staf_other=403, admin=200),
     "kinerja:budget_delete": {**POST_ONLY, "anonymous": 302},
     "kinerja:documents": row(outsider=200, **ALL_IN),
+    "kinerja:lkjip": row(outsider=302, **ALL_IN),  # the outsider's kecamatan has filed nothing: refused
+    "kinerja:lkjip_texts": row(
+        outsider=200, camat=403, sekcam=200, kasubag=200, staf_own=403, staf_other=403, admin=200
+    ),
     "kinerja:baseline": row(outsider=200, staf_own=403, staf_other=403, camat=200, sekcam=200, kasubag=200, admin=200),
     "kinerja:baseline_delete": {**POST_ONLY, "anonymous": 302},
     # Open to every member, as the exports; the outsider's kecamatan has no IKU: refused, back to the documents page.
@@ -220,6 +224,7 @@ def url_for(name, world):
         "kinerja:budget_edit": [world["budget_item"].pk],
         "kinerja:budget_delete": [world["budget_item"].pk],
         "kinerja:agreement": ["docx"],
+        "kinerja:lkjip": ["docx"],
         "kinerja:baseline_delete": [world["baseline"].pk],
     }.get(name)
     if args is None and name.startswith("kinerja:") and name not in (
@@ -227,7 +232,7 @@ def url_for(name, world):
         "kinerja:database", "kinerja:dashboard", "kinerja:audit", "kinerja:indicator_list", "kinerja:indicator_create",
         "kinerja:indicator_import", "kinerja:indicator_export", "kinerja:objective_save", "kinerja:letter_list",
         "kinerja:letter_create", "kinerja:notices", "kinerja:profile", "kinerja:budget", "kinerja:budget_create",
-        "kinerja:documents", "kinerja:baseline",
+        "kinerja:documents", "kinerja:baseline", "kinerja:lkjip_texts",
     ):  # fmt: skip
         args = [cycle.pk]
     return reverse(name, args=args or [])

@@ -31,6 +31,7 @@ from kinerja.models import (
     OfficeFigure,
     PerformanceRecord,
     ReceiptConfirmation,
+    ReportText,
     ReviewSnapshot,
     Role,
     StepRun,
@@ -279,6 +280,11 @@ CASES = {
         "budget", lambda w, r: _baseline_figure(w), lambda w: BaselineFigure.history.filter(history_type="-").count(),
         BUDGET_MANAGERS, args=lambda w: [w["baseline"].pk],
     ),
+    "kinerja:lkjip_texts": Case(
+        "budget", lambda w, r: {"tahun": "2026", "isu_strategis": f"Isu {r}"},
+        lambda w: sorted(ReportText.objects.filter(organisation=w["cast"].org).values_list("text", flat=True)),
+        BUDGET_MANAGERS,
+    ),
     "kinerja:letter_create": Case(
         "master",
         lambda w, r: {"number": f"050/{r}/2026", "date": "2026-11-20", "sender": "Bappeda", "subject": "Laporan",
@@ -386,7 +392,8 @@ def url_of(name, world):
     if args:
         return reverse(name, args=args())
     if name in ("kinerja:objective_save", "kinerja:indicator_create", "kinerja:indicator_import",
-                "kinerja:letter_create", "kinerja:budget", "kinerja:budget_create", "kinerja:baseline"):  # fmt: skip
+                "kinerja:letter_create", "kinerja:budget", "kinerja:budget_create", "kinerja:baseline",
+                "kinerja:lkjip_texts"):  # fmt: skip
         return reverse(name)
     if name.startswith("kinerja:section_"):
         return reverse(name, args=[cycle.pk, "pem"])

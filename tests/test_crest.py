@@ -95,3 +95,32 @@ def test_a_crest_whose_file_is_gone_leaves_the_documents_without_it_and_says_so_
     pdf = sop_pdf(client, klego)
     assert pdf.startswith(b"%PDF") and images_on_first_page(pdf) == 0
     assert "Lambang Kecamatan Klego tidak dapat dibaca" in caplog.text
+
+
+def test_the_kop_surat_heading_is_the_one_the_office_writes_in_pdf_and_word(klego_data):
+    from django.core.exceptions import ValidationError
+
+    from kinerja import agreements
+    from kinerja.reports import agreement_document
+
+    from .conftest import text_of_pdf
+    from .test_agreements import JANUARY_2, docx_text
+
+    org = klego_data.org
+    from kinerja.reports import final_tables
+
+    assert text_of_pdf(final_tables.render_lkjip(org, 2026, [])).startswith(
+        "PEMERINTAH KABUPATEN BOYOLALI KECAMATAN KLEGO"
+    )  # nothing written: the government over the office
+    org.letterhead = "Pemerintah Kecamatan Klego Kabupaten Boyolali"
+    org.full_clean()
+    org.save()
+    pdf = text_of_pdf(final_tables.render_lkjip(org, 2026, []))
+    assert pdf.startswith("PEMERINTAH KECAMATAN KLEGO KABUPATEN BOYOLALI Jl. Raya Klego")
+    draft = agreements.office_agreement(org, 2027, on=JANUARY_2, draft=True)
+    assert docx_text(agreement_document.render_docx([draft])).startswith(
+        "PEMERINTAH KECAMATAN KLEGO KABUPATEN BOYOLALI Jl. Raya Klego"
+    )
+    org.letterhead = "SATU\nDUA\nTIGA"
+    with pytest.raises(ValidationError, match="paling banyak dua baris"):
+        org.full_clean()

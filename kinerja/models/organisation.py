@@ -51,6 +51,15 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
 
+def letterhead_lines_valid(value: str) -> None:
+    """The kop surat's heading: one or two lines of at most 80 characters."""
+    lines = [line.strip() for line in (value or "").splitlines() if line.strip()]
+    if len(lines) > 2:
+        raise ValidationError("Judul kop surat paling banyak dua baris.")
+    if any(len(line) > 80 for line in lines):
+        raise ValidationError("Setiap baris judul kop surat paling banyak 80 huruf.")
+
+
 class OrganisationManager(models.Manager):
     def get_by_natural_key(self, code):
         return self.get(code=code)
@@ -71,6 +80,11 @@ class Organisation(models.Model):
     regent_name = models.CharField(
         "nama kepala daerah", max_length=200, blank=True, validators=[single_line],
         help_text="Pihak kedua Perjanjian Kinerja kecamatan, mis. M. Said Hidayat, S.Sos., M.H.",
+    )  # fmt: skip
+    letterhead = models.TextField(
+        "judul kop surat", blank=True, max_length=300, validators=[letterhead_lines_valid],
+        help_text="Satu atau dua baris, seperti ditulis kantor (mis. PEMERINTAH KABUPATEN BOYOLALI / KECAMATAN "
+        "KLEGO). Kosong: pemerintah daerah dan nama kantor.",
     )  # fmt: skip
     address = models.CharField("alamat", max_length=300, blank=True)
     phone = models.CharField("telepon", max_length=60, blank=True)

@@ -19,6 +19,7 @@ from reportlab.platypus.tables import CellStyle
 
 from .. import verification
 from ..spreadsheets.numbers import format_number
+from ..wording import letterhead_lines
 
 logger = logging.getLogger(__name__)
 
@@ -95,10 +96,19 @@ def letterhead(canvas, doc, organisation, crest=None, seal=None) -> None:
         canvas.drawImage(crest, doc.leftMargin, top - 12 * mm, width=drawn, height=CREST_HEIGHT, mask="auto")
     if seal is not None and doc.page == 1:
         qr_code(canvas, seal.url, width - doc.rightMargin - QR_SIZE, top - 11.5 * mm, QR_SIZE)
-    canvas.setFont("Helvetica-Bold", 12)
-    canvas.drawCentredString(width / 2, top, organisation.government.upper())
-    canvas.setFont("Helvetica-Bold", 14)
-    canvas.drawCentredString(width / 2, top - 6 * mm, organisation.name.upper())
+    # The heading as the office writes it: two lines (12 and 14 points), or one line of 13 points
+    # set smaller where it would reach the crest or the QR code.
+    heading_room = width - 2 * (doc.leftMargin + CREST_HEIGHT + 3 * mm)
+    lines = letterhead_lines(organisation)
+    if len(lines) == 2:
+        placed = [(lines[0], 12, top), (lines[1], 14, top - 6 * mm)]
+    else:
+        placed = [(lines[0], 13, top - 3 * mm)]
+    for line, size, baseline in placed:
+        while size > 8 and canvas.stringWidth(line, "Helvetica-Bold", size) > heading_room:
+            size -= 0.5
+        canvas.setFont("Helvetica-Bold", size)
+        canvas.drawCentredString(width / 2, baseline, line)
     contact = " · ".join(
         part
         for part in (

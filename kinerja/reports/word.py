@@ -16,7 +16,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from ..wording import long_date
+from ..wording import letterhead_lines, long_date
 
 logger = logging.getLogger(__name__)
 
@@ -58,9 +58,9 @@ def letterhead(document, organisation) -> None:
     left.width, right.width = Mm(25), Mm(145)
     if crest:
         left.paragraphs[0].add_run().add_picture(io.BytesIO(crest), height=Mm(20))
+    heading = letterhead_lines(organisation)
     lines = [
-        (organisation.government.upper(), 12, True),
-        (organisation.name.upper(), 14, True),
+        *[(line, size, True) for line, size in zip(heading, (12, 14) if len(heading) == 2 else (13,), strict=False)],
         (" · ".join(p for p in (organisation.address, organisation.phone and f"Telp. {organisation.phone}",
                                 organisation.email, organisation.postal_code and f"Kode Pos {organisation.postal_code}")
                     if p), 8, False),
