@@ -592,30 +592,65 @@ def renumbered(parts: list[bytes], label: str) -> bytes:
     """PDFs joined into one whose every page gets a line above its letterhead: `label`, the
     current issued document's code, and "Halaman n dari N" counted across the whole (the print
     bundle). Each part keeps its own footer (its title, its own code, its own pages): nothing
-    printed on a part is hidden or changed."""
+    printed on a part is hidden or changed. The line is a small content stream appended to each
+    page, its fonts added under names of its own: no page's content is parsed or rewritten
+    (pypdf's merge_page did, and took most of a bundle's time)."""
     from pypdf import PdfReader, PdfWriter
-    from reportlab.pdfgen.canvas import Canvas
+    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
 
     writer = PdfWriter()
     for part in parts:
         writer.append(PdfReader(io.BytesIO(part)))
     seal = verification.current()
-    sizes = [(float(page.mediabox.width), float(page.mediabox.height)) for page in writer.pages]
-    overlay = io.BytesIO()
-    canvas = Canvas(overlay)
-    code = f" · Kode verifikasi {seal.printed}" if seal else ""
-    for number, (width, height) in enumerate(sizes, start=1):
-        canvas.setPageSize((width, height))
-        # Above the letterhead's crest and QR code (which reach 8 mm and 9.5 mm below the edge).
-        canvas.setFont("Helvetica", 7)
-        canvas.drawString(12 * mm, height - 6.5 * mm, f"{label}{code}")
-        canvas.setFont("Helvetica-Bold", 7.5)
-        canvas.drawRightString(width - 12 * mm, height - 6.5 * mm, f"Halaman {number} dari {len(sizes)}")
-        canvas.showPage()
-    canvas.save()
-    stamps = PdfReader(io.BytesIO(overlay.getvalue()))
-    for page, stamp in zip(writer.pages, stamps.pages, strict=True):
-        page.merge_page(stamp)
+    left = f"{label} · Kode verifikasi {seal.printed}" if seal else label
+    fonts = {}
+    for name, base in (("/KinerjaBundel", "/Helvetica"), ("/KinerjaBundelTebal", "/Helvetica-Bold")):
+        font = DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Font"),
+                NameObject("/Subtype"): NameObject("/Type1"),
+                NameObject("/BaseFont"): NameObject(base),
+                NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+            }
+        )
+        fonts[name] = writer._add_object(font)
+    opening = DecodedStreamObject()
+    opening.set_data(b"q\n")
+    opening_ref = writer._add_object(opening)
+    closing = DecodedStreamObject()
+    closing.set_data(b"Q\n")
+    closing_ref = writer._add_object(closing)
+    total = len(writer.pages)
+    for number, page in enumerate(writer.pages, start=1):
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        right = f"Halaman {number} dari {total}"
+        right_x = width - 12 * mm - getFont("Helvetica-Bold").stringWidth(right, 7.5)
+        baseline = height - 6.5 * mm
+        line = DecodedStreamObject()
+        line.set_data(
+            (
+                f"q 0 g BT /KinerjaBundel 7 Tf {12 * mm:.2f} {baseline:.2f} Td ({_pdf_text(left)}) Tj ET "
+                f"BT /KinerjaBundelTebal 7.5 Tf {right_x:.2f} {baseline:.2f} Td ({_pdf_text(right)}) Tj ET Q\n"
+            ).encode("latin-1")
+        )
+        contents = page.get("/Contents")
+        existing = list(contents.get_object()) if isinstance(contents.get_object(), ArrayObject) else [contents]
+        page[NameObject("/Contents")] = ArrayObject([opening_ref, *existing, closing_ref, writer._add_object(line)])
+        resources = page.get("/Resources")
+        resources = resources.get_object() if resources is not None else DictionaryObject()
+        page[NameObject("/Resources")] = resources
+        page_fonts = resources.get("/Font")
+        page_fonts = page_fonts.get_object() if page_fonts is not None else DictionaryObject()
+        resources[NameObject("/Font")] = page_fonts
+        for name, ref in fonts.items():
+            page_fonts[NameObject(name)] = ref
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
+
+
+def _pdf_text(value: str) -> str:
+    """A string for a PDF text operator in WinAnsi: parentheses and backslashes escaped, a
+    character WinAnsi lacks shown as "?" (the bundle's line holds a title, a code and numbers)."""
+    encoded = value.encode("cp1252", errors="replace").decode("latin-1")
+    return encoded.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
