@@ -8,7 +8,18 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Spacer, Table, TableStyle
 
 from ..models import DispositionInstruction, Letter
-from .layout import GRID, HEADER_FILL, build, checklist, markup, page_size, signature_blocks, text
+from .layout import (
+    GRID,
+    HEADER_FILL,
+    build,
+    checklist,
+    markup,
+    page_size,
+    plain_type,
+    signature_blocks,
+    text,
+    wrap_text,
+)
 
 NATURES = [("sangat_segera", "Sangat segera"), ("segera", "Segera"), ("rahasia", "Rahasia"), ("biasa", "Biasa")]
 # Shrink the type, then shorten long notes, until the sheet fits on one page.
@@ -30,28 +41,42 @@ def _clip(value: str, limit: int | None) -> str:
 
 
 def _story(letter: Letter, hops, labels, width: float, style: str, limit: int | None):
+    """The sheet's parts. Table cells are plain text wrapped to their column in the style's type
+    (a Paragraph per cell cost most of the sheet's time), headers in bold."""
     used = {label for hop in hops for label in hop.instructions}
     half = width / 2
+    font, size, leading = plain_type(style)
+    bold_font, bold_size, bold_leading = plain_type("bold")
+    padding = 12  # a table cell's default padding, 6 points each side
+
+    def fit(value, column: float) -> str:
+        return wrap_text(str(value), font, size, column - padding)
+
+    def head(value, column: float) -> str:
+        return wrap_text(value, bold_font, bold_size, column - padding)
+
     letter_table = Table(
         [
+            [fit(f"Surat dari: {letter.sender}", half), fit(f"Diterima tanggal: {_date(letter.received_date)}", half)],
+            [fit(f"Nomor surat: {letter.number}", half), fit(f"Nomor agenda: {letter.agenda_label}", half)],
             [
-                text(f"Surat dari: {letter.sender}", style),
-                text(f"Diterima tanggal: {_date(letter.received_date)}", style),
-            ],
-            [text(f"Nomor surat: {letter.number}", style), text(f"Nomor agenda: {letter.agenda_label}", style)],
-            [
-                text(f"Tanggal surat: {_date(letter.date)}", style),
+                fit(f"Tanggal surat: {_date(letter.date)}", half),
                 checklist(
                     [(label, letter.nature == code) for code, label in NATURES], columns=2, width=half - 6, style=style
                 ),
             ],
-            [text(f"Perihal: {letter.subject}", style), ""],
+            [fit(f"Perihal: {letter.subject}", width), ""],
         ],
         colWidths=[half, half],
     )
     letter_table.setStyle(
         TableStyle(
-            [("GRID", (0, 0), (-1, -1), 0.5, GRID), ("VALIGN", (0, 0), (-1, -1), "TOP"), ("SPAN", (0, 3), (1, 3))]
+            [
+                ("FONT", (0, 0), (-1, -1), font, size, leading),
+                ("GRID", (0, 0), (-1, -1), 0.5, GRID),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("SPAN", (0, 3), (1, 3)),
+            ]
         )
     )
     recipients = []
@@ -59,19 +84,19 @@ def _story(letter: Letter, hops, labels, width: float, style: str, limit: int | 
         name = f"{hop.recipient_title} ({hop.recipient})"
         if name not in recipients:
             recipients.append(name)
+    listed = "\n".join(fit(f"{i}. {name}", half) for i, name in enumerate(recipients, 1)) or "-"
     routing = Table(
         [
-            [text("Diteruskan kepada:", "bold"), text("Dengan hormat harap:", "bold")],
-            [
-                [text(f"{i}. {name}", style) for i, name in enumerate(recipients, 1)] or [text("-", style)],
-                checklist([(label, label in used) for label in labels], columns=2, width=half - 6, style=style),
-            ],
+            [head("Diteruskan kepada:", half), head("Dengan hormat harap:", half)],
+            [listed, checklist([(label, label in used) for label in labels], columns=2, width=half - 6, style=style)],
         ],
         colWidths=[half, half],
     )
     routing.setStyle(
         TableStyle(
             [
+                ("FONT", (0, 0), (-1, -1), font, size, leading),
+                ("FONT", (0, 0), (-1, 0), bold_font, bold_size, bold_leading),
                 ("GRID", (0, 0), (-1, -1), 0.5, GRID),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
@@ -80,35 +105,31 @@ def _story(letter: Letter, hops, labels, width: float, style: str, limit: int | 
     )
     widths = [9 * mm, 34 * mm, 34 * mm, 0, 20 * mm, 30 * mm, 13 * mm]
     widths[3] = width - sum(widths)
-    rows = [
-        [
-            text(h, "bold")
-            for h in ("No", "Dari", "Kepada", "Instruksi dan catatan", "Batas waktu", "Dikirim / diterima", "Paraf")
-        ]
-    ]
+    headers = ("No", "Dari", "Kepada", "Instruksi dan catatan", "Batas waktu", "Dikirim / diterima", "Paraf")
+    rows = [[head(h, w) for h, w in zip(headers, widths, strict=True)]]
     for i, hop in enumerate(hops, 1):
         lines = ", ".join(hop.instructions)
         if hop.note:
             lines = f"{lines}. {_clip(hop.note, limit)}" if lines else _clip(hop.note, limit)
         if hop.withdrawn_at:
             lines = f"DITARIK {_moment(hop.withdrawn_at)}: {_clip(hop.withdraw_reason, limit)}"
-        rows.append(
-            [
-                text(i, style),
-                text(f"{hop.sender}\n{hop.sender_title}", style),
-                text(f"{hop.recipient}\n{hop.recipient_title}", style),
-                text(lines or "-", style),
-                text(_date(hop.deadline), style),
-                text(f"kirim {_moment(hop.created_at)}\nterima {_moment(hop.acknowledged_at)}", style),
-                "",  # the sender's initials, by hand
-            ]
-        )
+        cells = [
+            i,
+            f"{hop.sender}\n{hop.sender_title}",
+            f"{hop.recipient}\n{hop.recipient_title}",
+            lines or "-",
+            _date(hop.deadline),
+            f"kirim {_moment(hop.created_at)}\nterima {_moment(hop.acknowledged_at)}",
+        ]
+        rows.append([*(fit(c, w) for c, w in zip(cells, widths, strict=False)), ""])  # Paraf: by hand
     if len(rows) == 1:
-        rows.append([text("-", style), text("Belum ada disposisi.", style), "", "", "", "", ""])
+        rows.append(["-", fit("Belum ada disposisi.", widths[1]), "", "", "", "", ""])
     hop_table = Table(rows, colWidths=widths, repeatRows=1)
     hop_table.setStyle(
         TableStyle(
             [
+                ("FONT", (0, 0), (-1, -1), font, size, leading),
+                ("FONT", (0, 0), (-1, 0), bold_font, bold_size, bold_leading),
                 ("GRID", (0, 0), (-1, -1), 0.5, GRID),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),

@@ -210,8 +210,13 @@ class TickBox(Flowable):
 
 
 def checklist(items, *, columns: int, width: float, style: str = "body"):
-    """Labels with tick boxes laid out in `columns` columns."""
-    cells = [[TickBox(ticked), text(label, style)] for label, ticked in items]
+    """Labels with tick boxes laid out in `columns` columns; the labels as plain text in the
+    style's type (a Paragraph per label cost most of a lembar disposisi)."""
+    box = 5 * mm
+    col = width / columns
+    font, size, leading = plain_type(style)
+    fit = text_fitter(font, size, col - box - 2)
+    cells = [[TickBox(ticked), fit(str(label))] for label, ticked in items]
     rows = []
     for start in range(0, len(cells), columns):
         row = []
@@ -219,12 +224,11 @@ def checklist(items, *, columns: int, width: float, style: str = "body"):
             row.extend(cell)
         row.extend(["", ""] * (columns - len(cells[start : start + columns])))
         rows.append(row)
-    box = 5 * mm
-    col = width / columns
     table = Table(rows or [["", ""]], colWidths=[box, col - box] * columns)
     table.setStyle(
         TableStyle(
             [
+                ("FONT", (0, 0), (-1, -1), font, size, leading),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 1),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 1),
@@ -234,6 +238,12 @@ def checklist(items, *, columns: int, width: float, style: str = "body"):
         )
     )
     return table
+
+
+def plain_type(style: str) -> tuple[str, float, float]:
+    """The font, size and leading of a paragraph style, for plain-text table cells."""
+    chosen = STYLES[style]
+    return chosen.fontName, chosen.fontSize, chosen.leading
 
 
 def cell_text(value) -> str:
