@@ -39,14 +39,20 @@ def town(organisation: Organisation) -> str:
 def signer(organisation: Organisation, role: str, on: datetime.date, *, lead: str = "") -> Signer:
     """The holder of `role` in the organisation on `on` (the latest-started position if two
     overlap), or an empty name when the position was vacant that day."""
+    function = functions(organisation).get(role, dict(Role.choices).get(role, role))
+    return _holder(organisation, on, function, lead, role=role)
+
+
+def _holder(organisation: Organisation, on: datetime.date, function: str, lead: str, **which) -> Signer:
+    """The signer holding the position `which` selects on `on` (the latest-started if two
+    overlap; "Plt." for an acting holder), or an empty name when none did."""
     position = (
         Position.objects.active_on(on)
-        .filter(organisation=organisation, role=role, user__is_active=True)
+        .filter(organisation=organisation, user__is_active=True, **which)
         .select_related("user")
         .order_by("-start_date", "-pk")
         .first()
     )
-    function = functions(organisation).get(role, dict(Role.choices).get(role, role))
     if position is None:
         return Signer(function=function, name="", lead=lead)
     user = position.user
@@ -93,21 +99,6 @@ def regent(organisation: Organisation) -> Signer:
 def section_head(organisation: Organisation, section, on: datetime.date, *, lead: str = "") -> Signer:
     """The head of a seksi or subbagian on `on` (a Kepala Seksi, or the Kasubag of his unit;
     "Plt." for an acting holder), or an empty name when the post was vacant that day."""
-    position = (
-        Position.objects.active_on(on)
-        .filter(organisation=organisation, section=section, role__in=(Role.KASI, Role.KASUBAG), user__is_active=True)
-        .select_related("user")
-        .order_by("-start_date", "-pk")
-        .first()
-    )
-    function = f"Kepala {section.name}"
-    if position is None:
-        return Signer(function=function, name="", lead=lead)
-    user = position.user
-    return Signer(
-        function=f"Plt. {function}" if position.acting else function,
-        name=user.get_full_name() or user.username,
-        pangkat=user.pangkat,
-        nip=user.nip,
-        lead=lead,
+    return _holder(
+        organisation, on, f"Kepala {section.name}", lead, section=section, role__in=(Role.KASI, Role.KASUBAG)
     )

@@ -9,37 +9,30 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import baseline
 from ..engine import workflow
-from ..forms import MasterImportForm
 from ..models import BaselineFigure
 from ..spreadsheets.numbers import display_number
-from ..spreadsheets.screening import MAX_FILE_BYTES
-from .budget import _manager, _office
+from .budget import _manager, _office, workbook_posted
 
 
 @require_http_methods(["GET", "POST"])
 def baseline_list(request):
     organisation = _office(request)
     outcome = None
-    if request.method == "POST":
+    posted = workbook_posted(request, "data awal") if request.method == "POST" else None
+    if posted:
         organisation = _manager(request)
-        form = MasterImportForm(request.POST, request.FILES)
-        upload = form.cleaned_data.get("file") if form.is_valid() else None
-        if upload is None:
-            messages.error(request, "Pilih berkas Excel (.xlsx) data awal.")
-        elif upload.size > MAX_FILE_BYTES:
-            messages.error(request, f"Berkas terlalu besar; batasnya {MAX_FILE_BYTES // 1048576} MB.")
+        fields, upload = posted
+        try:
+            outcome = baseline.import_baseline(
+                upload.read(), organisation=organisation, by=request.user, filename=upload.name,
+                dry_run=fields["dry_run"],
+            )  # fmt: skip
+        except workflow.WorkflowError as exc:
+            messages.error(request, str(exc))
         else:
-            try:
-                outcome = baseline.import_baseline(
-                    upload.read(), organisation=organisation, by=request.user, filename=upload.name,
-                    dry_run=form.cleaned_data["dry_run"],
-                )  # fmt: skip
-            except workflow.WorkflowError as exc:
-                messages.error(request, str(exc))
-            else:
-                if outcome.ok and not form.cleaned_data["dry_run"]:
-                    messages.success(request, f"Data awal diimpor: {len(outcome.rows)} angka.")
-                    return redirect("kinerja:baseline")
+            if outcome.ok and not fields["dry_run"]:
+                messages.success(request, f"Data awal diimpor: {len(outcome.rows)} angka.")
+                return redirect("kinerja:baseline")
     figures = (
         BaselineFigure.objects.filter(organisation=organisation)
         .select_related("indicator", "imported_by", "source_file")

@@ -32,6 +32,24 @@ def _manager(request):
     return organisation
 
 
+def workbook_posted(request, what: str):
+    """The fields and the workbook an import form posted, or None after saying what is wrong
+    (the page's manager is checked first: a refused visitor learns nothing about the form)."""
+    _manager(request)
+    form = MasterImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return None
+    upload = form.cleaned_data.get("file")
+    if upload is None:
+        messages.error(request, f"Pilih berkas Excel (.xlsx) {what}.")
+        return None
+    if upload.size > MAX_FILE_BYTES:
+        messages.error(request, f"Berkas terlalu besar; batasnya {MAX_FILE_BYTES // 1048576} MB.")
+        return None
+    return form.cleaned_data, upload
+
+
 def _list_url(year: int) -> str:
     return reverse("kinerja:budget") + f"?tahun={year}"
 
@@ -41,32 +59,25 @@ def budget_list(request):
     organisation = _office(request)
     year = _year(request)
     outcome = None
-    if request.method == "POST":
+    posted = workbook_posted(request, "anggaran") if request.method == "POST" else None
+    if posted:
         organisation = _manager(request)
-        form = MasterImportForm(request.POST, request.FILES)
-        upload = form.cleaned_data.get("file") if form.is_valid() else None
-        if not form.is_valid():
-            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        elif upload is None:
-            messages.error(request, "Pilih berkas Excel (.xlsx) anggaran.")
-        elif upload.size > MAX_FILE_BYTES:
-            messages.error(request, f"Berkas terlalu besar; batasnya {MAX_FILE_BYTES // 1048576} MB.")
+        fields, upload = posted
+        year = fields["year"] or year
+        try:
+            outcome = budget.import_budget(
+                upload.read(), organisation=organisation, year=year, by=request.user,
+                filename=upload.name, dry_run=fields["dry_run"],
+            )  # fmt: skip
+        except workflow.WorkflowError as exc:
+            messages.error(request, str(exc))
         else:
-            year = form.cleaned_data["year"] or year
-            try:
-                outcome = budget.import_budget(
-                    upload.read(), organisation=organisation, year=year, by=request.user,
-                    filename=upload.name, dry_run=form.cleaned_data["dry_run"],
-                )  # fmt: skip
-            except workflow.WorkflowError as exc:
-                messages.error(request, str(exc))
-            else:
-                if outcome.ok and not form.cleaned_data["dry_run"]:
-                    messages.success(
-                        request,
-                        f"Anggaran {year} diimpor: {len(outcome.created)} baru, {len(outcome.updated)} diperbarui.",
-                    )
-                    return redirect(_list_url(year))
+            if outcome.ok and not fields["dry_run"]:
+                messages.success(
+                    request,
+                    f"Anggaran {year} diimpor: {len(outcome.created)} baru, {len(outcome.updated)} diperbarui.",
+                )
+                return redirect(_list_url(year))
     items = list(
         BudgetItem.objects.filter(organisation=organisation, year=year).prefetch_related("indicators").order_by("code")
     )

@@ -57,21 +57,28 @@ def agreement_download(request, fmt):
     except agreements.AgreementRefused as exc:
         messages.error(request, str(exc))
         return redirect("kinerja:documents")
-    from ..reports import agreement_document, word  # lazy: reportlab and python-docx cost every process
+    from ..reports import agreement_document  # lazy: reportlab and python-docx cost every process
 
-    name = f"{'rancangan-' if draft else ''}perjanjian-kinerja-{year}-{unit}"
-    if fmt == "docx":
-        return download(agreement_document.render_docx(found), word.DOCX, f"{name}.docx")
     first = found[0]
-    pdf = verification.issued(
-        lambda: agreement_document.render_pdf(found),
-        organisation=organisation,
-        kind=IssuedDocument.Kind.PK,
+    return _deliver(
+        request, fmt, f"{'rancangan-' if draft else ''}perjanjian-kinerja-{year}-{unit}",
+        docx=lambda: agreement_document.render_docx(found), pdf=lambda: agreement_document.render_pdf(found),
+        kind=IssuedDocument.Kind.PK, year=year,
         title=f"{first.title} {first.unit if len(found) == 1 else f'berjenjang ({len(found)} unit)'}",
-        period=f"Tahun {year}",
-        by=request.user,
+    )  # fmt: skip
+
+
+def _deliver(request, fmt: str, name: str, *, docx, pdf, kind: str, title: str, year: int):
+    """The document as a download: the Word file as made, the PDF issued (code, QR, register)."""
+    from ..reports import word
+
+    if fmt == "docx":
+        return download(docx(), word.DOCX, f"{name}.docx")
+    organisation = permissions.current_organisation(request)
+    issued = verification.issued(
+        pdf, organisation=organisation, kind=kind, title=title, period=f"Tahun {year}", by=request.user
     )
-    return download(pdf, "application/pdf", f"{name}.pdf")
+    return download(issued, "application/pdf", f"{name}.pdf")
 
 
 @require_GET
@@ -86,20 +93,13 @@ def lkjip_download(request, fmt):
     except lkjip.LkjipRefused as exc:
         messages.error(request, str(exc))
         return redirect("kinerja:documents")
-    from ..reports import lkjip_document, word  # lazy: reportlab and python-docx cost every process
+    from ..reports import lkjip_document  # lazy: reportlab and python-docx cost every process
 
-    name = f"lkjip-{organisation.code}-{year}"
-    if fmt == "docx":
-        return download(lkjip_document.render_docx(report), word.DOCX, f"{name}.docx")
-    pdf = verification.issued(
-        lambda: lkjip_document.render_pdf(report),
-        organisation=organisation,
-        kind=IssuedDocument.Kind.LKJIP,
-        title=f"LKjIP {organisation.name} tahun {year}",
-        period=f"Tahun {year}",
-        by=request.user,
-    )
-    return download(pdf, "application/pdf", f"{name}.pdf")
+    return _deliver(
+        request, fmt, f"lkjip-{organisation.code}-{year}",
+        docx=lambda: lkjip_document.render_docx(report), pdf=lambda: lkjip_document.render_pdf(report),
+        kind=IssuedDocument.Kind.LKJIP, year=year, title=f"LKjIP {organisation.name} tahun {year}",
+    )  # fmt: skip
 
 
 @require_http_methods(["GET", "POST"])
