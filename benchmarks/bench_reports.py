@@ -50,7 +50,7 @@ def plain_reportlab(tables, size, font_size: float = 7.5, leading: float = 9) ->
 
 def plain_text(cell) -> str:
     """What a cell of the lembar disposisi says, as plain text (paragraphs, nested checklists)."""
-    from reportlab.platypus import Paragraph, Table
+    from reportlab.platypus import Flowable, Paragraph, Table
 
     if isinstance(cell, Paragraph):
         return cell.getPlainText()
@@ -58,6 +58,8 @@ def plain_text(cell) -> str:
         return "  ".join(plain_text(c) for row in cell._cellvalues for c in row)
     if isinstance(cell, list | tuple):
         return "\n".join(plain_text(c) for c in cell)
+    if isinstance(cell, Flowable):  # a tick box says nothing
+        return ""
     return str(cell)
 
 
