@@ -111,9 +111,11 @@ def import_baseline(
             result.problems.append(f"{where}: indikator '{written}' tidak dikenal di {organisation}.")
             continue
         try:
-            year = int(parse_number(record["year"].value) or 0)
-        except (NotANumber, ValueError):
-            year = 0
+            written_year = parse_number(record["year"].value)
+        except NotANumber:
+            written_year = None
+        # A year is a whole number: 2025,5 is a typo to fix, never read as 2025.
+        year = int(written_year) if written_year is not None and written_year == written_year.to_integral() else 0
         if not 2000 <= year < this_year:
             result.problems.append(
                 f"{where}: tahun '{record['year'].value}' bukan tahun sebelum {this_year}. Data awal hanya untuk "

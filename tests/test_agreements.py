@@ -155,3 +155,13 @@ def test_an_unknown_format_or_unit_is_refused_with_a_sentence(client, with_budge
     assert download(client, "exe").status_code == 404
     page = download(client, "pdf", unit="zzz", follow=True).content.decode()
     assert "Unit &#x27;zzz&#x27; tidak dikenal atau tidak memiliki indikator aktif." in page
+
+
+def test_a_control_character_pasted_into_a_name_does_not_break_the_word_file(with_budget):
+    from kinerja.models import Indicator
+    from kinerja.reports import agreement_document
+
+    Indicator.objects.filter(code="IKU-01").update(name="Persentase desa\x0b dengan tata kelola baik\x01")
+    agreement = agreements.office_agreement(with_budget.org, 2026, on=JANUARY_2)
+    text = docx_text(agreement_document.render_docx([agreement]))
+    assert "IKU-01 Persentase desa dengan tata kelola baik 85 %" in text

@@ -101,3 +101,10 @@ def test_the_baseline_page_lists_figures_marked_imported_and_removes_one(client,
     client.post(reverse("kinerja:baseline_delete", args=[figure.pk]))
     assert not BaselineFigure.objects.exists()
     assert figure.history.model.objects.filter(id=figure.pk, history_type="-").get().history_user == klego_data.kasubag
+
+
+def test_a_year_that_is_not_a_whole_number_is_refused_not_rounded(klego_data):
+    rows = [HEADER, ["IKU-01", "2025,5", 80, 76, None], ["IKU-02", "dua ribu", 80, 76, None]]
+    outcome = baseline.import_baseline(workbook_bytes(rows), organisation=klego_data.org, by=klego_data.kasubag)
+    assert [p.split(":")[0] for p in outcome.problems] == ["'Data' baris 2", "'Data' baris 3"]
+    assert all("bukan tahun sebelum" in p for p in outcome.problems) and not BaselineFigure.objects.exists()
