@@ -4,8 +4,8 @@ from django.urls import include, path
 
 from kinerja.forms import LoginForm
 from kinerja.views import twofactor
-from kinerja.views.verify import verify
 from kinerja.views.home import healthz
+from kinerja.views.verify import verify
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
