@@ -161,6 +161,7 @@ def test_the_bundle_has_a_cover_contents_and_pages_numbered_across_the_whole(kle
     assert "BUNDEL DATA BASE KINERJA" in cover and "KECAMATAN KLEGO" in cover and "TW IV 2026" in cover
     assert "Diarsipkan pada 2 November 2026" in cover and f"terdiri dari {total} halaman" in cover
     assert f"Kode verifikasi: {code}" in cover
+    assert "Mengetahui, Camat Klego" in cover and "Klego, 2 November 2026 Kepala Subbagian Perencanaan" in cover
     # Each report's first page, found by its own title, is the page the contents name.
     titles = {
         "Lembar disposisi": "LEMBAR DISPOSISI",

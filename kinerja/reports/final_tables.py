@@ -169,6 +169,8 @@ def render_front_matter(
                 "Setiap laporan di dalamnya juga memiliki kode verifikasinya sendiri di kaki halamannya."
             ),
         ]
+    # The bundle is handed over as filed: the Kasubag who filed it, the Camat knowing.
+    story.append(_signed(cycle.organisation, filed_at, width, (Role.KEPALA, signatures.MENGETAHUI), (Role.KASUBAG, "")))
     story += [
         PageBreak(),
         markup("DAFTAR ISI", "title"),
