@@ -70,6 +70,18 @@ def test_the_pdf_lkjip_is_issued_with_contents_and_signed(client, year_filed):
     assert issued.title == "LKjIP Kecamatan Klego tahun 2026" and issued.made_by == year_filed.camat
     assert f"Kode verifikasi {issued.code[:4]}-{issued.code[4:8]}-{issued.code[8:]}" in text
     assert "Drs. Haryanto Wibowo, M.Si." in text
+    # The cover and the foreword first, then the contents, whose page numbers are where each chapter begins.
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    pages = [" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(response.content)).pages]
+    assert "LAPORAN KINERJA INSTANSI PEMERINTAH (LKjIP)" in pages[0] and "Kata pengantar" in pages[0]
+    assert "Daftar isi" in pages[1] and "Daftar isi" not in pages[0]
+    for chapter in ("Bab I Pendahuluan", "Bab III Akuntabilitas Kinerja", "Lampiran 1. Rencana Aksi"):
+        listed = int(re.search(rf"{re.escape(chapter)} (\d+)", pages[1]).group(1))
+        assert chapter in pages[listed - 1], chapter
 
 
 def test_a_year_without_filed_data_or_without_a_budget_is_refused_with_what_to_do(client, year_filed):

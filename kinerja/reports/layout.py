@@ -516,8 +516,11 @@ def _contents(entries: list[tuple[int, str]], pages: list[str], width: float):
     return table
 
 
-def build_with_contents(story, *, organisation, title: str, paper: str = "a4", wide: bool = False) -> bytes:
-    """Like `build`, with a table of contents on the first page(s). The headings are known
+def build_with_contents(
+    story, *, organisation, title: str, paper: str = "a4", wide: bool = False, front: list | None = None
+) -> bytes:
+    """Like `build`, with a table of contents on the first page(s), after the `front` pages when
+    given (a cover and a foreword, which the contents do not list). The headings are known
     before layout, so the contents take the same room in every pass: a first pass lays the
     pages out without drawing the tables and charts (recording each heading's page), and the
     second, the only one drawn, prints the page numbers."""
@@ -535,6 +538,8 @@ def build_with_contents(story, *, organisation, title: str, paper: str = "a4", w
         doc = _document(Document, buffer, size, organisation, title)
         width = size[0] - doc.leftMargin - doc.rightMargin
         full = [
+            *(front or []),
+            *([PageBreak()] if front else []),
             Paragraph(escape(title), STYLES["title"]),
             Paragraph("Daftar isi", STYLES["bold"]),
             _contents(entries, pages, width),

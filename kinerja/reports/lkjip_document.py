@@ -111,17 +111,17 @@ def _sections(report: Lkjip):
 def render_pdf(report: Lkjip, paper: str = "a4") -> bytes:
     width = page_size(paper)[0] - 24 * mm
     scale = width / (180 * mm)
-    story = [
+    front = [
         Spacer(1, 30 * mm),
         markup("LAPORAN KINERJA INSTANSI PEMERINTAH (LKjIP)", "title"),
         markup(escape(report.organisation.name.upper()), "title"),
         markup(f"TAHUN {report.year}", "title"),
         Spacer(1, 10 * mm),
-        heading("Kata pengantar"),
+        markup("<b>Kata pengantar</b>", "title"),
         text(FOREWORD.format(unit=report.organisation.name, year=report.year)),
         signature_blocks([report.signer], place=report.place, day=report.day, width=width),
-        PageBreak(),
     ]
+    story = []
     for level, title, blocks in _sections(report):
         if level == 0 and story and not isinstance(story[-1], PageBreak):
             story.append(PageBreak())
@@ -130,7 +130,7 @@ def render_pdf(report: Lkjip, paper: str = "a4") -> bytes:
         for block in blocks:
             story += _pdf_block(block, scale)
     story += [PageBreak(), *agreement_document.pdf_story(report.agreement, width)]
-    return build_with_contents(story, organisation=report.organisation, title=report.title, paper=paper)
+    return build_with_contents(story, organisation=report.organisation, title=report.title, paper=paper, front=front)
 
 
 def _pdf_block(block, scale: float) -> list:
