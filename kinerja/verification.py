@@ -142,6 +142,24 @@ def matches(document: IssuedDocument, sha256: str) -> bool:
     return secrets.compare_digest(document.sha256, (sha256 or "").strip().lower())
 
 
+def matching_copy(document: IssuedDocument, sha256: str) -> IssuedDocument | None:
+    """The registered copy of the document (one reader's, without some parts) with these bytes."""
+    return document.copies.select_related("made_by").filter(sha256=(sha256 or "").strip().lower()).first()
+
+
+def register_copy(original: IssuedDocument, data: bytes, *, title: str, by) -> IssuedDocument:
+    """Register a copy made from an issued document (once per distinct bytes)."""
+    digest = hashlib.sha256(data).hexdigest()
+    kept = original.copies.filter(sha256=digest).first()
+    if kept is not None:
+        return kept
+    return IssuedDocument.objects.create(
+        code=new_code(), organisation=original.organisation, cycle=original.cycle, kind=original.kind,
+        title=title[:300], period=original.period, made_by=by if getattr(by, "pk", None) else None,
+        made_at=timezone.now(), sha256=digest, size=len(data), derived_from=original,
+    )  # fmt: skip
+
+
 def normalise_sha256(raw: str) -> str | None:
     """A SHA-256 as pasted (spaces, capitals), or None when it is not 64 hexadecimal digits."""
     cleaned = "".join((raw or "").split()).lower()

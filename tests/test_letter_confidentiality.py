@@ -161,3 +161,27 @@ def test_the_superusers_changes_are_marked_in_the_kecamatans_audit_trail(client,
     page = client.get(reverse("kinerja:audit")).content.decode()
     assert "superuser seluruh instalasi" in page
     assert client.get(reverse("kinerja:audit"), {"pengguna": superuser.pk}).context["entries"]
+
+
+def test_a_readers_copy_without_the_rahasia_sheet_is_recognised_on_the_bundles_verification_page(
+    client, klego_data, secret_filed, new_sekretaris
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kinerja.models import IssuedDocument
+
+    client.force_login(new_sekretaris)
+    _response, copy = download(client, secret_filed, "pdf")
+    bundle = IssuedDocument.objects.get(cycle=secret_filed, kind=IssuedDocument.Kind.BUNDLE, derived_from=None)
+    client.logout()
+    page = client.post(
+        reverse("verify", args=[bundle.code]), {"berkas": SimpleUploadedFile("salinan.pdf", copy)}
+    ).content.decode()
+    assert "Cocok." in page and "(salinan tanpa bagian rahasia)" in page and "Tidak cocok" not in page
+    (registered,) = bundle.copies.all()
+    assert registered.made_by == new_sekretaris and registered.code != bundle.code
+    assert client.get(reverse("verify", args=[registered.code])).status_code == 404  # a copy has no page of its own
+    changed = bytearray(copy)
+    changed[len(changed) // 3] ^= 0x01
+    other = client.post(reverse("verify", args=[bundle.code]), {"berkas": SimpleUploadedFile("x.pdf", bytes(changed))})
+    assert "Tidak cocok." in other.content.decode()

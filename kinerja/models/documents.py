@@ -39,6 +39,11 @@ class IssuedDocument(models.Model):
     made_at = models.DateTimeField("dibuat")
     sha256 = models.CharField("SHA-256", max_length=64)
     size = models.PositiveBigIntegerField("ukuran (bita)")
+    # A copy made from an issued document for one reader (a bundle without a rahasia letter's sheet):
+    # its pages carry the original's code, so the original's page recognises it too.
+    derived_from = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="copies", verbose_name="salinan dari"
+    )
 
     class Meta:
         verbose_name = "dokumen terbit"

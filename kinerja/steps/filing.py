@@ -513,7 +513,7 @@ def viewer_zip(archive: CycleArchive, withheld: list[dict]):
     return handle
 
 
-def viewer_bundle(archive: CycleArchive, withheld: list[dict]) -> bytes:
+def viewer_bundle(archive: CycleArchive, withheld: list[dict], *, by: User | None = None) -> bytes:
     """The print bundle without the pages of the withheld reports. An archive that does not say
     which pages those are is refused rather than cut by guesswork."""
     from pypdf import PdfReader, PdfWriter  # lazy: see report_entries
@@ -534,7 +534,14 @@ def viewer_bundle(archive: CycleArchive, withheld: list[dict]) -> bytes:
                 writer.add_page(page)
     buffer = io.BytesIO()
     writer.write(buffer)
-    return buffer.getvalue()
+    copy = buffer.getvalue()
+    # Registered as a copy of the issued bundle, so its verification page recognises the file.
+    original = IssuedDocument.objects.filter(
+        cycle=archive.cycle, kind=IssuedDocument.Kind.BUNDLE, sha256=archive.bundle.sha256, derived_from=None
+    ).first()
+    if original is not None:
+        verification.register_copy(original, copy, title=f"{original.title} (salinan tanpa bagian rahasia)", by=by)
+    return copy
 
 
 # Amendments and reads ---------------------------------------------------------------------------

@@ -88,7 +88,7 @@ def archive_download(request, pk, what):
         content = filing.viewer_zip(archive, withheld)
     else:
         try:
-            content = io.BytesIO(filing.viewer_bundle(archive, withheld))
+            content = io.BytesIO(filing.viewer_bundle(archive, withheld, by=request.user))
         except workflow.NotAllowed as exc:
             raise PermissionDenied(str(exc)) from exc
     return FileResponse(content, as_attachment=True, filename=stored.original_name, content_type=stored.content_type)

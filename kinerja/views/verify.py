@@ -17,7 +17,7 @@ MAX_CHECKED_BYTES = 100 * 1024 * 1024
 @require_http_methods(["GET", "POST"])
 def verify(request, code):
     document = verification.find(code)
-    if document is None:
+    if document is None or document.derived_from_id:  # a copy has no page of its own: its pages name the original
         raise Http404("Kode verifikasi tidak dikenal.")
     result = None
     if request.method == "POST":
@@ -42,4 +42,10 @@ def _check(request, document) -> dict:
         if sha256 is None:
             return {"error": "Unggah berkasnya, atau tempel SHA-256-nya (64 angka heksadesimal)."}
         source = "SHA-256 yang Anda masukkan"
-    return {"matches": verification.matches(document, sha256), "sha256": sha256, "source": source}
+    copy = None if verification.matches(document, sha256) else verification.matching_copy(document, sha256)
+    return {
+        "matches": verification.matches(document, sha256) or copy is not None,
+        "copy": copy,
+        "sha256": sha256,
+        "source": source,
+    }
