@@ -43,16 +43,23 @@ def signer(organisation: Organisation, role: str, on: datetime.date, *, lead: st
     return _holder(organisation, on, function, lead, role=role)
 
 
-def _holder(organisation: Organisation, on: datetime.date, function: str, lead: str, **which) -> Signer:
-    """The signer holding the position `which` selects on `on` (the latest-started if two
-    overlap; "Plt." for an acting holder), or an empty name when none did."""
-    position = (
+def _held(organisation: Organisation, on: datetime.date, **which):
+    """The positions `which` selects on `on`, the latest-started first (it signs if two overlap)."""
+    return (
         Position.objects.active_on(on)
         .filter(organisation=organisation, user__is_active=True, **which)
         .select_related("user")
         .order_by("-start_date", "-pk")
-        .first()
     )
+
+
+def _holder(organisation: Organisation, on: datetime.date, function: str, lead: str, **which) -> Signer:
+    """The signer holding the position `which` selects on `on` (the latest-started if two
+    overlap; "Plt." for an acting holder), or an empty name when none did."""
+    return _signed_by(_held(organisation, on, **which).first(), function, lead)
+
+
+def _signed_by(position, function: str, lead: str) -> Signer:
     if position is None:
         return Signer(function=function, name="", lead=lead)
     user = position.user
@@ -69,8 +76,15 @@ MENGETAHUI = "Mengetahui,"
 
 
 def signers(organisation: Organisation, on: datetime.date, *roles: tuple[str, str]) -> list[Signer]:
-    """The signers of a document, left to right: (role, lead) pairs, the maker last."""
-    return [signer(organisation, role, on, lead=lead) for role, lead in roles]
+    """The signers of a document, left to right: (role, lead) pairs, the maker last; read in one
+    query (each as `signer` would find it)."""
+    held: dict[str, Position] = {}
+    for position in _held(organisation, on, role__in={role for role, _lead in roles}):
+        held.setdefault(position.role, position)
+    named = functions(organisation)
+    return [
+        _signed_by(held.get(role), named.get(role, dict(Role.choices).get(role, role)), lead) for role, lead in roles
+    ]
 
 
 def local_day(moment) -> datetime.date:

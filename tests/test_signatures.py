@@ -145,3 +145,16 @@ def test_a_sheet_of_a_day_the_camats_post_was_vacant_leaves_a_line_for_the_name(
     Position.objects.filter(user=klego_data.camat).update(start_date=datetime.date(2026, 11, 3))
     text = pdf_text(disposition_sheet.render(cycle.letter))
     assert "Klego, 2 November 2026 Camat Klego" in text and "Haryanto" not in text.split("Klego, 2 November")[1]
+
+
+def test_the_signers_of_a_document_are_read_in_one_query_and_as_each_would_be_alone(klego, new_kasubag):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    day = datetime.date(2026, 11, 2)
+    roles = ((Role.SEKRETARIS, signatures.MENGETAHUI), (Role.KEPALA, signatures.MENGETAHUI), (Role.KASUBAG, ""))
+    with CaptureQueriesContext(connection) as queries:
+        together = signatures.signers(klego.org, day, *roles)
+    assert len(queries) == 1
+    assert together == [signatures.signer(klego.org, role, day, lead=lead) for role, lead in roles]
+    assert together[2].name == "Budi Santoso, S.E." and together[2].function.startswith("Plt. ")
