@@ -193,3 +193,23 @@ def test_the_budget_page_reads_the_same_number_of_queries_for_3_and_30_items(cli
     budget.import_budget(budget_file(rows), organisation=klego_data.org, year=2026, by=klego_data.kasubag)
     assert BudgetItem.objects.count() == 31
     assert count_queries(client, url) == few
+
+
+def test_a_two_row_header_with_realisasi_merged_over_its_quarters_is_read(klego_data):
+    import io
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["LAPORAN REALISASI ANGGARAN TAHUN 2026"])
+    sheet.append(["Kode", "Uraian", "Anggaran", "Realisasi", None, None, None])
+    sheet.append([None, None, None, "TW I", "TW II", "TW III", "TW IV"])
+    sheet.append(["7.01.01", "PROGRAM", 1000, 100, 200, 300, None])
+    sheet.merge_cells("D2:G2")
+    sheet.merge_cells("A2:A3")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    read = budget.read_budget(buffer.getvalue(), organisation=klego_data.org)
+    assert read.problems == []
+    (row,) = read.rows
+    assert row.row == 4 and row.pagu == Decimal("1000")
+    assert row.quarters == [Decimal("100"), Decimal("200"), Decimal("300"), None]

@@ -70,15 +70,48 @@ def read_table(
     return result
 
 
-def _header(rows: list[list], meaning, required) -> tuple[int, dict[int, str]] | None:
+def _mapping(labels: list, meaning) -> dict[int, str]:
+    mapping = {}
+    for col, label in enumerate(labels):
+        found = meaning(label)
+        if found and found not in mapping.values():
+            mapping[col] = found
+    return mapping
+
+
+def _two_rows(upper: list, lower: list) -> list:
+    """The labels of a header written on two rows, as a financial export writes them: "Realisasi"
+    merged over four columns whose second row says "TW I" … "TW IV" gives "Realisasi TW I" …; a
+    merged cell's value stands in its first column only, so it is carried right over the columns
+    below it that have a second-row label."""
+    labels, carried = [], None
+    for col in range(max(len(upper), len(lower))):
+        top = upper[col] if col < len(upper) else None
+        below = lower[col] if col < len(lower) else None
+        if top not in (None, ""):
+            carried = top if below not in (None, "") else None
+        elif below not in (None, "") and carried is not None:
+            top = carried
+        else:
+            carried = None
+        labels.append(" ".join(str(part) for part in (top, below) if part not in (None, "")))
+    return labels
+
+
+def _header(rows: list[list], meaning, required) -> tuple[int, int, list, dict[int, str]] | None:
+    """Where the header is: (its first row's index, how many rows it takes, its labels, the
+    meaning of each column). A two-row header is taken when it names more columns than its first
+    row alone."""
     for index, values in enumerate(rows[:HEADER_SCAN_ROWS]):
-        mapping = {}
-        for col, label in enumerate(values):
-            found = meaning(label)
-            if found and found not in mapping.values():
-                mapping[col] = found
-        if required <= set(mapping.values()):
-            return index, mapping
+        single = _mapping(values, meaning)
+        if not required <= set(single.values()):
+            continue
+        if index + 1 < len(rows):
+            labels = _two_rows(values, rows[index + 1])
+            double = _mapping(labels, meaning)
+            if required <= set(double.values()) and len(double) > len(single):
+                return index, 2, labels, double
+        return index, 1, values, single
     return None
 
 
@@ -106,15 +139,15 @@ def _read(workbook, data: bytes, meaning, required, expected: str, what: str, re
             "Hapus atau sembunyikan lembar yang bukan data, lalu unggah lagi."
         )
         return
-    sheet, rows, (start, mapping) = found[0]
-    result.sheet, result.header, result.mapping = sheet.title, rows[start], mapping
+    sheet, rows, (start, span, labels, mapping) = found[0]
+    result.sheet, result.header, result.mapping = sheet.title, labels, mapping
     if len(rows) > MAX_ROWS:
         result.problems.append(f"Lembar '{sheet.title}' lebih dari {MAX_ROWS} baris; pisahkan datanya.")
         return
     path = getattr(sheet, "_worksheet_path", None)
     facts = sheet_facts(_sheet_xml(data, path), percent, uncalculated=uncalculated) if path else None
     hidden = 0
-    for number, values in enumerate(rows[start + 1 :], start=start + 2):
+    for number, values in enumerate(rows[start + span :], start=start + span + 1):
         if all(v in (None, "") for v in values):
             continue
         if facts and number in facts.hidden_rows:
