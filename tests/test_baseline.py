@@ -108,3 +108,19 @@ def test_a_year_that_is_not_a_whole_number_is_refused_not_rounded(klego_data):
     outcome = baseline.import_baseline(workbook_bytes(rows), organisation=klego_data.org, by=klego_data.kasubag)
     assert [p.split(":")[0] for p in outcome.problems] == ["'Data' baris 2", "'Data' baris 3"]
     assert all("bukan tahun sebelum" in p for p in outcome.problems) and not BaselineFigure.objects.exists()
+
+
+def test_the_baseline_page_reads_the_same_number_of_queries_for_1_and_12_figures(client, klego_data):
+    from .conftest import count_queries
+
+    client.force_login(klego_data.kasubag)
+    url = reverse("kinerja:baseline")
+    baseline.import_baseline(
+        workbook_bytes([HEADER, ["IKU-01", 2025, 80, 76]]), organisation=klego_data.org, by=klego_data.kasubag
+    )
+    few = count_queries(client, url)
+    codes = ["IKU-02", "IKU-03", "IKU-04", "PEM-01", "PEM-02", "TRA-01"]
+    rows = [HEADER] + [[code, year, 10, 9] for code in codes for year in (2024, 2023)][:11]
+    assert baseline.import_baseline(workbook_bytes(rows), organisation=klego_data.org, by=klego_data.kasubag).ok
+    assert BaselineFigure.objects.count() == 12
+    assert count_queries(client, url) == few

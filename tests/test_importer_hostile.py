@@ -237,3 +237,28 @@ def test_the_screen_is_cheap_on_a_normal_workbook():
     started = time.perf_counter()
     assert screening.screen(data).ok
     assert time.perf_counter() - started < 1
+
+
+@pytest.mark.parametrize("name", sorted(CORPUS))
+def test_the_budget_and_baseline_imports_refuse_every_hostile_file_within_time_and_memory(klego_data, corpus, name):
+    """The same corpus through the table reader of the budget and the baseline (kinerja.spreadsheets.tables)."""
+    import re
+
+    from kinerja import baseline, budget
+
+    for read in (
+        lambda data: budget.read_budget(data, organisation=klego_data.org).problems,
+        lambda data: baseline.import_baseline(data, organisation=klego_data.org, by=klego_data.kasubag).problems,
+    ):
+        tracemalloc.start()
+        started = time.perf_counter()
+        problems = read(corpus[name])
+        elapsed = time.perf_counter() - started
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        assert elapsed < MAX_SECONDS, f"{name} took {elapsed:.1f} s"
+        assert peak < MAX_PEAK_BYTES, f"{name} peaked at {peak / 1048576:.0f} MB"
+        assert problems, name  # never a silent success: a section workbook is no budget either
+        pattern = CORPUS[name][1]
+        if pattern is not None:
+            assert re.search(pattern, " ".join(problems)), problems
