@@ -68,6 +68,11 @@ def main():
         "dashboard": "/dasbor/",
         "letters": "/surat/",
         "statistics": "/statistik/",
+        "notices": "/pemberitahuan/",
+        "profile": "/profil/",
+        "budget": "/anggaran/",
+        "baseline": "/data-awal/",
+        "documents": "/dokumen/",
         "audit (administrator)": "/audit/",
     }
     clients = {label: administrator if "administrator" in label else client for label in pages}
