@@ -216,3 +216,18 @@ def test_checking_a_file_stores_nothing(client, klego_data, with_evidence):
     before = (StoredFile.objects.count(), IssuedDocument.objects.count())
     client.post(reverse("verify", args=[code]), {"berkas": SimpleUploadedFile("x.pdf", pdf_bytes())})
     assert (StoredFile.objects.count(), IssuedDocument.objects.count()) == before
+
+
+def test_downloading_an_issued_pdf_moves_no_data_mark_so_nobodys_kept_pages_are_remade(
+    client, klego_data, with_evidence
+):
+    from kinerja.models import DataMark
+
+    cycle, _archive = with_evidence
+    client.force_login(klego_data.kasubag)
+    before = dict(DataMark.objects.values_list("scope", "value"))
+    issued = IssuedDocument.objects.count()
+    for url in (reverse("kinerja:receipt", args=[cycle.pk]), reverse("kinerja:analysis", args=[cycle.pk])):
+        assert client.get(url, {"format": "pdf"}).status_code == 200
+    assert IssuedDocument.objects.count() == issued + 2  # each download is registered …
+    assert dict(DataMark.objects.values_list("scope", "value")) == before  # … and empties no kept page
