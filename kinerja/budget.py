@@ -52,11 +52,12 @@ def parent_code(code: str) -> str | None:
 CODE_HELP = "program x.xx.xx, kegiatan x.xx.xx.x.xx, sub kegiatan x.xx.xx.x.xx.xxxx (mis. 7.01.01.2.01)"
 
 
-def inconsistencies(organisation: Organisation, year: int) -> list[str]:
+def inconsistencies(organisation: Organisation, year: int, items=None) -> list[str]:
     """Where the stored budget of a year does not add up: a programme's (kegiatan's) pagu or a
     quarter's realisation unlike the sum of its kegiatan (sub kegiatan). Documents built on the
-    budget refuse while there are any."""
-    items = list(BudgetItem.objects.filter(organisation=organisation, year=year).order_by("code"))
+    budget refuse while there are any. `items`: the year's items when the caller has read them."""
+    if items is None:
+        items = list(BudgetItem.objects.filter(organisation=organisation, year=year).order_by("code"))
     children: dict[int, list[BudgetItem]] = {}
     for item in items:
         if item.parent_id:

@@ -85,10 +85,16 @@ def budget_list(request):
         "year": year,
         "rows": budget.table_rows(items),
         "outcome": outcome,
-        "problems": budget.inconsistencies(organisation, year),
+        "problems": budget.inconsistencies(organisation, year, items),
         "can_edit": budget.may_manage(request.user, organisation),
         "years": sorted(
-            set(BudgetItem.objects.filter(organisation=organisation).values_list("year", flat=True)) | {year}
+            set(
+                BudgetItem.objects.filter(organisation=organisation)
+                .values_list("year", flat=True)
+                .order_by("year")
+                .distinct()
+            )
+            | {year}
         ),
     }
     return render(request, "kinerja/budget.html", context)
