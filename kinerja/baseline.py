@@ -179,3 +179,12 @@ def import_baseline(
                 figure._history_user = by
                 figure.save()
     return result
+
+
+def delete_figure(figure: BaselineFigure, *, by: User) -> None:
+    """Remove a wrong baseline figure (with history), so it can be imported again."""
+    if not budget.may_manage(by, figure.organisation):
+        raise NotAllowed(f"Data awal diubah oleh {budget.MANAGERS}.")
+    with transaction.atomic():
+        figure._history_user = by
+        figure.delete()

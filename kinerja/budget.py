@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from . import permissions, uploads
-from .engine.workflow import NotAllowed
+from .engine.workflow import NotAllowed, WorkflowError
 from .models import BudgetItem, Indicator, Organisation, User
 from .spreadsheets.importer import normalise
 from .spreadsheets.numbers import NotANumber, format_number, parse_number
@@ -353,3 +353,29 @@ def table_rows(items) -> list[dict]:
         }
         for item in items
     ]
+
+
+def save_item(item: BudgetItem, *, by: User, indicators=None) -> BudgetItem:
+    """Keep an item entered by hand (its level and parent already read from its code by the form),
+    after the model's own rules (realisation within the pagu); ValidationError says what is wrong."""
+    if not may_manage(by, item.organisation):
+        raise NotAllowed(f"Anggaran diubah oleh {MANAGERS}.")
+    item.full_clean(exclude=["indicators"])
+    with transaction.atomic():
+        item._history_user = by
+        item.save()
+        if indicators is not None:
+            item.indicators.set(indicators)
+    return item
+
+
+def delete_item(item: BudgetItem, *, by: User) -> None:
+    """Remove an item (with history); one with kegiatan under it is refused with a sentence."""
+    if not may_manage(by, item.organisation):
+        raise NotAllowed(f"Anggaran diubah oleh {MANAGERS}.")
+    if item.children.exists():
+        raise WorkflowError(f"{item.code} masih punya kegiatan di bawahnya; hapus itu dahulu.")
+    with transaction.atomic():
+        item._history_user = by
+        item.indicators.clear()
+        item.delete()

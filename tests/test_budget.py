@@ -213,3 +213,27 @@ def test_a_two_row_header_with_realisasi_merged_over_its_quarters_is_read(klego_
     (row,) = read.rows
     assert row.row == 4 and row.pagu == Decimal("1000")
     assert row.quarters == [Decimal("100"), Decimal("200"), Decimal("300"), None]
+
+
+def test_entering_and_deleting_by_hand_obey_the_same_rules_in_the_service_as_on_the_page(klego_data):
+    from django.core.exceptions import ValidationError
+
+    from kinerja.engine.workflow import WorkflowError
+
+    budget.import_budget(budget_file(), organisation=klego_data.org, year=2026, by=klego_data.kasubag)
+    program = BudgetItem.objects.get(code="7.01.01")
+    with pytest.raises(NotAllowed):
+        budget.delete_item(program, by=klego_data.staf_pem)
+    with pytest.raises(WorkflowError, match="7.01.01 masih punya kegiatan di bawahnya"):
+        budget.delete_item(program, by=klego_data.kasubag)
+    program.real_q4 = Decimal("600000")  # 750.000 + 600.000 above the pagu of 1.000.000
+    with pytest.raises(ValidationError, match="melebihi pagunya"):
+        budget.save_item(program, by=klego_data.kasubag)
+    with pytest.raises(NotAllowed):
+        budget.save_item(program, by=klego_data.camat)
+    leaf = BudgetItem.objects.get(code="7.01.01.2.02")
+    budget.delete_item(leaf, by=klego_data.sekcam)
+    assert not BudgetItem.objects.filter(code="7.01.01.2.02").exists()
+    assert (
+        leaf.history.model.objects.filter(code="7.01.01.2.02", history_type="-").get().history_user == klego_data.sekcam
+    )

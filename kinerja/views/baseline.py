@@ -3,7 +3,6 @@
 kinerja.baseline."""
 
 from django.contrib import messages
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -58,8 +57,6 @@ def baseline_list(request):
 def baseline_delete(request, pk):
     organisation = _manager(request)
     figure = get_object_or_404(BaselineFigure, pk=pk, organisation=organisation)
-    with transaction.atomic():
-        figure._history_user = request.user
-        figure.delete()
+    baseline.delete_figure(figure, by=request.user)
     messages.success(request, f"Data awal {figure.indicator.code} tahun {figure.year} dihapus.")
     return redirect("kinerja:baseline")

@@ -3,9 +3,7 @@ quarter and the indicators each supports; import from the financial system's exp
 correction by hand. Rules in kinerja.budget."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import ProtectedError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -107,19 +105,16 @@ def budget_edit(request, pk=None):
     year = item.year if item else _year(request)
     form = BudgetItemForm(request.POST or None, instance=item, organisation=organisation, year=year)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            saved = form.save(commit=False)
-            saved._history_user = request.user
-            try:
-                saved.full_clean(exclude=["indicators"])
-            except Exception as exc:  # the model's own rules (realisation above the pagu)
-                for message in getattr(exc, "messages", [str(exc)]):
-                    form.add_error(None, message)
-            else:
-                saved.save()
-                form.save_m2m()
-                messages.success(request, f"{saved.get_level_display()} {saved.code} disimpan (anggaran {year}).")
-                return redirect(_list_url(year))
+        try:
+            saved = budget.save_item(
+                form.save(commit=False), by=request.user, indicators=form.cleaned_data.get("indicators")
+            )
+        except ValidationError as exc:  # the model's own rules (realisation above the pagu)
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, f"{saved.get_level_display()} {saved.code} disimpan (anggaran {year}).")
+            return redirect(_list_url(year))
     return render(request, "kinerja/budget_form.html", {"form": form, "item": item, "year": year})
 
 
@@ -129,12 +124,9 @@ def budget_delete(request, pk):
     item = get_object_or_404(BudgetItem, pk=pk, organisation=organisation)
     year = item.year
     try:
-        with transaction.atomic():
-            item._history_user = request.user
-            item.indicators.clear()
-            item.delete()
-    except ProtectedError:
-        messages.error(request, f"{item.code} masih punya kegiatan di bawahnya; hapus itu dahulu.")
+        budget.delete_item(item, by=request.user)
+    except workflow.WorkflowError as exc:
+        messages.error(request, str(exc))
     else:
         messages.success(request, f"{item.code} {item.name} dihapus dari anggaran {year}.")
     return redirect(_list_url(year))
