@@ -12,7 +12,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalChanges
 
 from kinerja.models import Position, User
-from kinerja.ownership import ORGANISATION_PATHS
+from kinerja.ownership import KABUPATEN_LEVEL, ORGANISATION_PATHS
 
 TYPES = {"+": "dibuat", "~": "diubah", "-": "dihapus"}
 
@@ -46,6 +46,8 @@ def _of_organisation(model, rows, organisation):
     instance = model.instance_type
     if instance is User:
         return rows.filter(id__in=Position.objects.filter(organisation=organisation).values("user_id"))
+    if instance in KABUPATEN_LEVEL:
+        return rows.none()  # the kabupaten's business, not the kecamatan's
     path = ORGANISATION_PATHS.get(instance)
     if path is None:
         return rows

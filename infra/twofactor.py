@@ -43,11 +43,14 @@ def sync_second_factor(sender, instance, **kwargs) -> None:
 
 
 def required_for(user) -> bool:
-    """Camat, Sekretaris and administrators must use two factors."""
+    """Camat, Sekretaris, administrators and kabupaten coordinators must use two factors."""
     if user.is_superuser:
         return True
     roles = {p.role for p in permissions.positions_of(user)}
-    return bool(roles & set(settings.TWO_FACTOR_REQUIRED_ROLES))
+    if roles & set(settings.TWO_FACTOR_REQUIRED_ROLES):
+        return True
+    # A kabupaten coordinator reads every kecamatan of the kabupaten.
+    return not roles and permissions.coordinates_today(user)
 
 
 def pending_device(user) -> TOTPDevice:

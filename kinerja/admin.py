@@ -24,6 +24,7 @@ from .models import (
     BudgetItem,
     CapaianCategory,
     CompletenessCheck,
+    Coordinator,
     Cycle,
     CycleArchive,
     DataKind,
@@ -35,6 +36,7 @@ from .models import (
     HolidayCorrection,
     Indicator,
     IssuedDocument,
+    Kabupaten,
     Letter,
     Narrative,
     NoDataMark,
@@ -78,9 +80,13 @@ def scoped(queryset, user):
 
 def _visible_user_ids(organisations: set[int]):
     """Users holding (or having held) a position in one of these organisations, and accounts
-    without any position yet (just created, waiting for theirs)."""
+    without any position yet (just created, waiting for theirs); never a kabupaten coordinator's
+    account (it reads every kecamatan of its kabupaten: a kecamatan's administrator who could set
+    its password would read them too)."""
     return User.objects.filter(
-        Q(positions__organisation__in=organisations) | Q(positions__isnull=True), is_superuser=False
+        Q(positions__organisation__in=organisations) | Q(positions__isnull=True),
+        is_superuser=False,
+        coordinator_roles__isnull=True,
     ).values("pk")
 
 
@@ -91,7 +97,7 @@ def administers(user, obj) -> bool:
         return True
     if isinstance(obj, User):
         held = set(obj.positions.values_list("organisation_id", flat=True))
-        return not obj.is_superuser and held <= organisations
+        return not obj.is_superuser and held <= organisations and not permissions.is_coordinator_account(obj)
     if type(obj) not in ORGANISATION_PATHS:
         return False  # installation-wide data
     return owning_organisation(obj) in organisations
@@ -233,6 +239,7 @@ class OrganisationForm(forms.ModelForm):
             "phone",
             "email",
             "postal_code",
+            "kabupaten",
         ]
 
     def clean_crest_upload(self):
@@ -265,11 +272,40 @@ class OrganisationAdmin(KinerjaAdmin):
             obj.crest = None
         super().save_model(request, obj, form, change)
 
+    def get_readonly_fields(self, request, obj=None):
+        # Which kabupaten reads a kecamatan is the installation's business, not the kecamatan's.
+        fields = super().get_readonly_fields(request, obj)
+        return fields if request.user.is_superuser else (*fields, "kabupaten")
+
     def has_add_permission(self, request, obj=None):
         return request.user.is_superuser  # a new kecamatan is the installation's business
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+
+class SuperuserOnlyMixin:
+    """The kabupaten and its coordinators are the installation's business: only the superuser
+    sees or changes them (a coordinator reads every kecamatan of a kabupaten)."""
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    has_add_permission = has_change_permission = has_delete_permission = has_view_permission
+
+
+@admin.register(Kabupaten)
+class KabupatenAdmin(SuperuserOnlyMixin, NoRevertMixin, SimpleHistoryAdmin):
+    list_display = ("name", "code")
+
+
+@admin.register(Coordinator)
+class CoordinatorAdmin(SuperuserOnlyMixin, NoRevertMixin, SimpleHistoryAdmin):
+    list_display = ("user", "kabupaten", "unit", "title", "start_date", "end_date")
+    list_filter = ("kabupaten", "unit")
 
 
 @admin.register(Section)

@@ -15,6 +15,7 @@ def current_roles(request):
         only = list(Organisation.objects.order_by("pk")[:2])
         return {"site_organisation": only[0] if len(only) == 1 else None}
     position = permissions.primary_position(user)
+    coordinator = position is None and permissions.coordinates_today(user)
     # The badges are counted again only when some data changed (see fragments.data_mark) or the
     # user's notices did (User.notice_stamp moves with them).
     unread, notices = cache.get_or_set(
@@ -29,6 +30,10 @@ def current_roles(request):
         "current_position": position,
         "site_organisation": position.organisation if position else None,
         "is_admin": permissions.is_admin(user),
+        # A kabupaten coordinator holds no kecamatan position: only such accounts are asked, and
+        # the menu shows them the kabupaten's pages instead of a kecamatan's.
+        "is_coordinator": coordinator,
+        "kecamatan_menu": not coordinator or user.is_superuser,
         "unread_dispositions": unread,
         "unread_notices": notices,
     }

@@ -19,9 +19,11 @@ from .engine.calendar import DEFAULT_HOURS, WorkCalendar
 from .measurement import results
 from .models import (
     BudgetItem,
+    Coordinator,
     Cycle,
     DataKind,
     Indicator,
+    Kabupaten,
     Letter,
     Organisation,
     Position,
@@ -79,6 +81,11 @@ DEMO_PANGKAT = {
     "sekcam": "Pembina, IV/a",
     "kasubag": "Penata Tk. I, III/d",
 }
+
+
+# The kabupaten over the demo kecamatan, and its demo SAKIP coordinator (made up).
+KABUPATEN = ("boyolali", "Pemerintah Kabupaten Boyolali")
+COORDINATOR = ("koordinator.kab", "Sri Lestari", "Analis Kebijakan Bagian Organisasi Setda")
 
 
 def demo_password(username: str) -> str:
@@ -145,6 +152,26 @@ def ensure_users(organisation: Organisation) -> list[tuple[User, str, Position]]
             )
         result.append((user, demo_password(username), position))
     return result
+
+
+def ensure_kabupaten(organisation: Organisation) -> tuple[User, str, Coordinator]:
+    """The kabupaten over the organisation (set once, never moved) and its demo coordinator, who
+    reads every kecamatan of it and holds no position in any."""
+    code, name = KABUPATEN
+    kabupaten = Kabupaten.objects.filter(code=code).first() or Kabupaten.objects.create(code=code, name=name)
+    if organisation.kabupaten_id is None:
+        organisation.kabupaten = kabupaten
+        organisation.save()
+    username, full_name, title = COORDINATOR
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User(username=username, first_name=full_name, email=f"{username}@boyolali.example.id")
+        user.set_password(demo_password(username))
+        user.save()
+    coordinator = Coordinator.objects.filter(user=user).first() or Coordinator.objects.create(
+        user=user, kabupaten=kabupaten, unit=Coordinator.Unit.ORGANISASI, title=title, start_date=POSITIONS_SINCE
+    )
+    return user, demo_password(username), coordinator
 
 
 def ensure_open_cycle(organisation: Organisation) -> Cycle:
@@ -658,4 +685,5 @@ def seed() -> tuple[Organisation, list[tuple[User, str, Position]], Cycle, Cycle
         cycle = ensure_open_cycle(organisation)
     kasubag = next(user for user, _password, position in users if position.role == Role.KASUBAG)
     ensure_budget(organisation, today.year, kasubag)
+    ensure_kabupaten(organisation)
     return organisation, users, cycle, filed

@@ -50,6 +50,10 @@ ORGANISATION_PATHS = {
     m.ReportText: "organisation",
 }
 
+# Rows of the kabupaten level (the kabupaten, its coordinators): no kecamatan owns them, and no
+# kecamatan's administrator reads them (the admin, the audit trail): the superuser's only.
+KABUPATEN_LEVEL = (m.Kabupaten, m.Coordinator)
+
 
 def owning_organisation(obj) -> int | None:
     """The id of the organisation `obj` belongs to, following its path; None for

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import Cycle, Letter, Organisation, Position, Role, Section, StepRun, User
+from .models import Coordinator, Cycle, Kabupaten, Letter, Organisation, Position, Role, Section, StepRun, User
 from .models.organisation import SECTION_ROLES
 
 # A role may also do the work of the roles listed here (a Kepala Seksi can submit for the seksi).
@@ -225,15 +225,30 @@ def holders(
     organisation: Organisation, role: str, section: Section | None = None, on: datetime.date | None = None
 ) -> list[User]:
     """The users holding a role (in a section, for section roles) on a day."""
-    positions = Position.objects.active_on(_today(on)).filter(organisation=organisation, role__in=_holders_roles(role))
-    if role in SECTION_ROLES and section is not None:
-        # The unit's own staff, or the Kasubag who heads it (_heads_unit).
-        positions = Position.objects.active_on(_today(on)).filter(
-            Q(role__in=_holders_roles(role)) | Q(role=Role.KASUBAG, section__kind=Section.Kind.SUBBAGIAN),
-            organisation=organisation,
-            section=section,
-        )
-    return [p.user for p in positions.select_related("user") if p.user.is_active]
+    key = (organisation.pk, role, section.pk if section is not None else None)
+    return holders_for([key], on)[key]
+
+
+def holders_for(keys, on: datetime.date | None = None) -> dict[tuple, list[User]]:
+    """For each (organisation id, role, section id or None), the active users holding that role
+    on a day, as `holders` answers for one: one query, whatever the number of keys."""
+    keys = list(keys)
+    positions = list(
+        Position.objects.active_on(_today(on))
+        .filter(organisation__in={organisation for organisation, _role, _section in keys})
+        .select_related("user", "section")
+    )
+    return {key: [p.user for p in positions if p.user.is_active and _holds(p, *key)] for key in keys}
+
+
+def _holds(position: Position, organisation_id: int, role: str, section_id: int | None) -> bool:
+    """Does this position hold `role`: for a section role in a section, the unit's own staff or
+    the Kasubag who heads it (_heads_unit)."""
+    if position.organisation_id != organisation_id:
+        return False
+    if role in SECTION_ROLES and section_id is not None:
+        return position.section_id == section_id and (position.role in _holders_roles(role) or _heads_unit(position))
+    return position.role in _holders_roles(role)
 
 
 def _holders_roles(role: str) -> set[str]:
@@ -313,3 +328,31 @@ def can_act_for_section(user: User, section: Section, on: datetime.date | None =
     if can_submit_for(user, section, on):
         return False
     return bool(roles_in(user, section.organisation, on) & ON_BEHALF_ROLES)
+
+
+# The kabupaten's SAKIP coordinators ------------------------------------------------------------
+
+
+def coordinated_kabupaten(user: User, on: datetime.date | None = None) -> list[Kabupaten]:
+    """The kabupaten whose kecamatan this user reads as a SAKIP coordinator on a day (every
+    kabupaten, for the superuser). A coordinator holds no position: nothing here gives a right
+    inside a kecamatan, and no kecamatan rule above reads these rows."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    if user.is_superuser:
+        return list(Kabupaten.objects.order_by("name"))
+    ids = Coordinator.objects.active_on(_today(on)).filter(user=user).values("kabupaten_id")
+    return list(Kabupaten.objects.filter(pk__in=ids).order_by("name"))
+
+
+def coordinates_today(user: User) -> bool:
+    """Does the user read a kabupaten today (the menu's kabupaten pages)? The superuser does."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or Coordinator.objects.active_on(_today(None)).filter(user=user).exists()
+
+
+def is_coordinator_account(user: User) -> bool:
+    """Has this account ever been a kabupaten coordinator? Such an account is the kabupaten's
+    business: no kecamatan administrator sees or changes it (kinerja.admin)."""
+    return Coordinator.objects.filter(user_id=user.pk).exists()

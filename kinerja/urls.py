@@ -13,6 +13,7 @@ from .views import (
     filing,
     grouping,
     home,
+    kabupaten,
     letters,
     master,
     notices,
@@ -98,6 +99,9 @@ urlpatterns = [
     path("surat/<int:pk>/lampiran/", letters.letter_attachment, name="letter_attachment"),
     path("surat/<int:pk>/disposisi/", letters.letter_dispose, name="letter_dispose"),
     path("surat/<int:pk>/lembar-disposisi/", letters.letter_sheet, name="letter_sheet"),
+    path("kabupaten/", kabupaten.overview, name="kabupaten"),
+    path("kabupaten/capaian/", kabupaten.capaian, name="kabupaten_capaian"),
+    path("kabupaten/waktu-langkah/", kabupaten.step_times, name="kabupaten_steps"),
     path("disposisi/<int:pk>/terima/", letters.disposition_acknowledge, name="disposition_acknowledge"),
     path("disposisi/<int:pk>/tarik/", letters.disposition_withdraw, name="disposition_withdraw"),
 ]

@@ -79,3 +79,21 @@ def pdf_bytes(text: str = "Surat uji") -> bytes:
     page.showPage()
     page.save()
     return buffer.getvalue()
+
+
+def coordinator_of(organisation=None, *, kabupaten=None, **fields):
+    """A kabupaten SAKIP coordinator (no kecamatan position) of the organisation's kabupaten,
+    which is made (and the organisation put in it) when it has none; or of `kabupaten`."""
+    from kinerja.models import Coordinator, Kabupaten
+
+    if kabupaten is None:
+        kabupaten = organisation.kabupaten
+        if kabupaten is None:
+            kabupaten = Kabupaten.objects.create(code=f"kab-{organisation.code}", name="Pemerintah Kabupaten Boyolali")
+            organisation.kabupaten = kabupaten
+            organisation.save()
+    fields.setdefault("start_date", datetime.date(2025, 1, 2))
+    return Coordinator.objects.create(
+        user=UserFactory(), kabupaten=kabupaten, unit=Coordinator.Unit.ORGANISASI, title="Analis Bagian Organisasi",
+        **fields,
+    ).user  # fmt: skip

@@ -23,13 +23,20 @@ from kinerja.models import (
 from kinerja.steps import analysis_steps, filing, submissions
 
 from .conftest import MONDAY, advance, open_runs, workbook_bytes
-from .factories import OrganisationFactory, PositionFactory, pdf_bytes
+from .factories import OrganisationFactory, PositionFactory, coordinator_of, pdf_bytes
 from .test_analysis_steps import to_step_6
 
-ROLES = ["anonymous", "camat", "sekcam", "kasubag", "staf_own", "staf_other", "admin", "outsider"]
+ROLES = [
+    "anonymous", "camat", "sekcam", "kasubag", "staf_own", "staf_other", "admin", "outsider", "koordinator",
+    "koordinator_lain",
+]  # fmt: skip
 ALL_IN = {"camat": 200, "sekcam": 200, "kasubag": 200, "staf_own": 200, "staf_other": 200, "admin": 200}
 OFFICE = {"camat": 200, "sekcam": 200, "kasubag": 200, "staf_own": 403, "staf_other": 403, "admin": 200}
 OWN_SECTION = {**OFFICE, "staf_own": 200}
+# Read by the kabupaten's coordinators only (each their own kabupaten: tests/test_kabupaten.py).
+KABUPATEN_PAGE = {
+    "anonymous": 302, "koordinator": 200, "koordinator_lain": 200, "outsider": 403, **{r: 403 for r in ALL_IN}
+}  # fmt: skip
 POST_ONLY = {role: 405 for role in ROLES if role != "anonymous"}
 
 
@@ -127,7 +134,33 @@ MATRIX = {
     "kinerja:baseline_delete": {**POST_ONLY, "anonymous": 302},
     # Open to every member, as the exports; the outsider's kecamatan has no IKU: refused, back to the documents page.
     "kinerja:agreement": row(outsider=302, **ALL_IN),
+    "kinerja:kabupaten": KABUPATEN_PAGE,
+    "kinerja:kabupaten_capaian": KABUPATEN_PAGE,
+    "kinerja:kabupaten_steps": KABUPATEN_PAGE,
 }
+
+# A kabupaten coordinator holds no kecamatan position: every kecamatan page answers them as any
+# account without one: its lists empty (tests/test_kabupaten.py reads them), its own account's
+# pages, and the rest refused (403) or not found (404). The same for a coordinator of another
+# kabupaten.
+WITHOUT_POSITION = {
+    200: ["kinerja:cycle_list", "kinerja:letter_list", "kinerja:sop_list", "kinerja:notices", "kinerja:profile",
+          "password_change", "password_change_done", "two_factor_setup"],
+    302: ["kinerja:home", "login", "two_factor_verify"],  # home: to the kabupaten's pages
+    403: ["kinerja:agreement", "kinerja:audit", "kinerja:baseline", "kinerja:budget", "kinerja:budget_create",
+          "kinerja:budget_edit", "kinerja:cycle_start", "kinerja:dashboard", "kinerja:database", "kinerja:documents",
+          "kinerja:exports", "kinerja:indicator_create", "kinerja:indicator_edit", "kinerja:indicator_export",
+          "kinerja:indicator_import", "kinerja:indicator_list", "kinerja:letter_create", "kinerja:lkjip",
+          "kinerja:lkjip_texts", "kinerja:statistics"],
+    404: ["kinerja:analysis", "kinerja:archive_download", "kinerja:completeness", "kinerja:cycle_detail",
+          "kinerja:evidence_file", "kinerja:filing", "kinerja:grouping", "kinerja:letter_attachment",
+          "kinerja:letter_detail", "kinerja:letter_sheet", "kinerja:receipt", "kinerja:review", "kinerja:section_data",
+          "kinerja:section_template", "kinerja:sop_detail", "kinerja:sop_pdf", "kinerja:submission_file"],
+}  # fmt: skip
+for _status, _names in WITHOUT_POSITION.items():
+    for _name in _names:
+        assert "koordinator" not in MATRIX[_name], _name
+        MATRIX[_name] = {**MATRIX[_name], "koordinator": _status, "koordinator_lain": _status}
 
 
 def named_urls(resolver=None, namespace=""):
@@ -170,6 +203,9 @@ def world(klego_data):
         uploaded_by=klego_data.staf_pem,
     )  # fmt: skip
     outsider = PositionFactory(organisation=OrganisationFactory(), role=Role.KASUBAG).user
+    # The SAKIP coordinator of Klego's kabupaten, and one of another kabupaten (with a kecamatan).
+    coordinator = coordinator_of(klego_data.org)
+    other_coordinator = coordinator_of(OrganisationFactory())
     mark = NoDataMark.objects.create(
         cycle=cycle, section=klego_data.sections["pem"], indicator=Indicator.objects.get(code="PEM-02"),
         reason="uji", marked_by=klego_data.staf_pem, marked_at=MONDAY,
@@ -191,6 +227,8 @@ def world(klego_data):
         "evidence": evidence,
         "record": PerformanceRecord.objects.filter(cycle=cycle).first(),
         "outsider": outsider,
+        "koordinator": coordinator,
+        "koordinator_lain": other_coordinator,
     }
 
 
@@ -232,7 +270,8 @@ def url_for(name, world):
         "kinerja:database", "kinerja:dashboard", "kinerja:audit", "kinerja:indicator_list", "kinerja:indicator_create",
         "kinerja:indicator_import", "kinerja:indicator_export", "kinerja:objective_save", "kinerja:letter_list",
         "kinerja:letter_create", "kinerja:notices", "kinerja:profile", "kinerja:budget", "kinerja:budget_create",
-        "kinerja:documents", "kinerja:baseline", "kinerja:lkjip_texts",
+        "kinerja:documents", "kinerja:baseline", "kinerja:lkjip_texts", "kinerja:kabupaten",
+        "kinerja:kabupaten_capaian", "kinerja:kabupaten_steps",
     ):  # fmt: skip
         args = [cycle.pk]
     return reverse(name, args=args or [])
@@ -242,7 +281,8 @@ def test_every_url_answers_each_role_as_the_matrix_says(client, klego_data, worl
     users = {
         "camat": klego_data.camat, "sekcam": klego_data.sekcam, "kasubag": klego_data.kasubag,
         "staf_own": klego_data.staf_pem, "staf_other": klego_data.staf_trantib, "admin": klego_data.admin,
-        "outsider": world["outsider"],
+        "outsider": world["outsider"], "koordinator": world["koordinator"],
+        "koordinator_lain": world["koordinator_lain"],
     }  # fmt: skip
     wrong = []
     for name in sorted(MATRIX):

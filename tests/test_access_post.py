@@ -41,12 +41,12 @@ from kinerja.models import (
 from kinerja.steps import analysis_steps, submissions
 
 from .conftest import MONDAY, accept_data, advance, filled_template, start, workbook_bytes
-from .factories import OrganisationFactory, PositionFactory
+from .factories import OrganisationFactory, PositionFactory, coordinator_of
 from .test_access_matrix import MATRIX, url_for
 from .test_access_matrix import world as matrix_world  # noqa: F401  (the matrix's fixture, for its URLs)
 from .test_masterdata import HEADER as MASTER_HEADER
 
-ROLES = ["anonymous", "outsider", "staf_other", "staf_own", "admin", "sekcam", "camat", "kasubag"]
+ROLES = ["anonymous", "outsider", "staf_other", "staf_own", "admin", "sekcam", "camat", "kasubag", "koordinator"]
 # Covered by their own tests (test_security, test_two_factor): signing in and out, the password and
 # the second factor act on the visitor's own account, not on anybody's data.
 # The visitor's own account and own notices (tests/test_notices.py: another user's notice is 404).
@@ -405,6 +405,8 @@ def visitors(cast):
     return {
         "anonymous": None, "outsider": outsider, "staf_other": cast.staf_trantib, "staf_own": cast.staf_pem,
         "admin": cast.admin, "sekcam": cast.sekcam, "camat": cast.camat, "kasubag": cast.kasubag,
+        # The SAKIP coordinator of Klego's kabupaten: reads it all, may post nothing into it.
+        "koordinator": coordinator_of(cast.org),
     }  # fmt: skip
 
 

@@ -5,6 +5,7 @@ from .baseline import BaselineFigure
 from .budget import BudgetItem
 from .cycle import Cycle, StepRun, TransitionLog
 from .documents import IssuedDocument
+from .kabupaten import Coordinator, Kabupaten
 from .letters import Disposition, DispositionInstruction, Letter, StoredFile
 from .marks import DataMark
 from .notices import Notice
@@ -52,7 +53,9 @@ __all__ = [
     "Submission",
     "SubmissionRow",
     "Target",
+    "Coordinator",
     "Cycle",
+    "Kabupaten",
     "DataMark",
     "Disposition",
     "DispositionInstruction",

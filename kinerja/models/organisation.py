@@ -90,6 +90,10 @@ class Organisation(models.Model):
     phone = models.CharField("telepon", max_length=60, blank=True)
     email = models.EmailField("surel", blank=True)
     postal_code = models.CharField("kode pos", max_length=10, blank=True)
+    kabupaten = models.ForeignKey(
+        "kinerja.Kabupaten", on_delete=models.PROTECT, null=True, blank=True, related_name="kecamatan",
+        verbose_name="kabupaten", help_text="Koordinator SAKIP kabupaten ini dapat membaca data kecamatan ini.",
+    )  # fmt: skip
     crest = models.ForeignKey(
         "kinerja.StoredFile", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name="lambang daerah (kop surat)", editable=False,

@@ -3,7 +3,7 @@
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -13,6 +13,8 @@ from .. import fragments, permissions, selectors
 @require_GET
 def home(request):
     user = request.user
+    if not permissions.positions_of(user) and permissions.coordinates_today(user) and not user.is_superuser:
+        return redirect("kinerja:kabupaten")  # a kabupaten coordinator has no kecamatan inbox
 
     def build():
         organisations = permissions.organisations_of(user)

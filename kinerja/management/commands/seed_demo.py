@@ -21,3 +21,7 @@ class Command(BaseCommand):
         self.stdout.write("Akun demo (nama pengguna / kata sandi / jabatan):")
         for user, password, position in users:
             self.stdout.write(f"  {user.username:<14} {password:<26} {position.title}")
+        user, password, coordinator = demo.ensure_kabupaten(organisation)
+        self.stdout.write(
+            f"  {user.username:<14} {password:<26} {coordinator.title} ({coordinator.kabupaten}, hanya membaca)"
+        )
