@@ -1,8 +1,9 @@
 """Page benchmark on a kabupaten-sized data set: every page a user opens (the inbox, the cycle
 list and page, each step's page of a filed cycle, the data base with and without a filter, the
 indicator list, the dashboard, the letters, the statistics and, as the administrator, the audit
-trail) against a trivial view (/healthz) through the same stack: medians of 40 requests each,
-asked in interleaved rounds, with each page's query count. Three kinds of first view, medians
+trail; as the kabupaten's coordinator, the three kabupaten pages across every kecamatan) against
+a trivial view (/healthz) through the same stack: medians of 40 requests each, asked in
+interleaved rounds, with each page's query count. Three kinds of first view, medians
 of 10 requests each:
 - "changed here": each request made right after a change in Klego (a history row written in the
   user's own kecamatan, which makes its kept page parts anew): a page's first view after a change;
@@ -50,6 +51,8 @@ def main():
     client.force_login(User.objects.get(username="kasubag"))
     administrator = Client()
     administrator.force_login(User.objects.get(username="admin"))
+    coordinator = Client()  # the kabupaten's SAKIP coordinator (demo.ensure_kabupaten): every kecamatan
+    coordinator.force_login(User.objects.get(username="koordinator.kab"))
     # The Klego cycle with the longest record (every step run and transition of a finished cycle).
     cycle = (
         Cycle.objects.filter(organisation__code="klego")
@@ -74,8 +77,14 @@ def main():
         "baseline": "/data-awal/",
         "documents": "/dokumen/",
         "audit (administrator)": "/audit/",
+        "kabupaten cycles (coord.)": "/kabupaten/",
+        "kabupaten capaian (coord.)": "/kabupaten/capaian/",
+        "kabupaten steps (coord.)": "/kabupaten/waktu-langkah/",
     }
-    clients = {label: administrator if "administrator" in label else client for label in pages}
+    clients = {
+        label: administrator if "administrator" in label else coordinator if "coord." in label else client
+        for label in pages
+    }
     print(
         f"database: {connection.vendor}; records: {PerformanceRecord.objects.count()}, cycles: {Cycle.objects.count()}"
     )

@@ -63,6 +63,7 @@ def generate(*, organisations: int = 22, years: int = 5, indicators: int = 40, s
     rng = random.Random(2026)
     demo.seed()
     template = Organisation.objects.get(code="klego")
+    kabupaten = template.kabupaten  # the demo's Pemerintah Kabupaten Boyolali: every kecamatan joins it
     version = SopVersion.objects.get(organisation=template)
     steps = list(version.steps.all())
     kind = DataKind.objects.get(code="realisasi")
@@ -75,6 +76,8 @@ def generate(*, organisations: int = 22, years: int = 5, indicators: int = 40, s
         org = Organisation.objects.filter(code=code).first()
         if org is None:
             org = Organisation.objects.create(code=code, name=f"Kecamatan {name}", government=template.government)
+        if org.kabupaten_id is None:
+            Organisation.objects.filter(pk=org.pk).update(kabupaten=kabupaten)
         if code != "klego":
             _copy_structure(template, org, version, steps, password)
         _fill(org, kind, period, indicators, rng)

@@ -83,8 +83,7 @@ DEMO_PANGKAT = {
 }
 
 
-# The kabupaten over the demo kecamatan, and its demo SAKIP coordinator (made up).
-KABUPATEN = ("boyolali", "Pemerintah Kabupaten Boyolali")
+# The demo SAKIP coordinator of the kabupaten over the demo kecamatan (made up).
 COORDINATOR = ("koordinator.kab", "Sri Lestari", "Analis Kebijakan Bagian Organisasi Setda")
 
 
@@ -96,7 +95,7 @@ def load_fixtures() -> None:
     """Load the organisation and SOP fixtures (natural keys: loading twice changes nothing) and
     give every loaded row its first history record, which loaddata's raw saves skip."""
     call_command("loaddata", *FIXTURES, verbosity=0)
-    for model in (Organisation, Section, SopVersion, SopStep, DataKind):
+    for model in (Kabupaten, Organisation, Section, SopVersion, SopStep, DataKind):
         missing = [obj for obj in model.objects.all() if not obj.history.exists()]
         if missing:
             model.history.bulk_history_create(missing, default_change_reason="dimuat dari fixture")
@@ -155,13 +154,8 @@ def ensure_users(organisation: Organisation) -> list[tuple[User, str, Position]]
 
 
 def ensure_kabupaten(organisation: Organisation) -> tuple[User, str, Coordinator]:
-    """The kabupaten over the organisation (set once, never moved) and its demo coordinator, who
-    reads every kecamatan of it and holds no position in any."""
-    code, name = KABUPATEN
-    kabupaten = Kabupaten.objects.filter(code=code).first() or Kabupaten.objects.create(code=code, name=name)
-    if organisation.kabupaten_id is None:
-        organisation.kabupaten = kabupaten
-        organisation.save()
+    """The demo's SAKIP coordinator of the organisation's kabupaten (from the fixture): reads
+    every kecamatan of it and holds no position in any."""
     username, full_name, title = COORDINATOR
     user = User.objects.filter(username=username).first()
     if user is None:
@@ -169,8 +163,9 @@ def ensure_kabupaten(organisation: Organisation) -> tuple[User, str, Coordinator
         user.set_password(demo_password(username))
         user.save()
     coordinator = Coordinator.objects.filter(user=user).first() or Coordinator.objects.create(
-        user=user, kabupaten=kabupaten, unit=Coordinator.Unit.ORGANISASI, title=title, start_date=POSITIONS_SINCE
-    )
+        user=user, kabupaten=organisation.kabupaten, unit=Coordinator.Unit.ORGANISASI, title=title,
+        start_date=POSITIONS_SINCE,
+    )  # fmt: skip
     return user, demo_password(username), coordinator
 
 

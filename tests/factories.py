@@ -89,7 +89,9 @@ def coordinator_of(organisation=None, *, kabupaten=None, **fields):
     if kabupaten is None:
         kabupaten = organisation.kabupaten
         if kabupaten is None:
-            kabupaten = Kabupaten.objects.create(code=f"kab-{organisation.code}", name="Pemerintah Kabupaten Boyolali")
+            kabupaten = Kabupaten.objects.create(
+                code=f"kab-{organisation.code}", name=f"Pemerintah Kabupaten Uji {organisation.code}"
+            )
             organisation.kabupaten = kabupaten
             organisation.save()
     fields.setdefault("start_date", datetime.date(2025, 1, 2))

@@ -181,3 +181,26 @@ def test_the_budget_baseline_documents_and_verification_pages_pass_axe(klego_dat
     assert "Tidak cocok." in evaluator.inner_text("[data-testid=result]")
     assert axe(evaluator) == [], "verification result"
     evaluator.close()
+
+
+def test_the_kabupaten_pages_pass_axe_on_a_desk_and_a_phone(klego_data, filed, login, live_server, axe):  # noqa: F811
+    """As the kabupaten's coordinator: the cycles of the kecamatan (one running late), the capaian
+    across kecamatan (Klego's filed cycle and a second kecamatan) and the step times."""
+    from kinerja import demo
+
+    from ..test_kabupaten import filed as filed_record
+    from ..test_kabupaten import kecamatan
+
+    demo.ensure_kabupaten(klego_data.org)
+    klego_data.org.refresh_from_db()
+    start(klego_data, quarter=3)
+    filed_record(kecamatan(klego_data.org.kabupaten, "Andong"), "IKU-01", "87.5", quarter=4)
+    for mobile in (False, True):
+        page = login("koordinator.kab", mobile=mobile)
+        for name in ("kinerja:kabupaten", "kinerja:kabupaten_capaian", "kinerja:kabupaten_steps"):
+            page.goto(f"{live_server.url}{reverse(name)}")
+            assert page.locator("h1").count() == 1
+            assert axe(page) == [], (name, mobile)
+        page.goto(f"{live_server.url}{reverse('kinerja:kabupaten_capaian')}?periode=2026-4&urut=capaian")
+        assert page.locator("[data-testid=capaian-iku]").count() >= 1
+        assert axe(page) == [], ("sorted capaian", mobile)

@@ -20,8 +20,8 @@ class Command(BaseCommand):
         )
         self.stdout.write("Akun demo (nama pengguna / kata sandi / jabatan):")
         for user, password, position in users:
-            self.stdout.write(f"  {user.username:<14} {password:<26} {position.title}")
+            self.stdout.write(f"  {user.username:<16} {password:<26} {position.title}")
         user, password, coordinator = demo.ensure_kabupaten(organisation)
         self.stdout.write(
-            f"  {user.username:<14} {password:<26} {coordinator.title} ({coordinator.kabupaten}, hanya membaca)"
+            f"  {user.username:<16} {password:<26} {coordinator.title} ({coordinator.kabupaten}, hanya membaca)"
         )
