@@ -46,7 +46,8 @@ class SecurityHeadersMiddleware:
 
 # Pages a signed-in user reaches before the second factor: sign-in, sign-out, the 2FA pages (and
 # the health check and static files). Nothing else: not the account or password pages.
-OPEN_PREFIXES = ("/akun/masuk/", "/akun/keluar/", "/akun/2fa/", "/healthz", "/static/", "/verifikasi/")
+# /api/ signs in by token, never by a session (kinerja.api): no second-factor redirect applies.
+OPEN_PREFIXES = ("/akun/masuk/", "/akun/keluar/", "/akun/2fa/", "/healthz", "/static/", "/verifikasi/", "/api/")
 
 
 class NullCharacterMiddleware:

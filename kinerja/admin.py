@@ -16,11 +16,15 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.template.response import TemplateResponse
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import permissions, uploads
 from .models import (
     Amendment,
+    ApiCall,
+    ApiToken,
     BudgetItem,
     CapaianCategory,
     CompletenessCheck,
@@ -566,3 +570,58 @@ class AmendmentAdmin(ReadOnlyAdmin):
 @admin.register(CycleArchive)
 class CycleArchiveAdmin(ReadOnlyAdmin):
     list_display = ("cycle", "created_by", "created_at")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(KinerjaAdmin):
+    """Tokens of the read API. Made here: the secret is shown once, on the page that follows the
+    save, and only its hash is stored. A kecamatan's administrator makes tokens for their own
+    kecamatan; a kabupaten's token is the superuser's. Revoked, never deleted (its calls stay)."""
+
+    list_display = ("name", "prefix", "scope", "created_by", "created_at", "last_used_at", "revoked_at")
+    list_filter = ("revoked_at",)
+    readonly_fields = ("prefix", "created_by", "created_at", "last_used_at", "revoked_at", "revoked_by")
+    actions = ["revoke"]
+
+    def get_fields(self, request, obj=None):
+        scope = ["organisation", "kabupaten"] if request.user.is_superuser else ["organisation"]
+        return ["name", *scope, *self.readonly_fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A token's scope is chosen once: a changed scope would be a new token.
+        return (*self.readonly_fields, "organisation", "kabupaten") if obj else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj._shown_once = obj.issue_key()
+            obj.created_by = request.user
+            obj.created_at = timezone.now()
+        super().save_model(request, obj, form, change)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        context = {**self.admin_site.each_context(request), "token": obj, "key": obj._shown_once,
+                   "opts": self.model._meta, "title": "Token API dibuat"}  # fmt: skip
+        return TemplateResponse(request, "admin/kinerja/apitoken/created.html", context)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    @admin.action(description="Cabut token terpilih", permissions=["change"])
+    def revoke(self, request, queryset):
+        count = 0
+        for token in queryset.filter(revoked_at__isnull=True):  # one by one: each revocation in the history
+            token.revoked_at, token.revoked_by = timezone.now(), request.user
+            token.save(update_fields=["revoked_at", "revoked_by"])
+            count += 1
+        self.message_user(request, f"{count} token dicabut; panggilan dengannya kini ditolak.")
+
+
+@admin.register(ApiCall)
+class ApiCallAdmin(ReadOnlyMixin, ScopedMixin, admin.ModelAdmin):
+    list_display = ("at", "token", "method", "path", "query", "status", "address")
+    list_filter = ("status",)

@@ -48,6 +48,9 @@ ORGANISATION_PATHS = {
     m.BudgetItem: "organisation",
     m.BaselineFigure: "organisation",
     m.ReportText: "organisation",
+    # A kabupaten's token has no kecamatan: only the superuser sees it (and its calls).
+    m.ApiToken: "organisation",
+    m.ApiCall: "token__organisation",
 }
 
 # Rows of the kabupaten level (the kabupaten, its coordinators): no kecamatan owns them, and no

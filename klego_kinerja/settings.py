@@ -102,6 +102,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "rest_framework",
+    "drf_spectacular",
     "kinerja",
 ]
 
@@ -196,6 +198,27 @@ LOGIN_LOCKOUT_MINUTES = envint("LOGIN_LOCKOUT_MINUTES", 15)
 # for the roles whose approvals and settings carry the office's authority (OWASP ASVS 6.3.3).
 TWO_FACTOR_REQUIRED_ROLES = ["kepala", "sekretaris", "admin"]
 TWO_FACTOR_ENFORCED = envbool("TWO_FACTOR_ENFORCED", not DEBUG)
+
+# The read API (/api/v1/, kinerja.api): bearer tokens only (never a session), JSON only, read
+# only; each token's calls counted in the shared cache (CACHE_URL) against API_RATE.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["kinerja.api.auth.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["kinerja.api.auth.HasToken"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_RATES": {"api_token": os.environ.get("API_RATE", "1000/hour")},
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API Sistem Kinerja Kecamatan",
+    "DESCRIPTION": "Baca saja. Token dari administrator (Authorization: Bearer skk_...), satu kecamatan atau satu "
+    "kabupaten per token. Angka desimal sebagai teks, tepat seperti tersimpan.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+}
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Sistem Kinerja Kecamatan")
 
 LOGIN_URL = "login"

@@ -22,5 +22,6 @@ urlpatterns = [
     path("akun/2fa/verifikasi/", twofactor.verify, name="two_factor_verify"),
     path("akun/2fa/kode-pemulihan/", twofactor.recovery_codes, name="two_factor_recovery"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("kinerja.api.urls")),
     path("", include("kinerja.urls")),
 ]

@@ -134,6 +134,13 @@ MATRIX = {
     "kinerja:baseline_delete": {**POST_ONLY, "anonymous": 302},
     # Open to every member, as the exports; the outsider's kecamatan has no IKU: refused, back to the documents page.
     "kinerja:agreement": row(outsider=302, **ALL_IN),
+    # The read API opens to a token only, never to a session (tests/test_api.py: each token scope).
+    "api:schema": {role: 200 for role in ROLES},  # the OpenAPI description: no data
+    "api:organisations": {role: 401 for role in ROLES},
+    "api:indicators": {role: 401 for role in ROLES},
+    "api:cycles": {role: 401 for role in ROLES},
+    "api:records": {role: 401 for role in ROLES},
+    "api:amendments": {role: 401 for role in ROLES},
     "kinerja:kabupaten": KABUPATEN_PAGE,
     "kinerja:kabupaten_capaian": KABUPATEN_PAGE,
     "kinerja:kabupaten_steps": KABUPATEN_PAGE,

@@ -50,7 +50,7 @@ def coordinator(boyolali):
 
 
 def kecamatan(kabupaten, name: str) -> Organisation:
-    return OrganisationFactory(name=name, kabupaten=kabupaten)
+    return OrganisationFactory(code=name.lower(), name=name, kabupaten=kabupaten)
 
 
 def filed_cycle(organisation, *, year=2026, quarter=3, status=Cycle.Status.DONE) -> Cycle:

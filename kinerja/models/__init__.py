@@ -1,6 +1,7 @@
 """Models of Sistem Kinerja Kecamatan, one module per area."""
 
 from .analysis import CapaianCategory, Explanation, GroupingReport, Narrative, OfficeFigure
+from .api import ApiCall, ApiToken
 from .baseline import BaselineFigure
 from .budget import BudgetItem
 from .cycle import Cycle, StepRun, TransitionLog
@@ -30,6 +31,8 @@ from .worktime import HolidayCorrection, WorkingHours, WorkSchedule
 
 __all__ = [
     "Amendment",
+    "ApiCall",
+    "ApiToken",
     "ReportText",
     "BaselineFigure",
     "BudgetItem",
