@@ -5,7 +5,8 @@ chose so, an e-mail; a late step tells its people and their superior (engine.ove
 Notices are written in the transaction that moved the cycle, so a refusal leaves none behind.
 Their e-mail waits on the notice itself (`Notice.mail`) and is sent after the commit, never
 inside the transaction that moved the cycle: by a thread beside the request (NOTICE_MAIL=thread,
-the default), in the request itself after the commit (inline), or only by `manage.py
+the default without a task queue), by the task queue's worker with retries (queue, the default
+with TASK_BROKER_URL), in the request itself after the commit (inline), or only by `manage.py
 send_notices` (cron). A failed send is logged and tried again by the next
 `send_notices`, up to MAX_ATTEMPTS times; a notice that still fails is marked "gagal", logged as
 an error, and stays listed in the administration, never lost silently.
@@ -27,7 +28,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from . import permissions, wording
+from . import permissions, queue, wording
 from .engine import registry, workflow
 from .models import Notice, StepRun, User
 from .models.notices import MAX_ATTEMPTS
@@ -107,6 +108,8 @@ def dispatch(ids: list[int]) -> None:
         send_pending(ids)
     elif mode == "thread":
         threading.Thread(target=_send_in_thread, args=(ids,), name="kirim-pemberitahuan", daemon=True).start()
+    elif mode == "queue":
+        queue.enqueue("send_notice_mail", list(ids))  # tried again by the worker; pending if unqueued
     # "cron": manage.py send_notices sends them.
 
 

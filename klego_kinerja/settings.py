@@ -268,9 +268,27 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # How a notice's e-mail leaves (kinerja.notices): "thread" after the commit, beside the request
 # (default); "inline" after the commit, in the request; "cron" only by `manage.py send_notices`.
 # Whatever the mode, send_notices (cron) retries what failed.
-NOTICE_MAIL = os.environ.get("NOTICE_MAIL", "thread")
-if NOTICE_MAIL not in ("thread", "inline", "cron"):
-    raise ImproperlyConfigured("NOTICE_MAIL harus thread, inline atau cron.")
+# The task queue (klego_kinerja/celery.py, kinerja/tasks.py): Celery on Redis, e.g.
+# redis://127.0.0.1:6379/1. Empty (make run): no queue, what it would carry runs in the request.
+TASK_BROKER_URL = os.environ.get("TASK_BROKER_URL", "")
+CELERY_BROKER_URL = TASK_BROKER_URL or "memory://"
+CELERY_TASK_ACKS_LATE = True  # a task whose worker died is given to another, not lost
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = "Asia/Jakarta"
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE = {
+    "kirim-surel-pemberitahuan": {"task": "kinerja.tasks.send_notices", "schedule": 300.0},
+    "tandai-langkah-terlambat": {"task": "kinerja.tasks.notify_overdue", "schedule": 900.0},
+}
+# Seconds before a failed notice e-mail is tried again by the queue (doubling each time).
+NOTICE_RETRY_SECONDS = envint("NOTICE_RETRY_SECONDS", 60)
+
+NOTICE_MAIL = os.environ.get("NOTICE_MAIL", "queue" if TASK_BROKER_URL else "thread")
+if NOTICE_MAIL not in ("thread", "inline", "cron", "queue"):
+    raise ImproperlyConfigured("NOTICE_MAIL harus thread, inline, cron atau queue.")
+if NOTICE_MAIL == "queue" and not TASK_BROKER_URL:
+    raise ImproperlyConfigured("NOTICE_MAIL=queue memerlukan TASK_BROKER_URL (antrean tugas).")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -411,8 +411,13 @@ def test_a_kecamatan_administrator_cannot_reach_a_coordinators_account(client, k
     assert not coordinator.check_password("diambil-alih-2026")
     users = client.get(reverse("admin:kinerja_user_changelist")).content.decode()
     assert coordinator.username not in users
-    for model in ("coordinator", "kabupaten"):
+    role = Coordinator.objects.get(user=coordinator)
+    for model, pk in (("coordinator", role.pk), ("kabupaten", role.kabupaten_id)):
         assert client.get(reverse(f"admin:kinerja_{model}_changelist")).status_code == 403
+        for page in ("change", "history", "delete"):
+            assert client.get(reverse(f"admin:kinerja_{model}_{page}", args=[pk])).status_code == 403, (model, page)
+        assert client.post(reverse(f"admin:kinerja_{model}_delete", args=[pk]), {"post": "yes"}).status_code == 403
+    assert Coordinator.objects.filter(pk=role.pk).exists()
 
 
 def test_only_the_superuser_moves_a_kecamatan_to_another_kabupaten(klego_data, boyolali):

@@ -1,0 +1,149 @@
+"""The task queue (Celery on Redis): a notice's e-mail handed to a real worker over the machine's
+Redis is sent, tried again after a failure; a broker that cannot be reached loses nothing (the
+notice stays pending for the periodic task); the periodic tasks exist; without a broker nothing
+of Celery is loaded. The worker tests need Redis on 127.0.0.1:6379 and skip, saying so, without."""
+
+import socket
+import sys
+import time
+
+import pytest
+from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend
+from django.utils import timezone
+
+from kinerja import notices
+from kinerja.models import Notice
+
+BROKER = "redis://127.0.0.1:6379/15"
+
+
+def redis_is_up() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+    except OSError:
+        return False
+    return True
+
+
+needs_redis = pytest.mark.skipif(not redis_is_up(), reason="needs Redis on 127.0.0.1:6379 (the CI machines run one)")
+
+
+class FlakyBackend(EmailBackend):
+    """Fails the first `failures` sends (a mail server down for a moment), then delivers."""
+
+    failures = 1
+
+    def send_messages(self, messages):
+        if FlakyBackend.failures > 0:
+            FlakyBackend.failures -= 1
+            raise ConnectionRefusedError("server surel sedang mati")
+        return super().send_messages(messages)
+
+
+def pending_notice(user, organisation) -> Notice:
+    return Notice.objects.create(
+        user=user, organisation=organisation, kind=Notice.Kind.OPENED, title="Giliran Anda: langkah 4",
+        body="Terima data seksi.", created_at=timezone.now(), mail=Notice.Mail.PENDING,
+    )  # fmt: skip
+
+
+def use_broker(app, url: str, **conf) -> None:
+    """Point the application at another broker, dropping connections made to the last one."""
+    app.conf.update(broker_url=url, broker_connection_timeout=conf.get("timeout", 4),
+                    task_publish_retry=conf.get("retry", True))  # fmt: skip
+    app.close()
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def celery_app():
+    from klego_kinerja.celery import app
+
+    yield app
+    use_broker(app, "memory://")
+
+
+@pytest.fixture
+def worker(settings, celery_app):
+    """A real Celery worker (one thread, in this process, so it shares the test database) on the
+    machine's Redis."""
+    from celery.contrib.testing.worker import start_worker
+
+    app = celery_app
+    settings.TASK_BROKER_URL = BROKER
+    settings.NOTICE_MAIL = "queue"
+    settings.NOTICE_RETRY_SECONDS = 0
+    use_broker(app, BROKER)
+    app.loader.import_default_modules()  # kinerja.tasks, as `celery -A klego_kinerja worker` loads them
+    app.connection_for_write().default_channel.client.flushdb()  # nothing left by an earlier run
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        yield app
+
+
+def wait_for(condition, seconds=20):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@needs_redis
+@pytest.mark.django_db(transaction=True)
+def test_a_notice_mail_goes_through_a_real_worker_and_is_tried_again_after_a_failure(klego_data, worker, settings):
+    settings.EMAIL_BACKEND = "tests.test_task_queue.FlakyBackend"
+    FlakyBackend.failures = 1
+    notice = pending_notice(klego_data.kasubag, klego_data.org)
+    notices.dispatch([notice.pk])
+    assert wait_for(lambda: Notice.objects.get(pk=notice.pk).mail == Notice.Mail.SENT)
+    notice.refresh_from_db()
+    assert notice.mail_attempts == 2 and notice.mail_error == ""
+    assert [m.to for m in mail.outbox] == [[klego_data.kasubag.email]]
+
+
+@needs_redis
+@pytest.mark.django_db(transaction=True)
+def test_the_periodic_tasks_run_on_the_worker(klego_data, worker):
+    notice = pending_notice(klego_data.camat, klego_data.org)
+    result = worker.send_task("kinerja.tasks.send_notices")
+    assert result.id and wait_for(lambda: Notice.objects.get(pk=notice.pk).mail == Notice.Mail.SENT)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_broker_that_cannot_be_reached_loses_no_notice(klego_data, settings, caplog, celery_app):
+    settings.TASK_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+    settings.NOTICE_MAIL = "queue"
+    use_broker(celery_app, settings.TASK_BROKER_URL, timeout=1, retry=False)
+    notice = pending_notice(klego_data.sekcam, klego_data.org)
+    notices.dispatch([notice.pk])  # logged, not raised: the request that moved the cycle succeeds
+    assert "Antrean tugas tidak dapat dihubungi" in caplog.text
+    assert Notice.objects.get(pk=notice.pk).mail == Notice.Mail.PENDING
+    from kinerja import tasks
+
+    assert tasks.send_notices() == {"terkirim": 1, "gagal": 0, "dicoba_lagi": 0}  # the periodic task
+    assert Notice.objects.get(pk=notice.pk).mail == Notice.Mail.SENT
+
+
+def test_every_periodic_task_of_the_schedule_exists(settings):
+    from klego_kinerja.celery import app
+
+    app.loader.import_default_modules()
+    names = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert names == {"kinerja.tasks.send_notices", "kinerja.tasks.notify_overdue"}
+    assert names <= set(app.tasks)
+
+
+def test_without_a_broker_the_application_loads_nothing_of_celery():
+    import subprocess
+
+    code = (
+        "import os, sys, django; os.environ['DJANGO_SETTINGS_MODULE']='klego_kinerja.settings'; "
+        "os.environ.pop('TASK_BROKER_URL', None); django.setup(); "
+        "from django.test import Client; Client().get('/healthz'); "
+        "import kinerja.notices, kinerja.queue; "
+        "print(any(m == 'celery' or m.startswith('celery.') for m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
