@@ -29,6 +29,8 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage, storages
 from django.db import connection, connections
 from django.utils import timezone
 
@@ -214,7 +216,9 @@ def create(output_dir: Path, *, passphrase: str | None = None) -> Path:
         with _private_file(plain) as handle, zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as z:
             z.write(dump, db_name)
             entries.append({"path": db_name, "sha256": _sha256(dump), "size": dump.stat().st_size})
-            if media.exists():
+            if not _on_disk():
+                entries += _write_stored_files(z, storages["default"])
+            elif media.exists():
                 for path in sorted(p for p in media.rglob("*") if p.is_file()):
                     name = "media/" + path.relative_to(media).as_posix()
                     z.write(path, name)
@@ -235,6 +239,46 @@ def create(output_dir: Path, *, passphrase: str | None = None) -> Path:
             with _private_file(archive_path) as target:
                 encrypt_file(plain, target, passphrase)
     return archive_path
+
+
+def _on_disk() -> bool:
+    """Are uploads in MEDIA_ROOT (the default), rather than in an object store (S3_BUCKET)?"""
+    return isinstance(storages["default"], FileSystemStorage)
+
+
+def _stored_names(storage, folder: str = ""):
+    """Every file of a storage, depth first, sorted (the object store's listing, folder by folder)."""
+    folders, names = storage.listdir(folder)
+    for name in sorted(names):
+        yield f"{folder}/{name}" if folder else name
+    for sub in sorted(folders):
+        yield from _stored_names(storage, f"{folder}/{sub}" if folder else sub)
+
+
+def _write_stored_files(z: zipfile.ZipFile, storage) -> list[dict]:
+    """Each file of the object store into the zip under media/, hashed as it streams."""
+    entries = []
+    for stored in _stored_names(storage):
+        name = "media/" + stored
+        digest, size = hashlib.sha256(), 0
+        with storage.open(stored, "rb") as source, z.open(name, "w", force_zip64=True) as member:
+            while chunk := source.read(CHUNK):
+                digest.update(chunk)
+                member.write(chunk)
+                size += len(chunk)
+        entries.append({"path": name, "sha256": digest.hexdigest(), "size": size})
+    return entries
+
+
+def _put_stored_file(storage, name: str, path: Path) -> None:
+    """A restored file into the object store under its own name (a file there of that name, left
+    by a forced restore, is replaced)."""
+    if storage.exists(name):
+        storage.delete(name)
+    with open(path, "rb") as handle:
+        saved = storage.save(name, File(handle))
+    if saved != name:
+        raise BackupError(f"Berkas {name} tersimpan sebagai {saved} di penyimpanan objek; pemulihan dihentikan.")
 
 
 # Checking and restoring ------------------------------------------------------------------------
@@ -388,9 +432,13 @@ def restore(
         if not force and not _installation_is_empty():
             raise BackupError("Instalasi ini sudah berisi data. Pulihkan ke instalasi kosong, atau pakai --force.")
         media_names = sorted(item["path"] for item in manifest["files"] if item["path"].startswith("media/"))
-        _check_media_targets(media, media_names)
-        media.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".pemulihan-", dir=media.parent))
+        on_disk = _on_disk()
+        if on_disk:
+            _check_media_targets(media, media_names)
+            media.mkdir(parents=True, exist_ok=True)
+        # Beside MEDIA_ROOT (the files are then moved in place on the same disk), or for the
+        # object store in a private temporary folder (they are uploaded from it).
+        staging = Path(tempfile.mkdtemp(prefix=".pemulihan-", dir=media.parent if on_disk else None))
         try:
             for name in media_names:
                 staged = staging / name[len("media/") :]
@@ -408,6 +456,9 @@ def restore(
             # Page parts kept under the old counters (any process, a shared cache) never match again.
             renew_data_marks()
             for name in media_names:
+                if not on_disk:
+                    _put_stored_file(storages["default"], name[len("media/") :], staging / name[len("media/") :])
+                    continue
                 target = media / name[len("media/") :]
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(staging / name[len("media/") :], target)

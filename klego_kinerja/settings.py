@@ -243,6 +243,27 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Uploaded files and archives on S3-compatible object storage (several servers without a shared
+# disk): S3_BUCKET selects it; MEDIA_ROOT then holds nothing. The bucket stays private: files go
+# out only through the access-checked views, which read them from the store.
+S3_BUCKET = os.environ.get("S3_BUCKET", "")
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+            "region_name": os.environ.get("S3_REGION", "us-east-1"),
+            "location": os.environ.get("S3_PREFIX", ""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "addressing_style": "path",
+            "signature_version": "s3v4",
+        },
+    }
 # Backups: signed with BACKUP_SIGNING_KEY (else a key derived from SECRET_KEY), encrypted with
 # BACKUP_PASSPHRASE when it is set. Both live in the environment, never inside a backup.
 BACKUP_SIGNING_KEY = os.environ.get("BACKUP_SIGNING_KEY", "")

@@ -1,9 +1,10 @@
 """Two application servers (two gunicorn processes on two ports) on one PostgreSQL, one Redis (the
-page cache and the API's counters) and one MEDIA_ROOT, behind nginx as deploy/ sets them up, all
-on 127.0.0.1 and started by the test: a change made through one is seen through the other at the
-next request (its kept page included); an upload through one is downloaded through the other; the
-API's rate is counted across both; a session opened on one is valid on the other; stopping one
-server loses no request that the other can serve.
+page cache and the API's counters) and one S3 bucket (a local S3 server, moto's server mode),
+behind nginx as deploy/ sets them up, all on 127.0.0.1 and started by the test: a change made
+through one is seen through the other at the next request (its kept page included); an upload
+through one is downloaded through the other; the API's rate is counted across both; a session
+opened on one is valid on the other; stopping one server loses no request that the other can
+serve.
 
 Needs PostgreSQL (the servers are other processes: SQLite's in-memory test database is not
 theirs to open), Redis, and for the failover nginx; skipped, saying which, where they are missing."""
@@ -28,6 +29,7 @@ from kinerja.models import ApiToken, Submission
 
 from .conftest import advance, filled_template, start
 from .test_api import make_token
+from .test_object_storage import CREDENTIALS, bucket, s3_server  # noqa: F401  (the S3 server fixture)
 
 BASE = Path(__file__).resolve().parents[1]
 GUNICORN = Path(sys.executable).parent / "gunicorn"
@@ -124,16 +126,21 @@ def signed_in(user) -> Browser:
 
 
 @pytest.fixture
-def servers(tmp_path, settings):
-    """Two gunicorn servers (two workers each) on the test's database, Redis and media folder;
-    nginx in front of both when it is installed. Yields their base addresses."""
+def servers(tmp_path, settings, s3_server):  # noqa: F811
+    """Two gunicorn servers (two workers each) on the test's database and Redis, their uploads in
+    one bucket of a local S3 server (each its own MEDIA_ROOT, which stays empty); nginx in front
+    of both when it is installed. Yields their base addresses."""
+    bucket_name = f"dua-server-{uuid.uuid4().hex[:8]}"
+    bucket(s3_server, bucket_name)
     db = connection.settings_dict
     env = {
         **os.environ,
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
         "CACHE_URL": "redis://127.0.0.1:6379/13",
         "CACHE_KEY_PREFIX": f"dua-server-{uuid.uuid4().hex[:8]}",
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "S3_BUCKET": bucket_name,
+        "S3_ENDPOINT_URL": s3_server,
+        **CREDENTIALS,
         "DEBUG": "1",
         "NOTICE_MAIL": "cron",
         "API_RATE": "3/minute",
@@ -143,6 +150,7 @@ def servers(tmp_path, settings):
     env.pop("TASK_BROKER_URL", None)
     processes, bases = [], []
     for name in ("a", "b"):
+        env = {**env, "MEDIA_ROOT": str(tmp_path / f"media-{name}")}  # not shared: the bucket is
         port = free_port()
         log = open(tmp_path / f"gunicorn-{name}.log", "w")  # noqa: SIM115 (closed with the process)
         processes.append(
@@ -188,7 +196,7 @@ http {{
             wait_until_up(f"{base}/healthz")
         if front:
             wait_until_up(f"{front}/healthz")
-        yield {"a": bases[0], "b": bases[1], "front": front, "processes": processes}
+        yield {"a": bases[0], "b": bases[1], "front": front, "processes": processes, "media": tmp_path}
     finally:
         for process in [*processes, *([nginx] if nginx else [])]:
             if process.poll() is None:
@@ -227,6 +235,7 @@ def test_an_upload_through_one_server_is_downloaded_through_the_other(klego_data
     submission = Submission.objects.get(cycle=cycle, section=section)
     status, data = staff.get(servers["b"], f"/siklus/{cycle.pk}/seksi/pem/berkas/{submission.pk}/")
     assert status == 200 and data == workbook
+    assert not any(servers["media"].rglob("*.xlsx"))  # through the bucket, not a disk of either server
 
 
 def test_the_api_rate_is_counted_across_both_servers(klego_data, servers):
