@@ -45,6 +45,7 @@ ORGANISATION_PATHS = {
     m.Amendment: "record__organisation",
     m.CycleArchive: "cycle__organisation",
     m.IssuedDocument: "organisation",
+    m.DocumentJob: "organisation",
     m.BudgetItem: "organisation",
     m.BaselineFigure: "organisation",
     m.ReportText: "organisation",

@@ -5,7 +5,7 @@ database, which stays the record: a message lost with Redis loses no notice (the
 from celery import shared_task
 from django.conf import settings
 
-from . import notices
+from . import document_jobs, notices
 from .engine import overdue
 from .models.notices import MAX_ATTEMPTS
 
@@ -30,3 +30,9 @@ def send_notices() -> dict:
 def notify_overdue() -> int:
     """Mark overdue steps and tell their people (periodic: `manage.py notify_overdue`)."""
     return len(overdue.notify_overdue())
+
+
+@shared_task(name="kinerja.tasks.build_document", acks_late=True)
+def build_document(job_id: int) -> str:
+    """Make a document asked for on the page (kinerja.document_jobs)."""
+    return document_jobs.build(job_id).status

@@ -220,8 +220,18 @@ def _safe_original(name: str) -> str:
     return os.path.basename((name or "berkas").replace("\\", "/"))[:200] or "berkas"
 
 
-def store_bytes(data: bytes, *, organisation: Organisation, by: User | None, original_name: str, content_type: str):
-    """Keep bytes already checked elsewhere (a screened workbook) under a server-chosen name."""
+def store_bytes(
+    data: bytes,
+    *,
+    organisation: Organisation,
+    by: User | None,
+    original_name: str,
+    content_type: str,
+    history: bool = True,
+):
+    """Keep bytes already checked elsewhere (a screened workbook) under a server-chosen name.
+    `history=False` for a generated artefact that is not the office's data (a document built
+    on request): no history row, so nobody's kept pages are made anew."""
     stored = StoredFile(
         organisation=organisation,
         original_name=_safe_original(original_name),
@@ -232,5 +242,8 @@ def store_bytes(data: bytes, *, organisation: Organisation, by: User | None, ori
     )
     stored.file.save("upload", ContentFile(data), save=False)
     stored._history_user = by
-    stored.save()
+    if history:
+        stored.save()
+    else:
+        stored.save_without_historical_record()
     return stored

@@ -10,6 +10,7 @@ from kinerja.models import (
     BudgetItem,
     DataKind,
     Disposition,
+    DocumentJob,
     Evidence,
     Indicator,
     IssuedDocument,
@@ -141,6 +142,9 @@ MATRIX = {
     "api:cycles": {role: 401 for role in ROLES},
     "api:records": {role: 401 for role in ROLES},
     "api:amendments": {role: 401 for role in ROLES},
+    # A document request, for the one who made it only (the Kasubag here): nobody else learns of it.
+    "kinerja:document_job": {**{r: 404 for r in ROLES}, "anonymous": 302, "kasubag": 200},
+    "kinerja:document_job_file": {**{r: 404 for r in ROLES}, "anonymous": 302, "kasubag": 200},
     "kinerja:kabupaten": KABUPATEN_PAGE,
     "kinerja:kabupaten_capaian": KABUPATEN_PAGE,
     "kinerja:kabupaten_steps": KABUPATEN_PAGE,
@@ -224,7 +228,12 @@ def world(klego_data):
         organisation=klego_data.org, indicator=Indicator.objects.get(code="IKU-01"), year=2024, realisation=70,
         source_file=stored, imported_by=klego_data.kasubag, imported_at=MONDAY,
     )  # fmt: skip
+    job = DocumentJob.objects.create(
+        organisation=klego_data.org, kind=IssuedDocument.Kind.LKJIP, fmt="docx", title="LKjIP 2026 (DOCX)",
+        requested_by=klego_data.kasubag, requested_at=MONDAY, status=DocumentJob.Status.READY, result=stored,
+    )  # fmt: skip
     return {
+        "job": job,
         "baseline": figure,
         "budget_item": budget_item,
         "mark": mark,
@@ -271,6 +280,8 @@ def url_for(name, world):
         "kinerja:agreement": ["docx"],
         "kinerja:lkjip": ["docx"],
         "kinerja:baseline_delete": [world["baseline"].pk],
+        "kinerja:document_job": [world["job"].pk],
+        "kinerja:document_job_file": [world["job"].pk],
     }.get(name)
     if args is None and name.startswith("kinerja:") and name not in (
         "kinerja:home", "kinerja:sop_list", "kinerja:cycle_list", "kinerja:cycle_start", "kinerja:statistics",

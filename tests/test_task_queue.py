@@ -147,3 +147,70 @@ def test_without_a_broker_the_application_loads_nothing_of_celery():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# Documents built on the worker ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def with_budget(klego_data):
+    from kinerja import budget
+
+    from .test_budget import budget_file
+
+    assert budget.import_budget(budget_file(), organisation=klego_data.org, year=2026, by=klego_data.kasubag).ok
+    return klego_data
+
+
+@needs_redis
+@pytest.mark.django_db(transaction=True)
+def test_a_document_asked_for_is_built_by_the_worker_and_offered_on_its_page(client, with_budget, worker):
+    from django.urls import reverse
+
+    from kinerja.models import DocumentJob
+
+    from .test_agreements import docx_text
+
+    client.force_login(with_budget.kasubag)
+    asked = client.get(reverse("kinerja:agreement", args=["docx"]), {"tahun": "2026", "tanggal": "2026-01-02"})
+    job = DocumentJob.objects.get()
+    assert asked.status_code == 302 and asked.url == reverse("kinerja:document_job", args=[job.pk])
+    assert wait_for(lambda: DocumentJob.objects.get(pk=job.pk).status == DocumentJob.Status.READY)
+    page = client.get(asked.url).content.decode()
+    assert "Siap diunduh" in page and "perjanjian-kinerja-2026-kantor.docx" in page and "http-equiv" not in page
+    response = client.get(reverse("kinerja:document_job_file", args=[job.pk]))
+    text = docx_text(b"".join(response.streaming_content))
+    assert "PERJANJIAN KINERJA TAHUN 2026 KECAMATAN KLEGO" in text
+    client.force_login(with_budget.camat)  # another member: not theirs to see or take
+    assert client.get(asked.url).status_code == 404
+    assert client.get(reverse("kinerja:document_job_file", args=[job.pk])).status_code == 404
+
+
+@needs_redis
+@pytest.mark.django_db(transaction=True)
+def test_a_document_that_cannot_be_made_yet_says_why_on_its_page(client, klego_data, worker):
+    from django.urls import reverse
+
+    from kinerja.models import DocumentJob
+
+    client.force_login(klego_data.kasubag)
+    asked = client.get(reverse("kinerja:lkjip", args=["pdf"]), {"tahun": "2026"})  # nothing filed for 2026
+    assert wait_for(lambda: DocumentJob.objects.get().status == DocumentJob.Status.FAILED)
+    page = client.get(asked.url).content.decode()
+    assert "Gagal" in page and DocumentJob.objects.get().error in page and DocumentJob.objects.get().error
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_waiting_request_reloads_itself_and_offers_no_file(client, klego_data, settings, celery_app):
+    from django.urls import reverse
+
+    from kinerja.models import DocumentJob
+
+    settings.TASK_BROKER_URL = "memory://"  # queued where no worker takes it
+    use_broker(celery_app, "memory://")
+    client.force_login(klego_data.kasubag)
+    asked = client.get(reverse("kinerja:lkjip", args=["docx"]), {"tahun": "2026"})
+    job = DocumentJob.objects.get()
+    page = client.get(asked.url).content.decode()
+    assert job.status == DocumentJob.Status.WAITING and '<meta http-equiv="refresh" content="2">' in page
+    assert client.get(reverse("kinerja:document_job_file", args=[job.pk])).status_code == 404

@@ -2,7 +2,8 @@
 page cache and the API's counters) and one S3 bucket (a local S3 server, moto's server mode),
 behind nginx as deploy/ sets them up, all on 127.0.0.1 and started by the test: a change made
 through one is seen through the other at the next request (its kept page included); an upload
-through one is downloaded through the other; the API's rate is counted across both; a session
+through one is downloaded through the other; a document asked for on one is built by a worker
+(a Celery process on the same Redis) and fetched on the other; the API's rate is counted across both; a session
 opened on one is valid on the other; stopping one server loses no request that the other can
 serve.
 
@@ -33,6 +34,8 @@ from .test_object_storage import CREDENTIALS, bucket, s3_server  # noqa: F401  (
 
 BASE = Path(__file__).resolve().parents[1]
 GUNICORN = Path(sys.executable).parent / "gunicorn"
+CELERY = Path(sys.executable).parent / "celery"
+BROKER = "redis://127.0.0.1:6379/12"
 NGINX = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if Path(p).exists()), None)
 
 
@@ -145,9 +148,12 @@ def servers(tmp_path, settings, s3_server):  # noqa: F811
         "NOTICE_MAIL": "cron",
         "API_RATE": "3/minute",
         "TWO_FACTOR_ENFORCED": "0",
+        "TASK_BROKER_URL": BROKER,
         "DJANGO_SETTINGS_MODULE": "klego_kinerja.settings",
     }
-    env.pop("TASK_BROKER_URL", None)
+    import redis
+
+    redis.Redis.from_url(BROKER).flushdb()  # no task left by an earlier run
     processes, bases = [], []
     for name in ("a", "b"):
         env = {**env, "MEDIA_ROOT": str(tmp_path / f"media-{name}")}  # not shared: the bucket is
@@ -161,6 +167,13 @@ def servers(tmp_path, settings, s3_server):  # noqa: F811
             )
         )  # fmt: skip
         bases.append(f"http://127.0.0.1:{port}")
+    worker_log = open(tmp_path / "worker.log", "w")  # noqa: SIM115 (closed with the process)
+    worker = subprocess.Popen(
+        [str(CELERY), "-A", "klego_kinerja", "worker", "--pool", "solo", "--without-heartbeat", "--without-mingle",
+         "--without-gossip", "--loglevel", "INFO"],
+        cwd=BASE, env={**env, "MEDIA_ROOT": str(tmp_path / "media-worker")}, stdout=worker_log,
+        stderr=subprocess.STDOUT,
+    )  # fmt: skip
     nginx = None
     front = None
     if NGINX:
@@ -198,10 +211,10 @@ http {{
             wait_until_up(f"{front}/healthz")
         yield {"a": bases[0], "b": bases[1], "front": front, "processes": processes, "media": tmp_path}
     finally:
-        for process in [*processes, *([nginx] if nginx else [])]:
+        for process in [*processes, worker, *([nginx] if nginx else [])]:
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
-        for process in [*processes, *([nginx] if nginx else [])]:
+        for process in [*processes, worker, *([nginx] if nginx else [])]:
             try:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
@@ -236,6 +249,28 @@ def test_an_upload_through_one_server_is_downloaded_through_the_other(klego_data
     status, data = staff.get(servers["b"], f"/siklus/{cycle.pk}/seksi/pem/berkas/{submission.pk}/")
     assert status == 200 and data == workbook
     assert not any(servers["media"].rglob("*.xlsx"))  # through the bucket, not a disk of either server
+
+
+def test_a_document_asked_for_on_one_server_is_built_by_the_worker_and_fetched_on_the_other(klego_data, servers):
+    from kinerja import budget
+    from kinerja.models import DocumentJob
+
+    from .test_agreements import docx_text
+    from .test_budget import budget_file
+
+    assert budget.import_budget(budget_file(), organisation=klego_data.org, year=2026, by=klego_data.kasubag).ok
+    kasubag = signed_in(klego_data.kasubag)
+    status, _ = kasubag.get(servers["a"], "/dokumen/perjanjian-kinerja.docx?tahun=2026&tanggal=2026-01-02")
+    job = DocumentJob.objects.get()
+    assert status == 302
+    deadline = time.monotonic() + 60
+    while DocumentJob.objects.get(pk=job.pk).status != DocumentJob.Status.READY:
+        assert time.monotonic() < deadline, DocumentJob.objects.get(pk=job.pk).error or "the worker took nothing"
+        time.sleep(0.3)
+    status, page = kasubag.get(servers["b"], f"/dokumen/permintaan/{job.pk}/")
+    assert status == 200 and b"Siap diunduh" in page
+    status, data = kasubag.get(servers["b"], f"/dokumen/permintaan/{job.pk}/unduh/")
+    assert status == 200 and "PERJANJIAN KINERJA TAHUN 2026 KECAMATAN KLEGO" in docx_text(data)
 
 
 def test_the_api_rate_is_counted_across_both_servers(klego_data, servers):

@@ -5,7 +5,7 @@ from .api import ApiCall, ApiToken
 from .baseline import BaselineFigure
 from .budget import BudgetItem
 from .cycle import Cycle, StepRun, TransitionLog
-from .documents import IssuedDocument
+from .documents import DocumentJob, IssuedDocument
 from .kabupaten import Coordinator, Kabupaten
 from .letters import Disposition, DispositionInstruction, Letter, StoredFile
 from .marks import DataMark
@@ -60,6 +60,7 @@ __all__ = [
     "Cycle",
     "Kabupaten",
     "DataMark",
+    "DocumentJob",
     "Disposition",
     "DispositionInstruction",
     "HolidayCorrection",

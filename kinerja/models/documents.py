@@ -52,3 +52,37 @@ class IssuedDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}: {self.title}"
+
+
+class DocumentJob(models.Model):
+    """A document asked for on the page and built by the task queue's worker (TASK_BROKER_URL):
+    the LKjIP or the Perjanjian Kinerja, in Word or PDF. Its file is kept for the one who asked
+    (kinerja.document_jobs). Like the register, written without history: asking for a document
+    empties nobody's kept pages."""
+
+    class Status(models.TextChoices):
+        WAITING = "menunggu", "Menunggu giliran"
+        BUILDING = "dibuat", "Sedang dibuat"
+        READY = "siap", "Siap diunduh"
+        FAILED = "gagal", "Gagal"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField("jenis", max_length=30, choices=IssuedDocument.Kind.choices)
+    fmt = models.CharField("format", max_length=4, choices=[("pdf", "PDF"), ("docx", "Word")])
+    params = models.JSONField("permintaan", default=dict)
+    title = models.CharField("judul", max_length=300)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField("diminta")
+    status = models.CharField("status", max_length=10, choices=Status.choices, default=Status.WAITING)
+    started_at = models.DateTimeField("mulai dibuat", null=True, blank=True)
+    finished_at = models.DateTimeField("selesai", null=True, blank=True)
+    result = models.ForeignKey("kinerja.StoredFile", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    error = models.TextField("kesalahan", blank=True)
+
+    class Meta:
+        verbose_name = "permintaan dokumen"
+        verbose_name_plural = "permintaan dokumen"
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.get_status_display()})"

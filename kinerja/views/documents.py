@@ -6,15 +6,15 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from .. import agreements, budget, lkjip, permissions, signatures, verification
+from .. import agreements, budget, document_jobs, lkjip, permissions, queue, signatures
 from ..forms import ReportTextForm
-from ..models import IssuedDocument, ReportText
+from ..models import DocumentJob, IssuedDocument, ReportText
 from . import download, int_param
 
 
@@ -47,59 +47,59 @@ def documents(request):
 def agreement_download(request, fmt):
     if fmt not in ("docx", "pdf"):
         raise Http404("Format tidak dikenal.")
-    organisation = permissions.current_organisation(request)
-    year = int_param(request.GET.get("tahun"), low=2000, high=2100) or timezone.localdate().year
-    draft = request.GET.get("rancangan") == "1"
     unit = request.GET.get("unit") or agreements.OFFICE
-    day = _day(request.GET.get("tanggal"))
-    try:
-        found = agreements.agreements(organisation, year, unit, on=day, draft=draft)
-    except agreements.AgreementRefused as exc:
-        messages.error(request, str(exc))
-        return redirect("kinerja:documents")
-    from ..reports import agreement_document  # lazy: reportlab and python-docx cost every process
-
-    first = found[0]
-    return _deliver(
-        request, fmt, f"{'rancangan-' if draft else ''}perjanjian-kinerja-{year}-{unit}",
-        docx=lambda: agreement_document.render_docx(found), pdf=lambda: agreement_document.render_pdf(found),
-        kind=IssuedDocument.Kind.PK, year=year,
-        title=f"{first.title} {first.unit if len(found) == 1 else f'berjenjang ({len(found)} unit)'}",
-    )  # fmt: skip
-
-
-def _deliver(request, fmt: str, name: str, *, docx, pdf, kind: str, title: str, year: int):
-    """The document as a download: the Word file as made, the PDF issued (code, QR, register)."""
-    from ..reports import word
-
-    if fmt == "docx":
-        return download(docx(), word.DOCX, f"{name}.docx")
-    organisation = permissions.current_organisation(request)
-    issued = verification.issued(
-        pdf, organisation=organisation, kind=kind, title=title, period=f"Tahun {year}", by=request.user
-    )
-    return download(issued, "application/pdf", f"{name}.pdf")
+    draft = request.GET.get("rancangan") == "1"
+    return _document(request, _asked(request, IssuedDocument.Kind.PK, fmt, unit=unit, draft=draft))
 
 
 @require_GET
 def lkjip_download(request, fmt):
     if fmt not in ("docx", "pdf"):
         raise Http404("Format tidak dikenal.")
-    organisation = permissions.current_organisation(request)
+    return _document(request, _asked(request, IssuedDocument.Kind.LKJIP, fmt))
+
+
+def _asked(request, kind: str, fmt: str, **more) -> document_jobs.Asked:
     year = int_param(request.GET.get("tahun"), low=2000, high=2100) or timezone.localdate().year
-    day = _day(request.GET.get("tanggal"))
+    return document_jobs.Asked(kind, fmt, year, _day(request.GET.get("tanggal")).isoformat(), **more)
+
+
+def _document(request, asked: document_jobs.Asked):
+    """Made here and handed over; or, with a task queue, asked of the worker: the request's page
+    follows it and offers the file when it is ready."""
+    organisation = permissions.current_organisation(request)
+    if queue.available():
+        job = document_jobs.request(organisation, asked, by=request.user)
+        return redirect("kinerja:document_job", job.pk)
     try:
-        report = lkjip.build(organisation, year, on=day)
-    except lkjip.LkjipRefused as exc:
+        made = document_jobs.make(organisation, asked, by=request.user)
+    except document_jobs.Refused as exc:
         messages.error(request, str(exc))
         return redirect("kinerja:documents")
-    from ..reports import lkjip_document  # lazy: reportlab and python-docx cost every process
+    return download(made.data, made.content_type, made.name)
 
-    return _deliver(
-        request, fmt, f"lkjip-{organisation.code}-{year}",
-        docx=lambda: lkjip_document.render_docx(report), pdf=lambda: lkjip_document.render_pdf(report),
-        kind=IssuedDocument.Kind.LKJIP, year=year, title=f"LKjIP {organisation.name} tahun {year}",
-    )  # fmt: skip
+
+def _job_of(request, pk) -> DocumentJob:
+    """A document request, for the one who made it only (anybody else: not found)."""
+    return get_object_or_404(DocumentJob.objects.select_related("result"), pk=pk, requested_by=request.user)
+
+
+@require_GET
+def document_job(request, pk):
+    job = _job_of(request, pk)
+    waiting = job.status in (DocumentJob.Status.WAITING, DocumentJob.Status.BUILDING)
+    return render(request, "kinerja/document_job.html", {"job": job, "waiting": waiting})
+
+
+@require_GET
+def document_job_file(request, pk):
+    job = _job_of(request, pk)
+    if job.status != DocumentJob.Status.READY:
+        raise Http404("Dokumen ini belum siap.")
+    stored = job.result
+    return FileResponse(
+        stored.file.open("rb"), as_attachment=True, filename=stored.original_name, content_type=stored.content_type
+    )
 
 
 @require_http_methods(["GET", "POST"])
