@@ -177,7 +177,7 @@ def test_a_document_asked_for_is_built_by_the_worker_and_offered_on_its_page(cli
     assert asked.status_code == 302 and asked.url == reverse("kinerja:document_job", args=[job.pk])
     assert wait_for(lambda: DocumentJob.objects.get(pk=job.pk).status == DocumentJob.Status.READY)
     page = client.get(asked.url).content.decode()
-    assert "Siap diunduh" in page and "perjanjian-kinerja-2026-kantor.docx" in page and "http-equiv" not in page
+    assert "Siap diunduh" in page and "perjanjian-kinerja-2026-kantor.docx" in page and "document-job.js" not in page
     response = client.get(reverse("kinerja:document_job_file", args=[job.pk]))
     text = docx_text(b"".join(response.streaming_content))
     assert "PERJANJIAN KINERJA TAHUN 2026 KECAMATAN KLEGO" in text
@@ -201,7 +201,7 @@ def test_a_document_that_cannot_be_made_yet_says_why_on_its_page(client, klego_d
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_waiting_request_reloads_itself_and_offers_no_file(client, klego_data, settings, celery_app):
+def test_a_waiting_request_follows_its_progress_and_offers_no_file(client, klego_data, settings, celery_app):
     from django.urls import reverse
 
     from kinerja.models import DocumentJob
@@ -212,5 +212,6 @@ def test_a_waiting_request_reloads_itself_and_offers_no_file(client, klego_data,
     asked = client.get(reverse("kinerja:lkjip", args=["docx"]), {"tahun": "2026"})
     job = DocumentJob.objects.get()
     page = client.get(asked.url).content.decode()
-    assert job.status == DocumentJob.Status.WAITING and '<meta http-equiv="refresh" content="2">' in page
+    assert job.status == DocumentJob.Status.WAITING and "js/document-job.js" in page and "Menunggu giliran" in page
+    assert client.get(asked.url, {"status": "1"}).json() == {"status": "menunggu"}  # what the script asks
     assert client.get(reverse("kinerja:document_job_file", args=[job.pk])).status_code == 404

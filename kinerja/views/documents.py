@@ -6,7 +6,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -87,6 +87,8 @@ def _job_of(request, pk) -> DocumentJob:
 @require_GET
 def document_job(request, pk):
     job = _job_of(request, pk)
+    if request.GET.get("status") == "1":  # asked by the page's script every 2 seconds
+        return JsonResponse({"status": job.status})
     waiting = job.status in (DocumentJob.Status.WAITING, DocumentJob.Status.BUILDING)
     return render(request, "kinerja/document_job.html", {"job": job, "waiting": waiting})
 

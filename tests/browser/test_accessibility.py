@@ -204,3 +204,42 @@ def test_the_kabupaten_pages_pass_axe_on_a_desk_and_a_phone(klego_data, filed, l
         page.goto(f"{live_server.url}{reverse('kinerja:kabupaten_capaian')}?periode=2026-4&urut=capaian")
         assert page.locator("[data-testid=capaian-iku]").count() >= 1
         assert axe(page) == [], ("sorted capaian", mobile)
+
+
+def test_the_document_request_page_passes_axe_and_follows_its_request(klego_data, login, live_server, axe):
+    from django.utils import timezone
+
+    from kinerja import uploads
+    from kinerja.models import DocumentJob, IssuedDocument
+
+    stored = uploads.store_bytes(
+        b"PK\x03\x04 uji", organisation=klego_data.org, by=klego_data.kasubag, original_name="lkjip-klego-2026.docx",
+        content_type="application/octet-stream", history=False,
+    )  # fmt: skip
+    jobs = {
+        status: DocumentJob.objects.create(
+            organisation=klego_data.org,
+            kind=IssuedDocument.Kind.LKJIP,
+            fmt="docx",
+            title="LKjIP 2026 (DOCX)",
+            requested_by=klego_data.kasubag,
+            requested_at=timezone.now(),
+            status=status,
+            result=stored if status == DocumentJob.Status.READY else None,
+            error="Belum ada data kinerja 2026 yang diarsipkan." if status == DocumentJob.Status.FAILED else "",
+        )  # fmt: skip
+        for status in (DocumentJob.Status.BUILDING, DocumentJob.Status.READY, DocumentJob.Status.FAILED)
+    }
+    page = login("kasubag")
+    for status, job in jobs.items():
+        page.goto(f"{live_server.url}{reverse('kinerja:document_job', args=[job.pk])}")
+        assert page.inner_text("[data-testid=job-status]") == job.get_status_display()
+        assert axe(page) == [], status
+    # The page follows the request by itself (its script asks every 2 seconds): made ready meanwhile,
+    # it offers the file without the user reloading.
+    waiting = jobs[DocumentJob.Status.BUILDING]
+    page.goto(f"{live_server.url}{reverse('kinerja:document_job', args=[waiting.pk])}")
+    assert page.locator("[data-testid=job-download]").count() == 0
+    DocumentJob.objects.filter(pk=waiting.pk).update(status=DocumentJob.Status.READY, result=stored)
+    page.wait_for_selector("[data-testid=job-download]", timeout=10_000)
+    assert page.inner_text("[data-testid=job-status]") == "Siap diunduh"
