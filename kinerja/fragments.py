@@ -46,25 +46,33 @@ def render_by_content(template_name: str, context: dict) -> SafeString:
 CSRF_PLACEHOLDER = "csrf-token-placeholder-7f3a9c"
 
 
-def data_mark(request) -> str:
+def data_mark(request, organisations=None) -> str:
     """Where the data a user can see stands: the `DataMark` counters of the installation-wide
     scope and of every organisation the user holds a position in today (all of them for the
-    superuser, who can open every kecamatan's pages). Read once per request, with one query."""
+    superuser, who can open every kecamatan's pages), or of the `organisations` (ids) a page
+    reads across (a kabupaten's). Read once per request, with one query."""
+    if organisations is not None:
+        return _marks_of(sorted({INSTALLATION} | set(organisations)))
     mark = getattr(request, "_data_mark", None)
     if mark is None:
-        table = connection.ops.quote_name(DataMark._meta.db_table)
         user = request.user
-        if user.is_superuser:
-            sql, params = f"SELECT scope, value FROM {table}", []
-        else:
-            scopes = sorted({INSTALLATION} | {p.organisation_id for p in positions_of(user)})
-            sql = f"SELECT scope, value FROM {table} WHERE scope IN ({', '.join(['%s'] * len(scopes))})"
-            params = scopes
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = sorted(cursor.fetchall())
-        mark = request._data_mark = ".".join(f"{scope}-{value}" for scope, value in rows) or "none"
+        scopes = None if user.is_superuser else sorted({INSTALLATION} | {p.organisation_id for p in positions_of(user)})
+        mark = request._data_mark = _marks_of(scopes)
     return mark
+
+
+def _marks_of(scopes: list[int] | None) -> str:
+    """The counters of these scopes (every scope: None), as one string."""
+    table = connection.ops.quote_name(DataMark._meta.db_table)
+    if scopes is None:
+        sql, params = f"SELECT scope, value FROM {table}", []
+    else:
+        sql = f"SELECT scope, value FROM {table} WHERE scope IN ({', '.join(['%s'] * len(scopes))})"
+        params = scopes
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = sorted(cursor.fetchall())
+    return ".".join(f"{scope}-{value}" for scope, value in rows) or "none"
 
 
 def move_data_mark(sender=None, instance=None, **kwargs) -> None:
@@ -88,19 +96,20 @@ def renew_data_marks() -> None:
     DataMark.objects.get_or_create(scope=INSTALLATION, defaults={"value": value})
 
 
-def cached_part(request, name: str, build, *, vary=(), per_minute: bool = False):
+def cached_part(request, name: str, build, *, vary=(), per_minute: bool = False, organisations=None):
     """A part of a page for the signed-in user, made by `build()` (HTML rendered with
     `csrf_token` = `CSRF_PLACEHOLDER`, or a dict of such parts) and kept until data changes in
     an organisation they work in (`data_mark`, the key's version), for this user and the
     positions they hold today only, and for the current minute when it shows time left. A
-    `build` that raises (no access, not found) keeps nothing.
+    `build` that raises (no access, not found) keeps nothing. A page across `organisations`
+    (ids: a kabupaten's kecamatan) is kept until data changes in any of them.
     The placeholder becomes this request's CSRF token."""
     minute = timezone.now().strftime("%Y%m%d%H%M") if per_minute else ""
     # The positions held today, too: one can start or end at midnight without any data changing.
     held = tuple(position.pk for position in positions_of(request.user))
     key_source = repr((name, request.user.pk, held, minute, tuple(vary)))
     key = "part:" + hashlib.blake2b(key_source.encode(), digest_size=20).hexdigest()
-    version = hashlib.blake2b(data_mark(request).encode(), digest_size=10).hexdigest()
+    version = hashlib.blake2b(data_mark(request, organisations).encode(), digest_size=10).hexdigest()
     parts = cache.get(key, version=version)
     if parts is None:
         made = build()

@@ -6,9 +6,9 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from .. import fragments, permissions
 from .. import kabupaten as oversight
-from .. import permissions
-from ..models import PerformanceRecord
+from ..models import Organisation, PerformanceRecord
 from . import download, int_param
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -46,23 +46,36 @@ def _context(request, kabupaten, coordinated, **extra):
     }
 
 
+def _page(request, kabupaten, coordinated, template, name, build, *, per_minute=False, **shown):
+    """The page with its body kept until data changes in any kecamatan of the kabupaten (for
+    this user, these parameters, and the minute when it shows lateness)."""
+    organisations = list(Organisation.objects.filter(kabupaten=kabupaten).values_list("pk", flat=True))
+    body = fragments.cached_part(
+        request, name, lambda: fragments.render_part(f"kinerja/kabupaten/_{name}_body.html", build()),
+        vary=(kabupaten.pk, request.GET.urlencode()), per_minute=per_minute, organisations=organisations,
+    )  # fmt: skip
+    return render(request, template, _context(request, kabupaten, coordinated, body=body, **shown))
+
+
 @require_GET
 def overview(request):
     kabupaten, coordinated = _kabupaten(request)
     period, available = _period(request, kabupaten, model=oversight.Cycle)
-    lines = oversight.cycle_overview(kabupaten, *period) if period else []
     if period and request.GET.get("unduh") == "xlsx":
-        data = oversight.overview_workbook(kabupaten, *period, lines)
+        data = oversight.overview_workbook(kabupaten, *period, oversight.cycle_overview(kabupaten, *period))
         return download(data, XLSX, f"siklus-kecamatan-{period[0]}-{period[1]}.xlsx")
-    return render(
-        request,
-        "kinerja/kabupaten/overview.html",
-        _context(
-            request, kabupaten, coordinated, lines=lines, period=period, periods=_labelled(available),
-            period_value=f"{period[0]}-{period[1]}" if period else "",
-            period_label=oversight.period_label(*period) if period else "",
-            late_count=sum(1 for line in lines if line.late),
-        ),
+
+    def build():
+        lines = oversight.cycle_overview(kabupaten, *period) if period else []
+        return {
+            "kabupaten": kabupaten, "lines": lines, "period": period,
+            "period_label": oversight.period_label(*period) if period else "",
+            "late_count": sum(1 for line in lines if line.late),
+        }  # fmt: skip
+
+    return _page(
+        request, kabupaten, coordinated, "kinerja/kabupaten/overview.html", "overview", build, per_minute=True,
+        periods=_labelled(available), period_value=f"{period[0]}-{period[1]}" if period else "",
     )  # fmt: skip
 
 
@@ -71,20 +84,22 @@ def capaian(request):
     kabupaten, coordinated = _kabupaten(request)
     period, available = _period(request, kabupaten, model=PerformanceRecord)
     sort = request.GET.get("urut") if request.GET.get("urut") in oversight.SORTS else "kecamatan"
-    comparisons = oversight.iku_comparison(kabupaten, *period, sort=sort) if period else []
     if period and request.GET.get("unduh") == "xlsx":
+        comparisons = oversight.iku_comparison(kabupaten, *period, sort=sort)
         data = oversight.comparison_workbook(kabupaten, *period, comparisons)
         return download(data, XLSX, f"capaian-iku-kecamatan-{period[0]}-{period[1]}.xlsx")
-    return render(
-        request,
-        "kinerja/kabupaten/capaian.html",
-        _context(
-            request, kabupaten, coordinated, comparisons=comparisons, period=period, periods=_labelled(available),
-            period_value=f"{period[0]}-{period[1]}" if period else "",
-            period_label=oversight.period_label(*period) if period else "", sort=sort,
-            sort_links=_sort_links(request, oversight.SORTS),
-            hundred=oversight.charts.HUNDRED_PERCENT,
-        ),
+
+    def build():
+        return {
+            "kabupaten": kabupaten, "period": period, "sort": sort, "sort_links": _sort_links(request, oversight.SORTS),
+            "comparisons": oversight.iku_comparison(kabupaten, *period, sort=sort) if period else [],
+            "period_label": oversight.period_label(*period) if period else "",
+            "hundred": oversight.charts.HUNDRED_PERCENT,
+        }  # fmt: skip
+
+    return _page(
+        request, kabupaten, coordinated, "kinerja/kabupaten/capaian.html", "capaian", build,
+        periods=_labelled(available), period_value=f"{period[0]}-{period[1]}" if period else "", sort=sort,
     )  # fmt: skip
 
 
@@ -93,15 +108,13 @@ def step_times(request):
     kabupaten, coordinated = _kabupaten(request)
     years = sorted({year for year, _quarter in oversight.periods(kabupaten)}, reverse=True)
     year = int_param(request.GET.get("tahun"), low=2000, high=2100)
-    times = oversight.step_times(kabupaten, year)
     if request.GET.get("unduh") == "xlsx":
-        data = oversight.step_times_workbook(kabupaten, year, times)
+        data = oversight.step_times_workbook(kabupaten, year, oversight.step_times(kabupaten, year))
         return download(data, XLSX, f"waktu-langkah-kecamatan-{year or 'semua'}.xlsx")
-    return render(
-        request,
-        "kinerja/kabupaten/step_times.html",
-        _context(request, kabupaten, coordinated, times=times, year=year, years=years),
-    )
+    return _page(
+        request, kabupaten, coordinated, "kinerja/kabupaten/step_times.html", "step_times",
+        lambda: {"times": oversight.step_times(kabupaten, year)}, years=years, year=year,
+    )  # fmt: skip
 
 
 def _labelled(available):
