@@ -600,8 +600,10 @@ class ApiTokenAdmin(KinerjaAdmin):
 
     def response_add(self, request, obj, post_url_continue=None):
         context = {**self.admin_site.each_context(request), "token": obj, "key": obj._shown_once,
-                   "opts": self.model._meta, "title": "Token API dibuat"}  # fmt: skip
-        return TemplateResponse(request, "admin/kinerja/apitoken/created.html", context)
+                   "opts": self.model._meta, "title": f"Token API dibuat: {obj.name}"}  # fmt: skip
+        response = TemplateResponse(request, "admin/kinerja/apitoken/created.html", context)
+        response["Cache-Control"] = "no-store"  # the secret is in this page: kept by no cache
+        return response
 
     def has_delete_permission(self, request, obj=None):
         return False

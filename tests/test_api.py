@@ -286,7 +286,7 @@ def test_a_kecamatan_administrator_makes_a_token_for_their_kecamatan_and_sees_it
         {"name": "Dasbor Bagian Organisasi", "organisation": klego_data.org.pk,
          "kabupaten": klego_data.org.kabupaten_id},  # a kabupaten scope is not theirs to give: ignored
     )  # fmt: skip
-    assert response.status_code == 200
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     key = re.search(r'value="(skk_[^"]+)"', response.content.decode()).group(1)
     token = ApiToken.objects.get(name="Dasbor Bagian Organisasi")
     assert (token.organisation, token.kabupaten, token.created_by) == (klego_data.org, None, klego_data.admin)
