@@ -469,3 +469,20 @@ def test_the_demo_has_a_kabupaten_and_a_coordinator_who_reads_klego(client, db):
     assert client.login(username=user.username, password=password)
     html = client.get(reverse("kinerja:kabupaten_capaian")).content.decode()
     assert "Kecamatan Klego" in html and "IKU-01" in html
+
+
+def test_no_kabupaten_page_fails_on_junk_parameters(client, three_filed, coordinator):
+    """Whatever the query string holds, each page answers with a page or a refusal, never an error;
+    a period that does not parse falls back to the latest one."""
+    from .test_access_matrix import JUNK, JUNK_HUGE
+
+    client.force_login(coordinator)
+    client.raise_request_exception = False
+    junk = [JUNK, JUNK_HUGE, {"periode": "2026-9"}, {"periode": "abc-def"}, {"periode": "9" * 25 + "-1"},
+            {"urut": "<script>"}, {"tahun": "-1"}, {"unduh": "xlsx", "periode": "1999-1"}]  # fmt: skip
+    for name in ("kabupaten", "kabupaten_capaian", "kabupaten_steps"):
+        for query in junk:
+            response = client.get(reverse(f"kinerja:{name}"), query)
+            assert response.status_code in (200, 404), (name, query, response.status_code)
+    html = client.get(reverse("kinerja:kabupaten_capaian"), {"periode": "abc-def"}).content.decode()
+    assert "TW III 2026" in html  # the latest period with data
