@@ -16,9 +16,6 @@ from .models import DocumentJob, IssuedDocument, Organisation, User
 
 logger = logging.getLogger(__name__)
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
 class Refused(Exception):
     """The document cannot be made from the office's data yet; the message says what is missing."""
 
@@ -65,7 +62,9 @@ def make(organisation: Organisation, asked: Asked, *, by: User) -> Made:
         title = f"{first.title} {first.unit if len(found) == 1 else f'berjenjang ({len(found)} unit)'}"
         docx, pdf = (lambda: agreement_document.render_docx(found)), (lambda: agreement_document.render_pdf(found))
     if asked.fmt == "docx":
-        return Made(docx(), f"{name}.docx", DOCX, title)
+        from .reports import word
+
+        return Made(docx(), f"{name}.docx", word.DOCX, title)
     issued = verification.issued(
         pdf, organisation=organisation, kind=asked.kind, title=title, period=f"Tahun {asked.year}", by=by
     )

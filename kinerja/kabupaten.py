@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 
-from . import charts, permissions
+from . import charts, permissions, wording
 from .engine.statistics import StepStatistics, step_statistics_by_organisation
 from .models import Amendment, Cycle, Kabupaten, Organisation, PerformanceRecord, Role, StepRun
 from .spreadsheets.exporter import workbook_from_tables
@@ -146,15 +146,13 @@ def overview_workbook(kabupaten: Kabupaten, year: int, quarter: int, lines: list
     rows = []
     for line in lines:
         late = "; ".join(
-            f"{s.step}: {s.role} ({s.holders}), terlambat sejak {_moment(s.since)}" for s in line.late
+            f"{s.step}: {s.role} ({s.holders}), terlambat sejak {wording.moment(s.since)}" for s in line.late
         )  # fmt: skip
-        rows.append([line.name, line.status, "; ".join(line.reached), _moment(line.finished_at), late or "—"])
+        rows.append(
+            [line.name, line.status, "; ".join(line.reached), wording.moment(line.finished_at) or "—", late or "—"]
+        )
     table = Table("Siklus kecamatan", ["Kecamatan", "Status", "Langkah terbuka", "Selesai", "Terlambat"], rows)
     return workbook_from_tables([table], title=kabupaten.name, subtitle=period_label(year, quarter))
-
-
-def _moment(value: datetime.datetime | None) -> str:
-    return f"{timezone.localtime(value):%d-%m-%Y %H:%M}" if value else "—"
 
 
 # Capaian per IKU across kecamatan --------------------------------------------------------------

@@ -14,7 +14,19 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import Coordinator, Cycle, Kabupaten, Letter, Organisation, Position, Role, Section, StepRun, User
+from .models import (
+    Coordinator,
+    Cycle,
+    DocumentJob,
+    Kabupaten,
+    Letter,
+    Organisation,
+    Position,
+    Role,
+    Section,
+    StepRun,
+    User,
+)
 from .models.organisation import SECTION_ROLES
 
 # A role may also do the work of the roles listed here (a Kepala Seksi can submit for the seksi).
@@ -350,6 +362,11 @@ def coordinates_today(user: User) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     return user.is_superuser or Coordinator.objects.active_on(_today(None)).filter(user=user).exists()
+
+
+def document_jobs_of(user: User):
+    """The document requests a user may follow and download: their own (kinerja.document_jobs)."""
+    return DocumentJob.objects.filter(requested_by=user) if user.is_authenticated else DocumentJob.objects.none()
 
 
 def is_coordinator_account(user: User) -> bool:

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from .organisation import single_line
+from .organisation import held_on, single_line
 
 
 class KabupatenManager(models.Manager):
@@ -46,7 +46,7 @@ class Kabupaten(models.Model):
 
 class CoordinatorQuerySet(models.QuerySet):
     def active_on(self, day: datetime.date):
-        return self.filter(Q(start_date__lte=day), Q(end_date__isnull=True) | Q(end_date__gte=day))
+        return self.filter(held_on(day))
 
 
 class Coordinator(models.Model):

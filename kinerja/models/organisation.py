@@ -173,9 +173,14 @@ class Role(models.TextChoices):
 SECTION_ROLES = frozenset({Role.KASI, Role.STAF})
 
 
+def held_on(day: datetime.date) -> Q:
+    """A post held on a day: started by then, not ended before (positions, coordinators)."""
+    return Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gte=day))
+
+
 class PositionQuerySet(models.QuerySet):
     def active_on(self, day: datetime.date):
-        return self.filter(Q(start_date__lte=day), Q(end_date__isnull=True) | Q(end_date__gte=day))
+        return self.filter(held_on(day))
 
     def active_now(self):
         return self.active_on(timezone.localdate())

@@ -81,7 +81,7 @@ def _document(request, asked: document_jobs.Asked):
 
 def _job_of(request, pk) -> DocumentJob:
     """A document request, for the one who made it only (anybody else: not found)."""
-    return get_object_or_404(DocumentJob.objects.select_related("result"), pk=pk, requested_by=request.user)
+    return get_object_or_404(permissions.document_jobs_of(request.user).select_related("result"), pk=pk)
 
 
 @require_GET
