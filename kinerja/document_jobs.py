@@ -16,6 +16,7 @@ from .models import DocumentJob, IssuedDocument, Organisation, User
 
 logger = logging.getLogger(__name__)
 
+
 class Refused(Exception):
     """The document cannot be made from the office's data yet; the message says what is missing."""
 
