@@ -46,6 +46,7 @@ ORGANISATION_PATHS = {
     m.CycleArchive: "cycle__organisation",
     m.IssuedDocument: "organisation",
     m.DocumentJob: "organisation",
+    m.FilingJob: "cycle__organisation",
     m.BudgetItem: "organisation",
     m.BaselineFigure: "organisation",
     m.ReportText: "organisation",

@@ -8,6 +8,7 @@ from django.conf import settings
 from . import document_jobs, notices
 from .engine import overdue
 from .models.notices import MAX_ATTEMPTS
+from .steps import filing
 
 
 @shared_task(bind=True, max_retries=MAX_ATTEMPTS, name="kinerja.tasks.send_notice_mail")
@@ -36,3 +37,16 @@ def notify_overdue() -> int:
 def build_document(job_id: int) -> str:
     """Make a document asked for on the page (kinerja.document_jobs)."""
     return document_jobs.build(job_id).status
+
+
+@shared_task(name="kinerja.tasks.file_cycle", acks_late=True)
+def file_cycle(job_id: int) -> str:
+    """Step 10 asked on the filing page: the records filed, the archive and bundle built, the
+    step closed, in one transaction (kinerja.steps.filing.run_job)."""
+    return filing.run_job(job_id).status
+
+
+@shared_task(name="kinerja.tasks.resume_filings")
+def resume_filings() -> int:
+    """Filings asked for and not ended after five minutes, queued again (periodic)."""
+    return filing.resume_jobs()

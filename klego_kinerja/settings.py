@@ -301,6 +301,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "kirim-surel-pemberitahuan": {"task": "kinerja.tasks.send_notices", "schedule": 300.0},
     "tandai-langkah-terlambat": {"task": "kinerja.tasks.notify_overdue", "schedule": 900.0},
+    "lanjutkan-pengarsipan": {"task": "kinerja.tasks.resume_filings", "schedule": 300.0},
 }
 # Seconds before a failed notice e-mail is tried again by the queue (doubling each time).
 NOTICE_RETRY_SECONDS = envint("NOTICE_RETRY_SECONDS", 60)

@@ -3,6 +3,8 @@ Redis is sent, tried again after a failure; a broker that cannot be reached lose
 notice stays pending for the periodic task); the periodic tasks exist; without a broker nothing
 of Celery is loaded. The worker tests need Redis on 127.0.0.1:6379 and skip, saying so, without."""
 
+import os
+import re
 import socket
 import sys
 import time
@@ -15,7 +17,10 @@ from django.utils import timezone
 from kinerja import notices
 from kinerja.models import Notice
 
-BROKER = "redis://127.0.0.1:6379/15"
+# A Redis database per test process (pytest-xdist's gw0, gw1, …: 15, 14, …): a worker started by one
+# process must never take a message queued by another, whose job rows live in another test database.
+PROCESS = int(re.sub(r"\D", "", os.environ.get("PYTEST_XDIST_WORKER", "")) or 0)
+BROKER = f"redis://127.0.0.1:6379/{15 - PROCESS}"
 
 
 def redis_is_up() -> bool:
@@ -131,7 +136,7 @@ def test_every_periodic_task_of_the_schedule_exists(settings):
 
     app.loader.import_default_modules()
     names = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert names == {"kinerja.tasks.send_notices", "kinerja.tasks.notify_overdue"}
+    assert names == {"kinerja.tasks.send_notices", "kinerja.tasks.notify_overdue", "kinerja.tasks.resume_filings"}
     assert names <= set(app.tasks)
 
 

@@ -255,6 +255,89 @@ def start_cycle(
 # Moving on -----------------------------------------------------------------------------------
 
 
+def _refuse_close(
+    cycle: Cycle,
+    run: StepRun,
+    by: User,
+    *,
+    kind: str | None,
+    outcome: str | None,
+    note: str,
+    overdue_reason: str,
+    sections: Iterable[Section],
+    now: datetime.datetime,
+    on_behalf: str,
+) -> tuple[str, str, list[Section]]:
+    """Every reason close_step refuses before the step records its artefact, as WorkflowError;
+    else the outcome, the on-behalf reason kept on the run and the sections named."""
+    step = run.step
+    handler = registry.handler_for(step.kind)
+    day = timezone.localdate(now)
+    if cycle.status != Cycle.Status.RUNNING:
+        raise WorkflowError(
+            f"Siklus ini sudah {cycle.get_status_display().lower()}; tidak ada langkah yang bisa diubah."
+        )
+    if run.closed_at is not None:
+        raise AlreadyDone(
+            f"Langkah {step.number} sudah diselesaikan oleh {run.closed_by} pada "
+            f"{timezone.localtime(run.closed_at):%d-%m-%Y %H:%M}. Tidak ada yang diubah."
+        )
+    behalf = ""
+    if not permissions.can_act_on_run(by, run, day):
+        if run.section_id is None or not permissions.can_act_for_section(by, run.section, day):
+            raise NotAllowed(_not_allowed_message(run))
+        if not on_behalf:
+            raise WorkflowError(
+                f"Anda menyerahkan atas nama {run.section}: tuliskan alasannya (mis. berkas dikirim seksi "
+                "lewat WhatsApp, staf seksi sedang cuti). Tidak ada yang diubah."
+            )
+        behalf = on_behalf[:2000]
+    if kind != (step.kind if handler is not None else None):
+        if handler is not None:
+            raise WorkflowError(
+                f"Langkah {step.number} ({step.short_name}) diselesaikan di halamannya sendiri: "
+                f"{handler.label.lower()}. Tidak ada yang diubah."
+            )
+        raise WorkflowError(
+            f"Langkah {step.number} ({step.short_name}) tidak diselesaikan dari halaman ini. Tidak ada yang diubah."
+        )
+    outcomes = available_outcomes(run)
+    if outcome is None and len(step.outcomes) == 1:
+        outcome = step.outcomes[0]
+    if outcome not in outcomes:
+        raise WorkflowError(
+            "Pilih hasil langkah: " + ", ".join(step.outcome_labels.get(o, o) for o in step.outcomes) + "."
+        )
+    if needs_note(step, outcome) and not note:
+        raise WorkflowError("Tuliskan alasan atau catatan revisi agar penerima tahu apa yang harus diperbaiki.")
+    if now > run.due_at and not overdue_reason:
+        raise WorkflowError("Langkah ini melewati batas waktu. Isi alasan keterlambatan sebelum menyelesaikannya.")
+    if now < run.opened_at:
+        raise WorkflowError("Waktu penyelesaian tidak boleh sebelum langkah dibuka.")
+    section_list = list(sections)
+    if names_sections(step, outcome):
+        allowed = set(cycle.sections.values_list("pk", flat=True))
+        if not section_list:
+            raise WorkflowError("Sebutkan seksi yang datanya dikembalikan; hanya seksi itu yang mengulang.")
+        if any(s.pk not in allowed for s in section_list):
+            raise WorkflowError("Seksi yang dipilih tidak termasuk dalam siklus ini.")
+    return outcome, behalf, section_list
+
+
+def check_close(
+    run: StepRun, *, by: User, kind: str | None = None, overdue_reason: str = "", at: datetime.datetime | None = None
+) -> None:
+    """What close_step would refuse before recording, checked without closing (nothing locked,
+    nothing written): a step whose artefact is built by the worker (step 10 with a task queue)
+    refuses in the request for the same reasons, with the same sentences, and the worker checks
+    them again when it closes."""
+    run = StepRun.objects.select_related("step", "section", "closed_by", "cycle__organisation").get(pk=run.pk)
+    _refuse_close(
+        run.cycle, run, by, kind=kind, outcome=None, note="", overdue_reason=(overdue_reason or "").strip(),
+        sections=(), now=_now(at), on_behalf="",
+    )  # fmt: skip
+
+
 def close_step(
     run: StepRun,
     *,
@@ -283,7 +366,6 @@ def close_step(
     (permissions.can_act_for_section) only with `on_behalf`, the reason, which stays on the run.
     """
     now = _now(at)
-    day = timezone.localdate(now)
     note = (note or "").strip()
     overdue_reason = (overdue_reason or "").strip()
     on_behalf = (on_behalf or "").strip()
@@ -293,54 +375,10 @@ def close_step(
         run.cycle = cycle
         step = run.step
         handler = registry.handler_for(step.kind)
-        if cycle.status != Cycle.Status.RUNNING:
-            raise WorkflowError(
-                f"Siklus ini sudah {cycle.get_status_display().lower()}; tidak ada langkah yang bisa diubah."
-            )
-        if run.closed_at is not None:
-            raise AlreadyDone(
-                f"Langkah {step.number} sudah diselesaikan oleh {run.closed_by} pada "
-                f"{timezone.localtime(run.closed_at):%d-%m-%Y %H:%M}. Tidak ada yang diubah."
-            )
-        behalf = ""
-        if not permissions.can_act_on_run(by, run, day):
-            if run.section_id is None or not permissions.can_act_for_section(by, run.section, day):
-                raise NotAllowed(_not_allowed_message(run))
-            if not on_behalf:
-                raise WorkflowError(
-                    f"Anda menyerahkan atas nama {run.section}: tuliskan alasannya (mis. berkas dikirim seksi "
-                    "lewat WhatsApp, staf seksi sedang cuti). Tidak ada yang diubah."
-                )
-            behalf = on_behalf[:2000]
-        if kind != (step.kind if handler is not None else None):
-            if handler is not None:
-                raise WorkflowError(
-                    f"Langkah {step.number} ({step.short_name}) diselesaikan di halamannya sendiri: "
-                    f"{handler.label.lower()}. Tidak ada yang diubah."
-                )
-            raise WorkflowError(
-                f"Langkah {step.number} ({step.short_name}) tidak diselesaikan dari halaman ini. Tidak ada yang diubah."
-            )
-        outcomes = available_outcomes(run)
-        if outcome is None and len(step.outcomes) == 1:
-            outcome = step.outcomes[0]
-        if outcome not in outcomes:
-            raise WorkflowError(
-                "Pilih hasil langkah: " + ", ".join(step.outcome_labels.get(o, o) for o in step.outcomes) + "."
-            )
-        if needs_note(step, outcome) and not note:
-            raise WorkflowError("Tuliskan alasan atau catatan revisi agar penerima tahu apa yang harus diperbaiki.")
-        if now > run.due_at and not overdue_reason:
-            raise WorkflowError("Langkah ini melewati batas waktu. Isi alasan keterlambatan sebelum menyelesaikannya.")
-        if now < run.opened_at:
-            raise WorkflowError("Waktu penyelesaian tidak boleh sebelum langkah dibuka.")
-        section_list = list(sections)
-        if names_sections(step, outcome):
-            allowed = set(cycle.sections.values_list("pk", flat=True))
-            if not section_list:
-                raise WorkflowError("Sebutkan seksi yang datanya dikembalikan; hanya seksi itu yang mengulang.")
-            if any(s.pk not in allowed for s in section_list):
-                raise WorkflowError("Seksi yang dipilih tidak termasuk dalam siklus ini.")
+        outcome, behalf, section_list = _refuse_close(
+            cycle, run, by, kind=kind, outcome=outcome, note=note, overdue_reason=overdue_reason,
+            sections=sections, now=now, on_behalf=on_behalf,
+        )  # fmt: skip
         if record is not None:
             record(run)
         for check in handler.input_checks if handler else ():

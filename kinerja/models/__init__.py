@@ -5,7 +5,7 @@ from .api import ApiCall, ApiToken
 from .baseline import BaselineFigure
 from .budget import BudgetItem
 from .cycle import Cycle, StepRun, TransitionLog
-from .documents import DocumentJob, IssuedDocument
+from .documents import DocumentJob, FilingJob, IssuedDocument
 from .kabupaten import Coordinator, Kabupaten
 from .letters import Disposition, DispositionInstruction, Letter, StoredFile
 from .marks import DataMark
@@ -61,6 +61,7 @@ __all__ = [
     "Kabupaten",
     "DataMark",
     "DocumentJob",
+    "FilingJob",
     "Disposition",
     "DispositionInstruction",
     "HolidayCorrection",

@@ -54,17 +54,22 @@ class IssuedDocument(models.Model):
         return f"{self.code}: {self.title}"
 
 
+class JobStatus(models.TextChoices):
+    """Where work asked of the task queue's worker stands."""
+
+    WAITING = "menunggu", "Menunggu giliran"
+    BUILDING = "dibuat", "Sedang dibuat"
+    READY = "siap", "Siap diunduh"
+    FAILED = "gagal", "Gagal"
+
+
 class DocumentJob(models.Model):
     """A document asked for on the page and built by the task queue's worker (TASK_BROKER_URL):
     the LKjIP or the Perjanjian Kinerja, in Word or PDF. Its file is kept for the one who asked
     (kinerja.document_jobs). Like the register, written without history: asking for a document
     empties nobody's kept pages."""
 
-    class Status(models.TextChoices):
-        WAITING = "menunggu", "Menunggu giliran"
-        BUILDING = "dibuat", "Sedang dibuat"
-        READY = "siap", "Siap diunduh"
-        FAILED = "gagal", "Gagal"
+    Status = JobStatus
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField("jenis", max_length=30, choices=IssuedDocument.Kind.choices)
@@ -86,3 +91,43 @@ class DocumentJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.get_status_display()})"
+
+
+class FilingJob(models.Model):
+    """Step 10 asked of the task queue's worker (TASK_BROKER_URL): filing the records, building the
+    archive zip and the print bundle and closing the step happen there, in one transaction, as
+    they do in the request without a task queue (kinerja.steps.filing.run_job). Until it ends the
+    step stays open and nobody can ask again (one open request per cycle, kept by the database);
+    a failure files nothing and leaves the step open, its reason on the filing page. Written
+    without history, like DocumentJob: asking moves no data mark; closing the step does."""
+
+    Status = JobStatus
+    OPEN = (JobStatus.WAITING, JobStatus.BUILDING)
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="+")
+    overdue_reason = models.TextField("alasan keterlambatan", blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField("diminta")
+    status = models.CharField("status", max_length=10, choices=JobStatus.choices, default=JobStatus.WAITING)
+    started_at = models.DateTimeField("mulai dibuat", null=True, blank=True)
+    finished_at = models.DateTimeField("selesai", null=True, blank=True)
+    error = models.TextField("kesalahan", blank=True)
+
+    class Meta:
+        verbose_name = "permintaan pengarsipan"
+        verbose_name_plural = "permintaan pengarsipan"
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle"],
+                condition=models.Q(status__in=["menunggu", "dibuat"]),
+                name="one_open_filing_per_cycle",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Pengarsipan {self.cycle} ({self.get_status_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN

@@ -9,12 +9,13 @@ import datetime
 import hashlib
 import io
 import json
+import logging
 import tempfile
 import zipfile
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
@@ -30,6 +31,7 @@ from ..models import (
     Cycle,
     CycleArchive,
     Evidence,
+    FilingJob,
     GroupingReport,
     Indicator,
     IssuedDocument,
@@ -105,6 +107,109 @@ def file_database(
         overdue_reason=overdue_reason, record=file_records, at=now,
     )  # fmt: skip
     return kept[0]
+
+
+# Step 10 on the worker -------------------------------------------------------------------------
+
+logger = logging.getLogger(__name__)
+
+FAILED_BY_SYSTEM = (
+    "Pengarsipan gagal karena kesalahan sistem; tidak ada yang diarsipkan dan langkah 10 tetap terbuka. "
+    "Kesalahan dicatat di log server; coba lagi atau hubungi administrator."
+)
+
+
+def request_filing(
+    run: StepRun, *, by: User, overdue_reason: str = "", at: datetime.datetime | None = None
+) -> FilingJob:
+    """Step 10 asked of the task queue's worker: refused here for every reason the worker would
+    refuse (the same sentences), then one request per cycle at a time, queued once its row is committed.
+    A broker that cannot be reached files in this request instead: nothing waits for a worker
+    that was never told."""
+    from .. import queue
+
+    now = at or timezone.now()
+    workflow.check_close(run, by=by, kind=SopStep.Kind.FILING, overdue_reason=overdue_reason, at=now)
+    if PerformanceRecord.objects.filter(cycle_id=run.cycle_id).exists():
+        raise workflow.AlreadyDone("Data siklus ini sudah diarsipkan ke data base kinerja.")
+    try:
+        with transaction.atomic():
+            job = FilingJob.objects.create(
+                cycle_id=run.cycle_id, overdue_reason=(overdue_reason or "").strip(), requested_by=by,
+                requested_at=now,
+            )  # fmt: skip
+    except IntegrityError:
+        raise workflow.WorkflowError(pending_sentence(pending_job(run.cycle_id))) from None
+    if not queue.enqueue("file_cycle", job.pk):
+        return run_job(job.pk)
+    return job
+
+
+def pending_job(cycle_id: int) -> FilingJob | None:
+    return FilingJob.objects.filter(cycle_id=cycle_id, status__in=FilingJob.OPEN).select_related("requested_by").first()
+
+
+def latest_job(cycle_id: int) -> FilingJob | None:
+    return FilingJob.objects.filter(cycle_id=cycle_id).select_related("requested_by").first()
+
+
+def pending_sentence(job: FilingJob | None) -> str:
+    if job is None:  # ended between the refusal and this read
+        return "Pengarsipan siklus ini baru saja selesai diproses; muat ulang halaman."
+    return (
+        f"Pengarsipan siklus ini sedang diproses server (diminta oleh {job.requested_by} pukul "
+        f"{timezone.localtime(job.requested_at):%H:%M}); tunggu sampai selesai. Tidak ada yang diubah."
+    )
+
+
+def run_job(job_id: int) -> FilingJob:
+    """On the worker: file the cycle as the request asked, in one transaction with the step's
+    closing (file_database), at the moment it was asked (its deadline and the records' date are
+    those of the request) and with the requester's rights checked again now. A job already ended,
+    or being filed by another worker (a message delivered twice), is left alone; a worker that died
+    rolled its transaction back, so the message delivered again files from the start."""
+    FilingJob.objects.filter(pk=job_id, status__in=FilingJob.OPEN).update(
+        status=FilingJob.Status.BUILDING, started_at=timezone.now()
+    )
+    try:
+        with transaction.atomic():
+            job = (
+                FilingJob.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("requested_by")
+                .filter(pk=job_id, status__in=FilingJob.OPEN)
+                .first()
+            )
+            if job is None:
+                return FilingJob.objects.get(pk=job_id)
+            run = workflow.open_run(job.cycle_id, SopStep.Kind.FILING)
+            if run is None:
+                raise workflow.WorkflowError(workflow.not_open_sentence(SopStep.Kind.FILING))
+            file_database(run, by=job.requested_by, overdue_reason=job.overdue_reason, at=job.requested_at)
+            job.status, job.finished_at = FilingJob.Status.READY, timezone.now()
+            job.save(update_fields=["status", "finished_at"])
+            return job
+    except workflow.WorkflowError as exc:
+        error = f"{exc} Tidak ada yang diarsipkan; langkah 10 tetap terbuka."
+    except Exception:
+        logger.exception("Pengarsipan siklus (permintaan %s) gagal", job_id)
+        error = FAILED_BY_SYSTEM
+    FilingJob.objects.filter(pk=job_id, status__in=FilingJob.OPEN).update(
+        status=FilingJob.Status.FAILED, error=error, finished_at=timezone.now()
+    )
+    return FilingJob.objects.get(pk=job_id)
+
+
+def resume_jobs(older_than: datetime.timedelta = datetime.timedelta(minutes=5)) -> int:
+    """Queue again every filing asked for more than `older_than` ago and not ended (its message was
+    lost with the broker, or its worker died): the periodic task. One being filed right now is
+    left alone by run_job."""
+    from .. import queue
+
+    stale = FilingJob.objects.filter(status__in=FilingJob.OPEN, requested_at__lt=timezone.now() - older_than)
+    ids = list(stale.values_list("pk", flat=True))
+    for pk in ids:
+        queue.enqueue("file_cycle", pk)
+    return len(ids)
 
 
 def _filed(run: StepRun, outcome: str) -> str | None:

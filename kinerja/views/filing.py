@@ -7,12 +7,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import F
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import fragments, permissions, verification, wording
+from .. import fragments, permissions, queue, verification, wording
 from ..engine import workflow
 from ..filters import RecordFilter
 from ..forms import AmendmentForm, FilingForm
@@ -49,27 +49,44 @@ def filing_page(request, pk):
         try:
             if not form.is_valid():
                 raise workflow.WorkflowError("Alasan keterlambatan terlalu panjang (paling banyak 2.000 huruf).")
-            filing.file_database(run, by=request.user, overdue_reason=form.cleaned_data["overdue_reason"])
+            reason = form.cleaned_data["overdue_reason"]
+            if queue.available():  # the worker files, builds and closes; this page follows it
+                job = filing.request_filing(run, by=request.user, overdue_reason=reason)
+                if job.status == job.Status.FAILED:
+                    raise workflow.WorkflowError(job.error)
+            else:
+                filing.file_database(run, by=request.user, overdue_reason=reason)
         except workflow.WorkflowError as exc:
             messages.error(request, str(exc))
             return redirect("kinerja:filing", pk=cycle.pk)
-        messages.success(request, "Data base kinerja diarsipkan; siklus selesai.")
+        if workflow.open_run(cycle, SopStep.Kind.FILING) is None:
+            messages.success(request, "Data base kinerja diarsipkan; siklus selesai.")
         return redirect("kinerja:filing", pk=cycle.pk)
+
+    # A filing asked of the worker (while step 10 is open): its progress, or why it failed.
+    job = filing.latest_job(cycle.pk) if run else None
+    pending = job if job and job.is_open else None
+    if request.GET.get("status") == "1":  # asked by the page's script every 2 seconds
+        return JsonResponse({"status": pending.status if pending else "berakhir"})
 
     def build():
         context = {
             "cycle": cycle,
             "run": run,
             "archive": archive,
-            "can_file": bool(run) and permissions.can_act_on_run(request.user, run),
+            "can_file": bool(run) and not pending and permissions.can_act_on_run(request.user, run),
+            "pending": pending,
             "overdue": bool(run and timezone.now() > run.due_at),
             "records": PerformanceRecord.objects.filter(cycle=cycle).order_by("code"),
         }
         return fragments.render_part("kinerja/steps/_filing_body.html", context)
 
     # Kept until data of the organisation changes; made again each minute (it shows time left).
-    body = fragments.cached_part(request, "filing", build, vary=(cycle.pk,), per_minute=True)
-    return render(request, "kinerja/steps/filing.html", {"body": body, "cycle": cycle})
+    body = fragments.cached_part(request, "filing", build, vary=(cycle.pk, pending and pending.pk), per_minute=True)
+    failed = job if job and job.status == job.Status.FAILED else None
+    return render(
+        request, "kinerja/steps/filing.html", {"body": body, "cycle": cycle, "pending": pending, "failed": failed}
+    )
 
 
 @require_GET

@@ -1,6 +1,7 @@
-// The page of a document being made: asks the server every 2 seconds how the request stands and
-// reloads the page when that changes (ready: the download appears; failed: the reason). Without
-// JavaScript the page has a "Muat ulang" link; no timed refresh of the whole page.
+// The page of a document being made (or of a filing the worker is doing): asks the server every 2
+// seconds how the request stands and reloads the page when that changes (ready: the download or
+// the archive appears; failed: the reason). Without JavaScript the page has a "memuat ulang" link;
+// no timed refresh of the whole page.
 (() => {
   const box = document.querySelector("[data-job-status-url]");
   if (!box) return;

@@ -243,3 +243,33 @@ def test_the_document_request_page_passes_axe_and_follows_its_request(klego_data
     DocumentJob.objects.filter(pk=waiting.pk).update(status=DocumentJob.Status.READY, result=stored)
     page.wait_for_selector("[data-testid=job-download]", timeout=10_000)
     assert page.inner_text("[data-testid=job-status]") == "Siap diunduh"
+
+
+def test_the_filing_page_follows_a_filing_on_the_worker_and_passes_axe(klego_data, login, live_server, axe):
+    from django.utils import timezone
+
+    from kinerja.models import FilingJob
+
+    from ..conftest import open_runs
+
+    cycle = to_step_6(klego_data)
+    advance(klego_data, cycle, 10)
+    assert open_runs(cycle)[0].step.number == 10
+    job = FilingJob.objects.create(
+        cycle=cycle, requested_by=klego_data.kasubag, requested_at=timezone.now(), status=FilingJob.Status.BUILDING
+    )
+    url = f"{live_server.url}{reverse('kinerja:filing', args=[cycle.pk])}"
+    for mobile in (False, True):
+        page = login("kasubag", mobile=mobile)
+        page.goto(url)
+        assert page.inner_text("[data-testid=job-status]") == "Sedang dibuat"
+        assert page.locator("[data-testid=file-database]").count() == 0
+        assert axe(page) == [], ("waiting", mobile)
+    # The worker fails meanwhile: the page reloads by itself, says why and offers the form again.
+    FilingJob.objects.filter(pk=job.pk).update(
+        status=FilingJob.Status.FAILED, error="Langkah 10 tidak sedang terbuka. Tidak ada yang diarsipkan."
+    )
+    page.wait_for_selector("[data-testid=filing-failed]", timeout=10_000)
+    assert "Tidak ada yang diarsipkan" in page.inner_text("[data-testid=filing-failed]")
+    assert page.locator("[data-testid=file-database]").count() == 1
+    assert axe(page) == [], "failed"
