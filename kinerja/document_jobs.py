@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 
 from django.utils import timezone
 
-from . import agreements, lkjip, uploads, verification
+from . import agreements, lkjip, permissions, uploads, verification
 from .models import DocumentJob, IssuedDocument, Organisation, User
 
 logger = logging.getLogger(__name__)
@@ -86,8 +86,9 @@ def request(organisation: Organisation, asked: Asked, *, by: User) -> DocumentJo
 
 
 def build(job_id: int) -> DocumentJob:
-    """Make a requested document (on the worker): waiting → being made → ready or failed. A job
-    already taken by another worker (a message delivered twice) is left alone."""
+    """Make a requested document (on the worker): waiting → being made → ready or failed, with
+    the requester's membership of the office checked again now. A job already taken by another
+    worker (a message delivered twice) is left alone."""
     taken = DocumentJob.objects.filter(pk=job_id, status=DocumentJob.Status.WAITING).update(
         status=DocumentJob.Status.BUILDING, started_at=timezone.now()
     )
@@ -95,6 +96,10 @@ def build(job_id: int) -> DocumentJob:
     if not taken:
         return job
     try:
+        if not permissions.is_member(job.requested_by, job.organisation):  # checked again: the post may have ended
+            raise Refused(
+                f"Dokumen tidak dibuat: {job.requested_by} tidak lagi memegang jabatan di {job.organisation.name}."
+            )
         made = make(job.organisation, Asked(**job.params), by=job.requested_by)
     except Refused as exc:
         job.status, job.error = DocumentJob.Status.FAILED, str(exc)

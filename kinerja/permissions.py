@@ -93,6 +93,12 @@ def current_organisation(request) -> Organisation:
     return organisations[0]
 
 
+def is_member(user: User, organisation: Organisation, on: datetime.date | None = None) -> bool:
+    """Holds a position in the organisation on the day (what every office page asks first, through
+    current_organisation; a document request is checked again with it on the worker)."""
+    return any(o.pk == organisation.pk for o in organisations_of(user, on))
+
+
 def roles_in(user: User, organisation: Organisation, on: datetime.date | None = None) -> set[str]:
     return {p.role for p in positions_of(user, on) if p.organisation_id == organisation.pk}
 

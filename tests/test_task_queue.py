@@ -220,3 +220,24 @@ def test_a_waiting_request_follows_its_progress_and_offers_no_file(client, klego
     assert job.status == DocumentJob.Status.WAITING and "js/document-job.js" in page and "Menunggu giliran" in page
     assert client.get(asked.url, {"status": "1"}).json() == {"status": "menunggu"}  # what the script asks
     assert client.get(reverse("kinerja:document_job_file", args=[job.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_document_asked_by_someone_whose_post_ended_since_is_not_made(klego_data):
+    import datetime
+
+    from kinerja import document_jobs
+    from kinerja.models import DocumentJob, IssuedDocument, Position
+
+    job = DocumentJob.objects.create(
+        organisation=klego_data.org, kind=IssuedDocument.Kind.PK, fmt="docx", title="Perjanjian Kinerja 2026 (DOCX)",
+        params={"kind": IssuedDocument.Kind.PK, "fmt": "docx", "year": 2026, "day": "2026-01-02"},
+        requested_by=klego_data.kasubag, requested_at=timezone.now(),
+    )  # fmt: skip
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    Position.objects.filter(user=klego_data.kasubag).update(end_date=yesterday)  # handed over since
+    job = document_jobs.build(job.pk)
+    assert job.status == DocumentJob.Status.FAILED and job.result is None
+    assert job.error == (
+        f"Dokumen tidak dibuat: {klego_data.kasubag} tidak lagi memegang jabatan di {klego_data.org.name}."
+    )
