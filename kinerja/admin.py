@@ -14,8 +14,9 @@ Every page of it obeys two rules the application's pages obey too:
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
+from django.forms.models import BaseInlineFormSet
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
@@ -65,6 +66,7 @@ from .models import (
     WorkingHours,
     WorkSchedule,
 )
+from .models.organisation import BEGUN_NOT_DELETED
 from .ownership import ORGANISATION_PATHS, owning_organisation
 
 
@@ -191,9 +193,20 @@ class ReadOnlyAdmin(ReadOnlyMixin, KinerjaAdmin):
 ONLY_RELATED = admin.RelatedOnlyFieldListFilter
 
 
+class PositionFormSet(BaseInlineFormSet):
+    """A user's positions on the user's page: one that has begun is ended, never deleted
+    (Position.has_begun), as on the positions' own pages."""
+
+    def clean(self):
+        super().clean()
+        if any(form.instance.has_begun() for form in self.deleted_forms):
+            raise ValidationError(BEGUN_NOT_DELETED)
+
+
 class PositionInline(ScopedInline):
     model = Position
     fk_name = "user"
+    formset = PositionFormSet
 
 
 @admin.register(User)
@@ -320,9 +333,15 @@ class SectionAdmin(KinerjaAdmin):
 
 @admin.register(Position)
 class PositionAdmin(KinerjaAdmin):
+    """A position that has begun is ended (its 'sampai' date), never deleted: not from its page,
+    the bulk action (checked per position) or the user's page (PositionFormSet)."""
+
     list_display = ("user", "title", "role", "section", "start_date", "end_date")
     list_filter = (("organisation", ONLY_RELATED), "role")
     search_fields = ("user__username", "user__first_name", "title")
+
+    def has_delete_permission(self, request, obj=None):
+        return not (obj and obj.has_begun()) and super().has_delete_permission(request, obj)
 
 
 def _in_use(version: SopVersion | None) -> bool:

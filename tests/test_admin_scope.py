@@ -328,3 +328,46 @@ def test_the_admin_refuses_a_target_with_two_forms_with_a_sentence(client, klego
     page = client.post(url, form).content.decode()
     assert "Isi target dengan satu bentuk saja: angka, rentang (batas bawah dan atas), atau teks." in page
     assert not Target.objects.filter(indicator=indicator, low__isnull=False).exists()
+
+
+def test_a_position_that_has_begun_is_ended_never_deleted_by_any_admin_path(client, klego):
+    import datetime
+
+    from django.core.exceptions import ValidationError
+    from django.forms.models import model_to_dict
+    from django.utils import timezone
+
+    from kinerja.admin import PositionInline
+
+    held = Position.objects.get(user=klego.staf_pem)  # held since before today
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    planned = Position.objects.create(
+        user=klego.staf_pem, organisation=klego.org, section=held.section, role=held.role,
+        title="Staf Seksi Pemerintahan (mulai besok)", start_date=tomorrow,
+    )  # fmt: skip
+    client.force_login(klego.admin)
+    assert client.post(reverse("admin:kinerja_position_delete", args=[held.pk]), {"post": "yes"}).status_code == 403
+    changelist = reverse("admin:kinerja_position_changelist")
+    bulk = {"action": "delete_selected", "_selected_action": [held.pk, planned.pk], "post": "yes"}
+    assert client.post(changelist, bulk).status_code == 403  # one of them has begun: nothing is deleted
+    assert Position.objects.filter(pk__in=[held.pk, planned.pk]).count() == 2
+    # The user's page: its positions' formset refuses the begun one's "hapus".
+    request = _request_for(klego.admin)
+    formset_class = PositionInline(User, admin.site).get_formset(request, klego.staf_pem)
+    rows = [held, planned]
+    data = {"positions-TOTAL_FORMS": "2", "positions-INITIAL_FORMS": "2", "positions-MIN_NUM_FORMS": "0",
+            "positions-MAX_NUM_FORMS": "1000"}  # fmt: skip
+    for i, position in enumerate(rows):
+        values = model_to_dict(position, exclude=["user"])
+        data |= {f"positions-{i}-{k}": ("" if v is None else v) for k, v in values.items() if k != "acting" or v}
+        data[f"positions-{i}-id"] = position.pk
+        data[f"positions-{i}-DELETE"] = "on"
+    formset = formset_class(data, instance=klego.staf_pem, prefix="positions")
+    assert not formset.is_valid()
+    assert "Isi tanggal 'sampai' untuk mengakhirinya" in " ".join(formset.non_form_errors())
+    with pytest.raises(ValidationError):
+        held.delete()
+    # One that has not begun yet can go (nothing was done with it), alone on the bulk page.
+    bulk["_selected_action"] = [planned.pk]
+    assert client.post(changelist, bulk).status_code == 302
+    assert not Position.objects.filter(pk=planned.pk).exists() and Position.objects.filter(pk=held.pk).exists()

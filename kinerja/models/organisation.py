@@ -186,6 +186,12 @@ class PositionQuerySet(models.QuerySet):
         return self.active_on(timezone.localdate())
 
 
+BEGUN_NOT_DELETED = (
+    "Jabatan yang sudah mulai dipegang tidak dihapus: siapa memegangnya pada hari-hari itu menentukan hak, "
+    "tanda tangan dan pemberitahuan. Isi tanggal 'sampai' untuk mengakhirinya."
+)
+
+
 class Position(models.Model):
     """A user holding a role in a section of an organisation, from a date to a date.
 
@@ -220,6 +226,16 @@ class Position(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.title}"
+
+    def has_begun(self, on: datetime.date | None = None) -> bool:
+        """Held on some day up to `on` (today): who held a post then decides rights, signatures
+        and notices of those days, so such a position is ended (`end_date`), never deleted."""
+        return self.pk is not None and self.start_date is not None and self.start_date <= (on or timezone.localdate())
+
+    def delete(self, *args, **kwargs):
+        if self.has_begun():
+            raise ValidationError(BEGUN_NOT_DELETED)
+        return super().delete(*args, **kwargs)
 
     def clean(self):
         if self.role in SECTION_ROLES and self.section_id is None:
