@@ -15,7 +15,9 @@ def current_roles(request):
         only = list(Organisation.objects.order_by("pk")[:2])
         return {"site_organisation": only[0] if len(only) == 1 else None}
     position = permissions.primary_position(user)
-    coordinator = position is None and permissions.coordinates_today(user)
+    # A coordinator holds no position: the footer names the kabupaten they read instead.
+    kabupaten = permissions.coordinated_kabupaten(user) if position is None and not user.is_superuser else []
+    coordinator = position is None and (user.is_superuser or bool(kabupaten))
     # The badges are counted again only when some data changed (see fragments.data_mark) or the
     # user's notices did (User.notice_stamp moves with them).
     unread, notices = cache.get_or_set(
@@ -29,6 +31,7 @@ def current_roles(request):
     return {
         "current_position": position,
         "site_organisation": position.organisation if position else None,
+        "site_kabupaten": " · ".join(k.name for k in kabupaten),
         "is_admin": permissions.is_admin(user),
         # A kabupaten coordinator holds no kecamatan position: only such accounts are asked, and
         # the menu shows them the kabupaten's pages instead of a kecamatan's.

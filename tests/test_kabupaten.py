@@ -403,6 +403,8 @@ def test_a_coordinator_goes_home_to_the_kabupaten_and_has_its_menu(client, coord
     assert response.status_code == 302 and response.url == reverse("kinerja:kabupaten")
     html = client.get(response.url).content.decode()
     assert 'data-testid="menu-kabupaten"' in html and ">Tugas saya<" not in html
+    footer = html.split("<footer", 1)[1]
+    assert "Pemerintah Kabupaten Boyolali · koordinator SAKIP" in footer and "Sistem Kinerja Kecamatan" not in footer
 
 
 def test_kecamatan_staff_have_no_kabupaten_menu(client, klego_data, coordinator):
