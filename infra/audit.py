@@ -1,6 +1,6 @@
 """The audit trail: every history row of every tracked model of one organisation, filtered by
-cycle, user and date, newest first, a page at a time. One query per tracked model (a fixed
-number), each reading at most a page and one row."""
+cycle, user and date, newest first, a page at a time: one query over every tracked model (each
+reading at most a page and one row) and one for the users named."""
 
 from __future__ import annotations
 
@@ -8,7 +8,11 @@ import datetime
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.db.models import Q
+from django.db import connection, models
+from django.db.models import F, Q, Value
+from django.db.models.functions import Cast, Coalesce, NullIf
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from simple_history.models import HistoricalChanges
 
 from kinerja.models import Position, User
@@ -99,42 +103,87 @@ def _older_than(rows, table: str, place: Place):
 def entries(*, organisation=None, narrow=None, limit: int = 50, before: Place | None = None) -> Page:
     """The newest `limit` changes older than `before` (from the newest when None), of one
     organisation when given (the page always gives one), each history table narrowed by
-    `narrow(rows)` (the page's filters: kinerja.filters). One query per tracked table, each
-    reading at most `limit` + 1 rows whatever the size of the history."""
-    found = []
-    for model in tracked_history_models():
+    `narrow(rows)` (the page's filters: kinerja.filters). Two queries whatever the size of the
+    history and however many tables it spans: each table's newest `limit` + 1 rows, as its own
+    queryset builds them (the same ownership and filters), put together in one UNION ALL and
+    ordered there; then the users named."""
+    models = tracked_history_models()
+    rank = {label: i for i, label in enumerate(sorted(m._meta.label_lower for m in models))}
+    by_rank = {rank[m._meta.label_lower]: m for m in models}
+    parts, params = [], []
+    for model in models:
         table = model._meta.label_lower
-        rows = model.objects.select_related("history_user")
+        rows = model.objects.all()
         if organisation is not None:
             rows = _of_organisation(model, rows, organisation)
         if narrow is not None:
             rows = narrow(rows)
         if before is not None:
             rows = _older_than(rows, table, before)
-        for row in rows.order_by("-history_date", "-history_id")[: limit + 1]:
-            found.append(
-                (
-                    (row.history_date, table, row.history_id),
-                    Entry(
-                        at=row.history_date,
-                        user=row.history_user,
-                        model=model.instance_type._meta.verbose_name,
-                        obj=_describe(row),
-                        change=TYPES.get(row.history_type, row.history_type),
-                        reason=row.history_change_reason or "",
-                    ),
-                )
+        if rows.query.is_empty():
+            continue
+        rows = (
+            rows.annotate(audit_table=Value(rank[table]), audit_name=_name_of(model))
+            .order_by("-history_date", "-history_id")
+            .values_list(*COLUMNS)[: limit + 1]
+        )
+        sql, more = rows.query.sql_with_params()
+        parts.append(f"SELECT * FROM ({sql}) AS audit_{len(parts)}")
+        params.extend(more)
+    if not parts:
+        return Page([], None)
+    with connection.cursor() as cursor:
+        cursor.execute(f"{' UNION ALL '.join(parts)} ORDER BY 1 DESC, 3 DESC, 2 DESC LIMIT %s", [*params, limit + 1])
+        found = cursor.fetchall()
+    users = User.objects.in_bulk({row[6] for row in found if row[6] is not None})
+    shown = []
+    for at, history_id, table, obj_id, kind, reason, user_id, name in found[:limit]:
+        model = by_rank[table]
+        at = _moment(at)
+        shown.append(
+            (
+                Place(at, model._meta.label_lower, history_id),
+                Entry(
+                    at=at,
+                    user=users.get(user_id),
+                    model=model.instance_type._meta.verbose_name,
+                    obj=f"{name} (#{obj_id})"[:120] if name else f"#{obj_id}",
+                    change=TYPES.get(kind, kind),
+                    reason=reason or "",
+                ),
             )
-    found.sort(key=lambda pair: pair[0], reverse=True)
-    shown = found[:limit]
-    older = Place(*shown[-1][0]) if len(found) > limit else None
-    return Page([entry for _key, entry in shown], older)
+        )
+    older = shown[-1][0] if len(found) > limit else None
+    return Page([entry for _place, entry in shown], older)
 
 
-def _describe(row) -> str:
-    """A name from the row's own columns (no query per row): code, number, name, ... or its id."""
-    for attribute in ("code", "number", "username", "name", "title", "label", "key", "original_name"):
-        value = getattr(row, attribute, None)
-        if value:
-            return f"{value} (#{row.id})"[:120]
-    return f"#{row.id}"
+COLUMNS = ("history_date", "history_id", "audit_table", "id", "history_type", "history_change_reason",
+           "history_user_id", "audit_name")  # fmt: skip
+# A change is named by the first of these columns its row has and fills: code, number, name, ...
+NAMING = ("code", "number", "username", "name", "title", "label", "key", "original_name")
+
+
+def _name_of(model):
+    """The row's name as text from its own columns (no query per row), or NULL: an empty text or a
+    zero does not name it."""
+    fields = {f.name: f for f in model._meta.concrete_fields}
+    named = []
+    for attribute in NAMING:
+        field = fields.get(attribute)
+        if field is None:
+            continue
+        textual = isinstance(field, models.CharField | models.TextField)
+        named.append(Cast(NullIf(F(attribute), Value("" if textual else 0)), models.TextField()))
+    if not named:
+        return Value(None, output_field=models.TextField())
+    return Coalesce(*named, output_field=models.TextField()) if len(named) > 1 else named[0]
+
+
+def _moment(value) -> datetime.datetime:
+    """A history_date as the raw query gives it: an aware datetime (PostgreSQL), or SQLite's text
+    in UTC (what Django's own converter for SQLite does)."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, datetime.UTC)
+    return value

@@ -268,3 +268,26 @@ def test_the_audit_trail_pages_through_every_change_once_even_when_many_share_on
     assert pages == 3  # 120 at one instant and the kecamatan's own few: 50, 50, the rest
     junk = client.get(url + "?sebelum=kemarin~x~1", follow=True).content.decode()
     assert "Alamat halaman jejak audit tidak sah" in junk and "Terbaru" not in junk
+
+
+def test_each_audit_entry_is_named_by_the_first_column_its_row_fills(klego):
+    """The trail names a change from the row's own columns, read in the one query over every
+    history table: a letter by its number, an account by its username, a position by its title, a
+    cycle (which has none of these) by its id; an empty text does not name a row."""
+    from infra import audit
+    from kinerja.models import Letter, Section
+
+    from .factories import LetterFactory
+
+    cycle = start(klego)
+    letter = LetterFactory(organisation=klego.org, number="005/NAMA/2026", registered_by=klego.kasubag)
+    Letter.history.filter(id=letter.pk).update(number="")  # as if an older row had kept none
+    section = klego.sections["pem"]
+    Section.history.filter(id=section.pk).update(code="")  # named by the next column it fills
+    names = {(e.model, e.obj) for e in audit.entries(organisation=klego.org, limit=100_000).entries}
+    position = klego.kasubag.positions.get()
+    assert ("siklus", f"#{cycle.pk}") in names
+    assert ("pengguna", f"kasubag (#{klego.kasubag.pk})") in names
+    assert ("jabatan", f"{position.title} (#{position.pk})") in names
+    assert ("surat masuk", f"#{letter.pk}") in names  # its only naming column, emptied
+    assert ("unit kerja", f"{section.name} (#{section.pk})") in names
