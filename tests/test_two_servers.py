@@ -3,7 +3,8 @@ page cache and the API's counters) and one S3 bucket (a local S3 server, moto's 
 behind nginx as deploy/ sets them up, all on 127.0.0.1 and started by the test: a change made
 through one is seen through the other at the next request (its kept page included); an upload
 through one is downloaded through the other; a document asked for on one is built by a worker
-(a Celery process on the same Redis) and fetched on the other; the API's rate is counted across both; a session
+(a Celery process on the same Redis) and fetched on the other; step 10 asked on one is filed by
+the worker, its archive in the bucket and downloaded through the other; the API's rate is counted across both; a session
 opened on one is valid on the other; stopping one server loses no request that the other can
 serve.
 
@@ -209,7 +210,8 @@ http {{
             wait_until_up(f"{base}/healthz")
         if front:
             wait_until_up(f"{front}/healthz")
-        yield {"a": bases[0], "b": bases[1], "front": front, "processes": processes, "media": tmp_path}
+        yield {"a": bases[0], "b": bases[1], "front": front, "processes": processes, "media": tmp_path,
+               "bucket": bucket_name}  # fmt: skip
     finally:
         for process in [*processes, worker, *([nginx] if nginx else [])]:
             if process.poll() is None:
@@ -271,6 +273,49 @@ def test_a_document_asked_for_on_one_server_is_built_by_the_worker_and_fetched_o
     assert status == 200 and b"Siap diunduh" in page
     status, data = kasubag.get(servers["b"], f"/dokumen/permintaan/{job.pk}/unduh/")
     assert status == 200 and "PERJANJIAN KINERJA TAHUN 2026 KECAMATAN KLEGO" in docx_text(data)
+
+
+def test_step_10_asked_on_one_server_is_filed_by_the_worker_and_its_archive_downloaded_on_the_other(
+    klego_data,
+    servers,
+    settings,
+    s3_server,  # noqa: F811
+):
+    import io
+    import json
+    import zipfile
+
+    from django.urls import reverse
+
+    from kinerja.models import Cycle, FilingJob
+
+    from .test_analysis_steps import to_step_6
+    from .test_object_storage import s3_storages
+
+    settings.STORAGES = s3_storages(s3_server, servers["bucket"])  # the sections' uploads in the bucket too
+    cycle = to_step_6(klego_data)
+    advance(klego_data, cycle, 10)
+    kasubag = signed_in(klego_data.kasubag)
+    page = reverse("kinerja:filing", args=[cycle.pk])
+    status, _ = kasubag.post(servers["a"], page, {"action": "file", "overdue_reason": "Uji dua server"})
+    assert status == 302
+    job = FilingJob.objects.get(cycle=cycle)
+    deadline = time.monotonic() + 90
+    while FilingJob.objects.get(pk=job.pk).is_open:
+        assert time.monotonic() < deadline, "the worker took nothing"
+        time.sleep(0.3)
+    job.refresh_from_db()
+    assert job.status == FilingJob.Status.READY, job.error
+    assert Cycle.objects.get(pk=cycle.pk).status == Cycle.Status.DONE
+    status, data = kasubag.get(servers["b"], reverse("kinerja:archive_download", args=[cycle.pk, "zip"]))
+    assert status == 200
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = set(archive.namelist())
+        manifest = json.loads(archive.read("manifest.json"))
+        upload = archive.read(next(n for n in names if n.startswith("asli/seksi/pem/realisasi-v1")))
+    assert {item["path"] for item in manifest} | {"manifest.json"} == names
+    assert "laporan/04-laporan-analisa.pdf" in names and upload[:2] == b"PK"  # the section's workbook itself
+    assert not any(servers["media"].rglob("*.zip"))  # built by the worker into the bucket, not a disk
 
 
 def test_the_api_rate_is_counted_across_both_servers(klego_data, servers):
