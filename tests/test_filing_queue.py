@@ -18,7 +18,7 @@ from kinerja.steps import filing
 from .conftest import advance, open_runs
 from .test_analysis_steps import to_step_6
 from .test_filing import FILED_CODES
-from .test_task_queue import BROKER, needs_redis, use_broker
+from .test_task_queue import broker, needs_redis, run_worker_until, use_broker  # noqa: F401 (broker: the fixture, used by name)
 
 LATE = "Dokumen pendukung baru lengkap hari ini"
 
@@ -57,38 +57,16 @@ def said(response) -> list[str]:
 
 @needs_redis
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("broker")
 def test_with_a_task_queue_the_worker_files_the_cycle_and_the_page_shows_the_archive(
     client, klego_data, at_step_10, settings, celery_app
 ):
-    import threading
-
-    from celery.contrib.testing.worker import start_worker
-    from celery.signals import task_postrun
-
-    settings.TASK_BROKER_URL = BROKER
     settings.NOTICE_MAIL = "cron"  # only the filing on the worker
-    use_broker(celery_app, BROKER)
-    celery_app.loader.import_default_modules()
-    celery_app.connection_for_write().default_channel.client.flushdb()
     cycle = at_step_10
     client.force_login(klego_data.kasubag)
     asked = file_on_page(client, cycle)  # queued on Redis; no worker yet
     assert FilingJob.objects.get().status == FilingJob.Status.WAITING
-    done = threading.Event()
-
-    def filed(sender=None, **kwargs):
-        if sender.name == "kinerja.tasks.file_cycle":
-            done.set()
-
-    # A worker comes, takes the message and files; the test waits on the worker's signal and reads
-    # the database only after it stopped (SQLite's in-memory test database refuses a write while
-    # another connection reads the same table).
-    task_postrun.connect(filed, weak=False)
-    try:
-        with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            assert done.wait(60)
-    finally:
-        task_postrun.disconnect(filed)
+    run_worker_until(celery_app, "kinerja.tasks.file_cycle")
     assert asked.status_code == 302 and asked.url == reverse("kinerja:filing", args=[cycle.pk])
     job = FilingJob.objects.get()
     assert job.requested_by == klego_data.kasubag and job.overdue_reason == LATE

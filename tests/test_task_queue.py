@@ -7,7 +7,6 @@ import os
 import re
 import socket
 import sys
-import time
 
 import pytest
 from django.core import mail
@@ -70,11 +69,8 @@ def celery_app():
 
 
 @pytest.fixture
-def worker(settings, celery_app):
-    """A real Celery worker (one thread, in this process, so it shares the test database) on the
-    machine's Redis."""
-    from celery.contrib.testing.worker import start_worker
-
+def broker(settings, celery_app):
+    """The machine's Redis as the task queue, emptied; no worker yet (`run_worker_until`)."""
     app = celery_app
     settings.TASK_BROKER_URL = BROKER
     settings.NOTICE_MAIL = "queue"
@@ -82,38 +78,54 @@ def worker(settings, celery_app):
     use_broker(app, BROKER)
     app.loader.import_default_modules()  # kinerja.tasks, as `celery -A klego_kinerja worker` loads them
     app.connection_for_write().default_channel.client.flushdb()  # nothing left by an earlier run
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        yield app
+    return app
 
 
-def wait_for(condition, seconds=20):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
+def run_worker_until(app, task: str, seconds: float = 60) -> None:
+    """Start a real Celery worker (one thread of this process, so it shares the test database) on
+    the queue, let it work until `task` has succeeded once, and stop it. What was queued before
+    waits in Redis until then. The test reads the database only before and after: SQLite's
+    in-memory test database refuses a write while another connection reads the same table."""
+    import threading
+
+    from celery.contrib.testing.worker import start_worker
+    from celery.signals import task_postrun
+
+    done = threading.Event()
+
+    def finished(sender=None, state=None, **kwargs):
+        if sender is not None and sender.name == task and state == "SUCCESS":
+            done.set()
+
+    task_postrun.connect(finished, weak=False)
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            assert done.wait(seconds), f"{task} did not finish on the worker"
+    finally:
+        task_postrun.disconnect(finished)
 
 
 @needs_redis
 @pytest.mark.django_db(transaction=True)
-def test_a_notice_mail_goes_through_a_real_worker_and_is_tried_again_after_a_failure(klego_data, worker, settings):
+def test_a_notice_mail_goes_through_a_real_worker_and_is_tried_again_after_a_failure(klego_data, broker, settings):
     settings.EMAIL_BACKEND = "tests.test_task_queue.FlakyBackend"
     FlakyBackend.failures = 1
     notice = pending_notice(klego_data.kasubag, klego_data.org)
     notices.dispatch([notice.pk])
-    assert wait_for(lambda: Notice.objects.get(pk=notice.pk).mail == Notice.Mail.SENT)
+    run_worker_until(broker, "kinerja.tasks.send_notice_mail")  # a failed attempt, then the retry
     notice.refresh_from_db()
+    assert notice.mail == Notice.Mail.SENT
     assert notice.mail_attempts == 2 and notice.mail_error == ""
     assert [m.to for m in mail.outbox] == [[klego_data.kasubag.email]]
 
 
 @needs_redis
 @pytest.mark.django_db(transaction=True)
-def test_the_periodic_tasks_run_on_the_worker(klego_data, worker):
+def test_the_periodic_tasks_run_on_the_worker(klego_data, broker):
     notice = pending_notice(klego_data.camat, klego_data.org)
-    result = worker.send_task("kinerja.tasks.send_notices")
-    assert result.id and wait_for(lambda: Notice.objects.get(pk=notice.pk).mail == Notice.Mail.SENT)
+    result = broker.send_task("kinerja.tasks.send_notices")
+    run_worker_until(broker, "kinerja.tasks.send_notices")
+    assert result.id and Notice.objects.get(pk=notice.pk).mail == Notice.Mail.SENT
 
 
 @pytest.mark.django_db(transaction=True)
@@ -169,7 +181,7 @@ def with_budget(klego_data):
 
 @needs_redis
 @pytest.mark.django_db(transaction=True)
-def test_a_document_asked_for_is_built_by_the_worker_and_offered_on_its_page(client, with_budget, worker):
+def test_a_document_asked_for_is_built_by_the_worker_and_offered_on_its_page(client, with_budget, broker):
     from django.urls import reverse
 
     from kinerja.models import DocumentJob
@@ -180,7 +192,8 @@ def test_a_document_asked_for_is_built_by_the_worker_and_offered_on_its_page(cli
     asked = client.get(reverse("kinerja:agreement", args=["docx"]), {"tahun": "2026", "tanggal": "2026-01-02"})
     job = DocumentJob.objects.get()
     assert asked.status_code == 302 and asked.url == reverse("kinerja:document_job", args=[job.pk])
-    assert wait_for(lambda: DocumentJob.objects.get(pk=job.pk).status == DocumentJob.Status.READY)
+    run_worker_until(broker, "kinerja.tasks.build_document")
+    assert DocumentJob.objects.get(pk=job.pk).status == DocumentJob.Status.READY
     page = client.get(asked.url).content.decode()
     assert "Siap diunduh" in page and "perjanjian-kinerja-2026-kantor.docx" in page and "document-job.js" not in page
     response = client.get(reverse("kinerja:document_job_file", args=[job.pk]))
@@ -193,14 +206,15 @@ def test_a_document_asked_for_is_built_by_the_worker_and_offered_on_its_page(cli
 
 @needs_redis
 @pytest.mark.django_db(transaction=True)
-def test_a_document_that_cannot_be_made_yet_says_why_on_its_page(client, klego_data, worker):
+def test_a_document_that_cannot_be_made_yet_says_why_on_its_page(client, klego_data, broker):
     from django.urls import reverse
 
     from kinerja.models import DocumentJob
 
     client.force_login(klego_data.kasubag)
     asked = client.get(reverse("kinerja:lkjip", args=["pdf"]), {"tahun": "2026"})  # nothing filed for 2026
-    assert wait_for(lambda: DocumentJob.objects.get().status == DocumentJob.Status.FAILED)
+    run_worker_until(broker, "kinerja.tasks.build_document")
+    assert DocumentJob.objects.get().status == DocumentJob.Status.FAILED
     page = client.get(asked.url).content.decode()
     assert "Gagal" in page and DocumentJob.objects.get().error in page and DocumentJob.objects.get().error
 

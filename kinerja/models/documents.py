@@ -63,49 +63,12 @@ class JobStatus(models.TextChoices):
     FAILED = "gagal", "Gagal"
 
 
-class DocumentJob(models.Model):
-    """A document asked for on the page and built by the task queue's worker (TASK_BROKER_URL):
-    the LKjIP or the Perjanjian Kinerja, in Word or PDF. Its file is kept for the one who asked
-    (kinerja.document_jobs). Like the register, written without history: asking for a document
-    empties nobody's kept pages."""
+class QueuedWork(models.Model):
+    """Work asked on a page and done by the task queue's worker: who asked and when, where it
+    stands, and why it failed."""
 
     Status = JobStatus
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField("jenis", max_length=30, choices=IssuedDocument.Kind.choices)
-    fmt = models.CharField("format", max_length=4, choices=[("pdf", "PDF"), ("docx", "Word")])
-    params = models.JSONField("permintaan", default=dict)
-    title = models.CharField("judul", max_length=300)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    requested_at = models.DateTimeField("diminta")
-    status = models.CharField("status", max_length=10, choices=Status.choices, default=Status.WAITING)
-    started_at = models.DateTimeField("mulai dibuat", null=True, blank=True)
-    finished_at = models.DateTimeField("selesai", null=True, blank=True)
-    result = models.ForeignKey("kinerja.StoredFile", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    error = models.TextField("kesalahan", blank=True)
-
-    class Meta:
-        verbose_name = "permintaan dokumen"
-        verbose_name_plural = "permintaan dokumen"
-        ordering = ["-requested_at", "-pk"]
-
-    def __str__(self) -> str:
-        return f"{self.title} ({self.get_status_display()})"
-
-
-class FilingJob(models.Model):
-    """Step 10 asked of the task queue's worker (TASK_BROKER_URL): filing the records, building the
-    archive zip and the print bundle and closing the step happen there, in one transaction, as
-    they do in the request without a task queue (kinerja.steps.filing.run_job). Until it ends the
-    step stays open and nobody can ask again (one open request per cycle, kept by the database);
-    a failure files nothing and leaves the step open, its reason on the filing page. Written
-    without history, like DocumentJob: asking moves no data mark; closing the step does."""
-
-    Status = JobStatus
-    OPEN = (JobStatus.WAITING, JobStatus.BUILDING)
-
-    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="+")
-    overdue_reason = models.TextField("alasan keterlambatan", blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField("diminta")
     status = models.CharField("status", max_length=10, choices=JobStatus.choices, default=JobStatus.WAITING)
@@ -114,9 +77,47 @@ class FilingJob(models.Model):
     error = models.TextField("kesalahan", blank=True)
 
     class Meta:
+        abstract = True
+        ordering = ["-requested_at", "-pk"]
+
+
+class DocumentJob(QueuedWork):
+    """A document asked for on the page and built by the task queue's worker (TASK_BROKER_URL):
+    the LKjIP or the Perjanjian Kinerja, in Word or PDF. Its file is kept for the one who asked
+    (kinerja.document_jobs). Like the register, written without history: asking for a document
+    empties nobody's kept pages."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField("jenis", max_length=30, choices=IssuedDocument.Kind.choices)
+    fmt = models.CharField("format", max_length=4, choices=[("pdf", "PDF"), ("docx", "Word")])
+    params = models.JSONField("permintaan", default=dict)
+    title = models.CharField("judul", max_length=300)
+    result = models.ForeignKey("kinerja.StoredFile", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta(QueuedWork.Meta):
+        verbose_name = "permintaan dokumen"
+        verbose_name_plural = "permintaan dokumen"
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.get_status_display()})"
+
+
+class FilingJob(QueuedWork):
+    """Step 10 asked of the task queue's worker (TASK_BROKER_URL): filing the records, building the
+    archive zip and the print bundle and closing the step happen there, in one transaction, as
+    they do in the request without a task queue (kinerja.steps.filing.run_job). Until it ends the
+    step stays open and nobody can ask again (one open request per cycle, kept by the database);
+    a failure files nothing and leaves the step open, its reason on the filing page. Written
+    without history, like DocumentJob: asking moves no data mark; closing the step does."""
+
+    OPEN = (JobStatus.WAITING, JobStatus.BUILDING)
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="+")
+    overdue_reason = models.TextField("alasan keterlambatan", blank=True)
+
+    class Meta(QueuedWork.Meta):
         verbose_name = "permintaan pengarsipan"
         verbose_name_plural = "permintaan pengarsipan"
-        ordering = ["-requested_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["cycle"],
