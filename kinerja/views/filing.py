@@ -51,9 +51,7 @@ def filing_page(request, pk):
                 raise workflow.WorkflowError("Alasan keterlambatan terlalu panjang (paling banyak 2.000 huruf).")
             reason = form.cleaned_data["overdue_reason"]
             if queue.available():  # the worker files, builds and closes; this page follows it
-                job = filing.request_filing(run, by=request.user, overdue_reason=reason)
-                if job.status == job.Status.FAILED:
-                    raise workflow.WorkflowError(job.error)
+                filing.request_filing(run, by=request.user, overdue_reason=reason)  # a failure: shown by the page
             else:
                 filing.file_database(run, by=request.user, overdue_reason=reason)
         except workflow.WorkflowError as exc:
