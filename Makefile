@@ -4,8 +4,9 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Test processes (pytest-xdist): each has its own test database and browser.
-TEST_WORKERS ?= 2
+# Test processes (pytest-xdist): each has its own test database and browser. Three on the 2-core
+# machines: a test waiting on a subprocess, a browser or the database leaves its core to another.
+TEST_WORKERS ?= 3
 
 .PHONY: run test setup lint format clean
 
@@ -34,7 +35,7 @@ test: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest -n $(TEST_WORKERS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist worksteal
 
 lint:
 	$(VENV)/bin/ruff check --fix .

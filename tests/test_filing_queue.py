@@ -85,7 +85,7 @@ def test_with_a_task_queue_the_worker_files_the_cycle_and_the_page_shows_the_arc
     assert client.get(asked.url, {"status": "1"}).json() == {"status": "berakhir"}  # the step is closed
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_a_waiting_filing_is_followed_on_the_page_and_a_second_request_is_refused(
     client, klego_data, at_step_10, queue_without_worker
 ):
@@ -111,7 +111,7 @@ def test_a_waiting_filing_is_followed_on_the_page_and_a_second_request_is_refuse
     assert Cycle.objects.get(pk=cycle.pk).status == Cycle.Status.DONE
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_a_filing_that_fails_on_the_worker_files_nothing_and_the_page_says_why(
     client, klego_data, at_step_10, queue_without_worker, monkeypatch
 ):
@@ -141,7 +141,7 @@ def test_a_filing_that_fails_on_the_worker_files_nothing_and_the_page_says_why(
     assert Cycle.objects.get(pk=cycle.pk).status == Cycle.Status.DONE
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_the_worker_checks_the_requesters_rights_again(klego_data, at_step_10):
     cycle = at_step_10
     # A request in the Camat's name (never made by the page, which refuses them): the worker's own
@@ -157,7 +157,7 @@ def test_the_worker_checks_the_requesters_rights_again(klego_data, at_step_10):
     assert not PerformanceRecord.objects.filter(cycle=cycle).exists() and open_runs(cycle)[0].step.number == 10
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("who", "reason", "expected"),
     [
@@ -182,7 +182,7 @@ def test_a_filing_the_worker_would_refuse_is_refused_in_the_request_with_the_sam
     assert not FilingJob.objects.exists() and not PerformanceRecord.objects.filter(cycle=cycle).exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_a_broker_that_cannot_be_reached_files_in_the_request(client, klego_data, at_step_10, settings, celery_app):
     settings.TASK_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens there
     use_broker(celery_app, settings.TASK_BROKER_URL, timeout=1, retry=False)
@@ -194,10 +194,12 @@ def test_a_broker_that_cannot_be_reached_files_in_the_request(client, klego_data
 
 
 @pytest.mark.django_db
-def test_requests_left_behind_are_queued_again_and_no_other(klego_data, at_step_10, monkeypatch):
+def test_requests_left_behind_are_queued_again_and_no_other(klego_data, monkeypatch):
     from kinerja import queue
 
-    cycle = at_step_10
+    from .conftest import start
+
+    cycle = start(klego_data)
     sent = []
     monkeypatch.setattr(queue, "enqueue", lambda task, *args: sent.append((task, *args)) or True)
     now = timezone.now()
@@ -220,18 +222,21 @@ def test_requests_left_behind_are_queued_again_and_no_other(klego_data, at_step_
 
 
 @pytest.mark.django_db
-def test_the_database_keeps_one_open_filing_per_cycle(klego_data, at_step_10):
+def test_the_database_keeps_one_open_filing_per_cycle(klego_data):
     from django.db import IntegrityError, transaction
 
-    FilingJob.objects.create(cycle=at_step_10, requested_by=klego_data.kasubag, requested_at=timezone.now())
+    from .conftest import start
+
+    cycle = start(klego_data)  # any cycle: the rule is the database's
+    FilingJob.objects.create(cycle=cycle, requested_by=klego_data.kasubag, requested_at=timezone.now())
     with pytest.raises(IntegrityError), transaction.atomic():
         FilingJob.objects.create(
-            cycle=at_step_10, requested_by=klego_data.kasubag, requested_at=timezone.now(),
+            cycle=cycle, requested_by=klego_data.kasubag, requested_at=timezone.now(),
             status=FilingJob.Status.BUILDING,
         )  # fmt: skip
     # An ended one does not count.
     FilingJob.objects.create(
-        cycle=at_step_10, requested_by=klego_data.kasubag, requested_at=timezone.now(),
+        cycle=cycle, requested_by=klego_data.kasubag, requested_at=timezone.now(),
         status=FilingJob.Status.FAILED,
     )  # fmt: skip
-    assert FilingJob.objects.filter(cycle=at_step_10).count() == 2
+    assert FilingJob.objects.filter(cycle=cycle).count() == 2
