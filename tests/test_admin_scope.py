@@ -365,6 +365,11 @@ def test_a_position_that_has_begun_is_ended_never_deleted_by_any_admin_path(clie
     formset = formset_class(data, instance=klego.staf_pem, prefix="positions")
     assert not formset.is_valid()
     assert "Isi tanggal 'sampai' untuk mengakhirinya" in " ".join(formset.non_form_errors())
+    # Nor by moving its start date to the future in the same submission that deletes it.
+    data["positions-0-start_date"] = str(tomorrow)
+    formset = formset_class(data, instance=klego.staf_pem, prefix="positions")
+    assert not formset.is_valid() and formset.forms[0].instance.start_date == tomorrow
+    assert "Isi tanggal 'sampai' untuk mengakhirinya" in " ".join(formset.non_form_errors())
     with pytest.raises(ValidationError):
         held.delete()
     # One that has not begun yet can go (nothing was done with it), alone on the bulk page.

@@ -228,9 +228,12 @@ class Position(models.Model):
         return f"{self.user} — {self.title}"
 
     def has_begun(self, on: datetime.date | None = None) -> bool:
-        """Held on some day up to `on` (today): who held a post then decides rights, signatures
-        and notices of those days, so such a position is ended (`end_date`), never deleted."""
-        return self.pk is not None and self.start_date is not None and self.start_date <= (on or timezone.localdate())
+        """Held on some day up to `on` (today), as stored: who held a post then decides rights,
+        signatures and notices of those days, so such a position is ended (`end_date`), never
+        deleted. Read from the database: a form's unsaved start date (moved to the future in the
+        same submission that deletes) does not count."""
+        day = on or timezone.localdate()
+        return self.pk is not None and Position.objects.filter(pk=self.pk, start_date__lte=day).exists()
 
     def delete(self, *args, **kwargs):
         if self.has_begun():
