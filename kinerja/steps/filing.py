@@ -145,6 +145,17 @@ def request_filing(
     return job
 
 
+def file_or_request(run: StepRun, *, by: User, overdue_reason: str = "") -> None:
+    """What the filing page's button does: with a task queue, ask the worker (request_filing; a
+    failure is then shown by the page from the request); without one, file here."""
+    from .. import queue
+
+    if queue.available():
+        request_filing(run, by=by, overdue_reason=overdue_reason)
+    else:
+        file_database(run, by=by, overdue_reason=overdue_reason)
+
+
 def pending_job(cycle_id: int) -> FilingJob | None:
     return FilingJob.objects.filter(cycle_id=cycle_id, status__in=FilingJob.OPEN).select_related("requested_by").first()
 

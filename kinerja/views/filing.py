@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import fragments, permissions, queue, verification, wording
+from .. import fragments, permissions, verification, wording
 from ..engine import workflow
 from ..filters import RecordFilter
 from ..forms import AmendmentForm, FilingForm
@@ -49,11 +49,7 @@ def filing_page(request, pk):
         try:
             if not form.is_valid():
                 raise workflow.WorkflowError("Alasan keterlambatan terlalu panjang (paling banyak 2.000 huruf).")
-            reason = form.cleaned_data["overdue_reason"]
-            if queue.available():  # the worker files, builds and closes; this page follows it
-                filing.request_filing(run, by=request.user, overdue_reason=reason)  # a failure: shown by the page
-            else:
-                filing.file_database(run, by=request.user, overdue_reason=reason)
+            filing.file_or_request(run, by=request.user, overdue_reason=form.cleaned_data["overdue_reason"])
         except workflow.WorkflowError as exc:
             messages.error(request, str(exc))
             return redirect("kinerja:filing", pk=cycle.pk)
