@@ -66,7 +66,7 @@ from .models import (
     WorkingHours,
     WorkSchedule,
 )
-from .models.organisation import BEGUN_NOT_DELETED
+from .models.organisation import BEGUN_NOT_DELETED, FIXED_ONCE_BEGUN
 from .ownership import ORGANISATION_PATHS, owning_organisation
 
 
@@ -342,6 +342,12 @@ class PositionAdmin(KinerjaAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return not (obj and obj.has_begun()) and super().has_delete_permission(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        """Once begun, who held which post where and from when is shown, not offered for change
+        (Position.FIXED_ONCE_BEGUN; the model refuses such a change on every other path)."""
+        fixed = FIXED_ONCE_BEGUN if obj and obj.has_begun() else ()
+        return (*super().get_readonly_fields(request, obj), *fixed)
 
 
 def _in_use(version: SopVersion | None) -> bool:

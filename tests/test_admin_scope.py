@@ -376,3 +376,63 @@ def test_a_position_that_has_begun_is_ended_never_deleted_by_any_admin_path(clie
     bulk["_selected_action"] = [planned.pk]
     assert client.post(changelist, bulk).status_code == 302
     assert not Position.objects.filter(pk=planned.pk).exists() and Position.objects.filter(pk=held.pk).exists()
+
+
+def test_a_position_that_has_begun_keeps_who_what_where_and_since_when_on_every_path(client, klego):
+    import datetime
+
+    from django.core.exceptions import ValidationError
+    from django.forms.models import model_to_dict
+    from django.utils import timezone
+
+    from kinerja.admin import PositionInline
+
+    held = Position.objects.get(user=klego.staf_pem)  # held since before today
+    started, section = held.start_date, held.section
+    client.force_login(klego.admin)
+    url = reverse("admin:kinerja_position_change", args=[held.pk])
+    page = client.get(url).content.decode()
+    form = form_as_shown(page)
+    # Its page shows the holder, organisation, section, role, Plt. and start, and offers none of them.
+    assert not {"user", "organisation", "section", "role", "acting", "start_date"} & set(form)
+    assert {"title", "end_date"} <= set(form)
+    # What stays editable: the title (a typo) and the end date (ending it).
+    end = timezone.localdate()
+    form.update({"title": "Staf Seksi Pemerintahan Kecamatan Klego", "end_date": end.isoformat()})
+    form.update({"role": "kasubag", "start_date": "2020-01-01"})  # a hand-made POST: ignored, not offered
+    assert client.post(url, form).status_code == 302
+    held.refresh_from_db()
+    assert (held.title, held.end_date) == ("Staf Seksi Pemerintahan Kecamatan Klego", end)
+    assert (held.role, held.start_date, held.section) == ("staf", started, section)
+    # The user's page: its positions' formset names what may not change.
+    formset_class = PositionInline(User, admin.site).get_formset(_request_for(klego.admin), klego.staf_pem)
+    values = model_to_dict(held, exclude=["user"])
+    data = {"positions-TOTAL_FORMS": "1", "positions-INITIAL_FORMS": "1", "positions-MIN_NUM_FORMS": "0",
+            "positions-MAX_NUM_FORMS": "1000", "positions-0-id": held.pk}  # fmt: skip
+    data |= {f"positions-0-{k}": ("" if v is None else v) for k, v in values.items() if k != "acting" or v}
+    data |= {"positions-0-role": "sekretaris", "positions-0-section": "", "positions-0-start_date": "2026-01-05"}
+    formset = formset_class(data, instance=klego.staf_pem, prefix="positions")
+    assert not formset.is_valid()
+    assert "Pada jabatan yang sudah mulai dipegang, isian 'seksi', 'peran', 'mulai' tidak diubah" in " ".join(
+        formset.forms[0].non_field_errors()
+    )
+    # Any other path (a command, the shell): save() refuses, and nothing is written.
+    held.acting = True
+    with pytest.raises(ValidationError, match="isian 'pelaksana tugas \\(Plt.\\)' tidak diubah"):
+        held.save()
+    held.refresh_from_db()
+    assert held.acting is False
+    # A position that starts tomorrow was held by nobody yet: it may still be corrected.
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    planned = Position.objects.create(
+        user=klego.staf_pem, organisation=klego.org, section=section, role="staf", title="Staf (mulai besok)",
+        start_date=tomorrow,
+    )  # fmt: skip
+    planned.start_date = tomorrow + datetime.timedelta(days=6)
+    planned.acting = True
+    planned.save()
+    planned.refresh_from_db()
+    assert (planned.start_date, planned.acting) == (tomorrow + datetime.timedelta(days=6), True)
+    assert "start_date" in form_as_shown(
+        client.get(reverse("admin:kinerja_position_change", args=[planned.pk])).content.decode()
+    )

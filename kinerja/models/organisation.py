@@ -190,6 +190,14 @@ BEGUN_NOT_DELETED = (
     "Jabatan yang sudah mulai dipegang tidak dihapus: siapa memegangnya pada hari-hari itu menentukan hak, "
     "tanda tangan dan pemberitahuan. Isi tanggal 'sampai' untuk mengakhirinya."
 )
+# What a position that has begun keeps as it was: who held which post where, as Plt. or not, from
+# which day. Its title (a typo) and its end date (ending it) stay editable.
+FIXED_ONCE_BEGUN = ("user", "organisation", "section", "role", "acting", "start_date")
+BEGUN_NOT_CHANGED = (
+    "Pada jabatan yang sudah mulai dipegang, isian {fields} tidak diubah: siapa memegang jabatan apa pada "
+    "hari-hari itu menentukan hak, tanda tangan dan pemberitahuan. Isi tanggal 'sampai' untuk mengakhirinya, "
+    "lalu tambahkan jabatan baru."
+)
 
 
 class Position(models.Model):
@@ -199,9 +207,13 @@ class Position(models.Model):
     new one, so the record always shows who held the role on any day.
     """
 
-    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="positions")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="positions")
-    section = models.ForeignKey(Section, on_delete=models.PROTECT, null=True, blank=True, related_name="positions")
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="positions", verbose_name="pengguna")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="positions", verbose_name="organisasi"
+    )
+    section = models.ForeignKey(
+        Section, on_delete=models.PROTECT, null=True, blank=True, related_name="positions", verbose_name="seksi"
+    )
     role = models.CharField("peran", max_length=20, choices=Role.choices)
     title = models.CharField(
         "jabatan", max_length=200, help_text="mis. Camat Klego, Staf Seksi Pemerintahan", validators=[single_line]
@@ -227,6 +239,10 @@ class Position(models.Model):
     def __str__(self) -> str:
         return f"{self.user} — {self.title}"
 
+    def save(self, *args, **kwargs):
+        self.check_unchanged_since_begun()  # every path: forms, the admin, the shell, commands
+        return super().save(*args, **kwargs)
+
     def has_begun(self, on: datetime.date | None = None) -> bool:
         """Held on some day up to `on` (today), as stored: who held a post then decides rights,
         signatures and notices of those days, so such a position is ended (`end_date`), never
@@ -235,12 +251,32 @@ class Position(models.Model):
         day = on or timezone.localdate()
         return self.pk is not None and Position.objects.filter(pk=self.pk, start_date__lte=day).exists()
 
+    def changed_since_begun(self) -> list[str]:
+        """The fields of FIXED_ONCE_BEGUN this instance changes on a stored position that has begun
+        (read from the database, like has_begun), by their labels; empty when it may be saved."""
+        if self.pk is None:
+            return []
+        attnames = [self._meta.get_field(name).attname for name in FIXED_ONCE_BEGUN]
+        stored = Position.objects.filter(pk=self.pk, start_date__lte=timezone.localdate()).values(*attnames).first()
+        if stored is None:
+            return []
+        return [
+            str(self._meta.get_field(name).verbose_name)
+            for name, attname in zip(FIXED_ONCE_BEGUN, attnames, strict=True)
+            if getattr(self, attname) != stored[attname]
+        ]
+
+    def check_unchanged_since_begun(self):
+        if changed := self.changed_since_begun():
+            raise ValidationError(BEGUN_NOT_CHANGED.format(fields=", ".join(f"'{label}'" for label in changed)))
+
     def delete(self, *args, **kwargs):
         if self.has_begun():
             raise ValidationError(BEGUN_NOT_DELETED)
         return super().delete(*args, **kwargs)
 
     def clean(self):
+        self.check_unchanged_since_begun()  # said on the form, before save() would refuse
         if self.role in SECTION_ROLES and self.section_id is None:
             raise ValidationError({"section": "Peran ini harus terikat pada satu seksi."})
         if self.section_id and self.section.organisation_id != self.organisation_id:
