@@ -154,6 +154,18 @@ def advance(cast: Cast, cycle: Cycle, until_step, *, when=MONDAY, outcomes=None)
     return scenario.take_cycle_to(cycle, until_step, at=lambda run: when, outcomes=outcomes, overdue_reason="uji")
 
 
+@pytest.fixture(scope="session")
+def seeded_installation(tmp_path_factory):
+    """One demo installation (migrated, seeded, with a stored letter), made once per test process
+    and copied by each SQLite backup round trip (tests.test_backup.filled), the object-storage one
+    included: seeding it is most of a round trip's minute."""
+    from .test_backup import fill, installation
+
+    parent = tmp_path_factory.mktemp("terisi")
+    fill(installation(parent, "templat"))
+    return parent / "templat"
+
+
 @pytest.fixture
 def klego_data(klego) -> Cast:
     """Klego with its master data (the name the data-heavy tests use; the same cast as klego)."""

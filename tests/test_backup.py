@@ -58,15 +58,6 @@ def fill(env: dict) -> None:
     manage("shell", "-c", script, env=env)
 
 
-@pytest.fixture(scope="session")
-def filled_template(tmp_path_factory) -> Path:
-    """One demo installation (migrated, seeded, with a stored letter), made once per test process
-    and copied by each SQLite round trip: seeding it is most of a round trip's minute."""
-    parent = tmp_path_factory.mktemp("terisi")
-    fill(installation(parent, "templat"))
-    return parent / "templat"
-
-
 def filled(tmp_path: Path, name: str, template: Path) -> dict:
     """A full installation in `tmp_path / name`: a copy of the template's database and media."""
     env = installation(tmp_path, name)
@@ -105,8 +96,8 @@ def assert_marks_renewed(restored: dict, original: dict) -> None:
 
 
 @sqlite_only
-def test_backup_then_restore_into_an_empty_installation_gives_back_every_row_and_file(tmp_path, filled_template):
-    source = filled(tmp_path, "asal", filled_template)
+def test_backup_then_restore_into_an_empty_installation_gives_back_every_row_and_file(tmp_path, seeded_installation):
+    source = filled(tmp_path, "asal", seeded_installation)
     out = manage("backup", "--output", str(tmp_path / "cadangan"), env=source)
     (archive,) = (tmp_path / "cadangan").glob("kinerja-cadangan-*.zip")
     assert "diperiksa" in out
@@ -235,8 +226,8 @@ def forge(archive: Path, target: Path, *, signature: bytes | None) -> None:
 
 
 @sqlite_only
-def test_a_backup_is_private_signed_sessionless_and_a_forged_one_is_refused(tmp_path, filled_template):
-    source = filled(tmp_path, "asal", filled_template)
+def test_a_backup_is_private_signed_sessionless_and_a_forged_one_is_refused(tmp_path, seeded_installation):
+    source = filled(tmp_path, "asal", seeded_installation)
     manage("shell", "-c", "from django.contrib.sessions.backends.db import SessionStore; s = SessionStore(); "
            "s['x'] = 1; s.create()", env=source)  # fmt: skip
     manage("backup", "--output", str(tmp_path / "cadangan"), env=source)
@@ -271,8 +262,8 @@ def test_a_backup_is_private_signed_sessionless_and_a_forged_one_is_refused(tmp_
 
 
 @sqlite_only
-def test_an_encrypted_backup_needs_its_passphrase(tmp_path, filled_template):
-    source = filled(tmp_path, "asal", filled_template)
+def test_an_encrypted_backup_needs_its_passphrase(tmp_path, seeded_installation):
+    source = filled(tmp_path, "asal", seeded_installation)
     source["BACKUP_PASSPHRASE"] = "kata sandi cadangan kantor 2026"
     out = manage("backup", "--output", str(tmp_path / "cadangan"), env=source)
     assert "terenkripsi" in out
