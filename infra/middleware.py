@@ -1,16 +1,18 @@
 """Security headers Django does not set itself (a Content Security Policy without inline
 scripts or styles, a Permissions Policy), requests carrying NUL characters refused, sessions that
-end after idle time, the second factor at sign-in, and positions read once per request."""
+end after idle time, the second factor at sign-in, positions read once per request, and a filed
+cycle whose figures cannot be computed as filed answered with the sentence that says why."""
 
 import time
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.http import HttpResponseBadRequest
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from kinerja import permissions
+from kinerja.measurement.basis import NotAsFiled
 
 from . import twofactor
 
@@ -124,3 +126,25 @@ class PositionsPerRequest:
     def __call__(self, request):
         with permissions.positions_read_once():
             return self.get_response(request)
+
+
+class NotAsFiledMiddleware:
+    """A filed cycle's figures that today's computation cannot give as they were filed
+    (measurement.basis.NotAsFiled) are not shown by any page, export or PDF: the answer is the
+    sentence that says which and where the filed figures are (409), never a page with others."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, NotAsFiled):
+            return render(
+                request,
+                "kinerja/not_as_filed.html",
+                {"exception": str(exception), "cycle": exception.cycle},
+                status=409,
+            )
+        return None

@@ -125,6 +125,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "infra.middleware.NotAsFiledMiddleware",
 ]
 
 ROOT_URLCONF = "klego_kinerja.urls"

@@ -6,14 +6,14 @@ however many indicators."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import F, Q
+from django.db.models import Q
 
 from .. import wording
 from ..models import CapaianCategory, Cycle, Explanation, Indicator, OfficeFigure, Submission, SubmissionRow, Target
 from ..spreadsheets.numbers import format_number
-from . import analysis
+from . import analysis, basis
 
 QUARTERS = (1, 2, 3, 4)
 ROMAN = wording.ROMAN  # quarters as the office writes them (kinerja.wording)
@@ -143,13 +143,9 @@ def _accepted_rows(cycles_filter):
 
 def indicator_results(cycle: Cycle) -> list[IndicatorResult]:
     """Every active indicator of the organisation with its figures for the cycle's period."""
-    indicators = list(
-        Indicator.objects.filter(organisation=cycle.organisation, active=True)
-        .select_related("section", "objective", "parent")
-        # Indicators without an objective last on every database (SQLite sorts NULL first, PostgreSQL last).
-        .order_by(F("objective__order").asc(nulls_last=True), "code")
-    )
-    targets = {(t.indicator_id, t.quarter): t for t in Target.objects.filter(indicator__in=indicators, year=cycle.year)}
+    # A filed cycle's master data as they were when it was filed (kinerja.measurement.basis).
+    master = basis.master_for(cycle)
+    indicators, targets = master.indicators, master.targets
     rows_by_indicator: dict[int, list[SubmissionRow]] = {}
     for row in _accepted_rows(Q(cycle=cycle)):
         rows_by_indicator.setdefault(row.indicator_id, []).append(row)
@@ -160,7 +156,7 @@ def indicator_results(cycle: Cycle) -> list[IndicatorResult]:
     )
     for row in _accepted_rows(previous_cycles):
         previous.setdefault(row.indicator_id, row)
-    thresholds = categories_for(cycle.organisation)
+    thresholds = master.categories or analysis.DEFAULT_CATEGORIES
     up_to = cycle.quarter or 4
     results = []
     for indicator in indicators:
@@ -229,7 +225,32 @@ def indicator_results(cycle: Cycle) -> list[IndicatorResult]:
         )
         result.flags = _flags(result, rows_by_indicator.get(indicator.pk, []), up_to)
         results.append(result)
+    if master.unchecked_filing:
+        basis.check_against_records(cycle, {r.indicator.pk: filed_figures(r) for r in results})
     return results
+
+
+def two_places(value: Decimal | None) -> Decimal | None:
+    # Half-up, as every capaian is kept (measurement.analysis.KEPT): never a banker's 97,24 for 97,245.
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if value is not None else None
+
+
+def filed_figures(result: IndicatorResult) -> dict:
+    """The figures step 10 files for one indicator (PerformanceRecord's fields): a number target
+    in `target`, a range or a predicate, as written, in `target_text`."""
+    target = result.period_target.cell if result.period_target else None
+    written = isinstance(target, str)
+    return {
+        "target": None if written else target,
+        "target_text": target if written else "",
+        "real_q1": result.realisations.get(1),
+        "real_q2": result.realisations.get(2),
+        "real_q3": result.realisations.get(3),
+        "real_q4": result.realisations.get(4),
+        "realisation": result.year_to_date,
+        "capaian": two_places(result.year_capaian.value),
+        "category": result.category,
+    }
 
 
 def _to_date_note(aggregation: str, own: dict, shown: dict, up_to: int) -> str:

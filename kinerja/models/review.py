@@ -3,6 +3,7 @@ filed performance database (immutable; corrected only by amendments) and the cyc
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -171,6 +172,11 @@ class CycleArchive(models.Model):
     file = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="+")
     bundle = models.ForeignKey(StoredFile, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     manifest = models.JSONField("manifes", default=list)
+    # The master data the filed figures were computed with (kinerja.measurement.basis); none for a
+    # cycle filed before they were kept.
+    basis = models.JSONField(
+        "data induk saat diarsipkan", null=True, blank=True, editable=False, encoder=DjangoJSONEncoder
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField("dibuat")
     history = HistoricalRecords()

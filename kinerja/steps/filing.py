@@ -13,7 +13,7 @@ import logging
 import tempfile
 import zipfile
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
@@ -23,7 +23,7 @@ from django.utils import timezone
 from .. import permissions, uploads, verification
 from ..engine import registry, workflow
 from ..engine.workflow import NotAllowed, WorkflowError
-from ..measurement import analysis, results, targets
+from ..measurement import analysis, basis, results, targets
 from ..models import (
     Amendment,
     BaselineFigure,
@@ -54,11 +54,6 @@ from .submissions import receipt_matrix
 ZIP = "application/zip"
 
 
-def _decimal2(value):
-    # Half-up, as every capaian is kept (measurement.analysis.KEPT): never a banker's 97,24 for 97,245.
-    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if value is not None else None
-
-
 def file_database(
     run: StepRun, *, by: User, overdue_reason: str = "", at: datetime.datetime | None = None
 ) -> CycleArchive:
@@ -70,10 +65,8 @@ def file_database(
         cycle = run.cycle
         if PerformanceRecord.objects.filter(cycle=cycle).exists():
             raise workflow.AlreadyDone("Data siklus ini sudah diarsipkan ke data base kinerja.")
+        kept_basis = basis.capture(cycle)  # the master data these figures are computed with, read once
         for r in results.indicator_results(cycle):
-            # A number goes to `target`; a range or a predicate, as written, to `target_text`.
-            target = r.period_target.cell if r.period_target else None
-            written = isinstance(target, str)
             record = PerformanceRecord(
                 organisation=cycle.organisation,
                 cycle=cycle,
@@ -86,21 +79,13 @@ def file_database(
                 objective=str(r.indicator.objective) if r.indicator.objective else "",
                 section=r.indicator.section.name,
                 is_iku=r.indicator.is_iku,
-                target=None if written else target,
-                target_text=target if written else "",
-                real_q1=r.realisations.get(1),
-                real_q2=r.realisations.get(2),
-                real_q3=r.realisations.get(3),
-                real_q4=r.realisations.get(4),
-                realisation=r.year_to_date,
-                capaian=_decimal2(r.year_capaian.value),
-                category=r.category,
+                **results.filed_figures(r),
                 filed_by=by,
                 filed_at=now,
             )
             record._history_user = by
             record.save()
-        kept.append(build_archive(cycle, by=by, at=now))
+        kept.append(build_archive(cycle, by=by, at=now, basis=kept_basis))
 
     workflow.close_step(
         run, by=by, kind=SopStep.Kind.FILING, note="Data base kinerja PD diarsipkan (hard copy dan soft copy).",
@@ -523,8 +508,9 @@ def archive_contents(cycle: Cycle, *, by: User, at: datetime.datetime) -> Archiv
     return ArchiveContents(handle, bundle, manifest)
 
 
-def build_archive(cycle: Cycle, *, by: User, at: datetime.datetime) -> CycleArchive:
-    """Write the zip and the PDF bundle (`archive_contents`), and keep both."""
+def build_archive(cycle: Cycle, *, by: User, at: datetime.datetime, basis: dict) -> CycleArchive:
+    """Write the zip and the PDF bundle (`archive_contents`), and keep both with the master data
+    the figures were computed with (`measurement.basis.capture`)."""
     contents = archive_contents(cycle, by=by, at=at)
     name = f"arsip-{cycle.organisation.code}-{cycle.year}{f'-tw{cycle.quarter}' if cycle.quarter else ''}.zip"
     with contents.zip_file as handle:
@@ -536,8 +522,9 @@ def build_archive(cycle: Cycle, *, by: User, at: datetime.datetime) -> CycleArch
         content_type="application/pdf",
     )  # fmt: skip
     archive = CycleArchive(
-        cycle=cycle, file=stored_zip, bundle=stored_bundle, manifest=contents.manifest, created_by=by, created_at=at
-    )
+        cycle=cycle, file=stored_zip, bundle=stored_bundle, manifest=contents.manifest, basis=basis, created_by=by,
+        created_at=at,
+    )  # fmt: skip
     archive._history_user = by
     archive.save()
     return archive
@@ -981,7 +968,7 @@ def _objective_narratives(organisation, year: int, narrative_model) -> dict:
 def _renstra_share(realisation, renstra_target):
     if realisation is None or not renstra_target:
         return None
-    return _decimal2(realisation / renstra_target * 100)
+    return results.two_places(realisation / renstra_target * 100)
 
 
 def pk_draft(organisation, year: int) -> bytes:

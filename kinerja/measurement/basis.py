@@ -1,0 +1,170 @@
+"""The master data a cycle's figures are computed with, kept with its archive when it is filed.
+
+A filed cycle is history: its capaian were approved, signed and archived. Its pages, exports and
+PDFs keep computing from its uploads, and must give the figures it was filed with even after the
+office changes its master data (a Perjanjian Kinerja perubahan, a rule corrected, its own capaian
+categories, an indicator retired or added). So filing keeps the master data the figures were
+computed with (`capture`: the active indicators, their sections, objectives and cascade parents,
+the year's targets and the categories) and every later computation for that cycle reads them
+(`master_for`) instead of today's rows.
+
+A cycle filed before its master data were kept (an archive without them) is computed with
+today's rows and checked against the figures it filed (`check_against_records`): when they
+differ, nothing is shown but the sentence that says which indicator differs and where the filed
+figures are (`NotAsFiled`): never a capaian the office did not sign.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core import serializers
+from django.db.models import F
+from django.utils import timezone
+
+from ..models import (
+    CapaianCategory,
+    Cycle,
+    CycleArchive,
+    Indicator,
+    PerformanceRecord,
+    Section,
+    StrategicObjective,
+    Target,
+)
+from . import analysis
+
+VERSION = 1
+
+
+class NotAsFiled(Exception):
+    """Today's computation of a filed cycle differs from the figures it filed (kept without its
+    master data): the message says where and what to do."""
+
+    def __init__(self, message: str, cycle: Cycle):
+        super().__init__(message)
+        self.cycle = cycle
+
+
+@dataclass
+class Master:
+    """What the figures of one cycle are computed with. `filed`: read from its archive."""
+
+    indicators: list[Indicator]  # in the order every table shows them
+    targets: dict[tuple[int, int | None], Target]
+    categories: list[tuple[Decimal, str]]  # the office's own; empty: the default categories
+    filed: bool = False
+    # Filed without its master data (before they were kept): check the result against the records.
+    unchecked_filing: bool = False
+
+
+def _serialised(queryset) -> list[dict]:
+    return serializers.serialize("python", queryset)
+
+
+def _loaded(data: list[dict]) -> list:
+    return [found.object for found in serializers.deserialize("python", data, ignorenonexistent=True)]
+
+
+def _live_indicators(organisation) -> list[Indicator]:
+    return list(
+        Indicator.objects.filter(organisation=organisation, active=True)
+        .select_related("section", "objective", "parent")
+        # Indicators without an objective last on every database (SQLite sorts NULL first, PostgreSQL last).
+        .order_by(F("objective__order").asc(nulls_last=True), "code")
+    )
+
+
+def capture(cycle: Cycle) -> dict:
+    """Today's master data for `cycle`'s figures, as JSON-ready data (DjangoJSONEncoder) to keep."""
+    indicators = _live_indicators(cycle.organisation)
+    ids = {i.pk for i in indicators}
+    parents = {i.parent_id for i in indicators if i.parent_id} - ids
+    return {
+        "version": VERSION,
+        "indicators": _serialised(indicators),
+        "parents": _serialised(Indicator.objects.filter(pk__in=parents).order_by("pk")),
+        "sections": _serialised(Section.objects.filter(pk__in={i.section_id for i in indicators}).order_by("pk")),
+        "objectives": _serialised(
+            StrategicObjective.objects.filter(pk__in={i.objective_id for i in indicators if i.objective_id}).order_by(
+                "pk"
+            )
+        ),
+        "targets": _serialised(Target.objects.filter(indicator__in=ids, year=cycle.year).order_by("pk")),
+        "categories": _serialised(CapaianCategory.objects.filter(organisation=cycle.organisation).order_by("pk")),
+    }
+
+
+def _from_kept(kept: dict) -> Master:
+    sections = {s.pk: s for s in _loaded(kept["sections"])}
+    objectives = {o.pk: o for o in _loaded(kept["objectives"])}
+    indicators = _loaded(kept["indicators"])
+    by_pk = {i.pk: i for i in [*indicators, *_loaded(kept["parents"])]}
+    for indicator in indicators:
+        indicator.section = sections[indicator.section_id]
+        indicator.objective = objectives.get(indicator.objective_id) if indicator.objective_id else None
+        indicator.parent = by_pk.get(indicator.parent_id) if indicator.parent_id else None
+    # The order of the live query: by objective (those without one last), then code.
+    indicators.sort(key=lambda i: (i.objective is None, i.objective.order if i.objective else 0, i.code))
+    targets = {(t.indicator_id, t.quarter): t for t in _loaded(kept["targets"])}
+    for target in targets.values():
+        target.indicator = by_pk[target.indicator_id]
+    categories = [(c.lower_bound, c.label) for c in _loaded(kept["categories"])]
+    return Master(indicators, targets, categories, filed=True)
+
+
+def master_for(cycle: Cycle) -> Master:
+    """The master data `cycle`'s figures are computed with: those kept when it was filed, else
+    today's (a cycle still running, or filed before they were kept: `unchecked_filing`). One
+    query, and three more for today's."""
+    archive = CycleArchive.objects.filter(cycle=cycle).values_list("pk", "basis").first()
+    kept = archive[1] if archive else None
+    if kept is not None:
+        if kept.get("version") != VERSION:
+            raise NotAsFiled(
+                f"Data induk siklus {cycle.period_label} tersimpan dalam bentuk (versi {kept.get('version')}) "
+                "yang tidak dikenal aplikasi ini, jadi angkanya tidak dihitung ulang. Angka yang berlaku ada di "
+                "arsip siklus dan di halaman Data base kinerja.",
+                cycle,
+            )
+        return _from_kept(kept)
+    indicators = _live_indicators(cycle.organisation)
+    targets = {(t.indicator_id, t.quarter): t for t in Target.objects.filter(indicator__in=indicators, year=cycle.year)}
+    categories = [(c.lower_bound, c.label) for c in CapaianCategory.objects.filter(organisation=cycle.organisation)]
+    return Master(indicators, targets, categories, unchecked_filing=archive is not None)
+
+
+def check_against_records(cycle: Cycle, computed: dict[int, dict]) -> None:
+    """For a cycle filed before its master data were kept: today's figures (`computed`: by
+    indicator, as `results.filed_figures` gives them) must be the ones it filed, indicator by
+    indicator, else NotAsFiled names the indicators that differ."""
+    records = {r.indicator_id: r for r in PerformanceRecord.objects.filter(cycle=cycle)}
+    differ = set(computed) ^ set(records)
+    for pk in set(computed) & set(records):
+        figures, record = computed[pk], records[pk]
+        for name, value in figures.items():
+            stored = getattr(record, name)
+            if isinstance(value, str) or value is None or stored is None:
+                same = (value or None) == (stored or None)
+            else:
+                same = not analysis.differs(value, stored)
+            if not same:
+                differ.add(pk)
+                break
+    if differ:
+        codes = sorted({r.code for pk, r in records.items() if pk in differ} | _codes(differ - set(records)))
+        filed_on = min(r.filed_at for r in records.values()) if records else None
+        when = f" pada {timezone.localtime(filed_on):%d-%m-%Y}" if filed_on else ""
+        raise NotAsFiled(
+            f"Angka siklus {cycle.period_label} bila dihitung ulang dengan data induk sekarang berbeda dari "
+            f"yang diarsipkan{when} untuk {', '.join(codes)}: target, cara hitung atau kategori indikatornya "
+            "berubah sesudah pengarsipan, dan siklus ini diarsipkan sebelum aplikasi menyimpan data induknya. "
+            "Halaman ini tidak menampilkan hitungan ulang; angka yang berlaku ada di arsip siklus dan di halaman "
+            "Data base kinerja.",
+            cycle,
+        )
+
+
+def _codes(pks: set[int]) -> set[str]:
+    return set(Indicator.objects.filter(pk__in=pks).values_list("code", flat=True))

@@ -1,0 +1,107 @@
+"""A filed cycle is history: its pages, exports and PDFs show the figures as they were filed,
+computed with the master data of that moment (kept with its archive), whatever the office
+changes later in its indicators, targets or capaian categories. The figures are tests/
+test_filed_figures.HAND, computed by hand."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from kinerja.measurement import basis, results
+from kinerja.models import CapaianCategory, CycleArchive, Indicator, Section, Target
+
+from .test_analysis_steps import to_step_6
+from .test_filed_figures import HAND, NOT_MEASURED, as_decimal, filed  # noqa: F401 (filed is a fixture)
+
+
+def change_master_data(cast):
+    """What an office may well do in the next quarter: a PK perubahan (TRA-01's targets 90 -> 45),
+    rules corrected (PEM-02 lower is better; PEL-02 its latest quarter, not the average), its own categories, an
+    indicator retired (KES-02) and a new one added."""
+    admin = cast.admin
+    for target in Target.objects.filter(indicator__code="TRA-01", year=2026):
+        target.value = Decimal(45)
+        target._history_user = admin
+        target.save()
+    for code, field, value in (("PEM-02", "polarity", "lower"), ("PEL-02", "aggregation", "latest"),
+                               ("KES-02", "active", False)):  # fmt: skip
+        indicator = Indicator.objects.get(code=code)
+        setattr(indicator, field, value)
+        indicator._history_user = admin
+        indicator.save()
+    CapaianCategory.objects.create(organisation=cast.org, lower_bound=Decimal(0), label="Kategori baru")
+    Indicator.objects.create(
+        organisation=cast.org, section=Section.objects.get(organisation=cast.org, code="pem"), code="BARU-01",
+        name="Indikator baru", unit="%",
+    )  # fmt: skip
+
+
+def test_changing_master_data_changes_nothing_a_filed_cycle_shows(client, klego_data, filed):  # noqa: F811
+    cycle, _archive = filed
+    change_master_data(klego_data)
+    expected = {**HAND, **dict.fromkeys(NOT_MEASURED)}
+    shown = {r.indicator.code: as_decimal(r.year_capaian.rounded(2)) for r in results.indicator_results(cycle)}
+    assert shown == expected  # KES-02 still there, BARU-01 not, TRA-01 102,22 (not 204,44)
+    categories = {r.indicator.code: r.category for r in results.indicator_results(cycle)}
+    assert "Kategori baru" not in categories.values()
+
+    client.force_login(klego_data.kasubag)
+    url = reverse("kinerja:analysis", args=[cycle.pk])
+    page = client.get(url).content.decode()
+    assert "102,22" in page and "204,44" not in page and "BARU-01" not in page
+    book = load_workbook(io.BytesIO(client.get(url, {"format": "xlsx"}).content))
+    exported = {}
+    for sheet in book.worksheets:
+        if sheet.title != "Per triwulan":
+            for row in sheet.iter_rows(min_row=5, values_only=True):
+                if row[0] in expected:
+                    exported[row[0]] = as_decimal(row[5])
+    assert exported == expected
+    # The analysis PDF issued today, and the review and grouping pages, say the same.
+    pdf = PdfReader(io.BytesIO(client.get(url, {"format": "pdf"}).content))
+    text = " ".join(" ".join(page.extract_text() for page in pdf.pages).split())
+    assert "102,22" in text[text.index("TRA-01") :][:400] and "204,44" not in text and "BARU-01" not in text
+    for name in ("kinerja:review", "kinerja:grouping"):
+        page = client.get(reverse(name, args=[cycle.pk])).content.decode()
+        assert "204,44" not in page and "BARU-01" not in page, name
+
+
+def test_a_running_cycle_is_computed_with_todays_master_data(klego_data):
+    """Only filing keeps the master data: before it, a corrected target counts at once."""
+    cycle = to_step_6(klego_data)
+    change_master_data(klego_data)
+    shown = {r.indicator.code: as_decimal(r.year_capaian.rounded(2)) for r in results.indicator_results(cycle)}
+    assert shown["TRA-01"] == Decimal("204.44")  # 92 / 45
+    assert "BARU-01" in shown and "KES-02" not in shown
+
+
+def test_a_cycle_filed_before_its_master_data_were_kept_is_shown_only_while_they_give_its_figures(
+    client,
+    klego_data,
+    filed,  # noqa: F811
+):
+    cycle, archive = filed
+    CycleArchive.objects.filter(pk=archive.pk).update(basis=None)  # as filed by the version before
+    client.force_login(klego_data.kasubag)
+    url = reverse("kinerja:analysis", args=[cycle.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and "102,22" in page.content.decode()  # today's rows give the filed figures
+    target = Target.objects.get(indicator__code="TRA-01", year=2026, quarter=4)
+    target.value = Decimal(45)
+    target._history_user = klego_data.admin
+    target.save()
+    sentence = "bila dihitung ulang dengan data induk sekarang berbeda dari yang diarsipkan"
+    for query in ({}, {"format": "xlsx"}, {"format": "pdf"}):
+        response = client.get(url, query)
+        assert response.status_code == 409, query
+        text = response.content.decode()
+        assert sentence in text and "untuk TRA-01:" in text and "204,44" not in text
+    # Where the sentence sends the reader answers: the cycle's archive and the data base.
+    for name, args in (("kinerja:filing", [cycle.pk]), ("kinerja:database", [])):
+        assert client.get(reverse(name, args=args)).status_code == 200, name
+    with pytest.raises(basis.NotAsFiled, match="untuk TRA-01: target, cara hitung atau kategori"):
+        results.indicator_results(cycle)
