@@ -11,9 +11,12 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from kinerja.engine.workflow import WorkflowError
 from kinerja.measurement import basis, results
-from kinerja.models import CapaianCategory, CycleArchive, Indicator, Section, Target
+from kinerja.models import CapaianCategory, CycleArchive, Indicator, PerformanceRecord, ReviewSnapshot, Section, Target
+from kinerja.steps import analysis_steps, filing
 
+from .conftest import MONDAY, advance, open_runs
 from .test_analysis_steps import to_step_6
 from .test_filed_figures import HAND, NOT_MEASURED, as_decimal, filed  # noqa: F401 (filed is a fixture)
 
@@ -105,3 +108,43 @@ def test_a_cycle_filed_before_its_master_data_were_kept_is_shown_only_while_they
         assert client.get(reverse(name, args=args)).status_code == 200, name
     with pytest.raises(basis.NotAsFiled, match="untuk TRA-01: target, cara hitung atau kategori"):
         results.indicator_results(cycle)
+
+
+def approved(cast):
+    """The cycle of tests/test_filed_figures, approved by the Camat, step 10 open (not filed)."""
+    cycle = to_step_6(cast)
+    kasubag = cast.kasubag
+    for code, value in (("IKU-01", 80), ("IKU-04", 38)):
+        analysis_steps.set_office_figure(
+            cycle=cycle, indicator=Indicator.objects.get(code=code), quarter=4, value=Decimal(value), by=kasubag
+        )
+    for difference in results.differences(cycle):
+        analysis_steps.explain(cycle=cycle, key=difference.key, text="Diukur dari evaluasi Inspektorat", by=kasubag)
+    advance(cast, cycle, 10)
+    return cycle
+
+
+def test_what_the_camat_approved_is_what_is_filed_even_if_master_data_change_in_between(klego_data):
+    cycle = approved(klego_data)
+    change_master_data(klego_data)
+    expected = {**HAND, **dict.fromkeys(NOT_MEASURED)}
+    (run,) = open_runs(cycle)
+    filing.file_database(run, by=klego_data.kasubag, at=MONDAY)
+    assert {r.code: r.capaian for r in PerformanceRecord.objects.filter(cycle=cycle)} == expected
+    assert not PerformanceRecord.objects.filter(cycle=cycle, code="BARU-01").exists()
+
+
+def test_an_approval_that_kept_no_master_data_is_filed_only_while_they_give_its_figures(klego_data):
+    cycle = approved(klego_data)
+    ReviewSnapshot.objects.filter(run__cycle=cycle).update(basis=None)  # approved by the version before
+    target = Target.objects.get(indicator__code="TRA-01", year=2026, quarter=4)
+    target.value = Decimal(45)
+    target.save()
+    (run,) = open_runs(cycle)
+    with pytest.raises(WorkflowError, match=r"disetujui Camat \(Kepala\) pada 02-11-2026 08:00 untuk TRA-01: data"):
+        filing.file_database(run, by=klego_data.kasubag, at=MONDAY)
+    assert not PerformanceRecord.objects.filter(cycle=cycle).exists() and run.closed_at is None
+    target.value = Decimal(90)  # as when it was approved
+    target.save()
+    filing.file_database(run, by=klego_data.kasubag, at=MONDAY)
+    assert PerformanceRecord.objects.get(cycle=cycle, code="TRA-01").capaian == Decimal("102.22")

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core import serializers
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef, Subquery
 from django.utils import timezone
 
 from ..models import (
@@ -29,6 +29,7 @@ from ..models import (
     CycleArchive,
     Indicator,
     PerformanceRecord,
+    ReviewSnapshot,
     Section,
     StrategicObjective,
     Target,
@@ -54,7 +55,7 @@ class Master:
     indicators: list[Indicator]  # in the order every table shows them
     targets: dict[tuple[int, int | None], Target]
     categories: list[tuple[Decimal, str]]  # the office's own; empty: the default categories
-    filed: bool = False
+    filed: bool = False  # kept with the archive (else with the final approval, or today's)
     # Filed without its master data (before they were kept): check the result against the records.
     unchecked_filing: bool = False
 
@@ -96,7 +97,7 @@ def capture(cycle: Cycle) -> dict:
     }
 
 
-def _from_kept(kept: dict) -> Master:
+def _from_kept(kept: dict, *, filed: bool) -> Master:
     sections = {s.pk: s for s in _loaded(kept["sections"])}
     objectives = {o.pk: o for o in _loaded(kept["objectives"])}
     indicators = _loaded(kept["indicators"])
@@ -111,15 +112,39 @@ def _from_kept(kept: dict) -> Master:
     for target in targets.values():
         target.indicator = by_pk[target.indicator_id]
     categories = [(c.lower_bound, c.label) for c in _loaded(kept["categories"])]
-    return Master(indicators, targets, categories, filed=True)
+    return Master(indicators, targets, categories, filed=filed)
+
+
+def _kept_for(cycle: Cycle) -> tuple[bool, dict | None]:
+    """Whether `cycle` is filed, and the master data kept for it: its archive's, else its final
+    approval's (`ReviewSnapshot.basis`, kept by the approval only). One query."""
+    archives = CycleArchive.objects.filter(cycle=OuterRef("pk"))
+    approvals = ReviewSnapshot.objects.filter(run__cycle=OuterRef("pk"), basis__isnull=False).order_by(
+        "-created_at", "-pk"
+    )
+    found = (
+        Cycle.objects.filter(pk=cycle.pk)
+        .annotate(
+            is_filed=Exists(archives),
+            filed_basis=Subquery(archives.values("basis")[:1]),
+            approved_basis=Subquery(approvals.values("basis")[:1]),
+        )
+        .values_list("is_filed", "filed_basis", "approved_basis")
+        .first()
+    )
+    if found is None:
+        return False, None
+    filed, filed_basis, approved_basis = found
+    if filed:
+        return True, filed_basis  # an archive without master data: filed before they were kept
+    return False, approved_basis
 
 
 def master_for(cycle: Cycle) -> Master:
-    """The master data `cycle`'s figures are computed with: those kept when it was filed, else
-    today's (a cycle still running, or filed before they were kept: `unchecked_filing`). One
-    query, and three more for today's."""
-    archive = CycleArchive.objects.filter(cycle=cycle).values_list("pk", "basis").first()
-    kept = archive[1] if archive else None
+    """The master data `cycle`'s figures are computed with: those kept when it was approved
+    (finally) or filed, else today's (a cycle still under way, or one filed before they were
+    kept: `unchecked_filing`). One query, and three more for today's."""
+    filed, kept = _kept_for(cycle)
     if kept is not None:
         if kept.get("version") != VERSION:
             raise NotAsFiled(
@@ -128,11 +153,18 @@ def master_for(cycle: Cycle) -> Master:
                 "arsip siklus dan di halaman Data base kinerja.",
                 cycle,
             )
-        return _from_kept(kept)
+        return _from_kept(kept, filed=filed)
     indicators = _live_indicators(cycle.organisation)
     targets = {(t.indicator_id, t.quarter): t for t in Target.objects.filter(indicator__in=indicators, year=cycle.year)}
     categories = [(c.lower_bound, c.label) for c in CapaianCategory.objects.filter(organisation=cycle.organisation)]
-    return Master(indicators, targets, categories, unchecked_filing=archive is not None)
+    return Master(indicators, targets, categories, unchecked_filing=filed)
+
+
+def to_file(cycle: Cycle) -> dict:
+    """The master data filing keeps with the archive: the final approval's when it kept them
+    (what was approved is what is filed), else today's."""
+    _filed, kept = _kept_for(cycle)
+    return kept if kept is not None else capture(cycle)
 
 
 def check_against_records(cycle: Cycle, computed: dict[int, dict]) -> None:

@@ -58,6 +58,11 @@ class ReviewSnapshot(models.Model):
         "kinerja.StoredFile", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name="laporan analisa yang diputuskan",
     )  # fmt: skip
+    # The final approval's only: the master data its figures were computed with, which filing
+    # then files with (kinerja.measurement.basis), so what is filed is what was approved.
+    basis = models.JSONField(
+        "data induk saat disetujui", null=True, blank=True, editable=False, encoder=DjangoJSONEncoder
+    )
     created_at = models.DateTimeField("dibuat")
 
     class Meta:

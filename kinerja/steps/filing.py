@@ -48,7 +48,7 @@ from ..models import (
 from ..spreadsheets.exporter import workbook_from_tables
 from ..spreadsheets.numbers import NotANumber, parse_number
 from .analysis_steps import Table, grouping_tables
-from .review import approved_document
+from .review import approved_document, check_as_approved
 from .submissions import receipt_matrix
 
 ZIP = "application/zip"
@@ -65,8 +65,10 @@ def file_database(
         cycle = run.cycle
         if PerformanceRecord.objects.filter(cycle=cycle).exists():
             raise workflow.AlreadyDone("Data siklus ini sudah diarsipkan ke data base kinerja.")
-        kept_basis = basis.capture(cycle)  # the master data these figures are computed with, read once
-        for r in results.indicator_results(cycle):
+        kept_basis = basis.to_file(cycle)  # the master data these figures are computed with (the approval's)
+        figures = results.indicator_results(cycle)
+        check_as_approved(cycle, figures)
+        for r in figures:
             record = PerformanceRecord(
                 organisation=cycle.organisation,
                 cycle=cycle,

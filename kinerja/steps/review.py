@@ -13,7 +13,7 @@ from django.utils import timezone
 from .. import uploads, verification, wording
 from ..engine import registry, workflow
 from ..engine.workflow import WorkflowError
-from ..measurement import results
+from ..measurement import basis, results
 from ..models import Cycle, Indicator, IssuedDocument, Narrative, ReviewNote, ReviewSnapshot, SopStep, StepRun, User
 
 REVIEW = SopStep.Kind.REVIEW
@@ -90,8 +90,13 @@ def review(
         raise WorkflowError("Tuliskan catatan revisi (pada indikator, nilai, narasi, atau umum) sebelum mengembalikan.")
 
     def keep_decision(run: StepRun) -> None:
+        final = final_review_step(run.cycle)
+        # The final approval keeps the master data its figures were computed with: filing files those.
+        kept = (
+            basis.capture(run.cycle) if final and run.step_id == final.pk and outcome == final.forward_outcome else None
+        )
         ReviewSnapshot.objects.create(
-            run=run, data=snapshot(run.cycle), document=_decided_document(run, by), created_at=now
+            run=run, data=snapshot(run.cycle), document=_decided_document(run, by), basis=kept, created_at=now
         )
         for item in notes:
             if item.indicator is not None and item.indicator.organisation_id != run.cycle.organisation_id:
@@ -160,6 +165,33 @@ def approved_document(cycle):
         .order_by("-created_at", "-pk")
         .first()
     )
+
+
+FIGURES = ("target", "realisations", "to_date", "capaian", "category")
+
+
+def check_as_approved(cycle: Cycle, figures: list) -> None:
+    """Before filing: a final approval that kept no master data (given before they were kept)
+    must see its figures again in `figures` (the cycle's results as filing reads them), else
+    nothing is filed and the sentence names the indicators that differ. One that kept them gives
+    its figures by construction (measurement.basis)."""
+    approval = approved_document(cycle)
+    if approval is None or approval.basis is not None:
+        return
+    now = snapshot(cycle, figures)
+
+    def shown(data: dict, code: str):
+        entry = data.get(code)
+        return None if entry is None else tuple(repr(entry.get(name)) for name in FIGURES)
+
+    differ = sorted(code for code in set(now) | set(approval.data) if shown(now, code) != shown(approval.data, code))
+    if differ:
+        raise WorkflowError(
+            f"Angka yang akan diarsipkan berbeda dari yang disetujui {approval.run.step.get_actor_role_display()} "
+            f"pada {timezone.localtime(approval.created_at):%d-%m-%Y %H:%M} untuk {', '.join(differ)}: data induknya "
+            "(target, cara hitung atau kategori) berubah sesudah persetujuan. Tidak ada yang diarsipkan; kembalikan "
+            "data induk seperti saat disetujui, lalu arsipkan lagi."
+        )
 
 
 @dataclass
