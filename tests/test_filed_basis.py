@@ -14,11 +14,11 @@ from pypdf import PdfReader
 from kinerja.engine.workflow import WorkflowError
 from kinerja.measurement import basis, results
 from kinerja.models import CapaianCategory, CycleArchive, Indicator, PerformanceRecord, ReviewSnapshot, Section, Target
-from kinerja.steps import analysis_steps, filing
+from kinerja.steps import filing
 
-from .conftest import MONDAY, advance, open_runs
+from .conftest import MONDAY, open_runs
 from .test_analysis_steps import to_step_6
-from .test_filed_figures import HAND, NOT_MEASURED, as_decimal, filed  # noqa: F401 (filed is a fixture)
+from .test_filed_figures import HAND, NOT_MEASURED, approved, as_decimal, filed  # noqa: F401 (filed: a fixture)
 
 
 def change_master_data(cast):
@@ -108,20 +108,6 @@ def test_a_cycle_filed_before_its_master_data_were_kept_is_shown_only_while_they
         assert client.get(reverse(name, args=args)).status_code == 200, name
     with pytest.raises(basis.NotAsFiled, match="untuk TRA-01: target, cara hitung atau kategori"):
         results.indicator_results(cycle)
-
-
-def approved(cast):
-    """The cycle of tests/test_filed_figures, approved by the Camat, step 10 open (not filed)."""
-    cycle = to_step_6(cast)
-    kasubag = cast.kasubag
-    for code, value in (("IKU-01", 80), ("IKU-04", 38)):
-        analysis_steps.set_office_figure(
-            cycle=cycle, indicator=Indicator.objects.get(code=code), quarter=4, value=Decimal(value), by=kasubag
-        )
-    for difference in results.differences(cycle):
-        analysis_steps.explain(cycle=cycle, key=difference.key, text="Diukur dari evaluasi Inspektorat", by=kasubag)
-    advance(cast, cycle, 10)
-    return cycle
 
 
 def test_what_the_camat_approved_is_what_is_filed_even_if_master_data_change_in_between(klego_data):

@@ -37,19 +37,24 @@ HAND = {
 NOT_MEASURED = {"IKU-02", "IKU-03"}  # no office figure entered
 
 
-@pytest.fixture
-def filed(klego_data):
-    cycle = to_step_6(klego_data)
-    kasubag = klego_data.kasubag
+def approved(cast):
+    """The cycle of these figures through its analysis and both reviews: step 10 open."""
+    cycle = to_step_6(cast)
+    kasubag = cast.kasubag
     for code, value in (("IKU-01", 80), ("IKU-04", 38)):
         analysis_steps.set_office_figure(
             cycle=cycle, indicator=Indicator.objects.get(code=code), quarter=4, value=Decimal(value), by=kasubag
         )
     for difference in results.differences(cycle):  # IKU-01 against PEM-01 and PEM-02's average
         analysis_steps.explain(cycle=cycle, key=difference.key, text="Diukur dari evaluasi Inspektorat", by=kasubag)
-    advance(klego_data, cycle, 10)
+    return advance(cast, cycle, 10)
+
+
+@pytest.fixture
+def filed(klego_data):
+    cycle = approved(klego_data)
     (run,) = open_runs(cycle)
-    archive = filing.file_database(run, by=kasubag, at=MONDAY)
+    archive = filing.file_database(run, by=klego_data.kasubag, at=MONDAY)
     return cycle, archive
 
 
