@@ -13,7 +13,16 @@ from pypdf import PdfReader
 
 from kinerja.engine.workflow import WorkflowError
 from kinerja.measurement import basis, results
-from kinerja.models import CapaianCategory, CycleArchive, Indicator, PerformanceRecord, ReviewSnapshot, Section, Target
+from kinerja.models import (
+    Amendment,
+    CapaianCategory,
+    CycleArchive,
+    Indicator,
+    PerformanceRecord,
+    ReviewSnapshot,
+    Section,
+    Target,
+)
 from kinerja.steps import filing
 
 from .conftest import MONDAY, open_runs
@@ -134,3 +143,12 @@ def test_an_approval_that_kept_no_master_data_is_filed_only_while_they_give_its_
     target.save()
     filing.file_database(run, by=klego_data.kasubag, at=MONDAY)
     assert PerformanceRecord.objects.get(cycle=cycle, code="TRA-01").capaian == Decimal("102.22")
+
+
+def test_an_amendment_takes_its_category_from_the_categories_the_cycle_was_filed_with(klego_data, filed):  # noqa: F811
+    cycle, _archive = filed
+    CapaianCategory.objects.create(organisation=klego_data.org, lower_bound=Decimal(0), label="Kategori baru")
+    record = PerformanceRecord.objects.get(cycle=cycle, code="TRA-01")
+    filing.amend(record, by=klego_data.kasubag, field="capaian", raw="70", reason="Salah hitung", approver="Camat")
+    category = Amendment.objects.get(record=record, field="category")
+    assert (category.old_text, category.new_text) == ("Sangat tinggi", "Sedang")  # 66 <= 70 < 76, by default

@@ -1,17 +1,20 @@
-"""The master data a cycle's figures are computed with, kept with its archive when it is filed.
+"""The master data a cycle's figures are computed with, kept at its final approval and with its
+archive.
 
-A filed cycle is history: its capaian were approved, signed and archived. Its pages, exports and
-PDFs keep computing from its uploads, and must give the figures it was filed with even after the
-office changes its master data (a Perjanjian Kinerja perubahan, a rule corrected, its own capaian
-categories, an indicator retired or added). So filing keeps the master data the figures were
-computed with (`capture`: the active indicators, their sections, objectives and cascade parents,
-the year's targets and the categories) and every later computation for that cycle reads them
-(`master_for`) instead of today's rows.
+An approved cycle is decided and a filed one is history: their capaian were approved, signed and
+archived. Their pages, exports and PDFs keep computing from the uploads, and must give the figures
+that were approved and filed even after the office changes its master data (a Perjanjian Kinerja
+perubahan, a rule corrected, its own capaian categories, an indicator retired or added). So the
+final approval keeps the master data its figures were computed with (`capture`: the active
+indicators, their sections, objectives and cascade parents, the year's targets and the
+categories), filing files with them and keeps them with the archive (`to_file`), and every later
+computation for that cycle reads them (`master_for`) instead of today's rows.
 
 A cycle filed before its master data were kept (an archive without them) is computed with
 today's rows and checked against the figures it filed (`check_against_records`): when they
 differ, nothing is shown but the sentence that says which indicator differs and where the filed
-figures are (`NotAsFiled`): never a capaian the office did not sign.
+figures are (`NotAsFiled`): never a capaian the office did not sign. (One approved before, and
+not yet filed, is checked by filing: `steps.review.check_as_approved`.)
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Q
 
 from .. import wording
-from ..models import CapaianCategory, Cycle, Explanation, Indicator, OfficeFigure, Submission, SubmissionRow, Target
+from ..models import Cycle, Explanation, Indicator, OfficeFigure, Submission, SubmissionRow, Target
 from ..spreadsheets.numbers import format_number
 from . import analysis, basis
 
@@ -118,11 +118,6 @@ def _target_values(target: Target | None) -> dict:
     if target.low is not None and target.high is not None:
         return {"low": target.low, "high": target.high}
     return {"target": target.value}
-
-
-def categories_for(organisation) -> list[tuple[Decimal, str]]:
-    own = [(c.lower_bound, c.label) for c in CapaianCategory.objects.filter(organisation=organisation)]
-    return own or analysis.DEFAULT_CATEGORIES
 
 
 def _accepted_rows(cycles_filter):

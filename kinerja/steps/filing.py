@@ -745,7 +745,9 @@ def _recomputed(record, changed: str) -> dict[str, tuple]:
             kwargs = {"target": target.value}
         capaian = analysis.capaian(to_date, polarity=indicator.polarity, **kwargs).value
         out["capaian"] = (capaian, "")
-    out["category"] = (None, analysis.category(capaian, results.categories_for(record.organisation)))
+    # The categories the cycle was filed with (measurement.basis), not ones the office set since.
+    categories = basis.master_for(record.cycle).categories or analysis.DEFAULT_CATEGORIES
+    out["category"] = (None, analysis.category(capaian, categories))
     return out
 
 
