@@ -97,7 +97,9 @@ def test_a_cycle_filed_before_its_master_data_were_kept_is_shown_only_while_they
     filed,  # noqa: F811
 ):
     cycle, archive = filed
-    CycleArchive.objects.filter(pk=archive.pk).update(basis=None)  # as filed by the version before
+    # As approved and filed by the version before, which kept no master data.
+    CycleArchive.objects.filter(pk=archive.pk).update(basis=None)
+    ReviewSnapshot.objects.filter(run__cycle=cycle).update(basis=None)
     client.force_login(klego_data.kasubag)
     url = reverse("kinerja:analysis", args=[cycle.pk])
     page = client.get(url)

@@ -19,11 +19,13 @@ not yet filed, is checked by filing: `steps.review.check_as_approved`.)
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core import serializers
-from django.db.models import Exists, F, OuterRef, Subquery
+from django.db import connection
+from django.db.models import F
 from django.utils import timezone
 
 from ..models import (
@@ -34,6 +36,7 @@ from ..models import (
     PerformanceRecord,
     ReviewSnapshot,
     Section,
+    StepRun,
     StrategicObjective,
     Target,
 )
@@ -67,8 +70,27 @@ def _serialised(queryset) -> list[dict]:
     return serializers.serialize("python", queryset)
 
 
-def _loaded(data: list[dict]) -> list:
-    return [found.object for found in serializers.deserialize("python", data, ignorenonexistent=True)]
+def _loaded(model, data: list[dict]) -> list:
+    """Instances of `model` from `_serialised` data (as JSON gave it back: decimals and dates as
+    text), built as the ORM builds rows (`from_db`): Django's deserializer takes five times as
+    long. A field added since takes its default; one removed since is left out."""
+    fields = model._meta.concrete_fields
+    attnames = [f.attname for f in fields]
+    out = []
+    for item in data:
+        given = item["fields"]
+        values = []
+        for f in fields:
+            if f.primary_key:
+                values.append(f.to_python(item["pk"]))
+            elif f.name not in given:
+                values.append(f.get_default())
+            elif f.is_relation:
+                values.append(given[f.name])
+            else:
+                values.append(f.to_python(given[f.name]))
+        out.append(model.from_db("default", attnames, values))
+    return out
 
 
 def _live_indicators(organisation) -> list[Indicator]:
@@ -101,46 +123,44 @@ def capture(cycle: Cycle) -> dict:
 
 
 def _from_kept(kept: dict, *, filed: bool) -> Master:
-    sections = {s.pk: s for s in _loaded(kept["sections"])}
-    objectives = {o.pk: o for o in _loaded(kept["objectives"])}
-    indicators = _loaded(kept["indicators"])
-    by_pk = {i.pk: i for i in [*indicators, *_loaded(kept["parents"])]}
+    sections = {s.pk: s for s in _loaded(Section, kept["sections"])}
+    objectives = {o.pk: o for o in _loaded(StrategicObjective, kept["objectives"])}
+    indicators = _loaded(Indicator, kept["indicators"])
+    by_pk = {i.pk: i for i in [*indicators, *_loaded(Indicator, kept["parents"])]}
     for indicator in indicators:
         indicator.section = sections[indicator.section_id]
         indicator.objective = objectives.get(indicator.objective_id) if indicator.objective_id else None
         indicator.parent = by_pk.get(indicator.parent_id) if indicator.parent_id else None
     # The order of the live query: by objective (those without one last), then code.
     indicators.sort(key=lambda i: (i.objective is None, i.objective.order if i.objective else 0, i.code))
-    targets = {(t.indicator_id, t.quarter): t for t in _loaded(kept["targets"])}
+    targets = {(t.indicator_id, t.quarter): t for t in _loaded(Target, kept["targets"])}
     for target in targets.values():
         target.indicator = by_pk[target.indicator_id]
-    categories = [(c.lower_bound, c.label) for c in _loaded(kept["categories"])]
+    categories = [(c.lower_bound, c.label) for c in _loaded(CapaianCategory, kept["categories"])]
     return Master(indicators, targets, categories, filed=filed)
 
 
 def _kept_for(cycle: Cycle) -> tuple[bool, dict | None]:
     """Whether `cycle` is filed, and the master data kept for it: its archive's, else its final
-    approval's (`ReviewSnapshot.basis`, kept by the approval only). One query."""
-    archives = CycleArchive.objects.filter(cycle=OuterRef("pk"))
-    approvals = ReviewSnapshot.objects.filter(run__cycle=OuterRef("pk"), basis__isnull=False).order_by(
-        "-created_at", "-pk"
+    approval's (`ReviewSnapshot.basis`, kept by the approval only; filing keeps the same with the
+    archive, so an archive without them is one filed before they were kept). One query, written
+    out: built with the ORM (Exists, two Subqueries, Coalesce) it took 2.5 ms to compile, on every
+    computation of a cycle's figures, for 0.01 ms in the database."""
+    archive, snapshot, run = (
+        connection.ops.quote_name(model._meta.db_table) for model in (CycleArchive, ReviewSnapshot, StepRun)
     )
-    found = (
-        Cycle.objects.filter(pk=cycle.pk)
-        .annotate(
-            is_filed=Exists(archives),
-            filed_basis=Subquery(archives.values("basis")[:1]),
-            approved_basis=Subquery(approvals.values("basis")[:1]),
-        )
-        .values_list("is_filed", "filed_basis", "approved_basis")
-        .first()
+    sql = (
+        f"SELECT EXISTS(SELECT 1 FROM {archive} WHERE cycle_id = %s), COALESCE("
+        f"(SELECT basis FROM {archive} WHERE cycle_id = %s ORDER BY created_at DESC, id DESC LIMIT 1), "
+        f"(SELECT s.basis FROM {snapshot} s INNER JOIN {run} r ON s.run_id = r.id "
+        "WHERE r.cycle_id = %s AND s.basis IS NOT NULL ORDER BY s.created_at DESC, s.id DESC LIMIT 1))"
     )
-    if found is None:
-        return False, None
-    filed, filed_basis, approved_basis = found
-    if filed:
-        return True, filed_basis  # an archive without master data: filed before they were kept
-    return False, approved_basis
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [cycle.pk] * 3)
+        filed, kept = cursor.fetchone()
+    if isinstance(kept, str):  # text on SQLite (and jsonb as Django has psycopg give it)
+        kept = json.loads(kept)
+    return bool(filed), kept
 
 
 def master_for(cycle: Cycle) -> Master:

@@ -105,9 +105,10 @@ def test_the_data_base_page_and_a_filed_cycles_analysis_pass_axe(klego_data, fil
     # Filed before its master data were kept, a target changed since: the sentence instead (409).
     from decimal import Decimal
 
-    from kinerja.models import CycleArchive, Target
+    from kinerja.models import CycleArchive, ReviewSnapshot, Target
 
     CycleArchive.objects.filter(cycle=cycle).update(basis=None)
+    ReviewSnapshot.objects.filter(run__cycle=cycle).update(basis=None)
     for target in Target.objects.filter(indicator__code="PEM-01", year=cycle.year):
         target.value = Decimal(1)
         target.save()  # with its history row: the kept page parts are made anew
