@@ -154,3 +154,15 @@ def test_an_amendment_takes_its_category_from_the_categories_the_cycle_was_filed
     filing.amend(record, by=klego_data.kasubag, field="capaian", raw="70", reason="Salah hitung", approver="Camat")
     category = Amendment.objects.get(record=record, field="category")
     assert (category.old_text, category.new_text) == ("Sangat tinggi", "Sedang")  # 66 <= 70 < 76, by default
+
+
+def test_the_check_of_an_old_filing_tells_a_zero_from_nothing(klego_data, filed):  # noqa: F811
+    """IKU-02 was filed without a figure (no office figure entered): computed today as 0, it differs."""
+    cycle, _archive = filed
+    computed = {r.indicator.pk: results.filed_figures(r) for r in results.indicator_results(cycle)}
+    basis.check_against_records(cycle, computed)  # today's figures are the filed ones: nothing said
+    iku_02 = Indicator.objects.get(code="IKU-02").pk
+    assert computed[iku_02]["real_q4"] is None
+    computed[iku_02]["real_q4"] = Decimal(0)
+    with pytest.raises(basis.NotAsFiled, match="untuk IKU-02:"):
+        basis.check_against_records(cycle, computed)

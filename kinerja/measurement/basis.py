@@ -200,9 +200,9 @@ def check_against_records(cycle: Cycle, computed: dict[int, dict]) -> None:
         figures, record = computed[pk], records[pk]
         for name, value in figures.items():
             stored = getattr(record, name)
-            if isinstance(value, str) or value is None or stored is None:
-                same = (value or None) == (stored or None)
-            else:
+            if isinstance(value, str) or isinstance(stored, str):
+                same = (value or "") == (stored or "")
+            else:  # a number against a number, or a missing one: a zero is not nothing
                 same = not analysis.differs(value, stored)
             if not same:
                 differ.add(pk)
