@@ -1,7 +1,8 @@
-"""A filed cycle is history: its pages, exports and PDFs show the figures as they were filed,
-computed with the master data of that moment (kept with its archive), whatever the office
-changes later in its indicators, targets or capaian categories. The figures are tests/
-test_filed_figures.HAND, computed by hand."""
+"""An approved cycle is decided and a filed one is history: their pages, exports and PDFs, and
+the filing itself, give the figures as they were approved and filed, computed with the master data
+of the final approval (kept with it and with the archive), whatever the office changes later in its
+indicators, targets or capaian categories; what came before this was kept is checked, never
+guessed. The figures are tests/test_filed_figures.HAND, computed by hand."""
 
 import io
 from decimal import Decimal
