@@ -12,6 +12,7 @@ from django.utils import timezone
 from . import permissions
 from .engine import workflow
 from .engine.calendar import WorkCalendar, format_minutes
+from .measurement import basis
 from .models import Cycle, Disposition, Letter, Role, SopStep, StepRun, Target, TransitionLog, User
 from .models.cycle import ENGINE_OUTCOME_LABELS
 from .models.organisation import SECTION_ROLES
@@ -474,15 +475,18 @@ class ReadRow:
     remark: str
 
 
-def rows_as_read(rows, *, year: int) -> list[ReadRow]:
+def rows_as_read(rows, *, cycle) -> list[ReadRow]:
     """The accepted upload's rows with every figure next to the sheet and cell it came from and
-    the master target it will be measured against, so the staff can check what the application
-    read before they hand it in. Two queries."""
+    the master target it will be (or was) measured against, so the staff can check what the
+    application read before they hand it in: an approved or filed cycle's as kept then
+    (measurement.basis). Three queries."""
     rows = list(rows)
-    targets = {
-        (t.indicator_id, t.quarter): t.shown
-        for t in Target.objects.filter(indicator__in={row.indicator_id for row in rows}, year=year)
-    }
+    _filed, kept = basis.kept_master(cycle)
+    if kept is not None:
+        found = kept.targets.values()
+    else:
+        found = Target.objects.filter(indicator__in={row.indicator_id for row in rows}, year=cycle.year)
+    targets = {(t.indicator_id, t.quarter): t.shown for t in found}
 
     def value(row, field: str, cell_key: str, quarter) -> ReadValue:
         cell = row.cells.get(cell_key, "")

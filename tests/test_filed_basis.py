@@ -81,6 +81,10 @@ def test_changing_master_data_changes_nothing_a_filed_cycle_shows(client, klego_
     for name in ("kinerja:review", "kinerja:grouping"):
         page = client.get(reverse(name, args=[cycle.pk])).content.decode()
         assert "204,44" not in page and "BARU-01" not in page, name
+    # The section's data page: what was read, beside the target it was measured against.
+    page = client.get(reverse("kinerja:section_data", args=[cycle.pk, "trantib"])).content.decode()
+    row = page[page.index("TRA-01", page.index('id="terbaca"')) :][:1500]
+    assert "data induk: 90" in row and "data induk: 45" not in row
 
 
 def test_a_running_cycle_is_computed_with_todays_master_data(klego_data):

@@ -163,20 +163,29 @@ def _kept_for(cycle: Cycle) -> tuple[bool, dict | None]:
     return bool(filed), kept
 
 
+def kept_master(cycle: Cycle) -> tuple[bool, Master | None]:
+    """Whether `cycle` is filed, and the master data kept at its final approval or filing (None:
+    nothing kept). One query."""
+    filed, kept = _kept_for(cycle)
+    if kept is None:
+        return filed, None
+    if kept.get("version") != VERSION:
+        raise NotAsFiled(
+            f"Data induk siklus {cycle.period_label} tersimpan dalam bentuk (versi {kept.get('version')}) "
+            "yang tidak dikenal aplikasi ini, jadi angkanya tidak dihitung ulang. Angka yang berlaku ada di "
+            "arsip siklus dan di halaman Data base kinerja.",
+            cycle,
+        )
+    return filed, _from_kept(kept, filed=filed)
+
+
 def master_for(cycle: Cycle) -> Master:
     """The master data `cycle`'s figures are computed with: those kept when it was approved
     (finally) or filed, else today's (a cycle still under way, or one filed before they were
     kept: `unchecked_filing`). One query, and three more for today's."""
-    filed, kept = _kept_for(cycle)
+    filed, kept = kept_master(cycle)
     if kept is not None:
-        if kept.get("version") != VERSION:
-            raise NotAsFiled(
-                f"Data induk siklus {cycle.period_label} tersimpan dalam bentuk (versi {kept.get('version')}) "
-                "yang tidak dikenal aplikasi ini, jadi angkanya tidak dihitung ulang. Angka yang berlaku ada di "
-                "arsip siklus dan di halaman Data base kinerja.",
-                cycle,
-            )
-        return _from_kept(kept, filed=filed)
+        return kept
     indicators = _live_indicators(cycle.organisation)
     targets = {(t.indicator_id, t.quarter): t for t in Target.objects.filter(indicator__in=indicators, year=cycle.year)}
     categories = [(c.lower_bound, c.label) for c in CapaianCategory.objects.filter(organisation=cycle.organisation)]

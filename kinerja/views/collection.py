@@ -41,7 +41,7 @@ def section_data(request, pk, code):
                 SubmissionRow.objects.filter(submission__in=accepted.values())
                 .select_related("indicator", "submission__kind")
                 .order_by("submission__kind__order", "row_number"),
-                year=cycle.year,
+                cycle=cycle,
             )
         latest_versions = {}
         for submission in history:
