@@ -78,22 +78,26 @@ def test_changing_master_data_changes_nothing_a_filed_cycle_shows(client, klego_
     pdf = PdfReader(io.BytesIO(client.get(url, {"format": "pdf"}).content))
     text = " ".join(" ".join(page.extract_text() for page in pdf.pages).split())
     assert "102,22" in text[text.index("TRA-01") :][:400] and "204,44" not in text and "BARU-01" not in text
+    kept = "dihitung dengan data induk (indikator, target, kategori capaian) yang disimpan saat pengarsipan"
+    assert kept in client.get(url).content.decode()  # the pages say so
     for name in ("kinerja:review", "kinerja:grouping"):
         page = client.get(reverse(name, args=[cycle.pk])).content.decode()
-        assert "204,44" not in page and "BARU-01" not in page, name
+        assert "204,44" not in page and "BARU-01" not in page and kept in page, name
     # The section's data page: what was read, beside the target it was measured against.
     page = client.get(reverse("kinerja:section_data", args=[cycle.pk, "trantib"])).content.decode()
     row = page[page.index("TRA-01", page.index('id="terbaca"')) :][:1500]
     assert "data induk: 90" in row and "data induk: 45" not in row
 
 
-def test_a_running_cycle_is_computed_with_todays_master_data(klego_data):
-    """Only filing keeps the master data: before it, a corrected target counts at once."""
+def test_a_running_cycle_is_computed_with_todays_master_data(client, klego_data):
+    """Only the final approval keeps the master data: before it, a corrected target counts at once."""
     cycle = to_step_6(klego_data)
     change_master_data(klego_data)
     shown = {r.indicator.code: as_decimal(r.year_capaian.rounded(2)) for r in results.indicator_results(cycle)}
     assert shown["TRA-01"] == Decimal("204.44")  # 92 / 45
     assert "BARU-01" in shown and "KES-02" not in shown
+    client.force_login(klego_data.kasubag)
+    assert 'data-testid="kept-basis"' not in client.get(reverse("kinerja:analysis", args=[cycle.pk])).content.decode()
 
 
 def test_a_cycle_filed_before_its_master_data_were_kept_is_shown_only_while_they_give_its_figures(
@@ -126,9 +130,12 @@ def test_a_cycle_filed_before_its_master_data_were_kept_is_shown_only_while_they
         results.indicator_results(cycle)
 
 
-def test_what_the_camat_approved_is_what_is_filed_even_if_master_data_change_in_between(klego_data):
+def test_what_the_camat_approved_is_what_is_filed_even_if_master_data_change_in_between(client, klego_data):
     cycle = approved(klego_data)
     change_master_data(klego_data)
+    client.force_login(klego_data.kasubag)
+    page = client.get(reverse("kinerja:analysis", args=[cycle.pk])).content.decode()
+    assert "102,22" in page and "204,44" not in page and "yang disimpan saat persetujuan akhir" in page
     expected = {**HAND, **dict.fromkeys(NOT_MEASURED)}
     (run,) = open_runs(cycle)
     filing.file_database(run, by=klego_data.kasubag, at=MONDAY)

@@ -163,6 +163,23 @@ def _kept_for(cycle: Cycle) -> tuple[bool, dict | None]:
     return bool(filed), kept
 
 
+def kept_when(cycle: Cycle) -> str:
+    """When the master data `cycle`'s figures are computed with were kept, as the pages say it
+    ("pengarsipan", "persetujuan akhir"), or "" (today's rows). One query, without the data."""
+    archive, snapshot, run = (
+        connection.ops.quote_name(model._meta.db_table) for model in (CycleArchive, ReviewSnapshot, StepRun)
+    )
+    sql = (
+        f"SELECT EXISTS(SELECT 1 FROM {archive} WHERE cycle_id = %s AND basis IS NOT NULL), "
+        f"EXISTS(SELECT 1 FROM {snapshot} s INNER JOIN {run} r ON s.run_id = r.id "
+        "WHERE r.cycle_id = %s AND s.basis IS NOT NULL)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [cycle.pk] * 2)
+        filed, approved = cursor.fetchone()
+    return "pengarsipan" if filed else "persetujuan akhir" if approved else ""
+
+
 def kept_master(cycle: Cycle) -> tuple[bool, Master | None]:
     """Whether `cycle` is filed, and the master data kept at its final approval or filing (None:
     nothing kept). One query."""

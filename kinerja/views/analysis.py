@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from .. import charts, fragments, permissions, selectors, verification
 from ..engine import workflow
 from ..forms import ExplainForm, NarrativeForm, OfficeFiguresForm, StepCloseForm
-from ..measurement import results
+from ..measurement import basis, results
 from ..models import Indicator, IssuedDocument, Narrative, OfficeFigure, SopStep, StrategicObjective
 from ..models.letters import XLSX
 from ..reports import analysis_report
@@ -70,6 +70,7 @@ def analysis_page(request, pk):
         ]
         context = {
             "cycle": cycle,
+            "kept_when": basis.kept_when(cycle),
             "behind": review.return_behind(run),
             "table": fragments.render_by_content(
                 "kinerja/partials/_analysis_table.html", {"rows": selectors.analysis_rows(data)}

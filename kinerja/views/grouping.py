@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 from .. import fragments, permissions, verification
 from ..engine import workflow
 from ..forms import GroupingForm
+from ..measurement import basis
 from ..models import GroupingReport, IssuedDocument, SopStep
 from ..models.letters import XLSX
 from ..reports import analysis_report
@@ -64,6 +65,7 @@ def grouping_page(request, pk):
         tables = analysis_steps.grouping_tables(cycle, report.groupings) if report else []
         context = {
             "cycle": cycle,
+            "kept_when": basis.kept_when(cycle),
             "run": run,
             "behind": review.return_behind(run),
             "report": report,

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 from .. import fragments, permissions
 from ..engine import workflow
 from ..forms import ReviewForm, ReviewNoteForm
-from ..measurement import results
+from ..measurement import basis, results
 from ..models import GroupingReport, Indicator, Narrative, ReviewNote, SopStep, StepRun
 from ..steps import review
 from .access import cycle_for, office_only
@@ -81,6 +81,7 @@ def review_page(request, pk):
             past.final_approval = review.is_final_approval(past, final)  # its document is the one archived
         context = {
             "cycle": cycle,
+            "kept_when": basis.kept_when(cycle),
             "run": run,
             "can_review": bool(run) and permissions.can_act_on_run(request.user, run),
             "results": data,
