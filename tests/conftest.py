@@ -2,6 +2,8 @@
 makes them) plus a second staff member of another section, and helpers to drive a cycle."""
 
 import datetime
+import os
+import re
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -19,6 +21,21 @@ Kind = SopStep.Kind
 WIB = ZoneInfo("Asia/Jakarta")
 # A Monday morning in working hours, well clear of holidays.
 MONDAY = datetime.datetime(2026, 11, 2, 8, 0, tzinfo=WIB)
+
+
+# The machine's Redis databases, as the tests use them. 13 holds kept pages, each test under a key
+# prefix of its own, never emptied. Every other database is one test process's task queue
+# (pytest-xdist's gw0, gw1, …; tests in one process run one at a time, and each empties its queue
+# first): a worker started by one process must never take a task queued by another, whose job
+# rows live in another test database.
+REDIS_CACHE = "redis://127.0.0.1:6379/13"
+_QUEUES = (15, 14, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1)
+
+
+def process_broker() -> str:
+    """This test process's own Redis database for the task queue."""
+    process = int(re.sub(r"\D", "", os.environ.get("PYTEST_XDIST_WORKER", "")) or 0)
+    return f"redis://127.0.0.1:6379/{_QUEUES[process % len(_QUEUES)]}"
 
 
 def at(day: str, hhmm: str = "08:00") -> datetime.datetime:

@@ -5,6 +5,8 @@ import pytest
 from kinerja import fragments
 from kinerja.selectors import CycleRow
 
+from .conftest import REDIS_CACHE
+
 
 def row(period: str) -> CycleRow:
     return CycleRow(pk=1, period=period, sop="SOP", letter="1/2026", status="berjalan", status_label="x", started="")
@@ -288,7 +290,7 @@ def test_kept_parts_are_shared_through_a_redis_cache(client, klego, monkeypatch,
         pytest.skip("Redis is not running on 127.0.0.1:6379")
     from klego_kinerja.settings import cache_from_url
 
-    config = cache_from_url("redis://127.0.0.1:6379/15") | {"KEY_PREFIX": f"uji-{uuid.uuid4().hex}"}
+    config = cache_from_url(REDIS_CACHE) | {"KEY_PREFIX": f"uji-{uuid.uuid4().hex}"}
     settings.CACHES = {"default": config}  # Django's setting_changed signal reopens the cache
     try:
         made = _counting_builds(monkeypatch)

@@ -3,8 +3,6 @@ Redis is sent, tried again after a failure; a broker that cannot be reached lose
 notice stays pending for the periodic task); the periodic tasks exist; without a broker nothing
 of Celery is loaded. The worker tests need Redis on 127.0.0.1:6379 and skip, saying so, without."""
 
-import os
-import re
 import socket
 import sys
 
@@ -16,11 +14,9 @@ from django.utils import timezone
 from kinerja import notices
 from kinerja.models import Notice
 
-# A Redis database per test process (pytest-xdist's gw0, gw1, gw2, …): a worker started by one
-# process must never take a message queued by another, whose job rows live in another test database.
-# 12 and 13 are the two-server test's.
-PROCESS = int(re.sub(r"\D", "", os.environ.get("PYTEST_XDIST_WORKER", "")) or 0)
-BROKER = f"redis://127.0.0.1:6379/{(15, 14, 11, 10, 9, 8, 7, 6)[PROCESS % 8]}"
+from .conftest import process_broker
+
+BROKER = process_broker()  # this test process's own queue
 
 
 def redis_is_up() -> bool:
