@@ -199,6 +199,72 @@ def test_every_problem_is_reported_with_its_sheet_and_cell(klego_data, cycle):
     assert not result.ok
 
 
+PEM01_NAME = "Jumlah desa yang menyampaikan LPPDes tepat waktu"
+PEM02_NAME = "Persentase desa yang menetapkan APBDes tepat waktu"
+
+
+def test_a_row_whose_code_and_name_are_two_different_indicators_is_refused(klego_data, cycle):
+    """Codes shifted by a row (a copied row whose code was left): the code says PEM-01, the name is
+    PEM-02's. Neither is taken: the values would count for an indicator the row does not name."""
+    rows = [
+        ["Kode", "Indikator", "Satuan", "Realisasi TW I"],
+        ["PEM-01", PEM02_NAME, "%", 92],
+        ["PEM-02", PEM01_NAME, "desa", 13],
+    ]
+    result = read_workbook(
+        workbook_bytes(rows, title="Realisasi"), indicators=Indicator.objects.all(), section=klego_data.sections["pem"]
+    )
+    messages = [str(p) for p in result.problems]
+    assert len(messages) == 2 and result.rows == []
+    assert messages[0] == (
+        "Lembar 'Realisasi', sel B2: kode PEM-01 di sel A2 adalah 'Jumlah desa yang menyampaikan LPPDes tepat "
+        "waktu', tetapi nama di baris ini adalah nama indikator PEM-02. Perbaiki kode atau nama agar menunjuk "
+        "satu indikator yang sama, lalu unggah lagi."
+    )
+    assert "kode PEM-02 di sel A3" in messages[1] and "nama indikator PEM-01" in messages[1]
+
+
+def test_a_name_written_shorter_or_spelled_otherwise_is_still_read_by_its_code(klego_data, cycle):
+    rows = [
+        ["Kode", "Indikator", "Satuan", "Realisasi TW I"],
+        ["PEM-01", "Jml desa yg menyampaikan LPPDes", "desa", 13],
+        ["PEM-02", "APBDes tepat waktu", "%", 92],
+    ]
+    result = read_workbook(workbook_bytes(rows), indicators=Indicator.objects.all(), section=klego_data.sections["pem"])
+    assert result.problems == []
+    assert {row.indicator.code: row.realisations for row in result.rows} == {"PEM-01": {1: 13}, "PEM-02": {1: 92}}
+
+
+@pytest.mark.parametrize(
+    "code,unit,expected_unit",
+    [("PEM-01", "%", "desa"), ("PEM-02", "desa", "%"), ("PEM-01", "orang", "desa"), ("PEM-02", "Rp", "%")],
+)
+def test_a_unit_in_the_file_other_than_the_indicators_is_refused(klego_data, cycle, code, unit, expected_unit):
+    """A percentage written for a count (or a count for a percentage) would be read as the other."""
+    rows = [["Kode", "Indikator", "Satuan", "Realisasi TW I"], [code, "", unit, 12]]
+    result = read_workbook(
+        workbook_bytes(rows, title="Data"), indicators=Indicator.objects.all(), section=klego_data.sections["pem"]
+    )
+    assert [str(p) for p in result.problems] == [
+        f"Lembar 'Data', sel C2: satuan di berkas '{unit}', padahal satuan {code} pada data induk adalah "
+        f"'{expected_unit}'. Tulis satuan sesuai data induk (atau kosongkan selnya) dan isi nilainya dalam satuan "
+        "itu; bila data induk yang keliru, minta Kasubag Perencanaan dan Pelaporan memperbaikinya."
+    ]
+    assert not result.ok
+
+
+@pytest.mark.parametrize(
+    "code,unit",
+    [("PEM-01", "Desa"), ("PEM-01", " desa "), ("PEM-01", ""), ("PEM-01", None), ("PEM-02", "Persen"),
+     ("PEM-02", "persen (%)"), ("PEM-02", "Persentase"), ("PEM-02", "%")],
+)  # fmt: skip
+def test_the_indicators_unit_written_another_way_is_accepted(klego_data, cycle, code, unit):
+    rows = [["Kode", "Indikator", "Satuan", "Realisasi TW I"], [code, "", unit, 12]]
+    result = read_workbook(workbook_bytes(rows), indicators=Indicator.objects.all(), section=klego_data.sections["pem"])
+    assert result.problems == []
+    assert [(row.indicator.code, row.realisations) for row in result.rows] == [(code, {1: 12})]
+
+
 def test_a_workbook_without_a_recognisable_header_is_refused(klego_data, cycle):
     result = read_workbook(
         workbook_bytes([["a", "b"], [1, 2]]), indicators=Indicator.objects.all(), section=klego_data.sections["pem"]

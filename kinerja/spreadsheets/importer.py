@@ -238,7 +238,7 @@ class IndicatorLookup:
     def __init__(self, indicators, section):
         self.section = section
         self.indicators = list(indicators)
-        self.by_code = _unique((code_key(i.code), i) for i in indicators)
+        self.by_code = _unique((code_key(i.code), i) for i in self.indicators)
         self._by_name = None  # made on the first row without a known code (most files have codes)
 
     @property
@@ -255,6 +255,14 @@ class IndicatorLookup:
         if name not in (None, ""):
             return self.by_name.get(name_key(name))
         return None
+
+    def named_otherwise(self, indicator, code, name):
+        """The other indicator whose name a row found by its code carries (codes shifted by a row),
+        or None: the values would count for an indicator the row does not name."""
+        if code in (None, "") or name in (None, "") or name == indicator.name:
+            return None
+        named = self.by_name.get(name_key(name))
+        return named if named is not None and named.pk != indicator.pk else None
 
     def suggestion(self, code, name) -> str:
         """ "Maksud Anda PEM-02 Persentase desa …?" for an unknown label, or "" when nothing is close."""
@@ -728,7 +736,27 @@ class Layout:
         return values[col] if col is not None and col < len(values) else None
 
 
-PERCENT_UNITS = re.compile(r"%|persen")
+PERCENT_UNITS = re.compile(r"%|persen|prosen")
+
+
+def unit_key(value) -> str:
+    """A unit as compared: "%", "Persen", "persen (%)" and "Persentase" are one; otherwise case,
+    spaces and punctuation folded ("Desa", " desa ")."""
+    text = normalise(value)
+    return "%" if PERCENT_UNITS.search(text) else re.sub(r"[^0-9a-z]", "", text)
+
+
+def same_unit(written, master) -> bool:
+    """Whether a unit written in a file is the indicator's own. Nothing written (or no unit in the
+    master data) is no disagreement; a percentage is never a count; a word written short ("dok"
+    for "dokumen", three letters at least) is the same word."""
+    a, b = unit_key(written), unit_key(master)
+    if not a or not b or a == b:
+        return True
+    if "%" in (a, b):
+        return False
+    short, long = sorted((a, b), key=len)
+    return len(short) >= 3 and long.startswith(short)
 
 
 def _is_number(value) -> bool:
@@ -768,6 +796,18 @@ def _read_row(read: SheetRead, row_number, values, layout: Layout, lookup, seen,
             )
         )
         return
+    named = lookup.named_otherwise(indicator, code, name)
+    if named is not None:
+        read.problems.append(
+            Problem(
+                title,
+                f"{layout.letters[layout.name_col]}{row_number}",
+                f"kode {indicator.code} di sel {where} adalah '{indicator.name}', tetapi nama di baris ini adalah "
+                f"nama indikator {named.code}. Perbaiki kode atau nama agar menunjuk satu indikator yang sama, lalu "
+                "unggah lagi.",
+            )
+        )
+        return
     if indicator.section_id != lookup.section.pk:
         read.problems.append(
             Problem(
@@ -795,6 +835,17 @@ def _read_row(read: SheetRead, row_number, values, layout: Layout, lookup, seen,
         if meaning == "unit":
             parsed.unit = str(raw or "").strip()[:60]
             parsed.cells["unit"] = ref
+            if not same_unit(parsed.unit, unit):
+                read.problems.append(
+                    Problem(
+                        title,
+                        ref,
+                        f"satuan di berkas '{parsed.unit}', padahal satuan {indicator.code} pada data induk adalah "
+                        f"'{unit}'. Tulis satuan sesuai data induk (atau kosongkan selnya) dan isi nilainya dalam "
+                        "satuan itu; bila data induk yang keliru, minta Kasubag Perencanaan dan Pelaporan "
+                        "memperbaikinya.",
+                    )
+                )
             continue
         if meaning == "remark":
             parsed.remark = str(raw or "").strip()[:2000]

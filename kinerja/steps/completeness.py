@@ -26,7 +26,7 @@ from ..models import (
     Target,
     User,
 )
-from ..spreadsheets.importer import IMPLAUSIBLE_FACTOR, normalise
+from ..spreadsheets.importer import IMPLAUSIBLE_FACTOR, same_unit
 from ..spreadsheets.numbers import format_number
 from .submissions import latest, owed
 
@@ -95,7 +95,7 @@ def automatic_checks(cycle: Cycle, section: Section) -> list[CheckItem]:
     units = []
     for indicator in indicators:
         for _kind, row in rows.get(indicator.pk, []):
-            if row.unit and normalise(row.unit) != normalise(indicator.unit):
+            if not same_unit(row.unit, indicator.unit):  # refused on upload since; older versions
                 units.append(
                     f"{indicator.code}: satuan '{row.unit}' (sel {row.cells.get('unit', '?')}), "
                     f"data induk '{indicator.unit}'"
