@@ -17,7 +17,7 @@ from . import budget, uploads
 from .engine.workflow import NotAllowed
 from .measurement import analysis
 from .models import BaselineFigure, Indicator, Organisation, PerformanceRecord, User
-from .spreadsheets.importer import PERCENT_UNITS, normalise
+from .spreadsheets.importer import PERCENT_UNITS, name_key, normalise, same_unit
 from .spreadsheets.numbers import NotANumber, format_number, parse_number
 from .spreadsheets.tables import read_table
 
@@ -29,6 +29,8 @@ COLUMNS = {
     "target": {"target"},
     "realisation": {"realisasi", "realisasi tahunan"},
     "capaian": {"capaian", "capaian (%)", "capaian %"},
+    "unit": {"satuan"},
+    "name": {"indikator", "nama indikator", "indikator kinerja", "uraian indikator"},
 }
 
 
@@ -99,6 +101,9 @@ def import_baseline(
     if table.problems:
         return result
     indicators = {i.code.upper(): i for i in Indicator.objects.filter(organisation=organisation)}
+    names: dict[str, list[Indicator]] = {}
+    for indicator in indicators.values():
+        names.setdefault(name_key(indicator.name), []).append(indicator)
     filed = set(PerformanceRecord.objects.filter(organisation=organisation).values_list("code", "year"))
     kept = set(BaselineFigure.objects.filter(organisation=organisation).values_list("indicator__code", "year"))
     this_year = timezone.localdate().year
@@ -109,6 +114,21 @@ def import_baseline(
         indicator = indicators.get(written.upper())
         if indicator is None:
             result.problems.append(f"{where}: indikator '{written}' tidak dikenal di {organisation}.")
+            continue
+        written_name = str(getattr(record.get("name"), "value", None) or "").strip()
+        named = names.get(name_key(written_name), []) if written_name and written_name != indicator.name else []
+        if len(named) == 1 and named[0] != indicator:
+            result.problems.append(
+                f"{where}: kode {indicator.code} adalah '{indicator.name}', tetapi nama di baris ini adalah nama "
+                f"indikator {named[0].code}. Perbaiki kode atau nama agar menunjuk satu indikator yang sama."
+            )
+            continue
+        written_unit = str(getattr(record.get("unit"), "value", None) or "").strip()
+        if not same_unit(written_unit, indicator.unit):
+            result.problems.append(
+                f"{where}, sel {record['unit'].ref}: satuan '{written_unit}', padahal satuan {indicator.code} pada "
+                f"data induk adalah '{indicator.unit}'. Tulis nilainya dalam satuan data induk."
+            )
             continue
         try:
             written_year = parse_number(record["year"].value)

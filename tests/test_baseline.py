@@ -124,3 +124,39 @@ def test_the_baseline_page_reads_the_same_number_of_queries_for_1_and_12_figures
     assert baseline.import_baseline(workbook_bytes(rows), organisation=klego_data.org, by=klego_data.kasubag).ok
     assert BaselineFigure.objects.count() == 12
     assert count_queries(client, url) == few
+
+
+def test_a_row_whose_name_or_unit_is_another_indicators_is_refused_and_nothing_kept(klego_data):
+    """The same rules as a section's upload: a code with another indicator's name (codes shifted by
+    a row), a percentage written for a score, are never read as the code's indicator."""
+    header = ["Kode", "Nama Indikator", "Satuan", "Tahun", "Realisasi"]
+    rows = [
+        header,
+        ["IKU-01", "Indeks Kepuasan Masyarakat (IKM) pelayanan kecamatan", "%", 2025, 80],
+        ["IKU-02", "IKM", "%", 2025, 82],
+        ["IKU-04", "", "kegiatan", 2025, 18],
+    ]
+    outcome = baseline.import_baseline(workbook_bytes(rows), organisation=klego_data.org, by=klego_data.kasubag)
+    assert outcome.problems == [
+        "'Data' baris 2: kode IKU-01 adalah 'Persentase desa dengan tata kelola pemerintahan desa kategori baik', "
+        "tetapi nama di baris ini adalah nama indikator IKU-02. Perbaiki kode atau nama agar menunjuk satu "
+        "indikator yang sama.",
+        "'Data' baris 3, sel C3: satuan '%', padahal satuan IKU-02 pada data induk adalah 'nilai'. Tulis nilainya "
+        "dalam satuan data induk.",
+    ]
+    assert not BaselineFigure.objects.exists()
+
+
+def test_a_name_written_shorter_and_a_unit_written_otherwise_are_read_by_the_code(klego_data):
+    header = ["Kode", "Nama Indikator", "Satuan", "Tahun", "Realisasi"]
+    rows = [
+        header,
+        ["IKU-01", "Persentase desa tata kelola baik", "Persen", 2025, 80],
+        ["IKU-02", "IKM", "Nilai", 2025, 82],
+    ]
+    outcome = baseline.import_baseline(workbook_bytes(rows), organisation=klego_data.org, by=klego_data.kasubag)
+    assert outcome.ok, outcome.problems
+    assert {(f.indicator.code, f.realisation) for f in BaselineFigure.objects.all()} == {
+        ("IKU-01", Decimal("80")),
+        ("IKU-02", Decimal("82")),
+    }
