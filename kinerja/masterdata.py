@@ -16,8 +16,9 @@ from . import permissions
 from .engine.workflow import NotAllowed
 from .measurement import targets
 from .models import Indicator, Organisation, Section, StrategicObjective, Target, User
+from .models.performance import code_twin_message
 from .spreadsheets.exporter import safe_text
-from .spreadsheets.importer import Problem, normalise
+from .spreadsheets.importer import Problem, code_key, normalise
 from .spreadsheets.screening import screen
 
 COLUMNS = [
@@ -341,11 +342,15 @@ def import_workbook(
                 entry[key] = None
         parsed.append(entry)
     codes = [e["code"] for e in parsed]
+    keys: dict[str, str] = {code_key(code): code for code in existing}  # what a workbook can tell apart
     for entry in parsed:
         if codes.count(entry["code"]) > 1:
             result.problems.append(
                 Problem(title, f"A{entry['row']}", f"Kode {entry['code']} muncul lebih dari sekali.")
             )
+        twin = keys.setdefault(code_key(entry["code"]), entry["code"])
+        if twin != entry["code"]:
+            result.problems.append(Problem(title, f"A{entry['row']}", code_twin_message(entry["code"], twin)))
         parent = entry["parent"]
         if parent and parent not in codes and parent not in existing:
             result.problems.append(

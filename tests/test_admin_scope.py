@@ -436,3 +436,20 @@ def test_a_position_that_has_begun_keeps_who_what_where_and_since_when_on_every_
     assert "start_date" in form_as_shown(
         client.get(reverse("admin:kinerja_position_change", args=[planned.pk])).content.decode()
     )
+
+
+def test_the_admin_refuses_a_code_a_workbook_cannot_tell_from_another(client, klego_data):
+    """The master-data rule on codes (case and punctuation aside, one indicator each) holds on the
+    admin's indicator page too."""
+    import html
+
+    from kinerja.models import Indicator
+
+    indicator = Indicator.objects.get(code="PEM-02")
+    client.force_login(klego_data.admin)
+    url = reverse("admin:kinerja_indicator_change", args=[indicator.pk])
+    form = form_as_shown(client.get(url).content.decode())
+    form["code"] = "pem 01"
+    page = html.unescape(client.post(url, form).content.decode())
+    assert "Kode pem 01 sama dengan kode PEM-01 bila huruf besar/kecil, spasi dan tanda baca diabaikan" in page
+    assert Indicator.objects.get(pk=indicator.pk).code == "PEM-02"

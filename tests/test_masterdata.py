@@ -242,3 +242,44 @@ def test_the_master_workbook_keeps_range_and_text_targets_both_ways(klego_data):
     assert Target.objects.get(indicator=indicator, year=2026, quarter=4).shown == "90–100"
     assert Target.objects.get(indicator=indicator, year=2026, quarter=None).shown == "BB"
     assert Target.objects.get(indicator=indicator, year=2026, quarter=1).value == 100
+
+
+TWIN = (
+    "Kode {code} sama dengan kode {twin} bila huruf besar/kecil, spasi dan tanda baca diabaikan; berkas seksi tidak "
+    "dapat membedakan keduanya. Pakai kode lain."
+)
+
+
+@pytest.mark.parametrize("code", ["PEM 01", "PEM.01", "pem01"])
+def test_a_code_a_workbook_cannot_tell_from_another_is_refused_on_the_page(client, klego_data, code):
+    """A section's workbook matches codes case and punctuation aside: "PEM 01" beside "PEM-01" would
+    make rows of both refused as unknown, so the second code is never made."""
+    import html
+
+    indicator = Indicator.objects.get(code="PEM-02")
+    client.force_login(klego_data.kasubag)
+    data = {
+        "code": code, "name": "Indikator kembar", "unit": "desa", "polarity": "higher", "aggregation": "latest",
+        "quarter_form": "triwulan", "cascade_rule": "average", "section": indicator.section_id, "parent": "",
+        "objective": "", "active": "on",
+    }  # fmt: skip
+    page = html.unescape(client.post(reverse("kinerja:indicator_create") + "?tahun=2026", data).content.decode())
+    assert TWIN.format(code=code.upper(), twin="PEM-01") in page
+    assert not Indicator.objects.filter(name="Indikator kembar").exists()
+
+
+def test_a_code_a_workbook_cannot_tell_from_another_is_refused_by_the_import(klego_data):
+    rows = [
+        HEADER,
+        ["PEM 01", "Indikator kembar", "desa", "tinggi", "pem", "", "", "", "13", ""],
+        ["PEM-05", "Indikator baru", "desa", "tinggi", "pem", "", "", "", "13", ""],
+        ["pem.05", "Indikator baru lagi", "desa", "tinggi", "pem", "", "", "", "13", ""],
+    ]
+    result = masterdata.import_workbook(
+        workbook_bytes(rows, title="Induk"), organisation=klego_data.org, year=2026, by=klego_data.kasubag
+    )
+    assert [str(p) for p in result.problems] == [
+        "Lembar 'Induk', sel A2: " + TWIN.format(code="PEM 01", twin="PEM-01"),
+        "Lembar 'Induk', sel A4: " + TWIN.format(code="PEM.05", twin="PEM-05"),
+    ]
+    assert not Indicator.objects.filter(name__in=["Indikator kembar", "Indikator baru", "Indikator baru lagi"]).exists()

@@ -144,10 +144,32 @@ class Indicator(models.Model):
             raise ValidationError(
                 {"quarter_form": "Kumulatif s.d. triwulan hanya untuk indikator yang triwulannya dijumlah."}
             )
+        twin = self.code_twin()
+        if twin is not None:
+            raise ValidationError({"code": code_twin_message(self.code, twin.code)})
+
+    def code_twin(self) -> "Indicator | None":
+        """Another indicator of the organisation whose code is this one's with other case or
+        punctuation ("PEM 01" beside "PEM-01"): a section's workbook cannot tell them apart, so
+        rows with either code would be refused as unknown."""
+        from ..spreadsheets.importer import code_key
+
+        if not self.organisation_id or not self.code:
+            return None
+        key = code_key(self.code)
+        others = Indicator.objects.filter(organisation_id=self.organisation_id).exclude(pk=self.pk)
+        return next((other for other in others.only("pk", "code") if code_key(other.code) == key), None)
 
     @property
     def written_running(self) -> bool:
         return self.quarter_form == self.QuarterForm.RUNNING
+
+
+def code_twin_message(code: str, twin: str) -> str:
+    return (
+        f"Kode {code} sama dengan kode {twin} bila huruf besar/kecil, spasi dan tanda baca diabaikan; berkas "
+        "seksi tidak dapat membedakan keduanya. Pakai kode lain."
+    )
 
 
 class Target(models.Model):
