@@ -265,6 +265,64 @@ def test_the_indicators_unit_written_another_way_is_accepted(klego_data, cycle, 
     assert [(row.indicator.code, row.realisations) for row in result.rows] == [(code, {1: 12})]
 
 
+OTHERS = ["Kecamatan Karanggede", "Kecamatan Ampel", "Kecamatan Ampel Gading"]
+
+
+@pytest.mark.parametrize(
+    "title,other",
+    [
+        ("LAPORAN REALISASI RENCANA AKSI KECAMATAN KARANGGEDE", "Kecamatan Karanggede"),
+        ("Seksi Pemerintahan Kec. Ampel Gading Tahun 2026", "Kecamatan Ampel Gading"),
+        ("PEMERINTAH KABUPATEN BOYOLALI - KECAMATAN AMPEL", "Kecamatan Ampel"),
+    ],
+)
+def test_a_file_whose_title_names_another_kecamatan_is_refused(klego_data, cycle, title, other):
+    """Indicator codes are the kabupaten's: a neighbour's file (copied as a start, its figures left
+    in) reads as this office's. Only its title tells, and the title is read."""
+    rows = [[title], [], ["Kode", "Indikator", "Satuan", "Realisasi TW I"], ["PEM-01", "", "desa", 13]]
+    result = read_workbook(
+        workbook_bytes(rows, title="Data"), indicators=Indicator.objects.all(), section=klego_data.sections["pem"],
+        office="Kecamatan Klego", other_offices=OTHERS,
+    )  # fmt: skip
+    assert [str(p) for p in result.problems] == [
+        f"Lembar 'Data': Judul berkas menyebut \"{title}\" ({other}), sedangkan berkas ini diunggah untuk Kecamatan "
+        "Klego. Unggah berkas Kecamatan Klego sendiri, atau perbaiki judulnya bila hanya judulnya yang keliru."
+    ]
+    assert result.rows == []
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["LAPORAN REALISASI KECAMATAN KLEGO", "KEC. KLEGO KABUPATEN BOYOLALI", "LAPORAN SEKSI PEMERINTAHAN KECAMATAN",
+     "Kecamatan Ampelgading", "Kecamatan di Kabupaten Boyolali"],
+)  # fmt: skip
+def test_a_title_naming_this_kecamatan_or_none_is_read(klego_data, cycle, title):
+    rows = [[title], [], ["Kode", "Indikator", "Satuan", "Realisasi TW I"], ["PEM-01", "", "desa", 13]]
+    result = read_workbook(
+        workbook_bytes(rows), indicators=Indicator.objects.all(), section=klego_data.sections["pem"],
+        office="Kecamatan Klego", other_offices=OTHERS,
+    )  # fmt: skip
+    assert result.problems == [] and [r.realisations for r in result.rows] == [{1: 13}]
+
+
+def test_an_upload_whose_title_names_another_kecamatan_of_the_installation_is_refused(klego_data, cycle):
+    from .factories import OrganisationFactory
+
+    OrganisationFactory(code="karanggede", name="Kecamatan Karanggede")
+    section = klego_data.sections["pem"]
+    kind = DataKind.objects.get(code="realisasi")
+    rows = [["REALISASI TW IV 2026 KECAMATAN KARANGGEDE"], ["Kode", "Satuan", "Realisasi TW I"], ["PEM-01", "desa", 9]]
+    outcome = submissions.submit(
+        cycle=cycle, section=section, kind=kind, data=workbook_bytes(rows), filename="a.xlsx", by=klego_data.staf_pem
+    )
+    assert outcome.submission.status == "ditolak"
+    assert [p["message"] for p in outcome.submission.problems] == [
+        'Judul berkas menyebut "REALISASI TW IV 2026 KECAMATAN KARANGGEDE" (Kecamatan Karanggede), sedangkan '
+        "berkas ini diunggah untuk Kecamatan Klego. Unggah berkas Kecamatan Klego sendiri, atau perbaiki judulnya "
+        "bila hanya judulnya yang keliru."
+    ]
+
+
 def test_a_workbook_without_a_recognisable_header_is_refused(klego_data, cycle):
     result = read_workbook(
         workbook_bytes([["a", "b"], [1, 2]]), indicators=Indicator.objects.all(), section=klego_data.sections["pem"]

@@ -235,8 +235,9 @@ class IndicatorLookup:
     and names are compared after folding case, spaces, punctuation and common spellings. A key
     two indicators share finds neither (never a guess)."""
 
-    def __init__(self, indicators, section):
+    def __init__(self, indicators, section, office: str = "", other_offices=()):
         self.section = section
+        self.office, self.other_offices = office, list(other_offices)  # what a title may name
         self.indicators = list(indicators)
         self.by_code = _unique((code_key(i.code), i) for i in self.indicators)
         self._by_name = None  # made on the first row without a known code (most files have codes)
@@ -469,6 +470,34 @@ def title_period(rows: list[list]) -> tuple[int | None, int | None, str]:
     return None, None, ""
 
 
+def office_key(name) -> str:
+    """An office's name as a title writes it: "Kecamatan Klego", "KEC. KLEGO" → "klego"."""
+    text = re.sub(r"[^0-9a-z]+", " ", normalise(name)).strip()
+    return re.sub(r"^(kecamatan|kec)\s+", "", text)
+
+
+def title_office(rows: list[list], office: str, others) -> tuple[str, str] | None:
+    """(the title's text, the other office) when the title block above the header names another
+    kecamatan of this installation ("KECAMATAN KARANGGEDE" in a file uploaded for Klego): indicator
+    codes are the kabupaten's, so only the title tells another office's file. The longest name
+    that fits is taken ("Ampel Gading" before "Ampel")."""
+    own = office_key(office)
+    keys = {key: name for name in others if (key := office_key(name)) and key != own}
+    if not keys:
+        return None
+    for row in rows:
+        for value in row:
+            if not isinstance(value, str):
+                continue
+            text = " " + re.sub(r"[^0-9a-z]+", " ", normalise(value)) + " "
+            for match in re.finditer(r" kec(?:amatan)? ", text):
+                rest = text[match.end() :]
+                named = max((k for k in (own, *keys) if k and rest.startswith(k + " ")), key=len, default=None)
+                if named is not None and named != own:
+                    return str(value).strip(), keys[named]
+    return None
+
+
 def period_label(year: int, quarter: int | None) -> str:
     return f"Triwulan {ROMAN_LABELS[quarter]} {year}" if quarter else f"Tahun {year}"
 
@@ -504,10 +533,15 @@ class SheetRead:
         return self.value_cells > 0 and self.cross_sheet_cells == self.value_cells
 
 
-def read_workbook(data: bytes, *, indicators, section, period: tuple[int, int | None] | None = None) -> ImportResult:
+def read_workbook(
+    data: bytes, *, indicators, section, period: tuple[int, int | None] | None = None, office: str = "",
+    other_offices=(),
+) -> ImportResult:  # fmt: skip
     """Screen and read a workbook. `indicators` are the organisation's indicators; rows for
     another section's indicator are refused. `period` (year, quarter or None) is the cycle's: a
-    title naming another period is refused. Never raises for a bad file: problems say why."""
+    title naming another period is refused; so is a title naming one of `other_offices` (the
+    installation's other kecamatan) for a file uploaded for `office`. Never raises for a bad file:
+    problems say why."""
     result = ImportResult()
     screening = screen(data)
     result.has_macros = screening.has_macros
@@ -518,7 +552,7 @@ def read_workbook(data: bytes, *, indicators, section, period: tuple[int, int | 
         result.notes.append(
             "Workbook berisi makro: hanya datanya yang dibaca; makro tidak dijalankan dan tidak disimpan."
         )
-    lookup = IndicatorLookup(list(indicators), section)
+    lookup = IndicatorLookup(list(indicators), section, office, other_offices)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_vba=False, keep_links=False)
     except Exception:  # openpyxl raises many kinds for damaged files
@@ -631,6 +665,18 @@ def _read_sheet(sheet, data: bytes, lookup, percent: set[int], period, uncalcula
                     "Unggah berkas periode yang benar, atau perbaiki judulnya bila hanya judulnya yang keliru.",
                 )
             )
+    # The header's rows too: a one-cell title over an empty row can be taken into a three-row header.
+    named = title_office(head[: start + span], lookup.office, lookup.other_offices)
+    if named is not None:
+        text, other = named
+        read.problems.append(
+            Problem(
+                title,
+                "",
+                f'Judul berkas menyebut "{text}" ({other}), sedangkan berkas ini diunggah untuk {lookup.office}. '
+                f"Unggah berkas {lookup.office} sendiri, atau perbaiki judulnya bila hanya judulnya yang keliru.",
+            )
+        )
     if read.problems:
         return read
     seen: dict[int, int] = {}

@@ -25,6 +25,7 @@ from ..models import (
     Indicator,
     NoDataMark,
     Obligation,
+    Organisation,
     ReceiptConfirmation,
     Section,
     SopStep,
@@ -235,7 +236,11 @@ def submit(
             "id", "code", "name", "section_id", "section__name", "unit", "aggregation", "quarter_form"
         )
     ]
-    result = importer.read_workbook(data, indicators=indicators, section=section, period=(cycle.year, cycle.quarter))
+    offices = Organisation.objects.exclude(pk=cycle.organisation_id).values_list("name", flat=True)
+    result = importer.read_workbook(
+        data, indicators=indicators, section=section, period=(cycle.year, cycle.quarter),
+        office=cycle.organisation.name, other_offices=offices,
+    )  # fmt: skip
     confirmed = importer.check_plausibility(result, master_targets(cycle, section), confirmed=confirmation)
     if dry_run:
         return Outcome(None, result)
