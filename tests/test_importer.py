@@ -323,6 +323,49 @@ def test_an_upload_whose_title_names_another_kecamatan_of_the_installation_is_re
     ]
 
 
+def _with_hidden_columns(rows, *letters) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Data"
+    for row in rows:
+        sheet.append(row)
+    for letter in letters:
+        sheet.column_dimensions[letter].hidden = True
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_hidden_column_that_would_be_read_is_refused_never_read_unseen(klego_data, cycle):
+    """What the person saw is what counts: a hidden "Realisasi TW III" column (an old draft) holds
+    values nobody sees on screen. Neither read nor passed over in silence: refused, by its cell."""
+    rows = [
+        ["Kode", "Indikator", "Satuan", "Realisasi TW III", "Realisasi TW IV"],
+        ["PEM-01", PEM01_NAME, "desa", 2, 13],
+    ]
+    result = read_workbook(
+        _with_hidden_columns(rows, "D"), indicators=Indicator.objects.all(), section=klego_data.sections["pem"]
+    )
+    assert [str(p) for p in result.problems] == [
+        "Lembar 'Data', sel D1: kolom D (Realisasi TW III) tersembunyi, sehingga isinya tidak tampak. Tampilkan "
+        "kolom itu bila isinya data yang benar, atau hapus kolomnya bila bukan, lalu unggah lagi."
+    ]
+    assert result.rows == []
+
+
+def test_a_hidden_column_the_reader_passes_over_does_not_matter(klego_data, cycle):
+    rows = [
+        ["Kode", "Indikator", "Satuan", "Realisasi TW IV", "Catatan internal"],
+        ["PEM-01", PEM01_NAME, "desa", 13, "draf lama"],
+    ]
+    result = read_workbook(
+        _with_hidden_columns(rows, "E"), indicators=Indicator.objects.all(), section=klego_data.sections["pem"]
+    )
+    assert result.problems == [] and [r.realisations for r in result.rows] == [{4: 13}]
+
+
 def test_a_workbook_without_a_recognisable_header_is_refused(klego_data, cycle):
     result = read_workbook(
         workbook_bytes([["a", "b"], [1, 2]]), indicators=Indicator.objects.all(), section=klego_data.sections["pem"]

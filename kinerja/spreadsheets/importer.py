@@ -317,6 +317,10 @@ ATTR_R = re.compile(rb'\br="([A-Z]{1,3})([0-9]+)"')
 ATTR_ROW = re.compile(rb'\br="([0-9]+)"')
 ATTR_S = re.compile(rb'\bs="([0-9]+)"')
 HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
+COL_TAG = re.compile(rb"<(?:[A-Za-z]+:)?col\b([^>]*)>")
+SHEET_DATA = re.compile(rb"<(?:[A-Za-z]+:)?sheetData\b")
+ATTR_MIN = re.compile(rb'\bmin="([0-9]+)"')
+ATTR_MAX = re.compile(rb'\bmax="([0-9]+)"')
 FORMULA = re.compile(rb"<(?:[A-Za-z]+:)?f\b([^>]*?)(?:/>|>(.*?)</(?:[A-Za-z]+:)?f>)", re.DOTALL)
 VALUE = re.compile(rb"<(?:[A-Za-z]+:)?(?:v|is)\b")
 SHARED_INDEX = re.compile(rb'\bsi="([0-9]+)"')
@@ -325,6 +329,7 @@ SHARED_INDEX = re.compile(rb'\bsi="([0-9]+)"')
 @dataclass
 class SheetFacts:
     hidden_rows: set[int] = field(default_factory=set)
+    hidden_columns: set[int] = field(default_factory=set)  # from 1, within the columns read
     percent: set[str] = field(default_factory=set)  # cell references shown with a % format
     uncached: set[str] = field(default_factory=set)  # formulas without a stored value
     cross_sheet: set[str] = field(default_factory=set)  # formulas naming another sheet
@@ -367,6 +372,12 @@ def sheet_facts(xml: bytes, percent: set[int], *, uncalculated: bool = False) ->
             number = ATTR_ROW.search(attributes)
             if number:
                 facts.hidden_rows.add(int(number.group(1)))
+    data_starts = SHEET_DATA.search(xml)
+    for match in COL_TAG.finditer(xml, 0, data_starts.start() if data_starts else 0):  # <cols> precede the rows
+        attributes = match.group(1)
+        low, high = ATTR_MIN.search(attributes), ATTR_MAX.search(attributes)
+        if HIDDEN.search(attributes) and low and high:
+            facts.hidden_columns.update(range(int(low.group(1)), min(int(high.group(1)), MAX_COLUMNS) + 1))
     has_formulas = re.search(rb"<(?:[A-Za-z]+:)?f[ >/]", xml) is not None
     if not (percent or has_formulas):
         return facts  # the common case (a template filled by hand): no cell needs a second look
@@ -652,6 +663,18 @@ def _read_sheet(sheet, data: bytes, lookup, percent: set[int], period, uncalcula
     start, span, mapping = header
     layout = Layout(mapping)
     _check_header(read, layout, start + span)
+    for col, meaning in mapping.items():
+        read_as_figure = meaning == "annual_target" or (isinstance(meaning, tuple) and meaning[0] != "twice")
+        if read_as_figure and col + 1 in facts.hidden_columns:
+            letter = layout.letters[col]
+            read.problems.append(
+                Problem(
+                    title,
+                    f"{letter}{start + 1}",
+                    f"kolom {letter} ({column_label(meaning)}) tersembunyi, sehingga isinya tidak tampak. Tampilkan "
+                    "kolom itu bila isinya data yang benar, atau hapus kolomnya bila bukan, lalu unggah lagi.",
+                )
+            )
     if period:
         named_year, named_quarter, text = title_period(head[:start])
         wanted_year, wanted_quarter = period
