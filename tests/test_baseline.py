@@ -160,3 +160,18 @@ def test_a_name_written_shorter_and_a_unit_written_otherwise_are_read_by_the_cod
         ("IKU-01", Decimal("80")),
         ("IKU-02", Decimal("82")),
     }
+
+
+def test_a_hidden_column_that_would_be_read_is_refused_and_nothing_kept(klego_data):
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(workbook_bytes([HEADER, ["IKU-01", 2025, 80, 76, None]])))
+    workbook.active.column_dimensions["C"].hidden = True  # the target, unseen
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    outcome = baseline.import_baseline(buffer.getvalue(), organisation=klego_data.org, by=klego_data.kasubag)
+    assert outcome.problems == [
+        "'Data' sel C1: kolom C (Target) tersembunyi, sehingga isinya tidak tampak. Tampilkan kolom itu bila isinya "
+        "data yang benar, atau hapus kolomnya bila bukan, lalu unggah lagi."
+    ]
+    assert not BaselineFigure.objects.exists()

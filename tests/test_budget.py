@@ -237,3 +237,21 @@ def test_entering_and_deleting_by_hand_obey_the_same_rules_in_the_service_as_on_
     assert (
         leaf.history.model.objects.filter(code="7.01.01.2.02", history_type="-").get().history_user == klego_data.sekcam
     )
+
+
+def test_a_hidden_column_that_would_be_read_is_refused_and_nothing_is_written(klego_data):
+    """The section upload's rule: a hidden "Realisasi TW III" column holds amounts nobody sees."""
+    import io
+
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(budget_file()))
+    workbook.active.column_dimensions["F"].hidden = True
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    outcome = budget.import_budget(buffer.getvalue(), organisation=klego_data.org, year=2026, by=klego_data.kasubag)
+    assert outcome.read.problems == [
+        "'Data' sel F3: kolom F (Realisasi TW III) tersembunyi, sehingga isinya tidak tampak. Tampilkan kolom itu "
+        "bila isinya data yang benar, atau hapus kolomnya bila bukan, lalu unggah lagi."
+    ]
+    assert not BudgetItem.objects.exists()

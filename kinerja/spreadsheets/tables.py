@@ -1,9 +1,9 @@
 """A plain table read from a workbook with the guarantees of section workbooks, for the imports
 that are not section data (the budget, the baseline): screened before it is opened; hidden sheets
-and hidden rows not read (and said); the one visible sheet with the table's header (found in its
-first rows, under any title rows) read, two such sheets refused; each cell's reference, its
-percentage format and whether its formula has a stored result kept for the caller's checks.
-Never raises for a bad file: problems are sentences saying what to do."""
+and hidden rows not read (and said), a hidden column of the table refused; the one visible sheet
+with the table's header (found in its first rows, under any title rows) read, two such sheets
+refused; each cell's reference, its percentage format and whether its formula has a stored result
+kept for the caller's checks. Never raises for a bad file: problems are sentences saying what to do."""
 
 from __future__ import annotations
 
@@ -146,6 +146,14 @@ def _read(workbook, data: bytes, meaning, required, expected: str, what: str, re
         return
     path = getattr(sheet, "_worksheet_path", None)
     facts = sheet_facts(_sheet_xml(data, path), percent, uncalculated=uncalculated) if path else None
+    for col in sorted(set(mapping) & {c - 1 for c in (facts.hidden_columns if facts else ())}):
+        letter, label = get_column_letter(col + 1), str(labels[col] or "").strip()
+        result.problems.append(
+            f"'{sheet.title}' sel {letter}{start + 1}: kolom {letter} ({label}) tersembunyi, sehingga isinya tidak "
+            "tampak. Tampilkan kolom itu bila isinya data yang benar, atau hapus kolomnya bila bukan, lalu unggah lagi."
+        )
+    if result.problems:
+        return
     hidden = 0
     for number, values in enumerate(rows[start + span :], start=start + span + 1):
         if all(v in (None, "") for v in values):
