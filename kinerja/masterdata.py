@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db import transaction
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from . import permissions
 from .engine.workflow import NotAllowed
@@ -18,8 +18,9 @@ from .measurement import targets
 from .models import Indicator, Organisation, Section, StrategicObjective, Target, User
 from .models.performance import code_twin_message
 from .spreadsheets.exporter import safe_text
-from .spreadsheets.importer import Problem, code_key, normalise
-from .spreadsheets.screening import screen
+from .spreadsheets.importer import PERCENT_UNITS, Problem, code_key, normalise
+from .spreadsheets.numbers import format_number
+from .spreadsheets.tables import read_table
 
 COLUMNS = [
     ("code", "Kode"),
@@ -63,6 +64,13 @@ SYNONYMS = {
     "data_source": {"sumber data"},
     "definition": {"definisi", "definisi operasional"},
 }
+
+
+def _column(label) -> str | None:
+    text = normalise(label)
+    return next((key for key, names in SYNONYMS.items() if text in names), None)
+
+
 POLARITY = {
     "tinggi": Indicator.Polarity.HIGHER,
     "higher": Indicator.Polarity.HIGHER,
@@ -233,53 +241,25 @@ def import_workbook(
     if not permissions.can_edit_master_data(by, organisation):
         raise NotAllowed("Hanya Kasubag Perencanaan dan Pelaporan atau administrator yang dapat mengubah data induk.")
     result = MasterImport()
-    screening = screen(data)
-    if screening.problems:
-        result.problems = [Problem("", "", p) for p in screening.problems]
+    table = read_table(
+        data, meaning=_column, required={"code", "name", "unit", "section"},
+        expected="Kode, Indikator, Satuan, Seksi (lihat templat)", what="data induk indikator",
+    )  # fmt: skip
+    if table.problems:
+        result.problems = [Problem("", "", message) for message in table.problems]
         return result
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        sheet.reset_dimensions()
-        rows = [list(r) for _, r in zip(range(5001), sheet.iter_rows(max_col=30, values_only=True), strict=False)]
-        workbook.close()
-    except Exception:  # openpyxl raises many kinds for damaged files
-        result.problems.append(
-            Problem("", "", "Workbook tidak dapat dibaca (rusak). Simpan ulang dari Excel sebagai .xlsx.")
-        )
-        return result
-    if not rows:
-        result.problems.append(Problem("", "", "Workbook kosong."))
-        return result
-    title = sheet.title
-    mapping = {}
-    for col, label in enumerate(rows[0]):
-        text = normalise(label)
-        for key, names in SYNONYMS.items():
-            if text in names and key not in mapping.values():
-                mapping[col] = key
-    if not {"code", "name", "unit", "section"} <= set(mapping.values()):
-        result.problems.append(
-            Problem(
-                title, "A1", "Baris pertama harus berisi judul kolom: Kode, Indikator, Satuan, Seksi (lihat templat)."
-            )
-        )
-        return result
+    title = table.sheet
     sections = {s.code.lower(): s for s in Section.objects.filter(organisation=organisation)}
     objectives = {o.code.lower(): o for o in StrategicObjective.objects.filter(organisation=organisation)}
     existing = {i.code.upper(): i for i in Indicator.objects.filter(organisation=organisation).select_related("parent")}
     parsed = []
-    for number, values in enumerate(rows[1:], start=2):
-        record = {key: values[col] if col < len(values) else None for col, key in mapping.items()}
+    for number, cells in table.rows:
+        record = {key: c.value for key, c in cells.items()}
         if all(v in (None, "") for v in record.values()):
             continue
 
-        def cell(key, number=number):
-            col = next(c for c, k in mapping.items() if k == key)
-            return f"{get_column_letter(col + 1)}{number}"
-
-        def problem(key, message, number=number):
-            result.problems.append(Problem(title, cell(key) if key in mapping.values() else f"A{number}", message))
+        def problem(key, message, number=number, cells=cells):
+            result.problems.append(Problem(title, cells[key].ref if key in cells else f"A{number}", message))
 
         code = str(record.get("code") or "").strip().upper()
         if not code:
@@ -335,11 +315,26 @@ def import_workbook(
         entry["data_source"] = str(record.get("data_source") or "").strip()[:300]
         entry["definition"] = str(record.get("definition") or "").strip()
         for key in ("annual", "q1", "q2", "q3", "q4"):
+            entry[key] = None
+            written = cells.get(key)
+            if written is not None and written.uncalculated:
+                problem(key, f"Kolom {dict(COLUMNS)[key]} {code}: rumus tanpa hasil tersimpan. Simpan ulang berkas "
+                        "di Excel/LibreOffice agar nilai rumusnya tersimpan, lalu unggah lagi.")  # fmt: skip
+                continue
             try:
                 entry[key] = targets.parse_target(record.get(key))
             except targets.NotATarget as exc:
                 problem(key, f"Kolom {dict(COLUMNS)[key]} {code}: {exc}")
-                entry[key] = None
+                continue
+            if written is not None and written.percent and entry[key] is not None and entry[key].value is not None:
+                if not PERCENT_UNITS.search(entry["unit"].lower()):
+                    problem(key, f"Kolom {dict(COLUMNS)[key]} {code} berformat persen (tampil "
+                            f"{format_number(entry[key].value * 100)}%), padahal satuannya '{entry['unit']}'. Ubah "
+                            "format selnya menjadi angka biasa dan isi nilainya.")  # fmt: skip
+                    entry[key] = None
+                    continue
+                shown = (entry[key].value * 100).quantize(Decimal("0.0001")).normalize()  # 0.85 shown as 85%
+                entry[key] = targets.TargetValue(value=shown)
         parsed.append(entry)
     codes = [e["code"] for e in parsed]
     keys: dict[str, str] = {code_key(code): code for code in existing}  # what a workbook can tell apart

@@ -283,3 +283,80 @@ def test_a_code_a_workbook_cannot_tell_from_another_is_refused_by_the_import(kle
         "Lembar 'Induk', sel A4: " + TWIN.format(code="PEM.05", twin="PEM-05"),
     ]
     assert not Indicator.objects.filter(name__in=["Indikator kembar", "Indikator baru", "Indikator baru lagi"]).exists()
+
+
+def _master_file(rows, *, percent_cells=(), hidden_rows=(), old_sheet_first=False, formula_cells=()) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Indikator"
+    if old_sheet_first:  # an old, hidden copy before the one the Kasubag sees
+        old = workbook.create_sheet("Lama", 0)
+        old.sheet_state = "hidden"
+        for row in rows:
+            old.append([("999" if isinstance(v, (int, float)) else v) for v in row])
+    for row in rows:
+        sheet.append(row)
+    for ref in percent_cells:
+        sheet[ref].number_format = "0.00%"
+    for ref, formula in formula_cells:
+        sheet[ref] = formula
+    for number in hidden_rows:
+        sheet.row_dimensions[number].hidden = True
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_percent_formatted_target_is_read_as_shown_for_an_indicator_in_percent(klego_data):
+    """98,5% typed in Excel is stored 0.985: the target is 98,5, never 0,985 (every capaian of the
+    year would be a hundred times too high)."""
+    rows = [HEADER, ["PEM-02", "Persentase desa yang menetapkan APBDes tepat waktu", "%", "tinggi", "pem", "IKU-01",
+                     "SS1", "tidak", 0.985, 0.25]]  # fmt: skip
+    data = _master_file(rows, percent_cells=("I2", "J2"))
+    result = masterdata.import_workbook(data, organisation=klego_data.org, year=2027, by=klego_data.kasubag)
+    assert result.ok, [str(p) for p in result.problems]
+    indicator = Indicator.objects.get(code="PEM-02")
+    assert Target.objects.get(indicator=indicator, year=2027, quarter=None).value == Decimal("98.5")
+    assert Target.objects.get(indicator=indicator, year=2027, quarter=1).value == Decimal("25")
+
+
+def test_a_percent_formatted_target_of_a_count_is_refused_and_nothing_written(klego_data):
+    rows = [HEADER, ["PEM-01", "Jumlah desa yang menyampaikan LPPDes tepat waktu", "desa", "tinggi", "pem", "IKU-01",
+                     "SS1", "tidak", 0.13, None]]  # fmt: skip
+    result = masterdata.import_workbook(
+        _master_file(rows, percent_cells=("I2",)), organisation=klego_data.org, year=2027, by=klego_data.kasubag
+    )
+    assert [str(p) for p in result.problems] == [
+        "Lembar 'Indikator', sel I2: Kolom Target tahunan PEM-01 berformat persen (tampil 13%), padahal satuannya "
+        "'desa'. Ubah format selnya menjadi angka biasa dan isi nilainya."
+    ]
+    assert not Target.objects.filter(year=2027).exists()
+
+
+def test_a_hidden_old_sheet_and_hidden_rows_are_not_read_into_the_master_data(klego_data):
+    rows = [
+        HEADER,
+        ["PEM-01", "Jumlah desa yang menyampaikan LPPDes tepat waktu", "desa", "tinggi", "pem", "IKU-01", "SS1",
+         "tidak", 13, 3],
+        ["PEM-09", "Indikator draf", "desa", "tinggi", "pem", "", "", "tidak", 5, None],
+    ]  # fmt: skip
+    data = _master_file(rows, hidden_rows=(3,), old_sheet_first=True)
+    result = masterdata.import_workbook(data, organisation=klego_data.org, year=2027, by=klego_data.kasubag)
+    assert result.ok, [str(p) for p in result.problems]
+    assert result.created == [] and result.updated == ["PEM-01"]
+    assert Target.objects.get(indicator__code="PEM-01", year=2027, quarter=None).value == Decimal("13")  # not 999
+    assert not Indicator.objects.filter(code="PEM-09").exists()
+
+
+def test_a_target_formula_without_a_stored_result_is_refused_never_read_as_empty(klego_data):
+    rows = [HEADER, ["PEM-01", "Jumlah desa yang menyampaikan LPPDes tepat waktu", "desa", "tinggi", "pem", "IKU-01",
+                     "SS1", "tidak", None, 3]]  # fmt: skip
+    data = _master_file(rows, formula_cells=(("I2", "=J2*4+1"),))  # openpyxl stores no result
+    result = masterdata.import_workbook(data, organisation=klego_data.org, year=2027, by=klego_data.kasubag)
+    assert [str(p) for p in result.problems] == [
+        "Lembar 'Indikator', sel I2: Kolom Target tahunan PEM-01: rumus tanpa hasil tersimpan. Simpan ulang berkas "
+        "di Excel/LibreOffice agar nilai rumusnya tersimpan, lalu unggah lagi."
+    ]
+    assert not Target.objects.filter(year=2027).exists()
