@@ -168,6 +168,26 @@ def test_an_amendment_takes_its_category_from_the_categories_the_cycle_was_filed
     assert (category.old_text, category.new_text) == ("Sangat tinggi", "Sedang")  # 66 <= 70 < 76, by default
 
 
+def test_an_amendment_is_recomputed_with_the_rules_the_cycle_was_filed_with(klego_data, filed):  # noqa: F811
+    """After filing, PEM-02 became lower is better and PEL-02 its latest quarter (change_master_data).
+    A correction of the filed TW IV is recomputed the way the cycle measured, by hand:
+    - PEM-02 (higher is better, latest; PK 100): TW IV 100 -> 80: realisation 80, 80 / 100 = 80 %
+      (today's rule would give (2 - 80/100) x 100 = 120 %).
+    - PEL-02 (lower is better, average; target 2; 2, 2, 1,5, 2): TW IV 2 -> 1: average 1,625,
+      (2 - 1,625/2) x 100 = 118,75 % (today's "latest" would take 1: 150 %)."""
+    cycle, _archive = filed
+    change_master_data(klego_data)
+
+    def amended(code, field, raw):
+        record = PerformanceRecord.objects.get(cycle=cycle, code=code)
+        filing.amend(record, by=klego_data.kasubag, field=field, raw=raw, reason="Salah ketik", approver="Camat")
+        record = filing.with_amendments(PerformanceRecord.objects.filter(pk=record.pk)).get()
+        return filing.current_value(record, "realisation"), filing.current_value(record, "capaian")
+
+    assert amended("PEM-02", "real_q4", "80") == (Decimal("80"), Decimal("80.00"))
+    assert amended("PEL-02", "real_q4", "1") == (Decimal("1.625"), Decimal("118.75"))
+
+
 def test_the_check_of_an_old_filing_tells_a_zero_from_nothing(klego_data, filed):  # noqa: F811
     """IKU-02 was filed without a figure (no office figure entered): computed today as 0, it differs."""
     cycle, _archive = filed

@@ -723,8 +723,10 @@ def _current_pair(record, field: str) -> tuple:
 def _recomputed(record, changed: str) -> dict[str, tuple]:
     """What follows from a corrected field: the realisation to date (from the quarters, the way
     the indicator combines them; a summed indicator's quarters are filed as running totals),
-    the capaian (against the current target) and the category (from the kept capaian)."""
-    indicator = record.indicator
+    the capaian (against the current target) and the category (from the kept capaian), by the
+    rules and categories the cycle was filed with (measurement.basis), not ones the office set since."""
+    master = basis.master_for(record.cycle)
+    indicator = next((i for i in master.indicators if i.pk == record.indicator_id), record.indicator)
     out: dict[str, tuple] = {}
     up_to = record.quarter or 4
     to_date = current_value(record, "realisation", fresh=True)
@@ -745,8 +747,7 @@ def _recomputed(record, changed: str) -> dict[str, tuple]:
             kwargs = {"target": target.value}
         capaian = analysis.capaian(to_date, polarity=indicator.polarity, **kwargs).value
         out["capaian"] = (capaian, "")
-    # The categories the cycle was filed with (measurement.basis), not ones the office set since.
-    categories = basis.master_for(record.cycle).categories or analysis.DEFAULT_CATEGORIES
+    categories = master.categories or analysis.DEFAULT_CATEGORIES
     out["category"] = (None, analysis.category(capaian, categories))
     return out
 
