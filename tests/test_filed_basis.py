@@ -89,6 +89,30 @@ def test_changing_master_data_changes_nothing_a_filed_cycle_shows(client, klego_
     assert "data induk: 90" in row and "data induk: 45" not in row
 
 
+def test_the_section_page_of_a_filed_cycle_lists_the_indicators_it_was_filed_with_and_their_evidence(
+    client,
+    klego_data,
+    filed,  # noqa: F811
+):
+    """KES-02 retired after filing and BARU-01 added (to Seksi Pemerintahan): the filed cycle's
+    section pages still list KES-02 with the evidence attached to it, and never BARU-01."""
+    from kinerja.models import Evidence
+
+    cycle, _archive = filed
+    Evidence.objects.create(
+        cycle=cycle, section=klego_data.sections["kesos"], indicator=Indicator.objects.get(code="KES-02"),
+        url="https://contoh.id/dtks-tw4.pdf", uploaded_by=klego_data.staf_kesos,
+    )  # fmt: skip
+    change_master_data(klego_data)
+    client.force_login(klego_data.kasubag)
+    page = client.get(reverse("kinerja:section_data", args=[cycle.pk, "kesos"])).content.decode()
+    evidence = page[page.index('data-testid="evidence"') :].split("</table>")[0]
+    assert "KES-02" in evidence and "https://contoh.id/dtks-tw4.pdf" in evidence
+    page = client.get(reverse("kinerja:section_data", args=[cycle.pk, "pem"])).content.decode()
+    evidence = page[page.index('data-testid="evidence"') :].split("</table>")[0]
+    assert "PEM-01" in evidence and "BARU-01" not in evidence
+
+
 def test_a_running_cycle_is_computed_with_todays_master_data(client, klego_data):
     """Only the final approval keeps the master data: before it, a corrected target counts at once."""
     cycle = to_step_6(klego_data)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from .. import permissions, uploads
 from ..engine import registry, workflow
 from ..engine.workflow import NotAllowed, WorkflowError
+from ..measurement import basis
 from ..models import (
     Cycle,
     DataKind,
@@ -93,6 +94,16 @@ def owed(cycle: Cycle, section: Section) -> list[DataKind]:
 
 def section_indicators(section: Section):
     return Indicator.objects.filter(section=section, active=True).order_by("code")
+
+
+def cycle_section_indicators(cycle: Cycle, section: Section) -> list[Indicator]:
+    """The section's indicators as `cycle` measures them: those kept at its final approval or
+    filing (measurement.basis; an indicator retired or moved since stays where it was), else
+    today's active ones."""
+    _filed, kept = basis.kept_master(cycle)
+    if kept is None:
+        return list(section_indicators(section))
+    return sorted((i for i in kept.indicators if i.section_id == section.pk), key=lambda i: i.code)
 
 
 def template_for(cycle: Cycle, section: Section, kind: DataKind) -> bytes:

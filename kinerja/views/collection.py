@@ -56,7 +56,7 @@ def section_data(request, pk, code):
         items = Evidence.objects.filter(cycle=cycle, section=section).select_related("file").order_by("uploaded_at")
         for item in items:
             evidence.setdefault(item.indicator_id, []).append(item)
-        indicators = [(i, evidence.get(i.pk, [])) for i in submissions.section_indicators(section)]
+        indicators = [(i, evidence.get(i.pk, [])) for i in submissions.cycle_section_indicators(cycle, section)]
         context = {
             "cycle": cycle,
             "section": section,
