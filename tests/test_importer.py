@@ -366,6 +366,55 @@ def test_a_hidden_column_the_reader_passes_over_does_not_matter(klego_data, cycl
     assert result.problems == [] and [r.realisations for r in result.rows] == [{4: 13}]
 
 
+@pytest.mark.parametrize(
+    "merge,cell",
+    [
+        ("D2:G2", "D2"),  # one 13 across the four quarters: for which quarter?
+        ("D2:D3", "D2"),  # one TW I value over PEM-01's row and PEM-02's: for which indicator?
+    ],
+)
+def test_a_merged_cell_over_several_figures_is_refused_never_read_as_one(klego_data, cycle, merge, cell):
+    """A merged cell shows one value where the file has several places: only the first is stored
+    in the file, so the others would read as empty while the person saw the value over them."""
+    rows = [
+        [
+            "Kode",
+            "Satuan",
+            "Target Tahunan",
+            "Realisasi TW I",
+            "Realisasi TW II",
+            "Realisasi TW III",
+            "Realisasi TW IV",
+        ],
+        ["PEM-01", "desa", 13, 13, None, None, None],
+        ["PEM-02", "%", 100, None, 92, 100, 100],
+    ]
+    result = read_workbook(
+        workbook_bytes(rows, merges=(merge,)), indicators=Indicator.objects.all(), section=klego_data.sections["pem"]
+    )
+    assert [str(p) for p in result.problems] == [
+        f"Lembar 'Data', sel {cell}: sel {merge} digabung melintasi beberapa tempat angka, sehingga tidak jelas "
+        "angkanya untuk yang mana. Pisahkan gabungan selnya dan isi setiap sel, lalu unggah lagi."
+    ]
+
+
+def test_merged_cells_of_the_header_or_of_names_are_read_as_before(klego_data, cycle):
+    rows = [
+        ["Kode", "Indikator", None, "Realisasi", None],
+        [None, None, None, "TW I", "TW II"],
+        ["PEM-01", PEM01_NAME, None, 13, 12],
+        ["PEM-02", "", None, "", 100],
+        [None, None, None, 5, None],
+    ]
+    data = workbook_bytes(rows, merges=("D1:E1", "B3:C3", "A1:A2", "D4:D5"))
+    result = read_workbook(data, indicators=Indicator.objects.all(), section=klego_data.sections["pem"])
+    assert result.problems == []
+    assert {r.indicator.code: r.realisations for r in result.rows} == {
+        "PEM-01": {1: 13, 2: 12},
+        "PEM-02": {1: None, 2: 100},
+    }
+
+
 def test_a_workbook_without_a_recognisable_header_is_refused(klego_data, cycle):
     result = read_workbook(
         workbook_bytes([["a", "b"], [1, 2]]), indicators=Indicator.objects.all(), section=klego_data.sections["pem"]

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from openpyxl import load_workbook
 from openpyxl.styles.numbers import BUILTIN_FORMATS
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 from .. import wording
 from ..measurement.analysis import quarter_series
@@ -319,6 +319,7 @@ ATTR_S = re.compile(rb'\bs="([0-9]+)"')
 HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
 COL_TAG = re.compile(rb"<(?:[A-Za-z]+:)?col\b([^>]*)>")
 SHEET_DATA = re.compile(rb"<(?:[A-Za-z]+:)?sheetData\b")
+MERGE = re.compile(rb'<(?:[A-Za-z]+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,3})([0-9]+):([A-Z]{1,3})([0-9]+)"')
 ATTR_MIN = re.compile(rb'\bmin="([0-9]+)"')
 ATTR_MAX = re.compile(rb'\bmax="([0-9]+)"')
 FORMULA = re.compile(rb"<(?:[A-Za-z]+:)?f\b([^>]*?)(?:/>|>(.*?)</(?:[A-Za-z]+:)?f>)", re.DOTALL)
@@ -330,6 +331,7 @@ SHARED_INDEX = re.compile(rb'\bsi="([0-9]+)"')
 class SheetFacts:
     hidden_rows: set[int] = field(default_factory=set)
     hidden_columns: set[int] = field(default_factory=set)  # from 1, within the columns read
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # first col, row, last col, row (from 1)
     percent: set[str] = field(default_factory=set)  # cell references shown with a % format
     uncached: set[str] = field(default_factory=set)  # formulas without a stored value
     cross_sheet: set[str] = field(default_factory=set)  # formulas naming another sheet
@@ -378,6 +380,11 @@ def sheet_facts(xml: bytes, percent: set[int], *, uncalculated: bool = False) ->
         low, high = ATTR_MIN.search(attributes), ATTR_MAX.search(attributes)
         if HIDDEN.search(attributes) and low and high:
             facts.hidden_columns.update(range(int(low.group(1)), min(int(high.group(1)), MAX_COLUMNS) + 1))
+    for match in MERGE.finditer(xml, max(xml.rfind(b"sheetData>"), 0)):  # <mergeCells> follow the rows
+        first, top, last, bottom = match.groups()
+        facts.merged.append(
+            (column_index_from_string(first.decode()), int(top), column_index_from_string(last.decode()), int(bottom))
+        )
     has_formulas = re.search(rb"<(?:[A-Za-z]+:)?f[ >/]", xml) is not None
     if not (percent or has_formulas):
         return facts  # the common case (a template filled by hand): no cell needs a second look
@@ -664,8 +671,7 @@ def _read_sheet(sheet, data: bytes, lookup, percent: set[int], period, uncalcula
     layout = Layout(mapping)
     _check_header(read, layout, start + span)
     for col, meaning in mapping.items():
-        read_as_figure = meaning == "annual_target" or (isinstance(meaning, tuple) and meaning[0] != "twice")
-        if read_as_figure and col + 1 in facts.hidden_columns:
+        if _is_figure(meaning) and col + 1 in facts.hidden_columns:
             letter = layout.letters[col]
             read.problems.append(
                 Problem(
@@ -739,7 +745,35 @@ def _read_sheet(sheet, data: bytes, lookup, percent: set[int], period, uncalcula
             break
     if hidden:
         read.notes.append(f"Lembar '{title}': {hidden} baris tersembunyi tidak dibaca.")
+    _check_merged(read, facts, mapping)
     return read
+
+
+def _is_figure(meaning) -> bool:
+    """Whether a column is read as a figure (a target or a realisation)."""
+    return meaning == "annual_target" or (isinstance(meaning, tuple) and meaning[0] != "twice")
+
+
+def _check_merged(read: SheetRead, facts: SheetFacts, mapping: dict) -> None:
+    """A merged cell shows one value over several places of figures (the quarters of one row, or
+    one quarter of several indicator rows): the file stores it in the first place only, so the
+    others would read as empty while the person saw the value over them. Refused, by its range."""
+    figures = {col + 1 for col, meaning in mapping.items() if _is_figure(meaning)}
+    rows = {row.row_number for row in read.rows}
+    for first, top, last, bottom in facts.merged:
+        columns = figures & set(range(first, last + 1))
+        covered = {number for number in rows if top <= number <= bottom}
+        if columns and covered and (len(columns) > 1 or len(covered) > 1):
+            where = f"{get_column_letter(first)}{top}"
+            read.problems.append(
+                Problem(
+                    read.title,
+                    where,
+                    f"sel {where}:{get_column_letter(last)}{bottom} digabung melintasi beberapa tempat angka, sehingga "
+                    "tidak jelas angkanya untuk yang mana. Pisahkan gabungan selnya dan isi setiap sel, lalu unggah "
+                    "lagi.",
+                )
+            )
 
 
 def _check_header(read: SheetRead, layout: Layout, data_row: int) -> None:
