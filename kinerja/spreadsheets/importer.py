@@ -853,6 +853,8 @@ def same_unit(written, master) -> bool:
     """Whether a unit written in a file is the indicator's own. Nothing written (or no unit in the
     master data) is no disagreement; a percentage is never a count; a word written short ("dok"
     for "dokumen", three letters at least) is the same word."""
+    if not written or written == master:
+        return True  # the template's own (every row of a template): no folding needed
     a, b = unit_key(written), unit_key(master)
     if not a or not b or a == b:
         return True
