@@ -255,3 +255,17 @@ def test_a_hidden_column_that_would_be_read_is_refused_and_nothing_is_written(kl
         "bila isinya data yang benar, atau hapus kolomnya bila bukan, lalu unggah lagi."
     ]
     assert not BudgetItem.objects.exists()
+
+
+def test_a_cell_merged_over_several_rows_is_refused_and_nothing_is_written(klego_data):
+    """Indicator codes merged over two rows show on both, but the file keeps them on the first only:
+    the second would be linked to nothing in silence."""
+    rows = [list(r) for r in ROWS]
+    rows[5][7] = None  # Administrasi Keuangan, under the merged cell
+    data = workbook_bytes([*TITLE, HEADER, *rows], merges=("H8:H9",))  # rows 8 and 9: 7.01.01.2.01.0001, 7.01.01.2.02
+    outcome = budget.import_budget(data, organisation=klego_data.org, year=2026, by=klego_data.kasubag)
+    assert outcome.read.problems == [
+        "'Data' sel H8:H9: sel digabung melintasi beberapa isian, sehingga tidak jelas isinya untuk yang mana "
+        "(berkas hanya menyimpannya di sel pertama). Pisahkan gabungan selnya dan isi setiap sel, lalu unggah lagi."
+    ]
+    assert not BudgetItem.objects.exists()

@@ -1,6 +1,6 @@
 """A plain table read from a workbook with the guarantees of section workbooks, for the imports
 that are not section data (the budget, the baseline): screened before it is opened; hidden sheets
-and hidden rows not read (and said), a hidden column of the table refused; the one visible sheet
+and hidden rows not read (and said), a hidden column or a cell merged over several places refused; the one visible sheet
 with the table's header (found in its first rows, under any title rows) read, two such sheets
 refused; each cell's reference, its percentage format and whether its formula has a stored result
 kept for the caller's checks. Never raises for a bad file: problems are sentences saying what to do."""
@@ -173,6 +173,17 @@ def _read(workbook, data: bytes, meaning, required, expected: str, what: str, re
         result.rows.append((number, record))
     if hidden:
         result.notes.append(f"{hidden} baris tersembunyi tidak dibaca.")
+    read_rows = {number for number, _record in result.rows}
+    for first, top, last, bottom in facts.merged if facts else ():
+        columns = {col + 1 for col in mapping} & set(range(first, last + 1))
+        covered = {number for number in read_rows if top <= number <= bottom}
+        if columns and covered and (len(columns) > 1 or len(covered) > 1):
+            where = f"{get_column_letter(first)}{top}:{get_column_letter(last)}{bottom}"
+            result.problems.append(
+                f"'{sheet.title}' sel {where}: sel digabung melintasi beberapa isian, sehingga tidak jelas isinya "
+                "untuk yang mana (berkas hanya menyimpannya di sel pertama). Pisahkan gabungan selnya dan isi setiap "
+                "sel, lalu unggah lagi."
+            )
 
 
 def _sheet_xml(data: bytes, path: str) -> bytes:
