@@ -179,6 +179,16 @@ def export_workbook(organisation: Organisation, year: int) -> bytes:
     target_rows = {
         (t.indicator_id, t.quarter): t for t in Target.objects.filter(indicator__organisation=organisation, year=year)
     }
+    return _workbook(indicators, target_rows, year)
+
+
+def kept_workbook(master, year: int) -> bytes:
+    """The master data a cycle was approved and filed with (`measurement.basis.Master`), in the
+    export's layout: the archive's account of the rules and targets behind its figures."""
+    return _workbook(sorted(master.indicators, key=lambda i: i.code), master.targets, year)
+
+
+def _workbook(indicators, target_rows: dict, year: int) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = f"Indikator {year}"

@@ -5,6 +5,7 @@ indicators, targets or capaian categories; what came before this was kept is che
 guessed. The figures are tests/test_filed_figures.HAND, computed by hand."""
 
 import io
+import json
 from decimal import Decimal
 
 import pytest
@@ -111,6 +112,27 @@ def test_the_section_page_of_a_filed_cycle_lists_the_indicators_it_was_filed_wit
     page = client.get(reverse("kinerja:section_data", args=[cycle.pk, "pem"])).content.decode()
     evidence = page[page.index('data-testid="evidence"') :].split("</table>")[0]
     assert "PEM-01" in evidence and "BARU-01" not in evidence
+
+
+def test_the_archive_carries_the_master_data_its_figures_were_computed_with(klego_data, filed):  # noqa: F811
+    """Taken out of the application, the archive still says which targets and rules its figures
+    used: TRA-01's PK 90 (45 since), PEM-02 higher is better (lower since), PEL-02 averaged (its
+    latest quarter since), KES-02 (retired since); never the indicator added after filing."""
+    import zipfile
+
+    cycle, archive = filed
+    change_master_data(klego_data)
+    with zipfile.ZipFile(io.BytesIO(archive.file.file.open("rb").read())) as bundle:
+        data = bundle.read(filing.MASTER_DATA)
+        listed = {item["path"] for item in json.loads(bundle.read("manifest.json"))}
+    assert filing.MASTER_DATA in listed  # with its SHA-256, like every other file
+    sheet = load_workbook(io.BytesIO(data)).active
+    header = [cell.value for cell in sheet[1]]
+    rows = {row[0]: dict(zip(header, row, strict=False)) for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows["TRA-01"]["Target tahunan"] == 90
+    assert (rows["PEM-02"]["Polaritas"], rows["PEL-02"]["Cara menjumlah"]) == ("tinggi", "rata-rata")
+    assert rows["PEL-02"]["Polaritas"] == "rendah" and "KES-02" in rows and "BARU-01" not in rows
+    assert len(rows) == 14  # the demo's 14 indicators, as approved
 
 
 def test_a_running_cycle_is_computed_with_todays_master_data(client, klego_data):

@@ -140,6 +140,11 @@ def _from_kept(kept: dict, *, filed: bool) -> Master:
     return Master(indicators, targets, categories, filed=filed)
 
 
+def from_kept(kept: dict) -> Master:
+    """The Master of master data kept as `capture` wrote them (the archive's own copy)."""
+    return _from_kept(kept, filed=True)
+
+
 def _row(cycle: Cycle, sql: str) -> tuple:
     """The one row of `sql` about `cycle`: {archive}, {snapshot} and {run} stand for the tables of
     CycleArchive, ReviewSnapshot and StepRun, and every %s for the cycle's id."""

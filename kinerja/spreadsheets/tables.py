@@ -1,9 +1,10 @@
 """A plain table read from a workbook with the guarantees of section workbooks, for the imports
-that are not section data (the budget, the baseline): screened before it is opened; hidden sheets
-and hidden rows not read (and said), a hidden column or a cell merged over several places refused; the one visible sheet
-with the table's header (found in its first rows, under any title rows) read, two such sheets
-refused; each cell's reference, its percentage format and whether its formula has a stored result
-kept for the caller's checks. Never raises for a bad file: problems are sentences saying what to do."""
+that are not section data (the budget, the baseline, the master data): screened before it is
+opened; hidden sheets and hidden rows not read (and said); a hidden column of the table, or a cell
+merged over several of its places, refused; the one visible sheet with the table's header (found
+in its first rows, under any title rows) read, two such sheets refused; each cell's reference, its
+percentage format and whether its formula has a stored result kept for the caller's checks. Never
+raises for a bad file: problems are sentences saying what to do."""
 
 from __future__ import annotations
 

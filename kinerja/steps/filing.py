@@ -20,7 +20,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
-from .. import permissions, uploads, verification
+from .. import masterdata, permissions, uploads, verification
 from ..engine import registry, workflow
 from ..engine.workflow import NotAllowed, WorkflowError
 from ..measurement import analysis, basis, results, targets
@@ -494,16 +494,22 @@ def write_zip(entries: list[Entry], target, *, extra: dict[str, dict] | None = N
     return manifest
 
 
-def archive_contents(cycle: Cycle, *, by: User, at: datetime.datetime) -> ArchiveContents:
-    """The zip (originals, reports, the database table as a workbook, manifest) written to a
-    temporary file, and the PDF bundle of the reports in the SOP's order. Each report's pages in
-    the bundle are in the manifest (`halaman_bundel`), so a viewer's copy can leave some out."""
+MASTER_DATA = "laporan/09-data-induk-indikator-dan-target.xlsx"
+
+
+def archive_contents(cycle: Cycle, *, by: User, at: datetime.datetime, kept: dict) -> ArchiveContents:
+    """The zip (originals, reports, the database table and the master data `kept` with the
+    figures, as workbooks, manifest) written to a temporary file, and the PDF bundle of the
+    reports in the SOP's order. Each report's pages in the bundle are in the manifest
+    (`halaman_bundel`), so a viewer's copy can leave some out."""
     reports = report_entries(cycle, by=by, at=at)
     records = list(PerformanceRecord.objects.filter(cycle=cycle).order_by("code"))
     table = records_workbook(records, title=f"Data base kinerja {cycle.period_label}")
     workbook = Entry("laporan/07-tabel-data-base-kinerja.xlsx", str(by), at, "laporan", data=table)
+    master = masterdata.kept_workbook(basis.from_kept(kept), cycle.year)
+    master_data = Entry(MASTER_DATA, str(by), at, "laporan", data=master)
     bundle, pages = _bundle(cycle, reports, by=by, at=at)
-    entries = original_entries(cycle) + reports + [workbook]
+    entries = original_entries(cycle) + reports + [workbook, master_data]
     handle = tempfile.TemporaryFile()
     manifest = write_zip(entries, handle, extra={path: {"halaman_bundel": span} for path, span in pages.items()})
     handle.seek(0)
@@ -513,7 +519,7 @@ def archive_contents(cycle: Cycle, *, by: User, at: datetime.datetime) -> Archiv
 def build_archive(cycle: Cycle, *, by: User, at: datetime.datetime, basis: dict) -> CycleArchive:
     """Write the zip and the PDF bundle (`archive_contents`), and keep both with the master data
     the figures were computed with (`measurement.basis.capture`)."""
-    contents = archive_contents(cycle, by=by, at=at)
+    contents = archive_contents(cycle, by=by, at=at, kept=basis)
     name = f"arsip-{cycle.organisation.code}-{cycle.year}{f'-tw{cycle.quarter}' if cycle.quarter else ''}.zip"
     with contents.zip_file as handle:
         stored_zip = uploads.store_file(
