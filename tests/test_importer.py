@@ -255,8 +255,8 @@ def test_a_unit_in_the_file_other_than_the_indicators_is_refused(klego_data, cyc
 
 @pytest.mark.parametrize(
     "code,unit",
-    [("PEM-01", "Desa"), ("PEM-01", " desa "), ("PEM-01", ""), ("PEM-01", None), ("PEM-02", "Persen"),
-     ("PEM-02", "persen (%)"), ("PEM-02", "Persentase"), ("PEM-02", "%")],
+    [("PEM-01", "Desa"), ("PEM-01", " desa "), ("PEM-01", ""), ("PEM-01", None), ("PEM-01", "Ds."),
+     ("PEM-02", "Persen"), ("PEM-02", "persen (%)"), ("PEM-02", "Persentase"), ("PEM-02", "%")],
 )  # fmt: skip
 def test_the_indicators_unit_written_another_way_is_accepted(klego_data, cycle, code, unit):
     rows = [["Kode", "Indikator", "Satuan", "Realisasi TW I"], [code, "", unit, 12]]
@@ -413,6 +413,20 @@ def test_merged_cells_of_the_header_or_of_names_are_read_as_before(klego_data, c
         "PEM-01": {1: 13, 2: 12},
         "PEM-02": {1: None, 2: 100},
     }
+
+
+@pytest.mark.parametrize(
+    "written,master,same",
+    [
+        ("Org", "orang", True), ("kgt", "kegiatan", True), ("Keg.", "kegiatan", True), ("Dok", "dokumen", True),
+        ("x", "kali", True), ("Bln", "bulan", True), ("Indeks", "nilai", False), ("orang", "desa", False),
+        ("%", "desa", False), ("desa", "%", False), ("ds", "dokumen", False), ("d", "desa", False),
+    ],
+)  # fmt: skip
+def test_units_are_the_same_as_written_out_never_across_a_percentage(written, master, same):
+    from kinerja.spreadsheets.importer import same_unit
+
+    assert same_unit(written, master) is same
 
 
 def test_a_workbook_without_a_recognisable_header_is_refused(klego_data, cycle):

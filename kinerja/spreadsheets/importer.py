@@ -842,11 +842,20 @@ class Layout:
 PERCENT_UNITS = re.compile(r"%|persen|prosen")
 
 
+# Units as offices shorten them, beyond a word's first letters ("dok" for "dokumen" needs none).
+UNIT_SHORT = {"org": "orang", "kgt": "kegiatan", "bh": "buah", "pkt": "paket", "ds": "desa", "hr": "hari",
+              "bln": "bulan", "thn": "tahun", "th": "tahun", "x": "kali", "kl": "kali", "jml": "jumlah"}  # fmt: skip
+
+
 def unit_key(value) -> str:
     """A unit as compared: "%", "Persen", "persen (%)" and "Persentase" are one; otherwise case,
-    spaces and punctuation folded ("Desa", " desa ")."""
+    spaces and punctuation folded ("Desa", " desa "), and the usual short forms written out
+    ("Org" for "orang")."""
     text = normalise(value)
-    return "%" if PERCENT_UNITS.search(text) else re.sub(r"[^0-9a-z]", "", text)
+    if PERCENT_UNITS.search(text):
+        return "%"
+    key = re.sub(r"[^0-9a-z]", "", text)
+    return UNIT_SHORT.get(key, key)
 
 
 def same_unit(written, master) -> bool:
