@@ -217,11 +217,11 @@ def test_a_row_whose_code_and_name_are_two_different_indicators_is_refused(klego
     messages = [str(p) for p in result.problems]
     assert len(messages) == 2 and result.rows == []
     assert messages[0] == (
-        "Lembar 'Realisasi', sel B2: kode PEM-01 di sel A2 adalah 'Jumlah desa yang menyampaikan LPPDes tepat "
+        "Lembar 'Realisasi', sel B2: Kode PEM-01 di sel A2 adalah 'Jumlah desa yang menyampaikan LPPDes tepat "
         "waktu', tetapi nama di baris ini adalah nama indikator PEM-02. Perbaiki kode atau nama agar menunjuk "
         "satu indikator yang sama, lalu unggah lagi."
     )
-    assert "kode PEM-02 di sel A3" in messages[1] and "nama indikator PEM-01" in messages[1]
+    assert "Kode PEM-02 di sel A3" in messages[1] and "nama indikator PEM-01" in messages[1]
 
 
 def test_a_name_written_shorter_or_spelled_otherwise_is_still_read_by_its_code(klego_data, cycle):
@@ -246,7 +246,7 @@ def test_a_unit_in_the_file_other_than_the_indicators_is_refused(klego_data, cyc
         workbook_bytes(rows, title="Data"), indicators=Indicator.objects.all(), section=klego_data.sections["pem"]
     )
     assert [str(p) for p in result.problems] == [
-        f"Lembar 'Data', sel C2: satuan di berkas '{unit}', padahal satuan {code} pada data induk adalah "
+        f"Lembar 'Data', sel C2: Satuan di berkas '{unit}', padahal satuan {code} pada data induk adalah "
         f"'{expected_unit}'. Tulis satuan sesuai data induk (atau kosongkan selnya) dan isi nilainya dalam satuan "
         "itu; bila data induk yang keliru, minta Kasubag Perencanaan dan Pelaporan memperbaikinya."
     ]
@@ -349,7 +349,7 @@ def test_a_hidden_column_that_would_be_read_is_refused_never_read_unseen(klego_d
         _with_hidden_columns(rows, "D"), indicators=Indicator.objects.all(), section=klego_data.sections["pem"]
     )
     assert [str(p) for p in result.problems] == [
-        "Lembar 'Data', sel D1: kolom D (Realisasi TW III) tersembunyi, sehingga isinya tidak tampak. Tampilkan "
+        "Lembar 'Data', sel D1: Kolom D (Realisasi TW III) tersembunyi, sehingga isinya tidak tampak. Tampilkan "
         "kolom itu bila isinya data yang benar, atau hapus kolomnya bila bukan, lalu unggah lagi."
     ]
     assert result.rows == []
@@ -393,7 +393,7 @@ def test_a_merged_cell_over_several_figures_is_refused_never_read_as_one(klego_d
         workbook_bytes(rows, merges=(merge,)), indicators=Indicator.objects.all(), section=klego_data.sections["pem"]
     )
     assert [str(p) for p in result.problems] == [
-        f"Lembar 'Data', sel {cell}: sel {merge} digabung melintasi beberapa tempat angka, sehingga tidak jelas "
+        f"Lembar 'Data', sel {cell}: Sel {merge} digabung melintasi beberapa tempat angka, sehingga tidak jelas "
         "angkanya untuk yang mana. Pisahkan gabungan selnya dan isi setiap sel, lalu unggah lagi."
     ]
 

@@ -677,7 +677,7 @@ def _read_sheet(sheet, data: bytes, lookup, percent: set[int], period, uncalcula
                 Problem(
                     title,
                     f"{letter}{start + 1}",
-                    f"kolom {letter} ({column_label(meaning)}) tersembunyi, sehingga isinya tidak tampak. Tampilkan "
+                    f"Kolom {letter} ({column_label(meaning)}) tersembunyi, sehingga isinya tidak tampak. Tampilkan "
                     "kolom itu bila isinya data yang benar, atau hapus kolomnya bila bukan, lalu unggah lagi.",
                 )
             )
@@ -769,7 +769,7 @@ def _check_merged(read: SheetRead, facts: SheetFacts, mapping: dict) -> None:
                 Problem(
                     read.title,
                     where,
-                    f"sel {where}:{get_column_letter(last)}{bottom} digabung melintasi beberapa tempat angka, sehingga "
+                    f"Sel {where}:{get_column_letter(last)}{bottom} digabung melintasi beberapa tempat angka, sehingga "
                     "tidak jelas angkanya untuk yang mana. Pisahkan gabungan selnya dan isi setiap sel, lalu unggah "
                     "lagi.",
                 )
@@ -916,7 +916,7 @@ def _read_row(read: SheetRead, row_number, values, layout: Layout, lookup, seen,
             Problem(
                 title,
                 f"{layout.letters[layout.name_col]}{row_number}",
-                f"kode {indicator.code} di sel {where} adalah '{indicator.name}', tetapi nama di baris ini adalah "
+                f"Kode {indicator.code} di sel {where} adalah '{indicator.name}', tetapi nama di baris ini adalah "
                 f"nama indikator {named.code}. Perbaiki kode atau nama agar menunjuk satu indikator yang sama, lalu "
                 "unggah lagi.",
             )
@@ -954,7 +954,7 @@ def _read_row(read: SheetRead, row_number, values, layout: Layout, lookup, seen,
                     Problem(
                         title,
                         ref,
-                        f"satuan di berkas '{parsed.unit}', padahal satuan {indicator.code} pada data induk adalah "
+                        f"Satuan di berkas '{parsed.unit}', padahal satuan {indicator.code} pada data induk adalah "
                         f"'{unit}'. Tulis satuan sesuai data induk (atau kosongkan selnya) dan isi nilainya dalam "
                         "satuan itu; bila data induk yang keliru, minta Kasubag Perencanaan dan Pelaporan "
                         "memperbaikinya.",
