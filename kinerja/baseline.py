@@ -17,7 +17,7 @@ from . import budget, uploads
 from .engine.workflow import NotAllowed
 from .measurement import analysis
 from .models import BaselineFigure, Indicator, Organisation, PerformanceRecord, User
-from .spreadsheets.importer import PERCENT_UNITS, name_key, normalise, same_unit
+from .spreadsheets.importer import PERCENT_UNITS, IndicatorLookup, normalise, same_unit
 from .spreadsheets.numbers import NotANumber, format_number, parse_number
 from .spreadsheets.tables import read_table
 
@@ -101,9 +101,7 @@ def import_baseline(
     if table.problems:
         return result
     indicators = {i.code.upper(): i for i in Indicator.objects.filter(organisation=organisation)}
-    names: dict[str, list[Indicator]] = {}
-    for indicator in indicators.values():
-        names.setdefault(name_key(indicator.name), []).append(indicator)
+    lookup = IndicatorLookup(indicators.values(), section=None)  # the section upload's name rule
     filed = set(PerformanceRecord.objects.filter(organisation=organisation).values_list("code", "year"))
     kept = set(BaselineFigure.objects.filter(organisation=organisation).values_list("indicator__code", "year"))
     this_year = timezone.localdate().year
@@ -116,11 +114,11 @@ def import_baseline(
             result.problems.append(f"{where}: indikator '{written}' tidak dikenal di {organisation}.")
             continue
         written_name = str(getattr(record.get("name"), "value", None) or "").strip()
-        named = names.get(name_key(written_name), []) if written_name and written_name != indicator.name else []
-        if len(named) == 1 and named[0] != indicator:
+        named = lookup.named_otherwise(indicator, written, written_name)
+        if named is not None:
             result.problems.append(
                 f"{where}: kode {indicator.code} adalah '{indicator.name}', tetapi nama di baris ini adalah nama "
-                f"indikator {named[0].code}. Perbaiki kode atau nama agar menunjuk satu indikator yang sama."
+                f"indikator {named.code}. Perbaiki kode atau nama agar menunjuk satu indikator yang sama."
             )
             continue
         written_unit = str(getattr(record.get("unit"), "value", None) or "").strip()

@@ -754,26 +754,33 @@ def _is_figure(meaning) -> bool:
     return meaning == "annual_target" or (isinstance(meaning, tuple) and meaning[0] != "twice")
 
 
+def merged_over(merged, columns: set[int], rows: set[int]) -> list[tuple[int, int, int, int]]:
+    """The merged ranges (from `SheetFacts.merged`) that cover more than one place read: two of
+    `columns` in a row of `rows`, or one of them in two of `rows` (all counted from 1)."""
+    found = []
+    for first, top, last, bottom in merged:
+        spanned = columns & set(range(first, last + 1))
+        covered = {number for number in rows if top <= number <= bottom}
+        if spanned and covered and (len(spanned) > 1 or len(covered) > 1):
+            found.append((first, top, last, bottom))
+    return found
+
+
 def _check_merged(read: SheetRead, facts: SheetFacts, mapping: dict) -> None:
     """A merged cell shows one value over several places of figures (the quarters of one row, or
     one quarter of several indicator rows): the file stores it in the first place only, so the
     others would read as empty while the person saw the value over them. Refused, by its range."""
     figures = {col + 1 for col, meaning in mapping.items() if _is_figure(meaning)}
-    rows = {row.row_number for row in read.rows}
-    for first, top, last, bottom in facts.merged:
-        columns = figures & set(range(first, last + 1))
-        covered = {number for number in rows if top <= number <= bottom}
-        if columns and covered and (len(columns) > 1 or len(covered) > 1):
-            where = f"{get_column_letter(first)}{top}"
-            read.problems.append(
-                Problem(
-                    read.title,
-                    where,
-                    f"Sel {where}:{get_column_letter(last)}{bottom} digabung melintasi beberapa tempat angka, sehingga "
-                    "tidak jelas angkanya untuk yang mana. Pisahkan gabungan selnya dan isi setiap sel, lalu unggah "
-                    "lagi.",
-                )
+    for first, top, last, bottom in merged_over(facts.merged, figures, {row.row_number for row in read.rows}):
+        where = f"{get_column_letter(first)}{top}"
+        read.problems.append(
+            Problem(
+                read.title,
+                where,
+                f"Sel {where}:{get_column_letter(last)}{bottom} digabung melintasi beberapa tempat angka, sehingga "
+                "tidak jelas angkanya untuk yang mana. Pisahkan gabungan selnya dan isi setiap sel, lalu unggah lagi.",
             )
+        )
 
 
 def _check_header(read: SheetRead, layout: Layout, data_row: int) -> None:

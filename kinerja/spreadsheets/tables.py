@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from .importer import percent_styles, sheet_facts, values_not_calculated
+from .importer import merged_over, percent_styles, sheet_facts, values_not_calculated
 from .screening import screen
 
 HEADER_SCAN_ROWS = 15
@@ -175,16 +175,13 @@ def _read(workbook, data: bytes, meaning, required, expected: str, what: str, re
     if hidden:
         result.notes.append(f"{hidden} baris tersembunyi tidak dibaca.")
     read_rows = {number for number, _record in result.rows}
-    for first, top, last, bottom in facts.merged if facts else ():
-        columns = {col + 1 for col in mapping} & set(range(first, last + 1))
-        covered = {number for number in read_rows if top <= number <= bottom}
-        if columns and covered and (len(columns) > 1 or len(covered) > 1):
-            where = f"{get_column_letter(first)}{top}:{get_column_letter(last)}{bottom}"
-            result.problems.append(
-                f"'{sheet.title}' sel {where}: sel digabung melintasi beberapa isian, sehingga tidak jelas isinya "
-                "untuk yang mana (berkas hanya menyimpannya di sel pertama). Pisahkan gabungan selnya dan isi setiap "
-                "sel, lalu unggah lagi."
-            )
+    for first, top, last, bottom in merged_over(facts.merged if facts else [], {c + 1 for c in mapping}, read_rows):
+        where = f"{get_column_letter(first)}{top}:{get_column_letter(last)}{bottom}"
+        result.problems.append(
+            f"'{sheet.title}' sel {where}: sel digabung melintasi beberapa isian, sehingga tidak jelas isinya "
+            "untuk yang mana (berkas hanya menyimpannya di sel pertama). Pisahkan gabungan selnya dan isi setiap "
+            "sel, lalu unggah lagi."
+        )
 
 
 def _sheet_xml(data: bytes, path: str) -> bytes:
