@@ -128,11 +128,13 @@ def code_key(value) -> str:
 MONEY = re.compile(r"\b(keuangan|anggaran|pagu|rp|rupiah|biaya|dana|belanja)\b")
 RUNNING = re.compile(r"\b(s\s*[./]?\s*d\.?|sampai dengan|kumulatif)(?=\s|$)")
 YEAR = re.compile(r"\b(20\d\d)\b")
+REALISATION_WORD = re.compile(r"\b(realisasi|real)\b")
 
 
 def classify(label: str, year: int | None = None):
     """What a header label means: "code", "name", "unit", "annual_target", "remark",
-    ("target", q), ("real", q), ("running", kind, q) for an "s.d." column, or None. Columns that
+    ("target", q), ("real", q), ("bare", q) for a quarter that names neither (`bare_quarters`
+    decides from the title), ("running", kind, q) for an "s.d." column, or None. Columns that
     only look like ours are None: money ("Realisasi Keuangan (Rp)", "Anggaran"), other years'
     or the Renstra's targets, "Kode Rekening", "Uraian Kegiatan"."""
     if not label or MONEY.search(label):
@@ -145,7 +147,10 @@ def classify(label: str, year: int | None = None):
         q = ROMAN[quarter.group(1)]
         if "capaian" in label or "%" in label and "realisasi" not in label:
             return None
-        kind = "target" if ("target" in label or "rencana" in label) else "real"
+        if "target" in label or "rencana" in label:
+            kind = "target"
+        else:  # "TW I" alone is a target in a Rencana Aksi and a realisation in a report: the title decides
+            kind = "real" if REALISATION_WORD.search(label) else "bare"
         if RUNNING.search(label):
             return ("running", kind, q)
         return (kind, q)
@@ -166,28 +171,47 @@ def classify(label: str, year: int | None = None):
     return None
 
 
-def _header_from(upper: list, lower: list | None, year: int | None = None) -> dict[int, object]:
-    """Map column index to meaning, from one header row or two (a merged upper row is carried
-    to the right over the columns its lower row labels). A meaning claimed by two columns maps
-    to ("twice", meaning) on the second, so the reader can refuse rather than pick one."""
-    mapping: dict[int, object] = {}
+def column_labels(upper: list, lower: list | None) -> list[tuple[str, str]]:
+    """Each column's (label, its lower row's own text), from one header row or two: a merged
+    upper row is carried to the right over the columns its lower row labels."""
+    labels = []
     carried = ""
-    width = max(len(upper), len(lower or []))
-    for col in range(width):
+    for col in range(max(len(upper), len(lower or []))):
         top = normalise(upper[col]) if col < len(upper) else ""
         bottom = normalise(lower[col]) if lower is not None and col < len(lower) else ""
         if top:
             carried = top
         elif not bottom:
             carried = ""
-        label = f"{top or carried} {bottom}".strip() if lower is not None else top
+        labels.append((f"{top or carried} {bottom}".strip() if lower is not None else top, bottom))
+    return labels
+
+
+def _header_from(upper: list, lower: list | None, year: int | None = None) -> dict[int, object]:
+    """Map column index to meaning (`column_labels`). A meaning claimed by two columns maps to
+    ("twice", meaning) on the second, so the reader can refuse rather than pick one."""
+    mapping: dict[int, object] = {}
+    for col, (label, bottom) in enumerate(column_labels(upper, lower)):
+        top = label[: -len(bottom)].strip() if bottom and label.endswith(bottom) else label
         meaning = classify(label, year)
-        if meaning is None and lower is not None and bottom and not MONEY.search(top or carried):
+        if meaning is None and lower is not None and bottom and not MONEY.search(top):
             meaning = classify(bottom, year)
         if meaning is None:
             continue
         mapping[col] = ("twice", meaning) if meaning in mapping.values() else meaning
     return mapping
+
+
+def header_rows(rows: list[list], first: int, span: int) -> tuple[list | None, list | None]:
+    """The (upper, lower) rows a header of `span` rows starting at `first` is read from; a
+    three-row header's top two rows are read as one (`_merged_rows`)."""
+    row = rows[first]
+    below = rows[first + 1] if first + 1 < len(rows) else None
+    if span == 1:
+        return row, None
+    if span == 2:
+        return row, below
+    return _merged_rows(row, below), (rows[first + 2] if first + 2 < len(rows) else None)
 
 
 def _score(mapping: dict[int, object]) -> int:
@@ -201,10 +225,9 @@ def _score(mapping: dict[int, object]) -> int:
 def find_header(rows: list[list], year: int | None = None) -> tuple[int, int, dict[int, object]] | None:
     """(first header row index, number of header rows, column mapping) or None."""
     best = None
-    for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        below = rows[i + 1] if i + 1 < len(rows) else None
-        third = rows[i + 2] if i + 2 < len(rows) else None
-        for span, upper, lower in ((1, row, None), (2, row, below), (3, _merged_rows(row, below), third)):
+    for i in range(min(len(rows), HEADER_SCAN_ROWS)):
+        for span in (1, 2, 3):
+            upper, lower = header_rows(rows, i, span)
             if span > 1 and lower is None or upper is None:
                 continue
             mapping = _header_from(upper, lower, year)
@@ -516,6 +539,11 @@ def title_office(rows: list[list], office: str, others) -> tuple[str, str] | Non
     return None
 
 
+def reported_quarter(period: tuple[int, int | None] | None) -> str:
+    """The quarter a cycle's realisation is for, as written: its own, or IV for a year."""
+    return ROMAN_LABELS[(period[1] if period else None) or 4]
+
+
 def period_label(year: int, quarter: int | None) -> str:
     return f"Triwulan {ROMAN_LABELS[quarter]} {year}" if quarter else f"Tahun {year}"
 
@@ -545,6 +573,8 @@ class SheetRead:
     signature_block: bool = False  # the rows being read are a signature block
     value_cells: int = 0  # values read in indicator rows
     cross_sheet_cells: int = 0  # of those, formulas into another sheet
+    realisation_columns: bool = False  # the header has a column of realisations
+    unnamed_realisation: bool = False  # a realisation column naming no quarter was refused
 
     @property
     def summary(self) -> bool:
@@ -553,13 +583,14 @@ class SheetRead:
 
 def read_workbook(
     data: bytes, *, indicators, section, period: tuple[int, int | None] | None = None, office: str = "",
-    other_offices=(),
+    other_offices=(), kind=None,
 ) -> ImportResult:  # fmt: skip
     """Screen and read a workbook. `indicators` are the organisation's indicators; rows for
     another section's indicator are refused. `period` (year, quarter or None) is the cycle's: a
     title naming another period is refused; so is a title naming one of `other_offices` (the
-    installation's other kecamatan) for a file uploaded for `office`. Never raises for a bad file:
-    problems say why."""
+    installation's other kecamatan) for a file uploaded for `office`. A file uploaded as a `kind`
+    (DataKind) that holds realisations must have a realisation column. Never raises for a bad
+    file: problems say why."""
     result = ImportResult()
     screening = screen(data)
     result.has_macros = screening.has_macros
@@ -579,7 +610,7 @@ def read_workbook(
         )
         return result
     try:
-        _read_sheets(workbook, data, lookup, result, period)
+        _read_sheets(workbook, data, lookup, result, period, kind)
     except Exception:  # a damaged sheet can fail while its rows are read
         result.rows = []
         result.problems.append(
@@ -590,7 +621,7 @@ def read_workbook(
     return result
 
 
-def _read_sheets(workbook, data: bytes, lookup, result: ImportResult, period) -> None:
+def _read_sheets(workbook, data: bytes, lookup, result: ImportResult, period, kind=None) -> None:
     percent = percent_styles(workbook)
     uncalculated = values_not_calculated(data)
     reads: list[SheetRead] = []
@@ -641,6 +672,23 @@ def _read_sheets(workbook, data: bytes, lookup, result: ImportResult, period) ->
         more = f" dan {len(rows) - 20} lainnya" if len(rows) > 20 else ""
         result.notes.append(f"{len(rows)} baris bukan indikator dilewati: {listed}{more}.")
     result.notes += chosen.notes
+    if (
+        kind is not None
+        and kind.needs_realisation
+        and not chosen.realisation_columns
+        and not chosen.unnamed_realisation
+    ):
+        result.problems.append(
+            Problem(
+                "",
+                "",
+                f"Berkas ini tidak memuat kolom realisasi (mis. 'Realisasi TW {reported_quarter(period)}'), "
+                f"padahal yang diunggah adalah {kind.name}. Bila ini berkas target (mis. Rencana Aksi), unggah berkas "
+                "realisasinya; bila realisasinya ada, beri judul kolom seperti pada templat, lalu unggah lagi.",
+            )
+        )
+        result.rows = []
+        return
     if not result.rows and not result.problems:
         result.problems.append(
             Problem(chosen.title, "", "Tidak ada baris indikator yang terbaca di bawah judul kolom.")
@@ -668,8 +716,13 @@ def _read_sheet(sheet, data: bytes, lookup, percent: set[int], period, uncalcula
     path = getattr(sheet, "_worksheet_path", None)
     facts = sheet_facts(_sheet_xml(data, path), percent, uncalculated=uncalculated) if path else SheetFacts()
     start, span, mapping = header
+    bare_quarters(read, mapping, head, start, span)
+    _check_unnamed_realisation(read, mapping, head, start, span, period)
     layout = Layout(mapping)
     _check_header(read, layout, start + span)
+    read.realisation_columns = any(
+        isinstance(m, tuple) and (m[0] == "real" or m[:2] == ("running", "real")) for m in layout.mapping.values()
+    )
     for col, meaning in mapping.items():
         if _is_figure(meaning) and col + 1 in facts.hidden_columns:
             letter = layout.letters[col]
@@ -747,6 +800,114 @@ def _read_sheet(sheet, data: bytes, lookup, percent: set[int], period, uncalcula
         read.notes.append(f"Lembar '{title}': {hidden} baris tersembunyi tidak dibaca.")
     _check_merged(read, facts, mapping)
     return read
+
+
+TITLE_REALISATION = re.compile(r"\b(realisasi|monev|monitoring|capaian|pengukuran)\b")
+TITLE_TARGETS = re.compile(r"\b(rencana aksi|target|perjanjian kinerja|penetapan kinerja|rencana kinerja)\b")
+
+
+def title_figures(rows: list[list], sheet_title: str) -> tuple[str | None, str]:
+    """("real" or "target", where the file says so) for the quarter columns of a sheet whose
+    header names neither, from its title block and the sheet's name: a report of realisations
+    ("LAPORAN REALISASI RENCANA AKSI", "MONEV …") or a plan of targets ("RENCANA AKSI …",
+    "PERJANJIAN KINERJA"). (None, "") when neither or both are named ("TARGET DAN REALISASI")."""
+    texts = [(f'judul berkas "{str(v).strip()}"', normalise(v)) for row in rows for v in row if isinstance(v, str)]
+    texts.append((f'nama lembar "{sheet_title}"', normalise(sheet_title)))
+    texts = [(where, text) for where, text in texts if text]
+    everything = " | ".join(text for _where, text in texts)
+    if TITLE_REALISATION.search(everything) and not re.search(r"\btarget\b", everything):
+        kind, word = "real", TITLE_REALISATION
+    elif TITLE_TARGETS.search(everything) and not TITLE_REALISATION.search(everything):
+        kind, word = "target", TITLE_TARGETS
+    else:
+        return None, ""
+    return kind, next(where for where, text in texts if word.search(text))
+
+
+def bare_quarters(read: SheetRead, mapping: dict, head: list[list], start: int, span: int) -> None:
+    """Give quarter columns that say neither target nor realisation ("TW I" … "TW IV") the
+    meaning the title block or the sheet's name gives them, with a note; refuse when neither
+    says (a Rencana Aksi's quarterly targets read as realisations would all be 100 %)."""
+    bare = sorted(col for col, m in mapping.items() if isinstance(m, tuple) and "bare" in m)
+    if not bare:
+        return
+    letters = ", ".join(get_column_letter(col + 1) for col in bare)
+    kind, source = _series_completed(mapping, bare)
+    if kind is None:
+        kind, source = title_figures(head[:start], read.title)
+    if kind is None:
+        rows = head[start : start + span]
+        row_number = start + max(
+            i for i, row in enumerate(rows) if bare[0] < len(row) and row[bare[0]] not in (None, "")
+        )
+        read.problems.append(
+            Problem(
+                read.title,
+                f"{get_column_letter(bare[0] + 1)}{row_number + 1}",
+                f"Kolom {letters} menyebut triwulan tetapi tidak menyebut apakah isinya target atau realisasi, dan "
+                "judul berkas tidak memastikannya. Tulis 'Target' atau 'Realisasi' pada judul kolomnya (mis. "
+                "'Realisasi TW I', atau 'Realisasi' di atas kolom-kolom triwulan), lalu unggah lagi.",
+            )
+        )
+        return
+    seen: set = set()
+    for col in sorted(mapping):
+        meaning = mapping[col]
+        if isinstance(meaning, tuple) and "bare" in meaning:
+            meaning = ("running", kind, meaning[2]) if meaning[0] == "running" else (kind, meaning[1])
+        elif isinstance(meaning, tuple) and meaning[0] == "twice":
+            continue
+        mapping[col] = ("twice", meaning) if meaning in seen else meaning
+        seen.add(meaning)
+    read.notes.append(
+        f"Kolom {letters} (triwulan) dibaca sebagai {'target' if kind == 'target' else 'realisasi'}, sesuai {source}."
+    )
+
+
+def _series_completed(mapping: dict, bare: list[int]) -> tuple[str | None, str]:
+    """("real" or "target", why) when the header's other quarter columns are all of one kind
+    and the bare ones are the quarters they leave out ("Realisasi I", "Realisasi II",
+    "Triwulan ke-3", "TW IV"); otherwise (None, "")."""
+    named = [m[-2:] for m in mapping.values() if isinstance(m, tuple) and m[0] != "twice" and "bare" not in m]
+    kinds = {kind for kind, _quarter in named}
+    if len(kinds) != 1:
+        return None, ""
+    (kind,) = kinds
+    if {mapping[col][-1] for col in bare} & {quarter for _kind, quarter in named}:
+        return None, ""
+    return kind, f"kolom triwulan lain yang bertuliskan {'target' if kind == 'target' else 'realisasi'}"
+
+
+UNNAMED_REALISATION = re.compile(r"\brealisasi\b")
+NOT_THIS_PERIOD = re.compile(r"\b(fisik|lalu|sebelum\w*|renstra|akhir periode|20\d\d)\b")
+
+
+def _check_unnamed_realisation(read: SheetRead, mapping: dict, head: list[list], start: int, span: int, period) -> None:
+    """Refuse a realisation column that names no quarter ("Realisasi" beside "Target"): which
+    quarter, and the quarter's own value or the running total, cannot be told. Realisations of
+    another year, of money or of physical progress are other columns, not read (as before)."""
+    upper, lower = header_rows(head, start, span)
+    quarter = reported_quarter(period)
+    for col, (label, _bottom) in enumerate(column_labels(upper or [], lower)):
+        if col in mapping or not UNNAMED_REALISATION.search(label) or QUARTER.search(label):
+            continue
+        if MONEY.search(label) or NOT_THIS_PERIOD.search(label) or "capaian" in label:
+            continue
+        own = [
+            str(row[col]).strip() for row in head[start : start + span] if col < len(row) and row[col] not in (None, "")
+        ]
+        letter = get_column_letter(col + 1)
+        read.problems.append(
+            Problem(
+                read.title,
+                f"{letter}{start + 1}",
+                f"Kolom {letter} ('{' '.join(own) or label}') tidak menyebut triwulannya, sehingga tidak jelas "
+                "realisasi triwulan mana dan apakah nilai triwulan itu sendiri atau kumulatif. Beri judul "
+                f"'Realisasi TW {quarter}' (nilai triwulan itu) atau 'Realisasi s.d. TW {quarter}' (kumulatif sampai "
+                "triwulan itu), lalu unggah lagi.",
+            )
+        )
+        read.unnamed_realisation = True
 
 
 def _is_figure(meaning) -> bool:

@@ -250,7 +250,7 @@ def submit(
     offices = Organisation.objects.exclude(pk=cycle.organisation_id).values_list("name", flat=True)
     result = importer.read_workbook(
         data, indicators=indicators, section=section, period=(cycle.year, cycle.quarter),
-        office=cycle.organisation.name, other_offices=offices,
+        office=cycle.organisation.name, other_offices=offices, kind=kind,
     )  # fmt: skip
     confirmed = importer.check_plausibility(result, master_targets(cycle, section), confirmed=confirmation)
     if dry_run:
