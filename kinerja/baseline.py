@@ -18,7 +18,7 @@ from .engine.workflow import NotAllowed
 from .measurement import analysis
 from .models import BaselineFigure, Indicator, Organisation, PerformanceRecord, User
 from .spreadsheets.importer import PERCENT_UNITS, IndicatorLookup, normalise, same_unit
-from .spreadsheets.numbers import NotANumber, format_number, parse_number
+from .spreadsheets.numbers import NotANumber, OtherUnit, format_number, parse_number
 from .spreadsheets.tables import read_table
 
 XLSX = budget.XLSX
@@ -72,7 +72,10 @@ def _number(cell, where: str, what: str, indicator: Indicator | None, problems: 
         )
         return None
     try:
-        value = parse_number(cell.value, unit=indicator.unit if indicator else "")
+        value = parse_number(cell.value, unit="%" if percent_ok else indicator.unit if indicator else "")
+    except OtherUnit as exc:
+        problems.append(f"{where}, sel {cell.ref}: {exc.sentence(indicator.code)}")
+        return None
     except NotANumber:
         problems.append(f"{where}, sel {cell.ref}: {what} '{cell.value}' bukan angka.")
         return None

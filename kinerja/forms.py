@@ -24,7 +24,7 @@ from .models import (
     StrategicObjective,
     User,
 )
-from .spreadsheets.numbers import NotANumber, format_number, parse_number
+from .spreadsheets.numbers import NotANumber, OtherUnit, format_number, parse_number
 
 
 class DateInput(forms.DateInput):
@@ -245,7 +245,9 @@ class OfficeFiguresForm(forms.Form):
         for key, (indicator, quarter) in self.cells.items():
             raw = self.cleaned_data.get(key, "")
             try:
-                values[(indicator, quarter)] = parse_number(raw)
+                values[(indicator, quarter)] = parse_number(raw, unit=indicator.unit)
+            except OtherUnit as exc:
+                self.add_error(key, f"{indicator.code} {wording.quarter(quarter)}: {exc.sentence(indicator.code)}")
             except NotANumber:
                 self.add_error(key, f"{indicator.code} {wording.quarter(quarter)}: '{raw}' bukan angka.")
         self.cleaned_data["values"] = values
@@ -512,6 +514,20 @@ class IndicatorForm(forms.ModelForm):
         if clash.exists():
             raise forms.ValidationError("Kode ini sudah dipakai indikator lain.")
         return code
+
+    def clean(self):
+        """Targets read again with the unit and code of this submission: "85%" is no target for
+        an indicator counted in desa (targets.parse_target)."""
+        cleaned = super().clean()
+        unit, code = cleaned.get("unit") or "", cleaned.get("code") or self.instance.code
+        for key in ("annual", "q1", "q2", "q3", "q4"):
+            if key in self.errors:
+                continue
+            try:
+                targets.parse_target(self.data.get(self.add_prefix(key)), unit=unit, code=code)
+            except targets.NotATarget as exc:
+                self.add_error(key, str(exc))
+        return cleaned
 
     def clean_parent(self):
         parent = self.cleaned_data.get("parent")

@@ -332,7 +332,7 @@ def import_workbook(
                         "di Excel/LibreOffice agar nilai rumusnya tersimpan, lalu unggah lagi.")  # fmt: skip
                 continue
             try:
-                entry[key] = targets.parse_target(record.get(key))
+                entry[key] = targets.parse_target(record.get(key), unit=entry["unit"], code=code)
             except targets.NotATarget as exc:
                 problem(key, f"Kolom {dict(COLUMNS)[key]} {code}: {exc}")
                 continue

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..spreadsheets.numbers import NotANumber, format_number, parse_number
+from ..spreadsheets.numbers import NotANumber, OtherUnit, format_number, parse_number
 
 RANGE = re.compile(r"^\s*(.+?)\s*(?:–|—|-|s\.\s*d\.?|s/d|sd|sampai(?: dengan)?)\s*(.+?)\s*$", re.IGNORECASE)
 MAX_TEXT = 60
@@ -50,10 +50,12 @@ class TargetValue:
         return {"value": self.value, "low": self.low, "high": self.high, "text": self.text}
 
 
-def parse_target(raw) -> TargetValue | None:
+def parse_target(raw, *, unit: str = "", code: str = "") -> TargetValue | None:
     """A target from a form field or a workbook cell: a number ("85", "85,5", 85.5), a range
     ("80–90", "80 - 90", "80 s.d. 90", "80 sampai 90") or a predicate ("BB", "A"); None when empty
-    or "-". Raises NotATarget with a sentence for a range upside down or over-long text."""
+    or "-". Raises NotATarget with a sentence for a range upside down, over-long text, or (with
+    the indicator's `unit`, and its `code` for the sentence) a number typed with the sign of
+    another unit ("85%" for desa)."""
     if raw is None:
         return None
     if isinstance(raw, (int, float, Decimal)) and not isinstance(raw, bool):
@@ -62,7 +64,9 @@ def parse_target(raw) -> TargetValue | None:
     if not text or text in ("-", "—", "–"):
         return None
     try:
-        number = parse_number(text)
+        number = parse_number(text, unit=unit)
+    except OtherUnit as exc:
+        raise NotATarget(exc.sentence(code)) from exc
     except NotANumber:
         pass
     else:  # a number, or a word for no value ("n/a")
@@ -70,7 +74,9 @@ def parse_target(raw) -> TargetValue | None:
     match = RANGE.match(text)
     if match:
         try:
-            low, high = parse_number(match.group(1)), parse_number(match.group(2))
+            low, high = parse_number(match.group(1), unit=unit), parse_number(match.group(2), unit=unit)
+        except OtherUnit as exc:
+            raise NotATarget(exc.sentence(code)) from exc
         except NotANumber:
             low = high = None
         if low is not None and high is not None:

@@ -17,7 +17,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 
 from .. import wording
 from ..measurement.analysis import quarter_series
-from .numbers import NotANumber, format_number, parse_number
+from .numbers import PERCENT_UNITS, NotANumber, OtherUnit, format_number, parse_number
 from .screening import screen
 
 MAX_SHEETS = 30
@@ -1007,9 +1007,6 @@ class Layout:
         return values[col] if col is not None and col < len(values) else None
 
 
-PERCENT_UNITS = re.compile(r"%|persen|prosen")
-
-
 # Units as offices shorten them, beyond a word's first letters ("dok" for "dokumen" needs none).
 UNIT_SHORT = {"org": "orang", "kgt": "kegiatan", "bh": "buah", "pkt": "paket", "ds": "desa", "hr": "hari",
               "bln": "bulan", "thn": "tahun", "th": "tahun", "x": "kali", "kl": "kali", "jml": "jumlah"}  # fmt: skip
@@ -1147,6 +1144,9 @@ def _read_row(read: SheetRead, row_number, values, layout: Layout, lookup, seen,
             continue
         try:
             number = parse_number(raw, unit=unit)
+        except OtherUnit as exc:
+            read.problems.append(Problem(title, ref, exc.sentence(indicator.code)))
+            continue
         except NotANumber:
             column = column_label(meaning)
             read.problems.append(

@@ -15,13 +15,48 @@ _thousands_only = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
 _plain = re.compile(r"^-?\d+(\.\d+)?$")
 
 
+PERCENT_UNITS = re.compile(r"%|persen|prosen")
+MONEY_UNITS = re.compile(r"\brp\b|rupiah")
+
+
 class NotANumber(ValueError):
     pass
 
 
+class OtherUnit(NotANumber):
+    """A number typed with the sign of another unit than its figure's: "85%" for a count of desa,
+    "Rp 12" for a number of kegiatan. The sign is never dropped in silence."""
+
+    def __init__(self, written, sign: str, unit: str):
+        super().__init__(written)
+        self.written, self.sign, self.unit = str(written).strip(), sign, unit
+
+    def sentence(self, code: str = "") -> str:
+        mark = "%" if self.sign == "persen" else "Rp"
+        whose = f"satuan {code}" if code else "satuannya"
+        return (
+            f"'{self.written}' ditulis dalam {self.sign} ({mark}), padahal {whose} adalah '{self.unit}'. Tulis "
+            f"angkanya dalam {self.unit} tanpa {mark}; bila satuan pada data induk yang keliru, minta Kasubag "
+            "Perencanaan dan Pelaporan memperbaikinya."
+        )
+
+
+def _other_unit_sign(text: str, unit: str) -> str | None:
+    """ "persen" or "rupiah" when lowered `text` carries that sign (outside a trailing note such
+    as "(>100%)") and `unit` is not of that kind."""
+    kept = _annotation.sub("", text).strip()
+    low = unit.lower()
+    if "%" in kept and not PERCENT_UNITS.search(low):
+        return "persen"
+    if kept.startswith("rp") and not MONEY_UNITS.search(low):
+        return "rupiah"
+    return None
+
+
 def parse_number(value, *, unit: str = "") -> Decimal | None:
     """A cell's value as a Decimal, None for "no value"; NotANumber for text that is not one.
-    With the indicator's `unit`, a number followed by that unit ("3 kejadian") is read too."""
+    With the indicator's `unit`, a number followed by that unit ("3 kejadian") is read too, and
+    one typed with the sign of another unit ("85%" for desa) raises OtherUnit."""
     if value is None:
         return None
     if isinstance(value, bool):
@@ -43,6 +78,8 @@ def parse_number(value, *, unit: str = "") -> Decimal | None:
         return None
     if text in ZERO:
         return Decimal(0)
+    if unit and (sign := _other_unit_sign(text, unit)):
+        raise OtherUnit(value, sign, unit.strip())
     unit = (unit or "").strip().lower()
     if unit and unit != "%" and text.endswith(unit) and text[: -len(unit)].strip():
         text = text[: -len(unit)].strip()  # "3 kejadian" for an indicator counted in kejadian

@@ -46,7 +46,7 @@ from ..models import (
     User,
 )
 from ..spreadsheets.exporter import workbook_from_tables
-from ..spreadsheets.numbers import NotANumber, parse_number
+from ..spreadsheets.numbers import NotANumber, OtherUnit, parse_number
 from .analysis_steps import Table, grouping_tables
 from .review import approved_document, check_as_approved
 from .submissions import receipt_matrix
@@ -675,7 +675,7 @@ def amend(record: PerformanceRecord, *, by: User, field: str, raw, reason: str, 
     number, text = None, ""
     if field == "target":
         try:
-            value = targets.parse_target(raw)
+            value = targets.parse_target(raw, unit=record.unit, code=record.code)
         except targets.NotATarget as exc:
             raise WorkflowError(str(exc)) from exc
         if value is None:
@@ -683,7 +683,9 @@ def amend(record: PerformanceRecord, *, by: User, field: str, raw, reason: str, 
         number, text = (value.value, "") if value.value is not None else (None, value.shown)
     else:
         try:
-            number = parse_number(raw)
+            number = parse_number(raw, unit="%" if field == "capaian" else record.unit)
+        except OtherUnit as exc:
+            raise WorkflowError(exc.sentence(record.code)) from exc
         except NotANumber as exc:
             raise WorkflowError("Nilai baru harus angka, misalnya 85 atau 85,5.") from exc
         if number is None:
