@@ -21,6 +21,7 @@ from . import charts, permissions, wording
 from .engine.statistics import StepStatistics, step_statistics_by_organisation
 from .models import Amendment, Cycle, Kabupaten, Organisation, PerformanceRecord, Role, StepRun
 from .spreadsheets.exporter import workbook_from_tables
+from .spreadsheets.importer import unit_key
 from .steps.analysis_steps import Table
 
 ANNUAL = 0  # the period "Tahunan" in a query string: a cycle or record whose quarter is empty
@@ -213,7 +214,7 @@ def _two_places(value: Decimal) -> Decimal:
 
 
 def _identity(code: str, name: str, unit: str) -> tuple[str, str, str]:
-    return (code.strip().upper(), " ".join(name.split()).casefold(), " ".join(unit.split()).casefold())
+    return (code.strip().upper(), " ".join(name.split()).casefold(), unit_key(unit))
 
 
 SORTS = {"kecamatan": "nama kecamatan", "capaian": "capaian tertinggi", "capaian-naik": "capaian terendah"}

@@ -375,6 +375,19 @@ def test_only_children_in_the_iku_unit_are_reconciled_as_its_cascade_rule_says(k
     assert results.differences(cycle) == []
 
 
+def test_a_child_whose_unit_is_the_ikus_written_another_way_is_reconciled(klego_data, cycle):
+    """The upload's unit rule (importer.unit_key) holds for the cascade too: PEM-02 in "persen
+    (%)" is in the unit of IKU-01 in "%", and PEM-01 in "Ds." is in desa, not a percentage."""
+    iku = Indicator.objects.get(code="IKU-01")
+    iku.cascade_rule = Indicator.CascadeRule.AVERAGE
+    iku.save()
+    Indicator.objects.filter(code="PEM-02").update(unit="persen (%)")
+    Indicator.objects.filter(code="PEM-01").update(unit="Ds.")
+    analysis_steps.set_office_figure(cycle=cycle, indicator=iku, quarter=1, value=Decimal(90), by=klego_data.kasubag)
+    (difference,) = results.differences(cycle)
+    assert difference.second.label == "rata-rata seksi: PEM-02 100" and difference.left_out == ["PEM-01 (Ds.)"]
+
+
 def test_a_standing_explanation_is_carried_to_the_next_cycle_and_shown_as_such(client, klego_data):
     from kinerja.models import Cycle
 

@@ -171,6 +171,14 @@ def test_a_code_that_names_another_indicator_elsewhere_is_not_merged(boyolali):
     assert all("dipakai untuk 2 indikator berbeda" in c.notes[0] for c in comparisons)
 
 
+def test_an_iku_whose_unit_is_written_another_way_is_one_indicator(boyolali):
+    """ "%" and "Persen" are one unit, as an upload reads them (importer.unit_key); "indeks" is not."""
+    filed(kecamatan(boyolali, "Andong"), "IKU-01", "80", unit="%")
+    filed(kecamatan(boyolali, "Banyudono"), "IKU-01", "90", unit="Persen")
+    (comparison,) = oversight.iku_comparison(boyolali, 2026, 3)
+    assert (comparison.unit, comparison.count, comparison.median) == ("%", 2, Decimal("85.00"))
+
+
 def test_a_kecamatan_that_filed_an_iku_twice_for_the_period_is_named_and_left_out(boyolali):
     andong = kecamatan(boyolali, "Andong")
     filed(andong, "IKU-01", "80")

@@ -12,6 +12,7 @@ from django.db.models import Q
 
 from .. import wording
 from ..models import Cycle, Explanation, Indicator, OfficeFigure, Submission, SubmissionRow, Target
+from ..spreadsheets.importer import unit_key
 from ..spreadsheets.numbers import format_number
 from . import analysis, basis
 
@@ -338,12 +339,12 @@ def differences(cycle: Cycle, results: list[IndicatorResult] | None = None) -> l
         parent = by_indicator.get(indicator_id)
         if parent is None or quarter > up_to or parent.indicator.cascade_rule == Indicator.CascadeRule.NONE:
             continue
-        unit = _unit_key(parent.indicator.unit)
-        kids = [k for k in children.get(indicator_id, []) if _unit_key(k.indicator.unit) == unit]
+        unit = unit_key(parent.indicator.unit)
+        kids = [k for k in children.get(indicator_id, []) if unit_key(k.indicator.unit) == unit]
         left_out = [
             f"{k.indicator.code} ({k.indicator.unit})"
             for k in children.get(indicator_id, [])
-            if _unit_key(k.indicator.unit) != unit
+            if unit_key(k.indicator.unit) != unit
         ]
         if not kids:
             continue
@@ -381,12 +382,6 @@ def differences(cycle: Cycle, results: list[IndicatorResult] | None = None) -> l
                     )
                     break
     return found
-
-
-def _unit_key(unit: str) -> str:
-    """Units compared: case and spaces folded, "persen" and "%" one unit."""
-    text = " ".join(str(unit or "").lower().split())
-    return "%" if text in ("%", "persen", "prosentase", "persentase") else text
 
 
 def standing_key(key: str) -> str:
