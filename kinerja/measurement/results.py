@@ -20,6 +20,7 @@ QUARTERS = (1, 2, 3, 4)
 ROMAN = wording.ROMAN  # quarters as the office writes them (kinerja.wording)
 FAR_ABOVE = Decimal(150)  # capaian above this is flagged as suspicious
 FAR_BELOW = Decimal(50)  # and below this as a warning
+WRITTEN_CAPAIAN_TOLERANCE = Decimal("0.5")  # a section's capaian rounded to a whole percent still agrees
 
 
 @dataclass
@@ -315,7 +316,49 @@ def _flags(result: IndicatorResult, rows: list[SubmissionRow], up_to: int) -> li
                 f"target di berkas ({_fmt(row.annual_target)}) berbeda dengan Perjanjian Kinerja ({_fmt(annual)})"
             )
             break
+    flags += _written_capaian_flags(result, rows, up_to)
     return flags
+
+
+def _written_capaian_flags(result: IndicatorResult, rows: list[SubmissionRow], up_to: int) -> list[str]:
+    """A section's own capaian (its file's capaian column) that agrees with none of the capaian
+    computed for that quarter: the table's (for a summed indicator, s.d. the quarter), the
+    quarter's own realisation against its own target, and for the cycle's quarter the period's.
+    Shown against the table's figure (the period's for a capaian written without a quarter)."""
+    flags = []
+    for row in rows:
+        for key, written in sorted((row.capaian_written or {}).items()):
+            quarter = int(key) or up_to
+            if quarter > up_to:
+                continue
+            value = Decimal(written)
+            shown = result.year_capaian if key == "0" else result.capaian.get(quarter)
+            computed = [result.capaian.get(quarter), _own_quarter_capaian(result, quarter)]
+            if quarter == up_to:
+                computed.append(result.year_capaian)
+            agreeing = [c.value for c in computed if c is not None and c.value is not None]
+            if not agreeing or shown is None or shown.value is None:
+                continue  # nothing computed to compare with (no target, a predicate, no realisation)
+            if all(abs(value - c) > WRITTEN_CAPAIAN_TOLERANCE for c in agreeing):
+                flags.append(
+                    f"capaian di berkas TW {ROMAN[quarter]} ({_fmt(value)}%) berbeda dengan hasil hitung "
+                    f"({_fmt(shown.rounded(2))}%)"
+                )
+    return flags
+
+
+def _own_quarter_capaian(result: IndicatorResult, quarter: int) -> analysis.Result | None:
+    """A summed indicator's quarter measured on its own: its own realisation against its own
+    target (the running target less the quarter before's). None for the others (the table's
+    capaian is already the quarter's own) or where a target is not a number."""
+    if not result.summed:
+        return None
+    here = result.quarter_targets.get(quarter)
+    before = result.quarter_targets.get(quarter - 1) if quarter > 1 else None
+    if here is None or here.value is None or (quarter > 1 and (before is None or before.value is None)):
+        return None
+    own_target = here.value - (before.value if before is not None else 0)
+    return analysis.capaian(result.own.get(quarter), own_target, polarity=result.indicator.polarity)
 
 
 def differences(cycle: Cycle, results: list[IndicatorResult] | None = None) -> list[Difference]:

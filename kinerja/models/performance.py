@@ -331,6 +331,10 @@ class SubmissionRow(models.Model):
         "realisasi ditulis kumulatif (s.d. triwulan)", default=False,
         help_text="Nilai triwulan disimpan seperti ditulis; nilai triwulan itu sendiri adalah selisihnya.",
     )  # fmt: skip
+    capaian_written = models.JSONField(
+        "capaian tertulis di berkas", default=dict, blank=True,
+        help_text="Capaian (%) yang ditulis seksi, per triwulan (0: periode siklus); dibandingkan pada analisis.",
+    )  # fmt: skip
 
     class Meta:
         verbose_name = "baris data seksi"

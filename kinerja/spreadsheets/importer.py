@@ -81,6 +81,7 @@ class ParsedRow:
     cells: dict[str, str] = field(default_factory=dict)
     remark: str = ""
     running: bool = False  # realisations written as running totals (s.d. triwulan) of a summed indicator
+    capaian: dict[int, Decimal] = field(default_factory=dict)  # the file's own capaian (%), 0 for the period
 
 
 @dataclass
@@ -134,7 +135,8 @@ REALISATION_WORD = re.compile(r"\b(realisasi|real)\b")
 def classify(label: str, year: int | None = None):
     """What a header label means: "code", "name", "unit", "annual_target", "remark",
     ("target", q), ("real", q), ("bare", q) for a quarter that names neither (`bare_quarters`
-    decides from the title), ("running", kind, q) for an "s.d." column, or None. Columns that
+    decides from the title), ("running", kind, q) for an "s.d." column, "capaian" or
+    "capaian_q<n>" for the section's own capaian (read for comparison only), or None. Columns that
     only look like ours are None: money ("Realisasi Keuangan (Rp)", "Anggaran"), other years'
     or the Renstra's targets, "Kode Rekening", "Uraian Kegiatan"."""
     if not label or MONEY.search(label):
@@ -145,7 +147,9 @@ def classify(label: str, year: int | None = None):
     quarter = QUARTER.search(label)
     if quarter:
         q = ROMAN[quarter.group(1)]
-        if "capaian" in label or "%" in label and "realisasi" not in label:
+        if "capaian" in label:
+            return f"capaian_q{q}"  # the section's own capaian: compared at the analysis, never a figure
+        if "%" in label and "realisasi" not in label:
             return None
         if "target" in label or "rencana" in label:
             kind = "target"
@@ -155,7 +159,7 @@ def classify(label: str, year: int | None = None):
             return ("running", kind, q)
         return (kind, q)
     if "capaian" in label:
-        return None
+        return "capaian"  # of the cycle's period
     if "rekening" in label:
         return None
     if label.startswith("kode") or label in ("no. indikator", "no indikator"):
@@ -734,6 +738,8 @@ def _read_sheet(sheet, data: bytes, lookup, percent: set[int], period, uncalcula
                     "kolom itu bila isinya data yang benar, atau hapus kolomnya bila bukan, lalu unggah lagi.",
                 )
             )
+    for col in [c for c, m in mapping.items() if m in CAPAIAN_MEANINGS and c + 1 in facts.hidden_columns]:
+        del mapping[col]  # a hidden capaian column is not compared: nobody saw it
     if period:
         named_year, named_quarter, text = title_period(head[:start])
         wanted_year, wanted_quarter = period
@@ -1038,6 +1044,21 @@ def same_unit(written, master) -> bool:
     return len(short) >= 3 and long.startswith(short)
 
 
+CAPAIAN_MEANINGS = {"capaian": 0, "capaian_q1": 1, "capaian_q2": 2, "capaian_q3": 3, "capaian_q4": 4}
+
+
+def written_capaian(raw, percent_cell: bool) -> Decimal | None:
+    """A section's own capaian as the person saw it (0,5 shown as 50% is 50), or None for words
+    ("Sangat baik"), a dash or an empty cell: it is compared, never refused or counted."""
+    try:
+        value = parse_number(raw)
+    except NotANumber:
+        return None
+    if value is not None and percent_cell and isinstance(raw, (int, float)):
+        value = (value * 100).quantize(Decimal("0.0001")).normalize()
+    return value
+
+
 def _is_number(value) -> bool:
     try:
         return parse_number(value) is not None
@@ -1128,6 +1149,12 @@ def _read_row(read: SheetRead, row_number, values, layout: Layout, lookup, seen,
             continue
         if meaning == "remark":
             parsed.remark = str(raw or "").strip()[:2000]
+            continue
+        if meaning in CAPAIAN_MEANINGS:
+            value = written_capaian(raw, ref in facts.percent)
+            if value is not None:
+                parsed.capaian[CAPAIAN_MEANINGS[meaning]] = value
+                parsed.cells[meaning] = ref
             continue
         if meaning in ("code", "name"):
             continue

@@ -335,7 +335,7 @@ def _require_open_step_2(cycle: Cycle, section: Section) -> None:
 ROW_COLUMNS = [
     "submission_id", "indicator_id", "sheet", "row_number", "unit", "annual_target",
     "target_q1", "target_q2", "target_q3", "target_q4", "real_q1", "real_q2", "real_q3", "real_q4",
-    "cells", "remark", "running",
+    "cells", "remark", "running", "capaian_written",
 ]  # fmt: skip
 
 
@@ -355,6 +355,7 @@ def _insert_rows(submission: Submission, rows: list[importer.ParsedRow]) -> None
             row.targets.get(1), row.targets.get(2), row.targets.get(3), row.targets.get(4),
             row.realisations.get(1), row.realisations.get(2), row.realisations.get(3), row.realisations.get(4),
             cells.get_db_prep_save(row.cells, connection), row.remark, row.running,
+            cells.get_db_prep_save({str(q): f"{v:f}" for q, v in row.capaian.items()}, connection),
         )
         for row in rows
     ]  # fmt: skip
