@@ -81,6 +81,7 @@ class ParsedRow:
     cells: dict[str, str] = field(default_factory=dict)
     remark: str = ""
     running: bool = False  # realisations written as running totals (s.d. triwulan) of a summed indicator
+    running_header: bool = False  # the header said so ("s.d."), not only the master data
     capaian: dict[int, Decimal] = field(default_factory=dict)  # the file's own capaian (%), 0 for the period
 
 
@@ -1222,10 +1223,60 @@ def _read_row(read: SheetRead, row_number, values, layout: Layout, lookup, seen,
     # A summed indicator's figures are running totals when the columns say "s.d." or when the
     # indicator is written that way; for "latest" the value up to a quarter is the quarter's own.
     parsed.running = aggregation == "sum" and (layout.running or getattr(indicator, "quarter_form", "") == "sd")
+    parsed.running_header = layout.running
     read.rows.append(parsed)
 
 
 # Plausibility: values that read correctly but are very likely a slip ------------------------------
+
+
+def _written_the_other_way(row: ParsedRow, targets: dict) -> Problem | None:
+    """A summed indicator's quarters, under headers that do not say "s.d.", that sit nearer the
+    targets of the other way of writing them (each quarter's own value against running totals)
+    at every quarter from TW II to the last one filled: read the indicator's way they would be
+    wrong by a whole form (3, 4, 5, 6 read as running totals is a year of 6, not 18)."""
+    indicator = row.indicator
+    if getattr(indicator, "aggregation", "") != "sum" or row.running_header:
+        return None
+    filled = []
+    for quarter in (1, 2, 3, 4):
+        if row.realisations.get(quarter) is None:
+            break
+        filled.append(row.realisations[quarter])
+    if len(filled) < 2:
+        return None
+    written = {q: targets.get((indicator.pk, q)) for q in (1, 2, 3, 4)}
+    if getattr(indicator, "quarter_form", "") == "sd":
+        running_targets, own_targets = written, quarter_series(written, running=True).own
+    else:
+        own_targets, running_targets = written, quarter_series(written, running=False).to_date
+    this, other = (running_targets, own_targets) if row.running else (own_targets, running_targets)
+    for quarter, value in enumerate(filled[1:], start=2):
+        near, far = other.get(quarter), this.get(quarter)
+        if near is None or far is None or near == far or not abs(value - near) < abs(value - far):
+            return None
+    quarters = range(1, len(filled) + 1)
+
+    def series(values):
+        return "; ".join(format_number(values.get(q)) for q in quarters)
+
+    span = f"TW I–{ROMAN_LABELS[len(filled)]}"
+    shown = "; ".join(format_number(v) for v in filled)
+    code = indicator.code
+    if row.running:
+        message = (
+            f"Realisasi {code} {span} ({shown}) lebih dekat ke target per triwulan ({series(own_targets)}) daripada "
+            f"ke target s.d. triwulan ({series(running_targets)}), padahal {code} diisi s.d. triwulan (kumulatif): "
+            "tampaknya yang ditulis nilai per triwulan. Tulis nilai kumulatifnya (s.d. triwulan)."
+        )
+    else:
+        message = (
+            f"Realisasi {code} {span} ({shown}) lebih dekat ke target s.d. triwulan ({series(running_targets)}) "
+            f"daripada ke target per triwulan ({series(own_targets)}), padahal {code} diisi per triwulan: tampaknya "
+            "yang ditulis nilai kumulatif. Tulis nilai per triwulan, atau beri judul kolom 'Realisasi s.d. TW …'."
+        )
+    return Problem(row.sheet, row.cells.get("real_q1", ""), message, PLAUSIBILITY)
+
 
 PLAUSIBILITY = "wajar"
 IMPLAUSIBLE_FACTOR = Decimal(10)
@@ -1284,6 +1335,9 @@ def check_plausibility(result: ImportResult, targets: dict, *, confirmed: str = 
                         PLAUSIBILITY,
                     )
                 )
+        other_form = _written_the_other_way(row, targets)
+        if other_form is not None:
+            found.append(other_form)
         unit = str(getattr(indicator, "unit", "") or "").lower()
         if PERCENT_UNITS.search(unit) and values and annual is not None and annual > 1:
             if all(v <= 1 for _q, v in values) and any(v > 0 for _q, v in values):
