@@ -18,7 +18,7 @@ from . import permissions, uploads
 from .engine.workflow import NotAllowed, WorkflowError
 from .models import BudgetItem, Indicator, Organisation, User
 from .spreadsheets.importer import normalise
-from .spreadsheets.numbers import NotANumber, format_number, parse_number
+from .spreadsheets.numbers import NotANumber, OtherUnit, format_number, parse_number
 from .spreadsheets.tables import read_table
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -236,7 +236,10 @@ def _money(cell, where: str, result: BudgetRead) -> Decimal | None:
         result.problems.append(f"{where}, sel {cell.ref}: berformat persen, padahal kolom ini rupiah. Ubah formatnya.")
         return None
     try:
-        value = parse_number(cell.value)
+        value = parse_number(cell.value, unit="Rp")
+    except OtherUnit as exc:
+        result.problems.append(f"{where}, sel {cell.ref}: {exc.sentence()}")
+        return None
     except NotANumber:
         result.problems.append(f"{where}, sel {cell.ref}: '{cell.value}' bukan angka rupiah.")
         return None

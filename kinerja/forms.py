@@ -567,7 +567,9 @@ class MoneyField(forms.CharField):
     def clean(self, value):
         value = super().clean(value)
         try:
-            number = parse_number(value)
+            number = parse_number(value, unit="Rp")
+        except OtherUnit as exc:
+            raise forms.ValidationError(exc.sentence()) from exc
         except NotANumber as exc:
             raise forms.ValidationError(f"'{value}' bukan angka rupiah (tulis mis. 1.250.000).") from exc
         if number is not None and (number < 0 or number != number.quantize(Decimal("0.01"))):

@@ -122,3 +122,26 @@ def test_an_amendment_refuses_a_percent_for_a_count_and_reads_one_for_the_capaia
     assert str(caught.value) == DESA_IN_PERCENT
     amendment = filing.amend(record, by=klego_data.kasubag, field="capaian", raw="92,5%", reason="x", approver="Camat")
     assert amendment.new_value == Decimal("92.5")
+
+
+def test_the_budget_import_refuses_a_percent_typed_in_a_rupiah_column(klego_data):
+    from kinerja import budget
+
+    from .test_budget import HEADER as BUDGET_HEADER
+
+    rows = [BUDGET_HEADER[:4], ["7.01.01", "PROGRAM PENUNJANG", "1.000.000", "85%"]]
+    read = budget.read_budget(workbook_bytes(rows), organisation=klego_data.org)
+    assert read.problems == [
+        "'Data' baris 2, sel D2: '85%' ditulis dalam persen (%), padahal kolom ini dalam Rp. Tulis angkanya dalam Rp "
+        "tanpa %."
+    ]
+
+
+def test_the_budget_page_refuses_a_percent_typed_as_rupiah(client, klego_data):
+    from kinerja.models import BudgetItem
+
+    client.force_login(klego_data.kasubag)
+    url = reverse("kinerja:budget_create") + "?tahun=2026"
+    html = client.post(url, {"code": "7.01.01", "name": "Program", "pagu": "1.250.000", "real_q1": "60%"}).content
+    assert "&#x27;60%&#x27; ditulis dalam persen (%)" in html.decode()
+    assert not BudgetItem.objects.exists()

@@ -32,10 +32,16 @@ class OtherUnit(NotANumber):
         self.written, self.sign, self.unit = str(written).strip(), sign, unit
 
     def sentence(self, code: str = "") -> str:
+        """What to do, for an indicator's figure (its `code`) or, without one, a column in a fixed
+        unit (the budget's rupiah)."""
         mark = "%" if self.sign == "persen" else "Rp"
-        whose = f"satuan {code}" if code else "satuannya"
+        if not code:
+            return (
+                f"'{self.written}' ditulis dalam {self.sign} ({mark}), padahal kolom ini dalam {self.unit}. Tulis "
+                f"angkanya dalam {self.unit} tanpa {mark}."
+            )
         return (
-            f"'{self.written}' ditulis dalam {self.sign} ({mark}), padahal {whose} adalah '{self.unit}'. Tulis "
+            f"'{self.written}' ditulis dalam {self.sign} ({mark}), padahal satuan {code} adalah '{self.unit}'. Tulis "
             f"angkanya dalam {self.unit} tanpa {mark}; bila satuan pada data induk yang keliru, minta Kasubag "
             "Perencanaan dan Pelaporan memperbaikinya."
         )
