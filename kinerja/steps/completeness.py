@@ -13,6 +13,7 @@ from django.utils import timezone
 from .. import wording
 from ..engine import registry, workflow
 from ..engine.workflow import WorkflowError
+from ..measurement.analysis import differs, quarter_series
 from ..models import (
     CompletenessCheck,
     Cycle,
@@ -91,6 +92,11 @@ def automatic_checks(cycle: Cycle, section: Section) -> list[CheckItem]:
         )
     )
     items.append(CheckItem("target", "Target berupa angka", not no_target, no_target))
+    differing = [
+        line for indicator in indicators for _kind, row in rows.get(indicator.pk, []) for line in
+        file_targets_differing(indicator, row, targets, quarters)
+    ]  # fmt: skip
+    items.append(CheckItem("target_berkas", "Target di berkas sesuai data induk", not differing, differing))
 
     units = []
     for indicator in indicators:
@@ -142,6 +148,35 @@ def automatic_checks(cycle: Cycle, section: Section) -> list[CheckItem]:
     items.append(CheckItem("bukti", "Bukti dukung ada untuk indikator yang mewajibkannya", not lacking, lacking))
     items.extend(hand_in_items(cycle, section, submissions.values()))
     return items
+
+
+def file_targets_differing(indicator: Indicator, row, targets: dict, quarters: list[int]) -> list[str]:
+    """The targets a section's file writes (the year's, each quarter's up to the period) that are
+    not the master data's: the section would measure against another target than the office. A
+    summed indicator's quarter target written the other way (its own where the master data holds
+    running totals, or the reverse) is the same target; a range holds what lies within it; a
+    predicate is not compared."""
+    master = {q: targets.get((indicator.pk, q)) for q in (1, 2, 3, 4)}
+    numbers = {q: t.value if t is not None else None for q, t in master.items()}
+    other: dict = {}
+    if indicator.aggregation == "sum" and all(v is not None for v in numbers.values()):
+        series = quarter_series(numbers, running=indicator.written_running)
+        other = series.own if indicator.written_running else series.to_date
+    found = []
+    for key, label in [(None, "tahunan"), *((q, wording.quarter(q)) for q in quarters)]:
+        written = row.annual_target if key is None else row.target(key)
+        target = targets.get((indicator.pk, key))
+        if written is None or target is None or target.text:
+            continue
+        if target.low is not None and target.high is not None:
+            if target.low <= written <= target.high:
+                continue
+        elif not differs(written, target.value) or (key is not None and not differs(written, other.get(key))):
+            continue
+        cell = row.cells.get("annual_target" if key is None else f"target_q{key}", "?")
+        shown = format_number(written)
+        found.append(f"{indicator.code} {label}: target di berkas {shown} (sel {cell}), data induk {target.shown}")
+    return found
 
 
 def hand_in_items(cycle: Cycle, section: Section, accepted) -> list[CheckItem]:
