@@ -1230,6 +1230,21 @@ def _read_row(read: SheetRead, row_number, values, layout: Layout, lookup, seen,
 # Plausibility: values that read correctly but are very likely a slip ------------------------------
 
 
+def plausibility_target(indicator, targets: dict, quarter: int) -> Decimal | None:
+    """The master target a quarter's own realisation is held against for plausibility: the
+    quarter's own target (a running one less the quarter before's), else the annual one; None
+    when neither is a number above zero. `targets` as `check_plausibility` takes them. One rule
+    for the upload and step 5."""
+    own = targets.get((indicator.pk, quarter))
+    if own is not None and getattr(indicator, "quarter_form", "") == "sd":
+        before = targets.get((indicator.pk, quarter - 1)) if quarter > 1 else Decimal(0)
+        own = own - before if before is not None else None
+    if own is not None and own > 0:
+        return own
+    annual = targets.get((indicator.pk, None))
+    return annual if annual is not None and annual > 0 else None
+
+
 def _written_the_other_way(row: ParsedRow, targets: dict) -> Problem | None:
     """A summed indicator's quarters, under headers that do not say "s.d.", that sit nearer the
     targets of the other way of writing them (each quarter's own value against running totals)
@@ -1296,9 +1311,6 @@ def check_plausibility(result: ImportResult, targets: dict, *, confirmed: str = 
         code = indicator.code
         values = [(q, v) for q, v in sorted(row.realisations.items()) if v is not None]
         annual = targets.get((indicator.pk, None))
-        own_targets = {q: targets.get((indicator.pk, q)) for q in (1, 2, 3, 4)}
-        if getattr(indicator, "quarter_form", "") == "sd" and any(v is not None for v in own_targets.values()):
-            own_targets = quarter_series(own_targets, running=True).own
         # Most rows are written per quarter: their own values are the values read (one import can
         # hold thousands of rows; the series is made only where it differs).
         own_values = quarter_series(row.realisations, running=True).own if row.running else row.realisations
@@ -1323,9 +1335,8 @@ def check_plausibility(result: ImportResult, targets: dict, *, confirmed: str = 
                     )
                 )
                 continue
-            target = own_targets[quarter]
-            target = target if target is not None and target > 0 else annual
-            if own is not None and target is not None and target > 0 and own > target * IMPLAUSIBLE_FACTOR:
+            target = plausibility_target(indicator, targets, quarter)
+            if own is not None and target is not None and own > target * IMPLAUSIBLE_FACTOR:
                 shown = format_number(own) if not row.running else f"{format_number(own)} (triwulan itu sendiri)"
                 found.append(
                     Problem(

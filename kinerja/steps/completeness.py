@@ -27,9 +27,9 @@ from ..models import (
     Target,
     User,
 )
-from ..spreadsheets.importer import IMPLAUSIBLE_FACTOR, same_unit
+from ..spreadsheets.importer import IMPLAUSIBLE_FACTOR, plausibility_target, same_unit
 from ..spreadsheets.numbers import format_number
-from .submissions import latest, owed
+from .submissions import latest, master_targets, owed
 
 MANUAL_ITEMS = [
     "Angka sesuai dengan dokumen sumber (laporan, register, aplikasi)",
@@ -109,6 +109,7 @@ def automatic_checks(cycle: Cycle, section: Section) -> list[CheckItem]:
     items.append(CheckItem("satuan", "Satuan sesuai data induk", not units, units))
 
     odd = []
+    plausible = master_targets(cycle, section)  # the upload's own plausibility targets
     for indicator in indicators:
         for _kind, row in rows.get(indicator.pk, []):
             for q in quarters:
@@ -117,10 +118,8 @@ def automatic_checks(cycle: Cycle, section: Section) -> list[CheckItem]:
                     continue
                 if value < 0:
                     odd.append(f"{indicator.code} {wording.quarter(q)}: realisasi negatif ({format_number(value)})")
-                target = row.target(q) or (
-                    targets.get((indicator.pk, q)).value if targets.get((indicator.pk, q)) else None
-                )
-                if target and target > 0 and value > target * IMPLAUSIBLE_FACTOR:
+                target = plausibility_target(indicator, plausible, q)
+                if target is not None and value > target * IMPLAUSIBLE_FACTOR:
                     odd.append(
                         f"{indicator.code} {wording.quarter(q)}: realisasi {format_number(value)} "
                         f"lebih dari 10× target {format_number(target)}"
