@@ -119,7 +119,7 @@ def test_bare_quarters_beside_the_same_quarters_named_as_targets_are_refused_wit
     assert result.problems[0].message.startswith("Kolom E, F menyebut triwulan tetapi tidak menyebut")
 
 
-@pytest.mark.parametrize("label", ["Realisasi", "REALISASI (desa/%)", "Realisasi Kinerja"])
+@pytest.mark.parametrize("label", ["Realisasi", "REALISASI (desa/%)", "Realisasi Kinerja", "Realisasi 2026"])
 def test_a_realisation_column_that_names_no_quarter_is_refused(klego_data, cycle, label):
     rows = [
         ["LAPORAN TRIWULAN IV TAHUN 2026"],

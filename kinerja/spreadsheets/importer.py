@@ -845,7 +845,7 @@ def bare_quarters(read: SheetRead, mapping: dict, head: list[list], start: int, 
     if kind is None:
         rows = head[start : start + span]
         row_number = start + max(
-            i for i, row in enumerate(rows) if bare[0] < len(row) and row[bare[0]] not in (None, "")
+            (i for i, row in enumerate(rows) if bare[0] < len(row) and row[bare[0]] not in (None, "")), default=0
         )
         read.problems.append(
             Problem(
@@ -886,7 +886,7 @@ def _series_completed(mapping: dict, bare: list[int]) -> tuple[str | None, str]:
 
 
 UNNAMED_REALISATION = re.compile(r"\brealisasi\b")
-NOT_THIS_PERIOD = re.compile(r"\b(fisik|lalu|sebelum\w*|renstra|akhir periode|20\d\d)\b")
+NOT_THIS_PERIOD = re.compile(r"\b(fisik|lalu|sebelum\w*|renstra|akhir periode)\b")
 
 
 def _check_unnamed_realisation(read: SheetRead, mapping: dict, head: list[list], start: int, span: int, period) -> None:
@@ -900,6 +900,9 @@ def _check_unnamed_realisation(read: SheetRead, mapping: dict, head: list[list],
             continue
         if MONEY.search(label) or NOT_THIS_PERIOD.search(label) or "capaian" in label:
             continue
+        years = {int(y) for y in YEAR.findall(label)}
+        if years and (period is None or period[0] not in years):
+            continue  # another year's realisation, set beside for comparison
         own = [
             str(row[col]).strip() for row in head[start : start + span] if col < len(row) and row[col] not in (None, "")
         ]
