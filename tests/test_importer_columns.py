@@ -3,6 +3,8 @@ realisation, a realisation column that names no quarter, and a file with no real
 uploaded as the realisation. Each was read in silence before (a Rencana Aksi's quarterly targets
 became realisations at 100 %; a "Realisasi" column was dropped without a word)."""
 
+from decimal import Decimal
+
 import pytest
 
 from kinerja.models import DataKind, Indicator
@@ -206,3 +208,59 @@ def test_a_realisation_file_whose_realisation_cells_are_still_empty_is_read(kleg
     )  # fmt: skip
     assert result.problems == []
     assert [(r.indicator.code, r.realisations) for r in result.rows] == [("PEM-01", {4: None}), ("PEM-02", {4: None})]
+
+
+def test_in_a_cycle_for_the_year_a_realisation_column_without_a_quarter_is_the_years(klego_data, cycle):
+    """The Pengukuran Kinerja's own layout (Sasaran, Indikator, Target, Realisasi, Capaian) for a
+    year: the realisation is the year's, s.d. TW IV; for an indicator taken at its latest quarter
+    that is TW IV's own value."""
+    rows = [
+        ["PENGUKURAN KINERJA TAHUN 2026"],
+        ["No", "Kode", "Indikator", "Satuan", "Target", "Realisasi", "Capaian (%)"],
+        [1, "PEM-01", PEM01, "desa", 13, 12, "92,31"],
+    ]
+    result = _read(rows, klego_data, period=(2026, None))
+    assert result.problems == []
+    (row,) = result.rows
+    assert (row.annual_target, row.realisations, row.running, row.capaian) == (
+        13,
+        {4: 12},
+        False,
+        {0: Decimal("92.31")},
+    )
+    assert "Kolom F ('Realisasi') dibaca sebagai realisasi tahun 2026 (s.d. TW IV)." in result.notes
+
+
+def test_in_a_cycle_for_the_year_a_summed_indicators_realisation_is_its_running_total(klego_data, cycle):
+    rows = [["Kode", "Satuan", "Target 2026", "Realisasi 2026"], ["KES-01", "kegiatan", 16, 18]]
+    result = read_workbook(
+        workbook_bytes(rows), indicators=Indicator.objects.all(), section=klego_data.sections["kesos"],
+        period=(2026, None),
+    )  # fmt: skip
+    assert result.problems == []
+    assert [(r.realisations, r.running) for r in result.rows] == [({4: 18}, True)]
+
+
+@pytest.mark.parametrize(
+    "title,named",
+    [("LAPORAN REALISASI TAHUN 2025", "LAPORAN REALISASI TAHUN 2025"),
+     ("REALISASI RENCANA AKSI SEKSI PEMERINTAHAN TAHUN 2025", "REALISASI RENCANA AKSI SEKSI PEMERINTAHAN TAHUN 2025")],
+)  # fmt: skip
+def test_a_title_right_above_the_header_is_read_as_the_title(klego_data, cycle, title, named):
+    """With no empty row between them, a one-cell title was taken as the upper row of a two-row
+    header (every label then began with it), so the title block was empty and a 2025 file read as
+    2026's."""
+    rows = [[title], ["Kode", "Indikator", "Satuan", "Realisasi TW IV"], ["PEM-01", PEM01, "desa", 12]]
+    result = _read(rows, klego_data)
+    assert [str(p) for p in result.problems] == [
+        f"Lembar 'Data': Judul berkas menyebut \"{named}\", sedangkan siklus ini untuk Triwulan IV 2026. Unggah "
+        "berkas periode yang benar, atau perbaiki judulnya bila hanya judulnya yang keliru."
+    ]
+
+
+def test_a_title_over_an_empty_row_is_not_taken_into_a_three_row_header(klego_data, cycle):
+    rows = [["RENCANA AKSI TAHUN 2026"], [], BARE, *BARE_ROWS]
+    result = _read(rows, klego_data)
+    assert result.problems == []
+    assert [r.targets[4] for r in result.rows] == [13, 100]
+    assert any(note.endswith('sesuai judul berkas "RENCANA AKSI TAHUN 2026".') for note in result.notes)

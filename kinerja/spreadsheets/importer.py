@@ -235,6 +235,8 @@ def find_header(rows: list[list], year: int | None = None) -> tuple[int, int, di
             upper, lower = header_rows(rows, i, span)
             if span > 1 and lower is None or upper is None:
                 continue
+            if span > 1 and _title_over(rows, i):
+                continue  # a title is not a header's upper row: the title block must stay above it
             mapping = _header_from(upper, lower, year)
             score = _score(mapping)
             if score and (best is None or score > best[0]):
@@ -242,6 +244,22 @@ def find_header(rows: list[list], year: int | None = None) -> tuple[int, int, di
     if best is None:
         return None
     return best[1], best[2], best[3]
+
+
+def _filled(row: list | None) -> list[int]:
+    return [col for col, value in enumerate(row or []) if value not in (None, "")]
+
+
+def _title_over(rows: list[list], i: int) -> bool:
+    """Whether row `i` is a one-cell title line over what follows (a header, or an empty row then
+    a header), not the upper row of a header: a single filled cell, at the left edge of the next
+    filled row's cells (a header's own upper label, "Realisasi" over its quarters, stands to the
+    right of the code and name columns)."""
+    filled = _filled(rows[i])
+    if len(filled) != 1:
+        return False
+    below = next((_filled(row) for row in rows[i + 1 : i + 3] if _filled(row)), [])
+    return len(below) >= 2 and filled[0] <= below[0] + 1
 
 
 def _merged_rows(upper: list, middle: list | None) -> list | None:
@@ -890,8 +908,9 @@ NOT_THIS_PERIOD = re.compile(r"\b(fisik|lalu|sebelum\w*|renstra|akhir periode)\b
 
 
 def _check_unnamed_realisation(read: SheetRead, mapping: dict, head: list[list], start: int, span: int, period) -> None:
-    """Refuse a realisation column that names no quarter ("Realisasi" beside "Target"): which
-    quarter, and the quarter's own value or the running total, cannot be told. Realisations of
+    """Refuse a realisation column that names no quarter ("Realisasi" beside "Target") in a
+    cycle of a quarter: which quarter, and the quarter's own value or the running total, cannot be
+    told. In a cycle for the year it is the year's realisation (s.d. TW IV). Realisations of
     another year, of money or of physical progress are other columns, not read (as before)."""
     upper, lower = header_rows(head, start, span)
     quarter = reported_quarter(period)
@@ -907,6 +926,15 @@ def _check_unnamed_realisation(read: SheetRead, mapping: dict, head: list[list],
             str(row[col]).strip() for row in head[start : start + span] if col < len(row) and row[col] not in (None, "")
         ]
         letter = get_column_letter(col + 1)
+        if period is not None and period[1] is None:
+            # A cycle for the year: its realisation is the year's, s.d. TW IV (TW IV's own value for
+            # an indicator taken at its latest quarter; refused for one averaged over its quarters).
+            year_total = ("running", "real", 4)
+            mapping[col] = ("twice", year_total) if year_total in mapping.values() else year_total
+            read.notes.append(
+                f"Kolom {letter} ('{' '.join(own) or label}') dibaca sebagai realisasi tahun {period[0]} (s.d. TW IV)."
+            )
+            continue
         read.problems.append(
             Problem(
                 read.title,
