@@ -17,7 +17,7 @@ from django.db import transaction
 from . import permissions, uploads
 from .engine.workflow import NotAllowed, WorkflowError
 from .models import BudgetItem, Indicator, Organisation, User
-from .spreadsheets.importer import normalise
+from .spreadsheets.importer import normalise, title_office, title_period
 from .spreadsheets.numbers import NotANumber, OtherUnit, format_number, parse_number
 from .spreadsheets.tables import read_table
 
@@ -137,12 +137,28 @@ def _column(label) -> str | None:
     return None
 
 
-def read_budget(data: bytes, *, organisation: Organisation) -> BudgetRead:
-    """Screen and read a budget workbook. Never raises for a bad file: problems say why."""
+def read_budget(data: bytes, *, organisation: Organisation, year: int | None = None) -> BudgetRead:
+    """Screen and read a budget workbook (for `year`: a title naming another year, or another
+    kecamatan of the installation, is refused). Never raises for a bad file: problems say why."""
     result = BudgetRead()
     table = read_table(data, meaning=_column, required={"code", "name", "pagu"}, expected=EXPECTED, what="anggaran")
     result.sheet, result.problems, result.notes = table.sheet, table.problems, table.notes
     if table.problems:
+        return result
+    named_year, _quarter, text = title_period(table.title_rows)
+    if year is not None and named_year is not None and named_year != year:
+        result.problems.append(
+            f'Judul berkas menyebut "{text}", sedangkan anggaran ini diimpor untuk tahun {year}. Impor berkas tahun '
+            f"yang benar, atau pilih tahun {named_year} bila berkas ini memang anggaran {named_year}."
+        )
+    others = Organisation.objects.exclude(pk=organisation.pk).values_list("name", flat=True)
+    named = title_office(table.title_rows, organisation.name, others)
+    if named is not None:
+        result.problems.append(
+            f'Judul berkas menyebut "{named[0]}" ({named[1]}), sedangkan berkas ini diimpor untuk {organisation.name}. '
+            f"Impor berkas {organisation.name} sendiri."
+        )
+    if result.problems:
         return result
     if "realisation?" in table.mapping.values():
         col = table.column_of("realisation?")
@@ -301,7 +317,7 @@ def import_budget(
     code (all or nothing). Items of the year not in the file are kept and listed."""
     if not may_manage(by, organisation):
         raise NotAllowed(f"Anggaran diimpor oleh {MANAGERS}.")
-    read = read_budget(data, organisation=organisation)
+    read = read_budget(data, organisation=organisation, year=year)
     outcome = BudgetImport(read, year)
     stored = {item.code: item for item in BudgetItem.objects.filter(organisation=organisation, year=year)}
     if read.ok:

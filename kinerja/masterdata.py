@@ -5,6 +5,7 @@ the ORM so that history is written."""
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -18,7 +19,7 @@ from .measurement import targets
 from .models import Indicator, Organisation, Section, StrategicObjective, Target, User
 from .models.performance import code_twin_message
 from .spreadsheets.exporter import safe_text
-from .spreadsheets.importer import PERCENT_UNITS, Problem, code_key, normalise
+from .spreadsheets.importer import PERCENT_UNITS, Problem, code_key, normalise, title_period
 from .spreadsheets.numbers import format_number
 from .spreadsheets.tables import read_table
 
@@ -259,6 +260,29 @@ def import_workbook(
         result.problems = [Problem("", "", message) for message in table.problems]
         return result
     title = table.sheet
+    named = sorted({int(y) for y in re.findall(r"\b(20\d\d)\b", title)})
+    if named and year not in named:
+        # The export names its sheet for its year ("Indikator 2026"): last year's targets are not this year's.
+        result.problems.append(
+            Problem(
+                title,
+                "",
+                f"Nama lembar menyebut tahun {named[0]}, sedangkan data induk ini diimpor untuk tahun {year}. Bila "
+                f"isinya target {year}, ganti nama lembarnya menjadi 'Indikator {year}', lalu unggah lagi.",
+            )  # fmt: skip
+        )
+        return result
+    named_year, _quarter, text = title_period(table.title_rows)
+    if named_year is not None and named_year != year:
+        result.problems.append(
+            Problem(
+                title,
+                "",
+                f'Judul berkas menyebut "{text}", sedangkan data induk ini diimpor untuk tahun {year}. Impor berkas '
+                "tahun yang benar, atau perbaiki judulnya bila isinya memang target tahun itu.",
+            )  # fmt: skip
+        )
+        return result
     sections = {s.code.lower(): s for s in Section.objects.filter(organisation=organisation)}
     objectives = {o.code.lower(): o for o in StrategicObjective.objects.filter(organisation=organisation)}
     existing = {i.code.upper(): i for i in Indicator.objects.filter(organisation=organisation).select_related("parent")}

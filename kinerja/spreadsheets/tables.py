@@ -40,6 +40,7 @@ class TableRead:
     rows: list[tuple[int, dict[str, Cell]]] = field(default_factory=list)  # (row number, meaning -> cell)
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    title_rows: list[list] = field(default_factory=list)  # the rows above the header (the title block)
 
     def column_of(self, meaning: str) -> str:
         return get_column_letter(next(c for c, m in self.mapping.items() if m == meaning) + 1)
@@ -142,6 +143,7 @@ def _read(workbook, data: bytes, meaning, required, expected: str, what: str, re
         return
     sheet, rows, (start, span, labels, mapping) = found[0]
     result.sheet, result.header, result.mapping = sheet.title, labels, mapping
+    result.title_rows = rows[:start]
     if len(rows) > MAX_ROWS:
         result.problems.append(f"Lembar '{sheet.title}' lebih dari {MAX_ROWS} baris; pisahkan datanya.")
         return

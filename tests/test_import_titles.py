@@ -1,0 +1,88 @@
+"""The budget and the master data are imported for a year the page names; their files say their
+own year (the budget export's title, the master-data export's sheet "Indikator 2026") and
+kecamatan. A file of another year or another kecamatan was imported in silence: last year's pagu
+or targets as this year's. Refused with the sentence a section's upload gives."""
+
+import io
+
+from openpyxl import load_workbook
+
+from kinerja import budget, masterdata
+from kinerja.models import BudgetItem, Target
+
+from .factories import OrganisationFactory
+from .test_budget import HEADER as BUDGET_HEADER
+from .test_budget import ROWS as BUDGET_ROWS
+from .test_budget import budget_file
+
+
+def test_a_budget_whose_title_names_another_year_is_refused_and_nothing_written(klego_data):
+    data = budget_file(title=[["LAPORAN REALISASI ANGGARAN KECAMATAN KLEGO TAHUN 2025"], []])
+    outcome = budget.import_budget(data, organisation=klego_data.org, year=2026, by=klego_data.kasubag)
+    assert outcome.read.problems == [
+        'Judul berkas menyebut "LAPORAN REALISASI ANGGARAN KECAMATAN KLEGO TAHUN 2025", sedangkan anggaran ini '
+        "diimpor untuk tahun 2026. Impor berkas tahun yang benar, atau pilih tahun 2025 bila berkas ini memang "
+        "anggaran 2025."
+    ]
+    assert not BudgetItem.objects.exists()
+
+
+def test_a_budget_whose_title_names_another_kecamatan_is_refused(klego_data):
+    OrganisationFactory(code="karanggede", name="Kecamatan Karanggede")
+    data = budget_file(title=[["LAPORAN REALISASI ANGGARAN KECAMATAN KARANGGEDE TAHUN 2026"]])
+    outcome = budget.import_budget(data, organisation=klego_data.org, year=2026, by=klego_data.kasubag)
+    assert outcome.read.problems == [
+        'Judul berkas menyebut "LAPORAN REALISASI ANGGARAN KECAMATAN KARANGGEDE TAHUN 2026" (Kecamatan Karanggede), '
+        "sedangkan berkas ini diimpor untuk Kecamatan Klego. Impor berkas Kecamatan Klego sendiri."
+    ]
+    assert not BudgetItem.objects.exists()
+
+
+def test_a_budget_of_the_year_with_or_without_a_title_is_imported(klego_data):
+    for title in ([["LAPORAN REALISASI ANGGARAN KECAMATAN KLEGO TAHUN 2026"], []], []):
+        outcome = budget.import_budget(
+            budget_file(BUDGET_ROWS, header=BUDGET_HEADER, title=title), organisation=klego_data.org, year=2026,
+            by=klego_data.kasubag,
+        )  # fmt: skip
+        assert outcome.read.problems == []
+    assert BudgetItem.objects.filter(year=2026).count() == 4
+
+
+def test_the_master_data_of_another_year_is_refused_for_this_year(klego_data):
+    data = masterdata.export_workbook(klego_data.org, 2026)  # its sheet is "Indikator 2026"
+    before = set(Target.objects.filter(year=2027).values_list("pk", flat=True))
+    result = masterdata.import_workbook(data, organisation=klego_data.org, year=2027, by=klego_data.kasubag)
+    assert [str(p) for p in result.problems] == [
+        "Lembar 'Indikator 2026': Nama lembar menyebut tahun 2026, sedangkan data induk ini diimpor untuk tahun "
+        "2027. Bila isinya target 2027, ganti nama lembarnya menjadi 'Indikator 2027', lalu unggah lagi."
+    ]
+    assert set(Target.objects.filter(year=2027).values_list("pk", flat=True)) == before
+
+
+def test_the_master_data_renamed_for_its_year_is_imported(klego_data):
+    workbook = load_workbook(io.BytesIO(masterdata.export_workbook(klego_data.org, 2026)))
+    workbook.active.title = "Indikator 2027"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    result = masterdata.import_workbook(
+        buffer.getvalue(), organisation=klego_data.org, year=2027, by=klego_data.kasubag
+    )
+    assert result.ok, [str(p) for p in result.problems]
+    assert Target.objects.filter(year=2027).exists()
+
+
+def test_master_data_whose_title_names_another_year_is_refused(klego_data):
+    workbook = load_workbook(io.BytesIO(masterdata.export_workbook(klego_data.org, 2026)))
+    workbook.active.title = "Indikator"
+    workbook.active.insert_rows(1, 2)
+    workbook.active["A1"] = "TARGET KINERJA KECAMATAN KLEGO TAHUN 2025"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    result = masterdata.import_workbook(
+        buffer.getvalue(), organisation=klego_data.org, year=2026, by=klego_data.kasubag
+    )
+    assert [str(p) for p in result.problems] == [
+        "Lembar 'Indikator': Judul berkas menyebut \"TARGET KINERJA KECAMATAN KLEGO TAHUN 2025\", sedangkan data "
+        "induk ini diimpor untuk tahun 2026. Impor berkas tahun yang benar, atau perbaiki judulnya bila isinya "
+        "memang target tahun itu."
+    ]
