@@ -87,6 +87,18 @@ def start(cast: Cast, *, when=MONDAY, by=None, sections=None, quarter=4) -> Cycl
     )
 
 
+def uploaded_to(cast: Cast, data: dict, *, header: list, until) -> Cycle:
+    """A cycle of the sections in `data` (section code -> rows) taken to the step `until` (a kind
+    or a printed number), each section having uploaded its rows under `header` (real uploads,
+    read by the importer) on MONDAY."""
+    cycle = start(cast, sections=[cast.sections[code] for code in data])
+    scenario.take_cycle_to(
+        cycle, until, at=lambda run: MONDAY,
+        workbook=lambda cycle, section, kind: workbook_bytes([header, *data[section.code]]),
+    )  # fmt: skip
+    return cycle
+
+
 def open_runs(cycle: Cycle) -> list[StepRun]:
     return list(cycle.runs.filter(closed_at__isnull=True).select_related("step", "section").order_by("pk"))
 

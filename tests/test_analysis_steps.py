@@ -11,13 +11,12 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from reportlab.lib.units import mm
 
-from kinerja import scenario
 from kinerja.engine import workflow
 from kinerja.measurement import results
 from kinerja.models import DataKind, GroupingReport, Indicator, Narrative, SopStep, Target
 from kinerja.steps import analysis_steps, submissions
 
-from .conftest import MONDAY, advance, count_queries, open_runs, start, workbook_bytes
+from .conftest import MONDAY, advance, count_queries, open_runs, start, uploaded_to, workbook_bytes
 
 HEADER = ["Kode", "Target Tahunan", "Realisasi TW I", "Realisasi TW II", "Realisasi TW III", "Realisasi TW IV"]
 # TRA-02, PMD-01, KES-01 (and IKU-04) add their quarters up and are written as running totals
@@ -31,13 +30,10 @@ DATA = {
 }
 
 
-def to_step_6(cast, data=DATA):
-    """A cycle of the sections in `data` at the analysis, each having uploaded its rows."""
-    cycle = start(cast, sections=[cast.sections[code] for code in data])
-    scenario.take_cycle_to(
-        cycle, SopStep.Kind.ANALYSIS, at=lambda run: MONDAY,
-        workbook=lambda cycle, section, kind: workbook_bytes([HEADER, *data[section.code]]),
-    )  # fmt: skip
+def to_step_6(cast, data=DATA, *, header=HEADER):
+    """A cycle of the sections in `data` at the analysis, each having uploaded its rows under
+    `header`."""
+    cycle = uploaded_to(cast, data, header=header, until=SopStep.Kind.ANALYSIS)
     assert open_runs(cycle)[0].step.number == 6
     return cycle
 

@@ -9,18 +9,14 @@ from kinerja import scenario
 from kinerja.models import SopStep
 from kinerja.steps import completeness
 
-from .conftest import MONDAY, start, workbook_bytes
+from .conftest import MONDAY, start, uploaded_to, workbook_bytes
 
 HEADER = ["Kode", "Target tahunan", "Target TW II", "Target TW IV", "Realisasi TW I", "Realisasi TW II",
           "Realisasi TW III", "Realisasi TW IV"]  # fmt: skip
 
 
 def _checks(cast, data):
-    cycle = start(cast, sections=[cast.sections[code] for code in data])
-    scenario.take_cycle_to(
-        cycle, SopStep.Kind.COMPLETENESS, at=lambda run: MONDAY,
-        workbook=lambda cycle, section, kind: workbook_bytes([HEADER, *data[section.code]]),
-    )  # fmt: skip
+    cycle = uploaded_to(cast, data, header=HEADER, until=SopStep.Kind.COMPLETENESS)
     return {code: {c.code: c for c in completeness.automatic_checks(cycle, cast.sections[code])} for code in data}
 
 

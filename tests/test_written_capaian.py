@@ -12,20 +12,15 @@ from kinerja import scenario
 from kinerja.measurement import results
 from kinerja.models import SopStep, SubmissionRow
 
-from .conftest import open_runs, start, workbook_bytes
-from .test_analysis_steps import MONDAY
+from .conftest import MONDAY, start
+from .test_analysis_steps import to_step_6
 
 HEADER = ["Kode", "Realisasi TW I", "Realisasi TW II", "Realisasi TW III", "Realisasi TW IV", "Capaian TW II (%)",
           "Capaian (%)"]  # fmt: skip
 
 
 def _analysis(cast, data):
-    cycle = start(cast, sections=[cast.sections[code] for code in data])
-    scenario.take_cycle_to(
-        cycle, SopStep.Kind.ANALYSIS, at=lambda run: MONDAY,
-        workbook=lambda cycle, section, kind: workbook_bytes([HEADER, *data[section.code]]),
-    )  # fmt: skip
-    assert open_runs(cycle)[0].step.number == 6
+    cycle = to_step_6(cast, data, header=HEADER)
     return {r.indicator.code: r for r in results.indicator_results(cycle)}
 
 
