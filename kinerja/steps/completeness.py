@@ -29,7 +29,7 @@ from ..models import (
 )
 from ..spreadsheets.importer import IMPLAUSIBLE_FACTOR, plausibility_target, same_unit
 from ..spreadsheets.numbers import format_number
-from .submissions import latest, master_targets, owed
+from .submissions import latest, owed, target_numbers
 
 MANUAL_ITEMS = [
     "Angka sesuai dengan dokumen sumber (laporan, register, aplikasi)",
@@ -109,7 +109,7 @@ def automatic_checks(cycle: Cycle, section: Section) -> list[CheckItem]:
     items.append(CheckItem("satuan", "Satuan sesuai data induk", not units, units))
 
     odd = []
-    plausible = master_targets(cycle, section)  # the upload's own plausibility targets
+    plausible = target_numbers(targets.values())  # the upload's own plausibility targets (master_targets)
     for indicator in indicators:
         for _kind, row in rows.get(indicator.pk, []):
             for q in quarters:

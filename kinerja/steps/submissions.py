@@ -123,8 +123,13 @@ def template_for(cycle: Cycle, section: Section, kind: DataKind) -> bytes:
 def master_targets(cycle: Cycle, section: Section) -> dict:
     """(indicator id, quarter or None) → the section's master target of the cycle's year as one
     number (a range by its upper bound; a text target has none), for the plausibility check."""
+    return target_numbers(Target.objects.filter(indicator__section=section, year=cycle.year))
+
+
+def target_numbers(targets) -> dict:
+    """`master_targets` of Target rows already read."""
     found = {}
-    for target in Target.objects.filter(indicator__section=section, year=cycle.year):
+    for target in targets:
         number = target.high if target.low is not None and target.high is not None else target.value
         if number is not None:
             found[(target.indicator_id, target.quarter)] = number
