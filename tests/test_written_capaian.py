@@ -72,3 +72,15 @@ def test_a_capaian_column_in_words_or_a_percent_format_is_read_as_the_person_saw
     assert _written(data["PEM-01"].flags) == ["capaian di berkas TW II (50%) berbeda dengan hasil hitung (92,31%)"]
     assert SubmissionRow.objects.get(indicator__code="PEM-02").capaian_written == {}
     assert Decimal(row.capaian_written["2"]) == 50
+
+
+def test_a_written_capaian_not_as_the_importer_writes_it_is_passed_over_not_a_crash(klego_data):
+    """A row restored from a backup or made by hand can hold anything in its JSON: the analysis
+    page must still open."""
+    from types import SimpleNamespace
+
+    data = _analysis(
+        klego_data, {"pem": [["PEM-01", 13, 12, 13, 13, None, None], ["PEM-02", 100, 92, 100, 100, None, 50]]}
+    )
+    odd = SimpleNamespace(capaian_written={"2": "dua", "x": "1", "4": "NaN", "3": None})
+    assert results._written_capaian_flags(data["PEM-01"], [odd], 4) == []

@@ -328,10 +328,12 @@ def _written_capaian_flags(result: IndicatorResult, rows: list[SubmissionRow], u
     flags = []
     for row in rows:
         for key, written in sorted((row.capaian_written or {}).items()):
-            quarter = int(key) or up_to
-            if quarter > up_to:
+            try:
+                quarter, value = int(key) or up_to, Decimal(str(written))
+            except (ValueError, ArithmeticError):
+                continue  # not as the importer writes it (a restored or hand-made row): nothing to compare
+            if quarter > up_to or not value.is_finite():
                 continue
-            value = Decimal(written)
             shown = result.year_capaian if key == "0" else result.capaian.get(quarter)
             computed = [result.capaian.get(quarter), _own_quarter_capaian(result, quarter)]
             if quarter == up_to:
