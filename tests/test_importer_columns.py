@@ -264,3 +264,21 @@ def test_a_title_over_an_empty_row_is_not_taken_into_a_three_row_header(klego_da
     assert result.problems == []
     assert [r.targets[4] for r in result.rows] == [13, 100]
     assert any(note.endswith('sesuai judul berkas "RENCANA AKSI TAHUN 2026".') for note in result.notes)
+
+
+def test_a_sheet_of_another_period_beside_the_data_is_named_as_not_read(klego_data, cycle):
+    """Last quarter's sheet left in the workbook: not read (its title names TW III), and the
+    result says so instead of passing over it in silence."""
+    this = [["LAPORAN TRIWULAN IV TAHUN 2026"], [], ["Kode", "Indikator", "Realisasi TW IV"], ["PEM-01", PEM01, 12]]
+    last = [["LAPORAN TRIWULAN III TAHUN 2026"], [], ["Kode", "Indikator", "Realisasi TW III"], ["PEM-01", PEM01, 10]]
+    data = workbook_bytes(this, title="TW IV", extra_sheets=[("TW III", last)])
+    result = read_workbook(
+        data, indicators=Indicator.objects.all(), section=klego_data.sections["pem"], period=(2026, 4)
+    )  # fmt: skip
+    assert result.problems == [] and result.sheet == "TW IV"
+    assert [r.realisations for r in result.rows] == [{4: 12}]
+    assert (
+        "Lembar 'TW III' tidak dibaca: Judul berkas menyebut \"LAPORAN TRIWULAN III TAHUN 2026\", sedangkan siklus "
+        "ini untuk Triwulan IV 2026. Unggah berkas periode yang benar, atau perbaiki judulnya bila hanya judulnya yang "
+        "keliru."
+    ) in result.notes

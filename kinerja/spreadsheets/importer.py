@@ -695,6 +695,11 @@ def _read_sheets(workbook, data: bytes, lookup, result: ImportResult, period, ki
         more = f" dan {len(rows) - 20} lainnya" if len(rows) > 20 else ""
         result.notes.append(f"{len(rows)} baris bukan indikator dilewati: {listed}{more}.")
     result.notes += chosen.notes
+    result.notes += [  # another sheet with a table that was refused (last quarter's, say): said, not passed over
+        f"Lembar '{other.title}' tidak dibaca: {other.problems[0].message}"
+        for other in reads
+        if other is not chosen and other.problems
+    ]
     if (
         kind is not None
         and kind.needs_realisation
