@@ -19,7 +19,7 @@ from .measurement import analysis
 from .models import BaselineFigure, Indicator, Organisation, PerformanceRecord, User
 from .spreadsheets.importer import PERCENT_UNITS, IndicatorLookup, normalise, same_unit
 from .spreadsheets.numbers import NotANumber, OtherUnit, format_number, parse_number
-from .spreadsheets.tables import read_table
+from .spreadsheets.tables import other_office, read_table
 
 XLSX = budget.XLSX
 EXPECTED = "Kode, Tahun, Realisasi, dan bila ada Target dan Capaian"
@@ -102,6 +102,10 @@ def import_baseline(
     )
     result.sheet, result.problems, result.notes = table.sheet, table.problems, table.notes
     if table.problems:
+        return result
+    elsewhere = other_office(table, organisation.name, organisation.other_names())
+    if elsewhere:
+        result.problems.append(elsewhere)
         return result
     indicators = {i.code.upper(): i for i in Indicator.objects.filter(organisation=organisation)}
     lookup = IndicatorLookup(indicators.values(), section=None)  # the section upload's name rule

@@ -17,9 +17,9 @@ from django.db import transaction
 from . import permissions, uploads
 from .engine.workflow import NotAllowed, WorkflowError
 from .models import BudgetItem, Indicator, Organisation, User
-from .spreadsheets.importer import normalise, title_office, title_period
+from .spreadsheets.importer import normalise, title_period
 from .spreadsheets.numbers import NotANumber, OtherUnit, format_number, parse_number
-from .spreadsheets.tables import read_table
+from .spreadsheets.tables import other_office, read_table
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LEVEL_BY_SEGMENTS = {3: BudgetItem.Level.PROGRAM, 5: BudgetItem.Level.KEGIATAN, 6: BudgetItem.Level.SUB_KEGIATAN}
@@ -151,13 +151,9 @@ def read_budget(data: bytes, *, organisation: Organisation, year: int | None = N
             f'Judul berkas menyebut "{text}", sedangkan anggaran ini diimpor untuk tahun {year}. Impor berkas tahun '
             f"yang benar, atau pilih tahun {named_year} bila berkas ini memang anggaran {named_year}."
         )
-    others = Organisation.objects.exclude(pk=organisation.pk).values_list("name", flat=True)
-    named = title_office(table.title_rows, organisation.name, others)
-    if named is not None:
-        result.problems.append(
-            f'Judul berkas menyebut "{named[0]}" ({named[1]}), sedangkan berkas ini diimpor untuk {organisation.name}. '
-            f"Impor berkas {organisation.name} sendiri."
-        )
+    elsewhere = other_office(table, organisation.name, organisation.other_names())
+    if elsewhere:
+        result.problems.append(elsewhere)
     if result.problems:
         return result
     if "realisation?" in table.mapping.values():

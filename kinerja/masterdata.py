@@ -21,7 +21,7 @@ from .models.performance import code_twin_message
 from .spreadsheets.exporter import safe_text
 from .spreadsheets.importer import PERCENT_UNITS, Problem, code_key, normalise, title_period
 from .spreadsheets.numbers import format_number
-from .spreadsheets.tables import read_table
+from .spreadsheets.tables import other_office, read_table
 
 COLUMNS = [
     ("code", "Kode"),
@@ -271,6 +271,10 @@ def import_workbook(
                 f"isinya target {year}, ganti nama lembarnya menjadi 'Indikator {year}', lalu unggah lagi.",
             )  # fmt: skip
         )
+        return result
+    elsewhere = other_office(table, organisation.name, organisation.other_names())
+    if elsewhere:
+        result.problems.append(Problem(title, "", elsewhere))
         return result
     named_year, _quarter, text = title_period(table.title_rows)
     if named_year is not None and named_year != year:

@@ -86,3 +86,32 @@ def test_master_data_whose_title_names_another_year_is_refused(klego_data):
         "induk ini diimpor untuk tahun 2026. Impor berkas tahun yang benar, atau perbaiki judulnya bila isinya "
         "memang target tahun itu."
     ]
+
+
+def test_data_awal_and_master_data_whose_title_names_another_kecamatan_are_refused(klego_data):
+    from kinerja import baseline
+
+    OrganisationFactory(code="karanggede", name="Kecamatan Karanggede")
+    title = "DATA KINERJA KECAMATAN KARANGGEDE 2021-2025"
+    data = workbook_bytes_with_title(title, [["Kode", "Tahun", "Target", "Realisasi"], ["IKU-01", 2025, 80, 76]])
+    outcome = baseline.import_baseline(data, organisation=klego_data.org, by=klego_data.kasubag)
+    sentence = (
+        f'Judul berkas menyebut "{title}" (Kecamatan Karanggede), sedangkan berkas ini diimpor untuk Kecamatan '
+        "Klego. Impor berkas Kecamatan Klego sendiri."
+    )
+    assert outcome.problems == [sentence]
+    workbook = load_workbook(io.BytesIO(masterdata.export_workbook(klego_data.org, 2026)))
+    workbook.active.insert_rows(1, 2)
+    workbook.active["A1"] = title
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    result = masterdata.import_workbook(
+        buffer.getvalue(), organisation=klego_data.org, year=2026, by=klego_data.kasubag
+    )
+    assert [p.message for p in result.problems] == [sentence]
+
+
+def workbook_bytes_with_title(title, rows) -> bytes:
+    from .conftest import workbook_bytes
+
+    return workbook_bytes([[title], [], *rows])

@@ -110,6 +110,11 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def other_names(self):
+        """The names of the installation's other organisations: what the title of a file imported
+        for this one may not name (a neighbour's file copied as a start)."""
+        return Organisation.objects.exclude(pk=self.pk).values_list("name", flat=True)
+
     def natural_key(self):
         return (self.code,)
 

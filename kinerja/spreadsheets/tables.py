@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from .importer import merged_over, percent_styles, sheet_facts, values_not_calculated
+from .importer import merged_over, percent_styles, sheet_facts, title_office, values_not_calculated
 from .screening import screen
 
 HEADER_SCAN_ROWS = 15
@@ -70,6 +70,18 @@ def read_table(
     finally:
         workbook.close()
     return result
+
+
+def other_office(table: TableRead, office: str, others) -> str | None:
+    """The refusal when the table's title block names another kecamatan of the installation than
+    `office` (the section upload's rule, `importer.title_office`), or None."""
+    named = title_office(table.title_rows, office, others)
+    if named is None:
+        return None
+    return (
+        f'Judul berkas menyebut "{named[0]}" ({named[1]}), sedangkan berkas ini diimpor untuk {office}. '
+        f"Impor berkas {office} sendiri."
+    )
 
 
 def _mapping(labels: list, meaning) -> dict[int, str]:

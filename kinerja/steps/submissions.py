@@ -26,7 +26,6 @@ from ..models import (
     Indicator,
     NoDataMark,
     Obligation,
-    Organisation,
     ReceiptConfirmation,
     Section,
     SopStep,
@@ -252,7 +251,7 @@ def submit(
             "id", "code", "name", "section_id", "section__name", "unit", "aggregation", "quarter_form"
         )
     ]
-    offices = Organisation.objects.exclude(pk=cycle.organisation_id).values_list("name", flat=True)
+    offices = cycle.organisation.other_names()
     result = importer.read_workbook(
         data, indicators=indicators, section=section, period=(cycle.year, cycle.quarter),
         office=cycle.organisation.name, other_offices=offices, kind=kind,
