@@ -261,7 +261,7 @@ def import_workbook(
         return result
     title = table.sheet
     named = sorted({int(y) for y in re.findall(r"\b(20\d\d)\b", title)})
-    if named and year not in named:
+    if named and not named[0] <= year <= named[-1]:  # "Indikator 2026", or a Renstra's "2026-2030"
         # The export names its sheet for its year ("Indikator 2026"): last year's targets are not this year's.
         result.problems.append(
             Problem(

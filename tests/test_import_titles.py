@@ -5,6 +5,7 @@ or targets as this year's. Refused with the sentence a section's upload gives.""
 
 import io
 
+import pytest
 from openpyxl import load_workbook
 
 from kinerja import budget, masterdata
@@ -59,9 +60,10 @@ def test_the_master_data_of_another_year_is_refused_for_this_year(klego_data):
     assert set(Target.objects.filter(year=2027).values_list("pk", flat=True)) == before
 
 
-def test_the_master_data_renamed_for_its_year_is_imported(klego_data):
+@pytest.mark.parametrize("sheet", ["Indikator 2027", "Renstra 2026-2030", "Indikator"])
+def test_the_master_data_named_for_its_year_or_a_period_holding_it_is_imported(klego_data, sheet):
     workbook = load_workbook(io.BytesIO(masterdata.export_workbook(klego_data.org, 2026)))
-    workbook.active.title = "Indikator 2027"
+    workbook.active.title = sheet
     buffer = io.BytesIO()
     workbook.save(buffer)
     result = masterdata.import_workbook(
