@@ -323,7 +323,8 @@ def import_budget(
                 read.problems.append(
                     f"Baris {row.row}: {row.code} tidak punya induk {parent} di berkas maupun di anggaran {year}."
                 )
-    outcome.not_in_file = sorted(set(stored) - {row.code for row in read.rows})
+    if read.ok:  # a refused file was not compared with the stored budget: nothing is missing from it
+        outcome.not_in_file = sorted(set(stored) - {row.code for row in read.rows})
     if not read.ok or dry_run:
         outcome.created = [r.code for r in read.rows if r.code not in stored]
         outcome.updated = [r.code for r in read.rows if r.code in stored]

@@ -117,3 +117,17 @@ def workbook_bytes_with_title(title, rows) -> bytes:
     from .conftest import workbook_bytes
 
     return workbook_bytes([[title], [], *rows])
+
+
+def test_a_refused_budget_file_lists_nothing_as_missing_from_it(klego_data):
+    """The page listed every stored code as "Tidak ada di berkas (tetap disimpan)" under a file it
+    had refused whole: nothing was compared, so nothing is said to be missing."""
+    first = budget.import_budget(budget_file(), organisation=klego_data.org, year=2026, by=klego_data.kasubag)
+    assert first.read.problems == [] and BudgetItem.objects.count() == 4
+    data = budget_file(title=[["LAPORAN REALISASI ANGGARAN KECAMATAN KLEGO TAHUN 2025"], []])
+    outcome = budget.import_budget(data, organisation=klego_data.org, year=2026, by=klego_data.kasubag)
+    assert outcome.read.problems and outcome.not_in_file == []
+    partial = budget.import_budget(
+        budget_file(BUDGET_ROWS[:3]), organisation=klego_data.org, year=2026, by=klego_data.kasubag, dry_run=True
+    )
+    assert partial.read.problems == [] and partial.not_in_file == ["7.01.01.2.01", "7.01.01.2.01.0001", "7.01.01.2.02"]
