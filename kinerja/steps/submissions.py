@@ -446,7 +446,7 @@ def period_quarter(cycle: Cycle) -> int:
 
 
 def period_quarter_label(cycle: Cycle) -> str:
-    return f"TW {importer.ROMAN_LABELS[period_quarter(cycle)]}"
+    return f"TW {importer.reported_quarter((cycle.year, cycle.quarter))}"
 
 
 def without_realisation(cycle: Cycle, section: Section) -> list[Indicator]:
