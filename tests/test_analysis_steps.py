@@ -3,6 +3,7 @@ section figures, the narrative, the grouping report, and the reports matching th
 
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -315,6 +316,39 @@ def test_the_analysis_pdf_of_many_indicators_charts_every_one_on_pages_that_fit(
     # The heading stands on the page of its chart (whose 100% line is labelled), never alone.
     (chart_page,) = [page for page in pages[1:] if "2. Grafik capaian terhadap 100%" in page]  # 1: contents
     assert "100%" in chart_page.split("2. Grafik capaian terhadap 100%", 1)[1]
+
+
+def test_the_contents_give_the_page_each_part_begins_on_from_a_single_layout_pass(klego_data):
+    """The analysis of 70 indicators runs over several pages; the contents (page 1) give each
+    part's page, and the document is laid out once (the page numbers are written when the pages
+    are known, not by laying everything out a second time)."""
+    from unittest import mock
+
+    from reportlab.platypus.doctemplate import BaseDocTemplate
+
+    from kinerja.reports import analysis_report
+
+    pem = klego_data.sections["pem"]
+    Indicator.objects.bulk_create(
+        [Indicator(organisation=klego_data.org, code=f"N-{i:03d}", name=f"Indikator {i}", unit="x", section=pem)
+         for i in range(70)]
+    )  # fmt: skip
+    Target.objects.bulk_create(
+        [Target(indicator=i, year=2026, value=10) for i in Indicator.objects.filter(code__startswith="N-")]
+    )
+    cycle = to_step_6(klego_data, {"pem": DATA["pem"] + [[f"N-{i:03d}", 10, 5, 6, 7, 8] for i in range(70)]})
+    data = results.indicator_results(cycle)
+    with mock.patch.object(BaseDocTemplate, "build", autospec=True, side_effect=BaseDocTemplate.build) as laid_out:
+        pdf = analysis_report.render_analysis(cycle, data, results.differences(cycle, data), [])
+    assert laid_out.call_count == 1
+    pages = [" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf)).pages]
+    assert len(pages) >= 5 and "Daftar isi" in pages[0]
+    parts = ("1. Capaian per indikator", "2. Grafik capaian terhadap 100%", "3. Rekonsiliasi", "4. Narasi analisis")
+    for part in parts:
+        listed = re.search(rf"{re.escape(part)}[^0-9]* (\d+)", pages[0])
+        assert listed, part
+        page = int(listed.group(1))
+        assert page > 1 and part in pages[page - 1] and not any(part in p for p in pages[1 : page - 1]), part
 
 
 def test_up_to_sixty_measured_indicators_each_have_their_bar(klego_data, cycle):

@@ -3,7 +3,6 @@ surat), page numbers, paragraph styles and the escaping every user string needs.
 
 from __future__ import annotations
 
-import contextvars
 import io
 import logging
 from xml.sax.saxutils import escape
@@ -44,8 +43,6 @@ STYLES = {
     ),
 }
 GRID = colors.HexColor("#333333")
-# Set during the layout-only pass of `build_with_contents`: tables and charts skip drawing.
-_LAYOUT_ONLY: contextvars.ContextVar[bool] = contextvars.ContextVar("layout_only", default=False)
 HEADER_FILL = colors.HexColor("#e9eef5")
 
 
@@ -302,15 +299,6 @@ CELL_FONT, CELL_SIZE, CELL_LEADING = "Helvetica", 7.5, 9
 HEAD_FONT = "Helvetica-Bold"
 
 
-class DrawnTable(Table):
-    """A table that skips its drawing in a layout-only pass (see `build_with_contents`); its
-    parts after a page split are of the same class."""
-
-    def draw(self):
-        if not _LAYOUT_ONLY.get():
-            super().draw()
-
-
 def _cell_style(name: str, font: str) -> CellStyle:
     style = CellStyle(name)
     style.fontname, style.fontsize, style.leading = font, CELL_SIZE, CELL_LEADING
@@ -334,15 +322,15 @@ def data_table(headers, rows, widths):
     # Row heights known from the wrapped lines, so reportlab does not measure every row again
     # for each page the table is split over.
     heights = [max(cell.count("\n") for cell in row) * CELL_LEADING + CELL_LEADING + 4 for row in data]
-    table = DrawnTable(data, colWidths=widths, rowHeights=heights, repeatRows=1, cellStyles=styles)
+    table = Table(data, colWidths=widths, rowHeights=heights, repeatRows=1, cellStyles=styles)
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, GRID), ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL)]))
     return table
 
 
 class Sketch(Flowable):
     """A chart drawn straight onto the page from plain shapes (rectangles, lines, polylines and
-    text, coordinates from its lower left corner), not drawn in a layout-only pass. reportlab's
-    graphics shapes check every attribute they are given and cost most of a small report."""
+    text, coordinates from its lower left corner). reportlab's graphics shapes check every
+    attribute they are given and cost most of a small report."""
 
     def __init__(self, width: float, height: float):
         super().__init__()
@@ -366,8 +354,6 @@ class Sketch(Flowable):
         return min(self.width, available_width), self.height
 
     def draw(self):
-        if _LAYOUT_ONLY.get():
-            return
         canvas = self.canv
         for kind, *args in self.shapes:
             if kind == "rect":
@@ -414,8 +400,6 @@ def _page_decorator(organisation, size):
     seal = verification.current()
 
     def decorate(canvas, doc):
-        if _LAYOUT_ONLY.get():
-            return
         letterhead(canvas, doc, organisation, crest, seal)
 
     return decorate
@@ -445,9 +429,11 @@ def footer_line(canvas, page_width: float, left: str, page: int, pages: int, cod
     canvas.restoreState()
 
 
-def footed_canvas(footer: str, numbered: bool = True):
+def footed_canvas(footer: str, numbered: bool = True, at_end=None):
     """A canvas class that holds its pages until the document ends, then gives each its footer
-    with the number of pages ("Halaman 2 dari 5") and the issued document's code."""
+    with the number of pages ("Halaman 2 dari 5") and the issued document's code. `at_end`, when
+    given, is called with the canvas once every page is laid out, before any is written: what it
+    draws as a form (`beginForm`) appears wherever a page used that form (`doForm`)."""
     from reportlab.pdfgen.canvas import Canvas
 
     seal = verification.current()
@@ -463,11 +449,12 @@ def footed_canvas(footer: str, numbered: bool = True):
             self._startPage()
 
         def save(self):
+            if at_end is not None:
+                at_end(self)
             total = len(self._held)
             for number, state in enumerate(self._held, start=1):
                 self.__dict__.update(state)
-                if not _LAYOUT_ONLY.get():
-                    footer_line(self, self._pagesize[0], footer, number, total if numbered else 0, code)
+                footer_line(self, self._pagesize[0], footer, number, total if numbered else 0, code)
                 Canvas.showPage(self)
             Canvas.save(self)
 
@@ -492,25 +479,51 @@ def _headings(story) -> list[tuple[int, str]]:
     return found
 
 
-def _contents(entries: list[tuple[int, str]], pages: list[str], width: float):
+CONTENTS_SIZE, CONTENTS_LEADING = 9, 12
+PAGE_NUMBER_WIDTH = 14 * mm
+
+
+class PageNumberSlot(Flowable):
+    """Where the contents give a heading's page: a form drawn here by name, whose number is
+    written when the document's pages are known (reportlab lets a page use a form defined later).
+    Placed in a right-aligned, bottom-aligned cell, the number stands where the cell's own text
+    would stand, and in the page's reading order."""
+
+    def __init__(self, name: str):
+        super().__init__()
+        self.name = name
+
+    def wrap(self, available_width, available_height):
+        return 0, CONTENTS_LEADING
+
+    def draw(self):
+        self.canv.doForm(self.name)
+
+
+def _contents(entries: list[tuple[int, str]], slots: list[str], width: float):
     """The table of contents: one row per heading (indented by level) and its page number."""
-    number_width = 14 * mm
-    rows = [
-        [wrap_text(("    " * level) + title, HEAD_FONT if level == 0 else CELL_FONT, 9, width - number_width - 6), page]
-        for (level, title), page in zip(entries, pages, strict=True)
+    room = width - PAGE_NUMBER_WIDTH - 6
+    titles = [
+        wrap_text("    " * level + title, CELL_FONT if level else HEAD_FONT, CONTENTS_SIZE, room)
+        for level, title in entries
     ]
-    table = Table(rows or [["", ""]], colWidths=[width - number_width, number_width])
+    rows = [[title, PageNumberSlot(slot)] for title, slot in zip(titles, slots, strict=True)]
+    table = Table(rows or [["", ""]], colWidths=[width - PAGE_NUMBER_WIDTH, PAGE_NUMBER_WIDTH])
     table.setStyle(
         TableStyle(
             [
-                ("FONT", (0, 0), (-1, -1), CELL_FONT, 9, 12),
+                ("FONT", (0, 0), (-1, -1), CELL_FONT, CONTENTS_SIZE, CONTENTS_LEADING),
                 ("ALIGN", (1, 0), (1, -1), "RIGHT"),
                 ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
                 ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#bbbbbb")),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 0),
             ]
-            + [("FONT", (0, i), (0, i), HEAD_FONT, 9, 12) for i, (level, _t) in enumerate(entries) if level == 0]
+            + [
+                ("FONT", (0, i), (0, i), HEAD_FONT, CONTENTS_SIZE, CONTENTS_LEADING)
+                for i, (level, _t) in enumerate(entries)
+                if level == 0
+            ]
         )
     )
     return table
@@ -520,12 +533,12 @@ def build_with_contents(
     story, *, organisation, title: str, paper: str = "a4", wide: bool = False, front: list | None = None
 ) -> bytes:
     """Like `build`, with a table of contents on the first page(s), after the `front` pages when
-    given (a cover and a foreword, which the contents do not list). The headings are known
-    before layout, so the contents take the same room in every pass: a first pass lays the
-    pages out without drawing the tables and charts (recording each heading's page), and the
-    second, the only one drawn, prints the page numbers."""
+    given (a cover and a foreword, which the contents do not list). One layout pass: each
+    heading's page is recorded as it is placed, and the contents' page numbers (forms the
+    contents use, `PageNumberSlot`) are written once every page is known."""
     size = page_size(paper, wide=wide)
     entries = _headings(story)
+    slots = [f"DaftarIsi{index}" for index in range(len(entries))]
     recorded: list[int] = []
 
     class Document(SimpleDocTemplate):
@@ -533,38 +546,33 @@ def build_with_contents(
             if getattr(flowable, "_toc_entry", None):
                 recorded.append(self.page)
 
-    def make(pages: list[str]) -> bytes:
-        buffer = io.BytesIO()
-        doc = _document(Document, buffer, size, organisation, title)
-        width = size[0] - doc.leftMargin - doc.rightMargin
-        full = [
-            *(front or []),
-            *([PageBreak()] if front else []),
-            Paragraph(escape(title), STYLES["title"]),
-            Paragraph("Daftar isi", STYLES["bold"]),
-            _contents(entries, pages, width),
-            PageBreak(),
-            *story,
-        ]
-        decorate = _page_decorator(organisation, size)
-        # Layout marks flowables it moves on (`_postponed`, keep-with-next); as reportlab's own
-        # multiBuild does, the marks are collected and undone so the next pass starts clean.
-        edits: list[tuple] = []
-        doc._multiBuildEdits = edits.append
-        doc.build(full, onFirstPage=decorate, onLaterPages=decorate, canvasmaker=footed_canvas(title))
-        for undo, *arguments in edits:
-            undo(*arguments)
-        return buffer.getvalue()
+    def page_numbers(canvas) -> None:
+        pages = [str(page) for page in recorded]
+        if len(pages) != len(entries):  # a heading split or repeated: fall back to the order seen
+            pages = (pages + ["—"] * len(entries))[: len(entries)]
+        for slot, page in zip(slots, pages, strict=True):
+            # The form's origin is the slot's lower right corner; the number's baseline where a
+            # bottom-aligned line of the cell's type would be.
+            canvas.beginForm(slot, lowerx=-PAGE_NUMBER_WIDTH, lowery=0, upperx=0, uppery=CONTENTS_LEADING)
+            canvas.setFont(CELL_FONT, CONTENTS_SIZE)
+            canvas.drawRightString(0, CONTENTS_LEADING - CONTENTS_SIZE, page)
+            canvas.endForm()
 
-    token = _LAYOUT_ONLY.set(True)
-    try:
-        make(["000"] * len(entries))
-    finally:
-        _LAYOUT_ONLY.reset(token)
-    pages = [str(page) for page in recorded]
-    if len(pages) != len(entries):  # a heading split or repeated: fall back to the order seen
-        pages = (pages + ["—"] * len(entries))[: len(entries)]
-    return make(pages)
+    buffer = io.BytesIO()
+    doc = _document(Document, buffer, size, organisation, title)
+    width = size[0] - doc.leftMargin - doc.rightMargin
+    full = [
+        *(front or []),
+        *([PageBreak()] if front else []),
+        Paragraph(escape(title), STYLES["title"]),
+        Paragraph("Daftar isi", STYLES["bold"]),
+        _contents(entries, slots, width),
+        PageBreak(),
+        *story,
+    ]
+    decorate = _page_decorator(organisation, size)
+    doc.build(full, onFirstPage=decorate, onLaterPages=decorate, canvasmaker=footed_canvas(title, at_end=page_numbers))
+    return buffer.getvalue()
 
 
 SIGN_SPACE = 18 * mm  # room to sign (and stamp)
