@@ -100,16 +100,48 @@ def _older_than(rows, table: str, place: Place):
     return rows.filter(history_date__lt=place.at)
 
 
-def entries(*, organisation=None, narrow=None, limit: int = 50, before: Place | None = None) -> Page:
+# The trail's query (SQL and parameters) by organisation, filters, page size and place. Building
+# it compiles about forty querysets, most of the page's time; it depends on nothing the data can
+# change, so each process keeps what it built (bounded; emptied whole when full).
+_BUILT: dict[tuple, tuple[str, list] | None] = {}
+_BUILT_MAX = 512
+
+
+def entries(
+    *, organisation=None, narrow=None, narrowed_by: tuple | None = None, limit: int = 50, before: Place | None = None
+) -> Page:
     """The newest `limit` changes older than `before` (from the newest when None), of one
     organisation when given (the page always gives one), each history table narrowed by
     `narrow(rows)` (the page's filters: kinerja.filters). Two queries whatever the size of the
     history and however many tables it spans: each table's newest `limit` + 1 rows, as its own
     queryset builds them (the same ownership and filters), put together in one UNION ALL and
-    ordered there; then the users named."""
+    ordered there; then the users named. `narrowed_by` names what `narrow` applies (a hashable
+    key: the same key, the same narrowing); with it, or without `narrow`, the query is built once
+    per process and kept (`_BUILT`)."""
     models = tracked_history_models()
     rank = {label: i for i, label in enumerate(sorted(m._meta.label_lower for m in models))}
     by_rank = {rank[m._meta.label_lower]: m for m in models}
+    key = None
+    if narrow is None or narrowed_by is not None:
+        key = (organisation.pk if organisation is not None else None, narrowed_by, limit, before)
+    if key is not None and key in _BUILT:
+        query = _BUILT[key]
+    else:
+        query = _query(models, rank, organisation, narrow, limit, before)
+        if key is not None:
+            if len(_BUILT) >= _BUILT_MAX:
+                _BUILT.clear()
+            _BUILT[key] = query
+    if query is None:
+        return Page([], None)
+    with connection.cursor() as cursor:
+        cursor.execute(*query)
+        found = cursor.fetchall()
+    return _page(found, by_rank, limit)
+
+
+def _query(models, rank, organisation, narrow, limit: int, before: Place | None) -> tuple[str, list] | None:
+    """The trail's one query, as SQL and parameters; None when no table can have a row."""
     parts, params = [], []
     for model in models:
         table = model._meta.label_lower
@@ -131,10 +163,12 @@ def entries(*, organisation=None, narrow=None, limit: int = 50, before: Place | 
         parts.append(f"SELECT * FROM ({sql}) AS audit_{len(parts)}")
         params.extend(more)
     if not parts:
-        return Page([], None)
-    with connection.cursor() as cursor:
-        cursor.execute(f"{' UNION ALL '.join(parts)} ORDER BY 1 DESC, 3 DESC, 2 DESC LIMIT %s", [*params, limit + 1])
-        found = cursor.fetchall()
+        return None
+    return f"{' UNION ALL '.join(parts)} ORDER BY 1 DESC, 3 DESC, 2 DESC LIMIT %s", [*params, limit + 1]
+
+
+def _page(found, by_rank, limit: int) -> Page:
+    """The entries of the rows the trail's query found (one more than a page when there are more)."""
     users = User.objects.in_bulk({row[6] for row in found if row[6] is not None})
     shown = []
     for at, history_id, table, obj_id, kind, reason, user_id, name in found[:limit]:

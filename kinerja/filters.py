@@ -5,6 +5,7 @@ import datetime
 import django_filters
 from django.db.models import Q
 from django.utils import timezone
+from django_filters.constants import EMPTY_VALUES
 
 from .models import Cycle, PerformanceRecord, User
 
@@ -57,6 +58,16 @@ class HistoryFilter(django_filters.FilterSet):
         super().__init__(data, queryset=queryset)
         self.filters["siklus"].queryset = cycles
         self.filters["pengguna"].queryset = users
+
+    @property
+    def applied(self) -> tuple:
+        """What `filter_queryset` applies, as a key (infra.audit keeps the trail's query by it):
+        each filter given a valid value, the value (a cycle or a user by its id)."""
+        self.is_valid()
+        cleaned = getattr(self.form, "cleaned_data", {})
+        return tuple(
+            sorted((name, getattr(value, "pk", value)) for name, value in cleaned.items() if value not in EMPTY_VALUES)
+        )
 
     def of_cycle(self, queryset, name, cycle):
         model = queryset.model

@@ -35,6 +35,7 @@ def audit_trail(request):
     if chosen.errors:
         messages.error(request, "Filter yang tidak sah diabaikan; pakai pilihan dan pemilih tanggal.")
     narrow = chosen.filter_queryset if chosen.is_bound else None
+    narrowed_by = chosen.applied if chosen.is_bound else None
     before = audit.Place.parse(request.GET.get("sebelum")) if request.GET.get("sebelum") else None
     if request.GET.get("sebelum") and before is None:
         messages.error(request, "Alamat halaman jejak audit tidak sah; ditampilkan dari perubahan terbaru.")
@@ -42,7 +43,9 @@ def audit_trail(request):
     filters.pop("sebelum", None)
 
     def build():
-        page = audit.entries(organisation=organisation, narrow=narrow, limit=PAGE_SIZE, before=before)
+        page = audit.entries(
+            organisation=organisation, narrow=narrow, narrowed_by=narrowed_by, limit=PAGE_SIZE, before=before
+        )
         context = {
             "entries": page.entries,
             "older": str(page.older) if page.older else "",
