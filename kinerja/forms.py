@@ -529,15 +529,6 @@ class IndicatorForm(forms.ModelForm):
                 self.add_error(key, str(exc))
         return cleaned
 
-    def clean_parent(self):
-        parent = self.cleaned_data.get("parent")
-        node = parent
-        while node is not None:
-            if self.instance.pk and node.pk == self.instance.pk:
-                raise forms.ValidationError("Induk ini membuat cascade berputar.")
-            node = node.parent
-        return parent
-
 
 class ObjectiveForm(forms.ModelForm):
     class Meta:

@@ -304,7 +304,7 @@ def form_as_shown(html: str) -> dict:
             if 'type="checkbox"' in attrs and "checked" not in attrs:
                 continue
             value = re.search(r'value="([^"]*)"', attrs)
-            form[name.group(1)] = value.group(1) if value else "on"
+            form[name.group(1)] = value.group(1) if value else "on" if 'type="checkbox"' in attrs else ""
         elif kind == "select":
             options = html[match.end() : html.index("</select>", match.end())]
             chosen = re.search(r'<option value="([^"]*)"[^>]*selected', options)
@@ -453,3 +453,40 @@ def test_the_admin_refuses_a_code_a_workbook_cannot_tell_from_another(client, kl
     page = html.unescape(client.post(url, form).content.decode())
     assert "Kode pem 01 sama dengan kode PEM-01 bila huruf besar/kecil, spasi dan tanda baca diabaikan" in page
     assert Indicator.objects.get(pk=indicator.pk).code == "PEM-02"
+
+
+def test_the_admin_refuses_a_parent_that_makes_the_cascade_go_round(client, klego_data):
+    """The indicator page refuses a parent whose own parents lead back to the indicator; the
+    admin's indicator page did not (PEM-01 under PEM-02 under PEM-01 was saved)."""
+    import html
+
+    from kinerja.models import Indicator
+
+    upper, lower = Indicator.objects.get(code="PEM-01"), Indicator.objects.get(code="PEM-02")
+    assert upper.parent.code == "IKU-01"
+    Indicator.objects.filter(pk=lower.pk).update(parent=upper)
+    client.force_login(klego_data.admin)
+    for indicator, parent in ((upper, lower), (upper, upper)):
+        url = reverse("admin:kinerja_indicator_change", args=[indicator.pk])
+        form = form_as_shown(client.get(url).content.decode())
+        form["parent"] = str(parent.pk)
+        page = html.unescape(client.post(url, form).content.decode())
+        assert "Induk ini membuat cascade berputar." in page, parent.code
+    assert Indicator.objects.get(pk=upper.pk).parent.code == "IKU-01"
+
+
+def test_the_admin_refuses_two_capaian_categories_from_the_same_lower_bound(client, klego_data):
+    """Two categories from 90 % up: which one a capaian of 95 % took depended on the database's
+    order. The second is refused with a sentence."""
+    import html
+
+    from kinerja.models import CapaianCategory
+
+    CapaianCategory.objects.create(organisation=klego_data.org, lower_bound=90, label="Sangat baik")
+    client.force_login(klego_data.admin)
+    url = reverse("admin:kinerja_capaiancategory_add")
+    form = form_as_shown(client.get(url).content.decode())
+    form.update({"organisation": str(klego_data.org.pk), "lower_bound": "90", "label": "Baik"})
+    page = html.unescape(client.post(url, form).content.decode())
+    assert "Sudah ada kategori dengan batas bawah 90" in page
+    assert list(CapaianCategory.objects.values_list("label", flat=True)) == ["Sangat baik"]

@@ -80,7 +80,15 @@ def test_categories_use_the_offices_own_thresholds():
     thresholds = [(Decimal(100), "Tercapai"), (Decimal(0), "Belum tercapai")]
     assert analysis.category(100, thresholds) == "Tercapai"
     assert analysis.category("99.9", thresholds) == "Belum tercapai"
-    assert analysis.category(-1, thresholds) == "Tidak dapat diukur"
+    assert analysis.category(0, thresholds) == "Belum tercapai"
+
+
+@pytest.mark.parametrize("value", [-1, "-0.01", -250])
+def test_a_capaian_below_the_offices_lowest_bound_takes_the_lowest_category(value):
+    """A measured capaian is never "Tidak dapat diukur": below the office's table (here from 0 or
+    from 51 up) it takes the lowest category, as below 51 the regulation's own table does."""
+    assert analysis.category(value, [(Decimal(100), "Tercapai"), (Decimal(0), "Belum tercapai")]) == "Belum tercapai"
+    assert analysis.category(value, [(Decimal(76), "Tinggi"), (Decimal(51), "Rendah")]) == "Rendah"
 
 
 @pytest.mark.parametrize(

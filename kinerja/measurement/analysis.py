@@ -114,14 +114,17 @@ DEFAULT_CATEGORIES: list[tuple[Decimal, str]] = [
 
 
 def category(value, thresholds: Iterable[tuple[Decimal, str]] = DEFAULT_CATEGORIES) -> str:
-    """The category of a capaian: the first whose lower bound it reaches (bounds descending)."""
+    """The category of a capaian: the first whose lower bound it reaches (bounds descending).
+    A capaian below every bound takes the lowest category, as the regulation's lowest has no
+    floor: a measured capaian is never "Tidak dapat diukur" (only a missing one is)."""
     value = _d(value)
-    if value is None:
+    ordered = sorted(thresholds, key=lambda t: t[0], reverse=True)
+    if value is None or not ordered:
         return "Tidak dapat diukur"
-    for lower, label in sorted(thresholds, key=lambda t: t[0], reverse=True):
+    for lower, label in ordered:
         if value >= lower:
             return label
-    return "Tidak dapat diukur"
+    return ordered[-1][1]
 
 
 # Aggregation and trends ----------------------------------------------------------------------

@@ -2,10 +2,12 @@
 capaian categories the office uses, and the grouping report."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from ..spreadsheets.numbers import format_number
 from .cycle import Cycle, StepRun
 from .organisation import Organisation
 from .performance import Indicator, StrategicObjective
@@ -13,10 +15,14 @@ from .performance import Indicator, StrategicObjective
 
 class CapaianCategory(models.Model):
     """A category of capaian from its lower bound up (the office's own table; without one,
-    the defaults of Permendagri 86/2017 apply)."""
+    the defaults of Permendagri 86/2017 apply). The lowest category also takes every capaian below
+    its bound (measurement.analysis.category); two categories never share a bound."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="capaian_categories")
-    lower_bound = models.DecimalField("batas bawah (%)", max_digits=8, decimal_places=2)
+    lower_bound = models.DecimalField(
+        "batas bawah (%)", max_digits=8, decimal_places=2,
+        help_text="Capaian mulai batas ini masuk kategori ini; kategori terendah juga berlaku di bawah batasnya.",
+    )  # fmt: skip
     label = models.CharField("kategori", max_length=60)
     history = HistoricalRecords()
 
@@ -27,6 +33,25 @@ class CapaianCategory(models.Model):
 
     def __str__(self) -> str:
         return f"≥ {self.lower_bound}: {self.label}"
+
+    def clean(self):
+        """Two categories from one bound: which one a capaian took would depend on the database's
+        order."""
+        super().clean()
+        if self.organisation_id is None or self.lower_bound is None:
+            return
+        twin = (
+            CapaianCategory.objects.filter(organisation_id=self.organisation_id, lower_bound=self.lower_bound)
+            .exclude(pk=self.pk)
+            .first()
+        )
+        if twin is not None:
+            raise ValidationError(
+                {
+                    "lower_bound": f"Sudah ada kategori dengan batas bawah {format_number(self.lower_bound)}% "
+                    f"({twin.label}); satu batas untuk satu kategori. Ubah kategori itu atau pakai batas lain."
+                }
+            )
 
 
 class OfficeFigure(models.Model):

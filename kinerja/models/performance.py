@@ -147,6 +147,19 @@ class Indicator(models.Model):
         twin = self.code_twin()
         if twin is not None:
             raise ValidationError({"code": code_twin_message(self.code, twin.code)})
+        if self.goes_round():
+            raise ValidationError({"parent": "Induk ini membuat cascade berputar."})
+
+    def goes_round(self) -> bool:
+        """Whether this indicator's parent, or a parent of its parent, is this indicator (the
+        indicator page's and the admin's rule; the master-data import checks its whole file)."""
+        node, seen = self.parent, set()
+        while node is not None and node.pk not in seen:
+            if self.pk is not None and node.pk == self.pk:
+                return True
+            seen.add(node.pk)
+            node = node.parent
+        return False
 
     def code_twin(self) -> "Indicator | None":
         """Another indicator of the organisation whose code is this one's with other case or
