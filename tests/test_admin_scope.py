@@ -490,3 +490,46 @@ def test_the_admin_refuses_two_capaian_categories_from_the_same_lower_bound(clie
     page = html.unescape(client.post(url, form).content.decode())
     assert "Sudah ada kategori dengan batas bawah 90" in page
     assert list(CapaianCategory.objects.values_list("label", flat=True)) == ["Sangat baik"]
+
+
+@pytest.mark.parametrize(
+    "valid_from,valid_to,sentence",
+    [
+        ("", "", "Sudah ada jadwal bawaan (Jam kerja bawaan)"),
+        (
+            "2027-03-10",
+            "2027-03-12",
+            "Tanggal berlakunya beririsan dengan jadwal Ramadan 1448 H (01-03-2027 s.d. 30-03-2027)",
+        ),
+        (
+            "2027-02-20",
+            "2027-03-01",
+            "Tanggal berlakunya beririsan dengan jadwal Ramadan 1448 H (01-03-2027 s.d. 30-03-2027)",
+        ),
+    ],
+)
+def test_the_admin_refuses_a_work_schedule_that_another_already_covers(client, klego, valid_from, valid_to, sentence):
+    """Deadlines are counted in one schedule per day: a second default schedule (which one counted
+    depended on the database's order) or dates inside another dated schedule (the earlier one won
+    in silence) is refused; a schedule after the other one is kept."""
+    import html
+
+    from kinerja.models import WorkSchedule
+
+    WorkSchedule.objects.create(
+        organisation=klego.org,
+        name="Ramadan 1448 H",
+        valid_from=datetime.date(2027, 3, 1),
+        valid_to=datetime.date(2027, 3, 30),
+    )
+    client.force_login(klego.admin)
+    url = reverse("admin:kinerja_workschedule_add")
+    form = form_as_shown(client.get(url).content.decode())
+    form.update({"organisation": str(klego.org.pk), "name": "Jadwal lain", "valid_from": valid_from,
+                 "valid_to": valid_to})  # fmt: skip
+    page = html.unescape(client.post(url, form).content.decode())
+    assert sentence in page
+    assert not WorkSchedule.objects.filter(name="Jadwal lain").exists()
+    form.update({"valid_from": "2027-03-31", "valid_to": "2027-04-02"})
+    assert client.post(url, form).status_code == 302
+    assert WorkSchedule.objects.filter(name="Jadwal lain").exists()

@@ -28,10 +28,31 @@ class WorkSchedule(models.Model):
         return f"{self.name} (bawaan)"
 
     def clean(self):
+        """Deadlines are counted in one schedule a day: one default schedule per organisation, and
+        dated schedules that do not overlap (the calendar would otherwise pick one in silence)."""
         if (self.valid_from is None) != (self.valid_to is None):
             raise ValidationError("Isi kedua tanggal berlaku, atau kosongkan keduanya untuk jadwal bawaan.")
         if self.valid_from and self.valid_to < self.valid_from:
             raise ValidationError("Tanggal akhir harus sesudah tanggal mulai.")
+        if self.organisation_id is None:
+            return
+        others = WorkSchedule.objects.filter(organisation_id=self.organisation_id).exclude(pk=self.pk)
+        if self.valid_from is None:
+            default = others.filter(valid_from__isnull=True).first()
+            if default is not None:
+                raise ValidationError(
+                    f"Sudah ada jadwal bawaan ({default.name}); ubah jadwal itu, atau isi tanggal berlaku untuk "
+                    "jadwal khusus (mis. Ramadan)."
+                )
+            return
+        overlapping = (
+            others.filter(valid_from__lte=self.valid_to, valid_to__gte=self.valid_from).order_by("valid_from").first()
+        )
+        if overlapping is not None:
+            raise ValidationError(
+                f"Tanggal berlakunya beririsan dengan jadwal {overlapping}; satu hari hanya mengikuti satu jadwal. "
+                "Ubah tanggal salah satunya."
+            )
 
 
 class WorkingHours(models.Model):
