@@ -226,7 +226,8 @@ def _renstra(organisation) -> list[list]:
 
 def _efficiency(items, latest: dict) -> list[EfficiencyRow]:
     """Per programme: its absorption against the average capaian of the indicators it and its
-    kegiatan support."""
+    kegiatan support; the row names the indicators averaged and, apart, those without a capaian of
+    the year (never a list that reads as if all were averaged)."""
     children: dict[int, list] = {}
     for item in items:
         if item.parent_id:
@@ -242,11 +243,17 @@ def _efficiency(items, latest: dict) -> list[EfficiencyRow]:
     for item in items:
         if item.level != BudgetItem.Level.PROGRAM:
             continue
-        codes = sorted(code for code in linked(item) if code in latest)
+        codes = sorted(linked(item))
+        measured = [code for code in codes if code in latest and isinstance(latest[code][6], Decimal)]
+        missing = [code for code in codes if code not in measured]
+        # The codes averaged, then those left out (no filed record of the year, or no capaian).
+        named = "; ".join(
+            part for part in (", ".join(measured), f"tanpa capaian: {', '.join(missing)}" if missing else "") if part
+        )
         rows.append(
             EfficiencyRow(
                 item.code, item.name, item.pagu, item.realisation, item.absorption,
-                _mean(latest[code][6] for code in codes), ", ".join(codes) or "—",
+                _mean(latest[code][6] for code in measured), named or "—",
             )
         )  # fmt: skip
     return rows

@@ -117,3 +117,22 @@ def test_the_efficiency_of_a_programme_is_its_indicators_capaian_against_its_abs
         Decimal("1000000"), Decimal("750000"), Decimal("75.00"), Decimal("100.00"),
     )  # fmt: skip
     assert row.verdict == "efisien" and row.indicators == "PEM-01, PEM-02"
+
+
+def test_the_efficiency_says_which_linked_indicators_have_no_capaian_to_average(year_filed):
+    """A programme supports PEM-01 (100 %), PEM-02 (filed without a capaian) and KES-01 (linked in
+    the budget, with no filed record of the year): its capaian is PEM-01's alone, and the row says
+    the others were left out, never a list of codes that reads as if all three were averaged."""
+    from kinerja.models import Indicator, PerformanceRecord
+
+    PerformanceRecord.objects.filter(code="PEM-02", year=2026).update(capaian=None)
+    PerformanceRecord.objects.filter(code="KES-01", year=2026).delete()
+    item = BudgetItem.objects.get(code="7.01.01.2.01.0001")
+    item.indicators.add(Indicator.objects.get(code="KES-01"))
+    (row,) = lkjip.build(year_filed.org, 2026, on=JANUARY_2).efficiency
+    assert row.capaian == Decimal("100.00") and row.verdict == "efisien"
+    assert row.indicators == "PEM-01; tanpa capaian: KES-01, PEM-02"
+    PerformanceRecord.objects.filter(code="PEM-01", year=2026).update(capaian=None)
+    (row,) = lkjip.build(year_filed.org, 2026, on=JANUARY_2).efficiency
+    assert row.capaian is None and row.verdict == "tidak dapat dinilai"
+    assert row.indicators == "tanpa capaian: KES-01, PEM-01, PEM-02"
