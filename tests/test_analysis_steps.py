@@ -285,19 +285,24 @@ def test_the_pdf_draws_trends_with_one_measured_quarter_and_negative_capaian(kle
     assert "Tren capaian IKU per triwulan" in text and "IKU-01" in text
 
 
-def test_the_analysis_pdf_of_many_indicators_charts_every_one_on_pages_that_fit(klego_data):
-    """Regression: one bar chart of 40 indicators was taller than a landscape page, and reportlab
-    refused to lay the report out at all."""
-    from kinerja.reports import analysis_report
-
-    pem = klego_data.sections["pem"]
+def seventy_more_indicators(cast) -> None:
+    """N-000 … N-069 for Seksi Pemerintahan, each with a 2026 target of 10."""
+    pem = cast.sections["pem"]
     Indicator.objects.bulk_create(
-        [Indicator(organisation=klego_data.org, code=f"N-{i:03d}", name=f"Indikator {i}", unit="x", section=pem)
+        [Indicator(organisation=cast.org, code=f"N-{i:03d}", name=f"Indikator {i}", unit="x", section=pem)
          for i in range(70)]
     )  # fmt: skip
     Target.objects.bulk_create(
         [Target(indicator=i, year=2026, value=10) for i in Indicator.objects.filter(code__startswith="N-")]
     )
+
+
+def test_the_analysis_pdf_of_many_indicators_charts_every_one_on_pages_that_fit(klego_data):
+    """Regression: one bar chart of 40 indicators was taller than a landscape page, and reportlab
+    refused to lay the report out at all."""
+    from kinerja.reports import analysis_report
+
+    seventy_more_indicators(klego_data)
     rows = DATA["pem"] + [[f"N-{i:03d}", 10, 5, 6, 7, 8 + i % 5] for i in range(70)]
     cycle = to_step_6(klego_data, {"pem": rows})
     data = results.indicator_results(cycle)
@@ -328,14 +333,7 @@ def test_the_contents_give_the_page_each_part_begins_on_from_a_single_layout_pas
 
     from kinerja.reports import analysis_report
 
-    pem = klego_data.sections["pem"]
-    Indicator.objects.bulk_create(
-        [Indicator(organisation=klego_data.org, code=f"N-{i:03d}", name=f"Indikator {i}", unit="x", section=pem)
-         for i in range(70)]
-    )  # fmt: skip
-    Target.objects.bulk_create(
-        [Target(indicator=i, year=2026, value=10) for i in Indicator.objects.filter(code__startswith="N-")]
-    )
+    seventy_more_indicators(klego_data)
     cycle = to_step_6(klego_data, {"pem": DATA["pem"] + [[f"N-{i:03d}", 10, 5, 6, 7, 8] for i in range(70)]})
     data = results.indicator_results(cycle)
     with mock.patch.object(BaseDocTemplate, "build", autospec=True, side_effect=BaseDocTemplate.build) as laid_out:
