@@ -533,3 +533,39 @@ def test_the_admin_refuses_a_work_schedule_that_another_already_covers(client, k
     form.update({"valid_from": "2027-03-31", "valid_to": "2027-04-02"})
     assert client.post(url, form).status_code == 302
     assert WorkSchedule.objects.filter(name="Jadwal lain").exists()
+
+
+@pytest.mark.parametrize(
+    "model,existing,fields,sentence",
+    [
+        ("strategicobjective", "SS-1", {"name": "Sasaran tiruan", "order": "9"},
+         "Kode ss-1 sama dengan kode SS-1 bila huruf besar/kecil diabaikan"),
+        ("section", "pem", {"name": "Seksi tiruan", "kind": "seksi", "order": "9", "active": "on"},
+         "Kode PEM sama dengan kode pem bila huruf besar/kecil diabaikan"),
+    ],
+)  # fmt: skip
+def test_the_admin_refuses_a_code_the_master_data_import_cannot_tell_from_another(
+    client, klego_data, model, existing, fields, sentence
+):
+    """The master-data import finds objectives and sections by code, case aside: "ss-1" beside
+    "SS-1" (or "PEM" beside "pem") made it take whichever the database listed last."""
+    import html
+
+    from kinerja.models import Section, StrategicObjective
+
+    if model == "strategicobjective":
+        StrategicObjective.objects.get_or_create(organisation=klego_data.org, code=existing, defaults={"name": "SS"})
+    assert (
+        {"strategicobjective": StrategicObjective, "section": Section}[model]
+        .objects.filter(organisation=klego_data.org, code=existing)
+        .exists()
+    )
+    twin = existing.swapcase()
+    client.force_login(klego_data.admin)
+    url = reverse(f"admin:kinerja_{model}_add")
+    form = form_as_shown(client.get(url).content.decode())
+    form.update({"organisation": str(klego_data.org.pk), "code": twin, **fields})
+    page = html.unescape(client.post(url, form).content.decode())
+    assert sentence in page
+    model_class = {"strategicobjective": StrategicObjective, "section": Section}[model]
+    assert not model_class.objects.filter(organisation=klego_data.org, code=twin).exists()

@@ -159,10 +159,36 @@ class Section(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self):
+        super().clean()
+        refuse_case_twin(self, "code")
+
     def natural_key(self):
         return (self.organisation.code, self.code)
 
     natural_key.dependencies = ["kinerja.organisation"]
+
+
+def refuse_case_twin(instance, field: str) -> None:
+    """Refuse a code that another row of the organisation has with other capitals ("ss-1" beside
+    "SS-1"): the master-data import finds sections and objectives by code, case aside, and would
+    take whichever the database listed last."""
+    value = getattr(instance, field)
+    if not instance.organisation_id or not value:
+        return
+    twin = (
+        type(instance)
+        .objects.filter(organisation_id=instance.organisation_id, **{f"{field}__iexact": value})
+        .exclude(pk=instance.pk)
+        .first()
+    )
+    if twin is not None:
+        raise ValidationError(
+            {
+                field: f"Kode {value} sama dengan kode {getattr(twin, field)} bila huruf besar/kecil diabaikan; "
+                "impor data induk tidak dapat membedakan keduanya. Pakai kode lain."
+            }
+        )
 
 
 class Role(models.TextChoices):

@@ -14,7 +14,7 @@ from ..measurement.analysis import quarter_series
 from ..measurement.targets import of
 from .cycle import Cycle, StepRun
 from .letters import StoredFile
-from .organisation import Organisation, Section
+from .organisation import Organisation, Section, refuse_case_twin
 
 
 class DataKindManager(models.Manager):
@@ -62,6 +62,10 @@ class StrategicObjective(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    def clean(self):
+        super().clean()
+        refuse_case_twin(self, "code")
 
 
 class Indicator(models.Model):
